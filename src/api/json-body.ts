@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import secureJsonParse from 'secure-json-parse';
+
+/**
+ * JSON bodies with prototype-poisoning protection, where an empty body counts as no body
+ * (clients send `Content-Type: application/json` on body-less PUTs such as cancel).
+ */
+export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, secureJsonParse.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+    } catch {
+      const error = new SyntaxError('Request body is not valid JSON') as SyntaxError & { statusCode: number; code: string };
+      error.statusCode = 400;
+      error.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+      done(error, undefined);
+    }
+  });
+}

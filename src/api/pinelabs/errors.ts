@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HoldfastError } from '../../domain/errors.js';
+import { classifyError } from '../fastify-errors.js';
+import { pineLabsOrderStatus } from './status.js';
+
+/** Pine Labs error body (reference §11): `{code, message, additional_error_details?}`. */
+export interface PineLabsError {
+  status: number;
+  body: { code: string; message: string; additional_error_details?: Record<string, unknown> };
+}
+
+const NOT_ALLOWED = 'The specified operation cannot be made because required precondition has failed';
+
+/** The one place catalogue errors become Pine Labs status codes and bodies. */
+export function pineLabsError(error: HoldfastError): PineLabsError {
+  const { field, state, operation } = error.details;
+  switch (error.code) {
+    case 'invalid_input':
+    case 'amount_exceeded':
+      return { status: 400, body: { code: 'INVALID_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) } };
+    case 'not_found':
+      return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No order with specified order-id exists in the system' } };
+    case 'unauthenticated':
+      return { status: 401, body: { code: 'UNAUTHORIZED', message: error.message } };
+    case 'idempotency_conflict':
+      return { status: 422, body: { code: 'DUPLICATE_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) } };
+    case 'capture_window_expired':
+      return { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The payment has expired and cannot be modified further' } };
+    case 'payment_method_not_supported':
+      return { status: 422, body: { code: 'PAYMENT_METHOD_NOT_ENABLED', message: error.message } };
+    case 'invalid_state': {
+      const status = state ? pineLabsOrderStatus(state) : undefined;
+      if (status === 'CANCELLED') {
+        return { status: 422, body: { code: 'ORDER_CANCELLED', message: 'The order has already been cancelled and cannot be modified further' } };
+      }
+      const verb = operation === 'void' ? 'cancel' : (operation ?? 'modify');
+      return { status: 422, body: { code: 'OPERATION_NOT_ALLOWED', message: `${NOT_ALLOWED}: cannot ${verb} an order in status ${status ?? 'UNKNOWN'}${error.message.includes('pre_auth') ? ' (the order was not created with pre_auth)' : ''}` } };
+    }
+  }
+}
+
+/** Fastify error handler for the dialect: every failure leaves in Pine Labs' shape, never with internals. */
+export function pineLabsErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const classified = classifyError(error);
+  if (classified.kind === 'holdfast') {
+    const { status, body } = pineLabsError(classified.error);
+    return reply.status(status).send(body);
+  }
+  if (classified.kind === 'client') {
+    return reply.status(classified.status).send({ code: 'INVALID_REQUEST', message: classified.message });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send({ code: 'INTERNAL_ERROR', message: 'Internal Server Error' });
+}

@@ -1,0 +1,197 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { issueToken, tokenVerifier, type Principal } from '../../core/authenticate.js';
+import { authorizePayment } from '../../core/authorize-payment.js';
+import { captureOrder } from '../../core/capture-order.js';
+import type { CoreContext } from '../../core/context.js';
+import { createOrder } from '../../core/create-order.js';
+import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-order.js';
+import { refundOrder } from '../../core/refund-order.js';
+import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
+import { voidOrder } from '../../core/void-order.js';
+import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
+import { acceptJsonWithEmptyBody } from '../json-body.js';
+import { answerOnce, type Answer } from '../request-replay.js';
+import { bearerPrincipal, checkRequestHeaders } from './auth.js';
+import { pineLabsErrorHandler } from './errors.js';
+import { renderOrder, renderRefundOrder } from './render.js';
+import { CaptureBody, CreateOrderBody, CreatePaymentBody, OrderIdParams, ReferenceParams, RefundBody, TokenBody } from './schemas.js';
+
+export interface PineLabsOptions {
+  ctx: CoreContext;
+  publicUrl: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The Pine Labs Online dialect, mounted at /api (reference §1). */
+export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: PineLabsOptions): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const verify = tokenVerifier(ctx);
+  acceptJsonWithEmptyBody(app);
+  app.setErrorHandler(pineLabsErrorHandler);
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: 'No such endpoint' }));
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    checkRequestHeaders(request);
+    if (request.routeOptions.config.public !== true && request.is404 !== true) request.principal = bearerPrincipal(request, verify);
+  });
+
+  const merchantOf = (request: FastifyRequest): string => {
+    if (!request.principal) throw new HoldfastError('unauthenticated', 'Unauthorized');
+    return request.principal.merchantId;
+  };
+  const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
+  const orderAnswer = async (merchantId: string, orderId: string): Promise<Answer> => ({
+    status: 200,
+    body: { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), publicUrl) },
+  });
+  const replayable = (request: FastifyRequest, merchantId: string) => ({
+    merchantId,
+    requestId: request.headers['request-id'] as string | undefined,
+    method: request.method === 'POST' && request.url.endsWith('/capture') ? 'PUT' : request.method,
+    url: request.url,
+    body: request.body,
+  });
+
+  app.post('/auth/v1/token', { schema: { body: TokenBody }, config: { public: true } }, async (request) => {
+    const token = await issueToken(ctx, request.body.client_id, request.body.client_secret);
+    return { access_token: token.accessToken, expires_at: token.expiresAt.toISOString() };
+  });
+
+  app.post('/pay/v1/orders', { schema: { body: CreateOrderBody } }, async (request, reply) => {
+    const merchantId = merchantOf(request);
+    const body = request.body;
+    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
+      const { aggregate } = await createOrder(ctx, {
+        merchantId,
+        dialect: 'pinelabs',
+        merchantOrderReference: String(body.merchant_order_reference),
+        amount: body.order_amount.value,
+        currency: body.order_amount.currency,
+        preAuth: body.pre_auth ?? false,
+        details: {
+          notes: body.notes,
+          callback_url: body.callback_url,
+          failure_callback_url: body.failure_callback_url,
+          purchase_details: body.purchase_details,
+          allowed_payment_methods: body.allowed_payment_methods,
+        },
+        requestFingerprint: fingerprint(body),
+        ...(requestKey ? { requestKey } : {}),
+      });
+      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+    }, (orderId) => orderAnswer(merchantId, orderId));
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  app.get('/pay/v1/orders/:order_id', { schema: { params: OrderIdParams } }, async (request) => {
+    const merchantId = merchantOf(request);
+    const orderId = request.params.order_id;
+    const refundParent = orderId.startsWith('v1-') ? await getRefundParent(ctx.db, merchantId, orderId) : undefined;
+    if (refundParent) {
+      const refund = refundParent.refunds.find((r) => r.id === orderId)!;
+      return { data: renderRefundOrder(refundParent, refund) };
+    }
+    return { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), publicUrl) };
+  });
+
+  app.get('/pay/v1/orders/reference/:merchant_order_reference', { schema: { params: ReferenceParams } }, async (request) => {
+    const merchantId = merchantOf(request);
+    return { data: renderOrder(await getOrderByReference(ctx.db, merchantId, request.params.merchant_order_reference), publicUrl) };
+  });
+
+  app.post('/pay/v1/orders/:order_id/payments', { schema: { params: OrderIdParams, body: CreatePaymentBody } }, async (request, reply) => {
+    const merchantId = merchantOf(request);
+    const item = request.body.payments[0]!;
+    if (item.payment_method !== 'CARD') {
+      throw new HoldfastError('payment_method_not_supported', `payment_method ${item.payment_method} is not enabled: Holdfast accepts CARD`, {
+        field: 'payments.0.payment_method',
+      });
+    }
+    const card = item.payment_option.card_details;
+    if (!card) throw invalidInput('payments.0.payment_option.card_details', 'payments.0.payment_option.card_details is required for CARD');
+    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
+      const { aggregate } = await authorizePayment(ctx, {
+        merchantId,
+        orderId: request.params.order_id,
+        merchantPaymentReference: item.merchant_payment_reference,
+        amount: item.payment_amount.value,
+        currency: item.payment_amount.currency,
+        card: { number: card.card_number, cvv: card.cvv, expiryMonth: card.expiry_month, expiryYear: card.expiry_year, holderName: card.name },
+        requestFingerprint: fingerprint(request.body),
+        ...(requestKey ? { requestKey } : {}),
+      });
+      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+    }, (orderId) => orderAnswer(merchantId, orderId));
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  const capture = async (request: FastifyRequest & { params: OrderIdParams; body: CaptureBody }) => {
+    const merchantId = merchantOf(request);
+    const body = request.body;
+    return answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
+      const { aggregate } = await captureOrder(ctx, {
+        merchantId,
+        orderId: request.params.order_id,
+        merchantCaptureReference: body.merchant_capture_reference,
+        amount: body.capture_amount,
+        requestFingerprint: fingerprint(body),
+        ...(requestKey ? { requestKey } : {}),
+      });
+      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+    }, (orderId) => orderAnswer(merchantId, orderId));
+  };
+  // The documented method is PUT; POST is accepted too, as some clients send it.
+  for (const method of ['PUT', 'POST'] as const) {
+    app.route({
+      method,
+      url: '/pay/v1/orders/:order_id/capture',
+      schema: { params: OrderIdParams, body: CaptureBody },
+      handler: async (request, reply) => {
+        const answer = await capture(request);
+        return reply.status(answer.status).send(answer.body);
+      },
+    });
+  }
+
+  app.put('/pay/v1/orders/:order_id/cancel', { schema: { params: OrderIdParams } }, async (request, reply) => {
+    const merchantId = merchantOf(request);
+    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
+      const aggregate = await voidOrder(ctx, { merchantId, orderId: request.params.order_id, ...(requestKey ? { requestKey } : {}) });
+      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+    }, (orderId) => orderAnswer(merchantId, orderId));
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  app.post('/pay/v1/refunds/:order_id', { schema: { params: OrderIdParams, body: RefundBody } }, async (request, reply) => {
+    const merchantId = merchantOf(request);
+    const body = request.body;
+    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
+      const { aggregate, refundId } = await refundOrder(ctx, {
+        merchantId,
+        orderId: request.params.order_id,
+        merchantRefundReference: body.merchant_order_reference,
+        amount: body.order_amount,
+        details: { merchant_metadata: body.merchant_metadata },
+        requestFingerprint: fingerprint(body),
+        ...(requestKey ? { requestKey } : {}),
+      });
+      const refund = aggregate.refunds.find((r) => r.id === refundId);
+      if (!refund) throw notFound('refund');
+      return { status: 200, body: { data: renderRefundOrder(aggregate, refund) } };
+    }, (orderId) => orderAnswer(merchantId, orderId));
+    return reply.status(answer.status).send(answer.body);
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes that need no bearer token (the token endpoint itself). */
+    public?: boolean;
+  }
+}

@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config.js';
+import { DatabaseInUseError } from '../store/open-database.js';
+import { runMerchantCreate } from './merchant-create.js';
+import { runMigrate } from './migrate.js';
+import { runStart } from './start.js';
+
+const USAGE = `Usage: holdfast <command> [options]
+
+Commands:
+  start                                   API server (what npm start runs)
+  migrate                                 apply SQL migrations and exit
+  merchant create --name NAME [--webhook-url URL] [--json]
+                                          create a merchant and print its credentials once
+
+Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
+HOLDFAST_DATA_DIR, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
+HOLDFAST_CAPTURE_WINDOW, HOLDFAST_WEBHOOK_RETRY_SCHEDULE, LOG_LEVEL.`;
+
+/** Thin shell over the library: parse arguments, call one function, print, exit with a clear message on error. */
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await runStart();
+      case 'migrate':
+        return await runMigrate();
+      case 'merchant': {
+        const [sub, ...options] = rest;
+        if (sub !== 'create') return fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
+        const { values } = parseArgs({
+          args: options,
+          options: { name: { type: 'string' }, 'webhook-url': { type: 'string' }, json: { type: 'boolean', default: false } },
+          strict: true,
+        });
+        if (!values.name) return fail('merchant create needs --name NAME');
+        return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], json: values.json ?? false });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return;
+      default:
+        return fail(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DatabaseInUseError) return fail(error.message);
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return fail(error.message);
+    return fail(`holdfast ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function fail(message: string): void {
+  console.error(message);
+  process.exitCode = 1;
+}

@@ -1,0 +1,29 @@
+import { loadConfig } from '../config.js';
+import { systemClock } from '../core/clock.js';
+import { loadServerKeys } from '../core/context.js';
+import { createMerchant } from '../core/merchants.js';
+import { migrate } from '../store/migrate.js';
+import { openDatabase } from '../store/open-database.js';
+
+export async function runMerchantCreate(options: { name: string; webhookUrl: string | undefined; json: boolean }): Promise<void> {
+  if (options.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.webhookUrl)) {
+    throw new Error(`--webhook-url must be an http(s) URL, got "${options.webhookUrl}"`);
+  }
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    const credentials = await createMerchant({ db, clock: systemClock, keys: await loadServerKeys(db) }, {
+      name: options.name,
+      webhookUrl: options.webhookUrl ?? null,
+    });
+    if (options.json) {
+      console.log(JSON.stringify(credentials));
+    } else {
+      console.log(`Merchant "${options.name}" created. These secrets are shown once:`);
+      for (const [key, value] of Object.entries(credentials)) console.log(`  ${key.padEnd(15)} ${value}`);
+    }
+  } finally {
+    await db.close();
+  }
+}

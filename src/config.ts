@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import ms from 'ms';
+
+/** The validated environment. Built once at start-up; frozen. */
+export interface Config {
+  /** Listening port (Default: 8080). */
+  port: number;
+  /** Listening address (Default: 127.0.0.1). */
+  host: string;
+  /** `postgres://` URL selects PostgreSQL; undefined selects the embedded PGlite (Default). */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files and sandbox.json is written (Default: ./.holdfast). */
+  dataDir: string;
+  /** PEM files; both set → serve HTTPS. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Base of links Holdfast hands out, such as challenge_url (Default: http(s)://host:port). */
+  publicUrl: string;
+  /** How long an authorization may wait for capture (Default: 7d). */
+  captureWindowMs: number;
+  /** Delays between webhook delivery attempts (Default: 1m,5m,5m,10m×5,1h×5,6h×3). */
+  webhookRetryScheduleMs: number[];
+  /** pino level (Default: info). */
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_RETRY_SCHEDULE = '1m,5m,5m,10m,10m,10m,10m,10m,1h,1h,1h,1h,1h,6h,6h,6h';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parses a duration such as `7d`, `12h`, `90s`, `500ms`; a bare number is not accepted (ambiguous unit). */
+export function parseDuration(text: string): number | undefined {
+  if (!/^\s*\d+(\.\d+)?\s*[a-z]+\s*$/i.test(text)) return undefined;
+  const value = ms(text.trim() as ms.StringValue);
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be an integer from 0 to 65535, got "${env.PORT}"`);
+
+  const host = env.HOST || '127.0.0.1';
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)');
+  }
+
+  const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
+
+  let tls: Config['tls'];
+  const certFile = env.HOLDFAST_TLS_CERT || undefined;
+  const keyFile = env.HOLDFAST_TLS_KEY || undefined;
+  if (certFile || keyFile) {
+    if (!certFile || !keyFile) problems.push('HOLDFAST_TLS_CERT and HOLDFAST_TLS_KEY must be set together');
+    else {
+      if (!existsSync(certFile)) problems.push(`HOLDFAST_TLS_CERT: no file at ${certFile}`);
+      if (!existsSync(keyFile)) problems.push(`HOLDFAST_TLS_KEY: no file at ${keyFile}`);
+      tls = { certFile, keyFile };
+    }
+  }
+
+  let publicUrl = env.HOLDFAST_PUBLIC_URL || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    publicUrl = publicUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push(`HOLDFAST_PUBLIC_URL must be an http(s) URL, got "${env.HOLDFAST_PUBLIC_URL}"`);
+  }
+
+  const captureWindowMs = parseDuration(env.HOLDFAST_CAPTURE_WINDOW || '7d');
+  if (captureWindowMs === undefined) problems.push(`HOLDFAST_CAPTURE_WINDOW must be a duration such as 7d or 12h, got "${env.HOLDFAST_CAPTURE_WINDOW}"`);
+
+  const schedule = (env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE).split(',').map((s) => parseDuration(s));
+  if (schedule.some((d) => d === undefined)) {
+    problems.push(`HOLDFAST_WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 1m,5m,5m,10m, got "${env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE}"`);
+  }
+
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    tls,
+    publicUrl,
+    captureWindowMs: captureWindowMs!,
+    webhookRetryScheduleMs: schedule as number[],
+    logLevel,
+  });
+}

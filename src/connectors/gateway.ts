@@ -1,0 +1,66 @@
+/**
+ * The one interface between the core and any gateway (the in-process sandbox, an HTTP acquirer,
+ * upstream Pine Labs or Juspay). Connectors translate and decide nothing: a decline is a result,
+ * only transport failures throw, and a timeout is an `unknown` outcome that the core must resolve
+ * later by asking again, never by guessing.
+ */
+import type { CardNetwork } from '../domain/card.js';
+
+/** Card data held in memory for one authorization call; never persisted. */
+export interface CardForAuthorization {
+  number: string;
+  cvv: string | null;
+  expiryMonth: string;
+  expiryYear: string;
+  holderName: string | null;
+  network: CardNetwork;
+}
+
+export interface AuthorizeRequest {
+  paymentId: string;
+  amount: number;
+  currency: string;
+  card: CardForAuthorization;
+  /** true: authorize and capture in one step (sale); false: pre-authorization only. */
+  capture: boolean;
+}
+
+export type AuthorizeOutcome =
+  | { kind: 'approved'; connectorReference: string; approvalCode: string; rrn: string; acquirerReference: string }
+  | { kind: 'challenge'; connectorReference: string }
+  | { kind: 'declined'; connectorReference: string | null; code: DeclineCode; message: string }
+  | { kind: 'unknown'; connectorReference: string | null; reason: string };
+
+/** Decline codes shared by every connector; dialects render them. */
+export type DeclineCode =
+  | 'PAYMENT_DECLINED'
+  | 'INSUFFICIENT_FUNDS'
+  | 'CARD_EXPIRED'
+  | 'USER_AUTHENTICATION_FAILED'
+  | 'INVALID_CARD';
+
+export interface OperationRequest {
+  /** Our id for this operation (capture, reversal or refund id): the connector's idempotency key. */
+  operationId: string;
+  paymentId: string;
+  connectorReference: string;
+  amount: number;
+  currency: string;
+}
+
+export type OperationOutcome =
+  | { kind: 'succeeded'; gatewayReference: string }
+  | { kind: 'pending'; gatewayReference: string }
+  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'unknown'; reason: string };
+
+export interface GatewayConnector {
+  readonly name: string;
+  authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome>;
+  /** Finishes a challenged authorization with what the cardholder entered. */
+  completeAuthentication(request: { paymentId: string; connectorReference: string; otp: string; capture: boolean; amount: number; currency: string }): Promise<AuthorizeOutcome>;
+  capture(request: OperationRequest): Promise<OperationOutcome>;
+  /** Releases held funds: a void of the whole authorization or a reversal of the uncaptured remainder. */
+  reverse(request: OperationRequest): Promise<OperationOutcome>;
+  refund(request: OperationRequest): Promise<OperationOutcome>;
+}

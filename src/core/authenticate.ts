@@ -1,0 +1,62 @@
+import { createSigner, createVerifier } from 'fast-jwt';
+import { HoldfastError } from '../domain/errors.js';
+import { findMerchantByApiKeyHash, findMerchantByClientId } from '../store/merchants-repository.js';
+import type { CoreContext } from './context.js';
+import { hashSecret, secretMatches } from './secrets.js';
+
+export interface AccessToken {
+  accessToken: string;
+  expiresAt: Date;
+}
+
+/** Who a request acts for, once authenticated. */
+export interface Principal {
+  merchantId: string;
+}
+
+const unauthenticated = () => new HoldfastError('unauthenticated', 'Unauthorized');
+
+/**
+ * Client-credentials grant: a signed (HS256) token that any process sharing the database can
+ * verify with no database read, valid until its `exp` across restarts.
+ */
+export async function issueToken(ctx: CoreContext, clientId: string, clientSecret: string): Promise<AccessToken> {
+  const merchant = await findMerchantByClientId(ctx.db, clientId);
+  // Hash the candidate even for an unknown client, so both failures take the same time.
+  const matches = secretMatches(clientSecret, merchant?.clientSecretHash ?? hashSecret(''));
+  if (!merchant || !matches) throw new HoldfastError('unauthenticated', 'Invalid client credentials');
+  const nowMs = ctx.clock.now().getTime();
+  const exp = Math.floor((nowMs + ctx.tokenTtlMs) / 1000);
+  const sign = createSigner({ key: ctx.keys.tokenSigning, algorithm: 'HS256' });
+  const accessToken = sign({ sub: merchant.id, iat: Math.floor(nowMs / 1000), exp });
+  return { accessToken, expiresAt: new Date(exp * 1000) };
+}
+
+export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock'>): (token: string) => Principal {
+  const verify = createVerifier({
+    key: ctx.keys.tokenSigning,
+    algorithms: ['HS256'],
+    requiredClaims: ['sub', 'exp'],
+    // Expiry is checked against the injectable clock below, not the verifier's own.
+    ignoreExpiration: true,
+    cache: 1000,
+  });
+  return (token) => {
+    let claims: { sub?: unknown; exp?: unknown };
+    try {
+      claims = verify(token) as typeof claims;
+    } catch {
+      throw unauthenticated();
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw unauthenticated();
+    if (claims.exp * 1000 <= ctx.clock.now().getTime()) throw unauthenticated();
+    return { merchantId: claims.sub };
+  };
+}
+
+/** Juspay-style API key (HTTP Basic user name). */
+export async function authenticateApiKey(ctx: CoreContext, apiKey: string): Promise<Principal> {
+  const merchant = await findMerchantByApiKeyHash(ctx.db, hashSecret(apiKey));
+  if (!merchant) throw unauthenticated();
+  return { merchantId: merchant.id };
+}

@@ -1,0 +1,152 @@
+import type { OperationOutcome } from '../connectors/gateway.js';
+import { HoldfastError, invalidInput, invalidState, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { journalEntry } from '../domain/ledger.js';
+import { currentPayment, type Capture, type OrderAggregate } from '../domain/order.js';
+import { nextState } from '../domain/order-state.js';
+import type { Queryable } from '../store/db.js';
+import {
+  findCaptureByReference,
+  insertCapture,
+  insertJournalEntry,
+  insertReversal,
+  lockOrder,
+  setOrderState,
+  updateOperation,
+  updatePayment,
+} from '../store/orders-repository.js';
+import type { CoreContext } from './context.js';
+import { callGateway, operationUpdate } from './gateway-call.js';
+import { getOrder } from './read-order.js';
+import { recordRequestKey, type RequestKey } from './request-key.js';
+
+export interface CaptureOrderInput {
+  merchantId: string;
+  orderId: string;
+  /** The merchant's capture reference: the idempotency key of the capture. */
+  merchantCaptureReference: string;
+  /** Omitted: capture the whole authorized amount. */
+  amount?: { value: number; currency: string } | undefined;
+  requestFingerprint: string;
+  requestKey?: RequestKey;
+}
+
+/**
+ * Captures an authorized pre-auth order, fully or partially (once). Persists the capture intent,
+ * asks the gateway, then records the answer: success → CAPTURED, or PARTIALLY_CAPTURED with the
+ * uncaptured remainder reversed; failure → CAPTURE_FAILED; pending or timeout → CAPTURE_PENDING.
+ */
+export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
+  const now = ctx.clock.now();
+  const started = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(tx, input.merchantId, input.orderId);
+    if (!order) throw notFound('order');
+    const existing = await findCaptureByReference(tx, order.id, input.merchantCaptureReference);
+    if (existing) {
+      if (existing.requestFingerprint !== input.requestFingerprint) {
+        throw new HoldfastError('idempotency_conflict', 'Duplicate capture reference received', { field: 'merchant_capture_reference' });
+      }
+      return undefined;
+    }
+    if (!order.preAuth) throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be captured', { operation: 'capture', state: order.state });
+    const state = nextState(order.state, 'capture_requested');
+    if (!state) throw invalidState('capture', order.state);
+    const amount = input.amount?.value ?? order.amount;
+    if (input.amount && input.amount.currency !== order.currency) {
+      throw invalidInput('capture_amount.currency', `currency must be ${order.currency}, the order's currency`);
+    }
+    if (!Number.isSafeInteger(amount) || amount < 1) throw invalidInput('capture_amount.value', 'capture amount must be a positive integer');
+    if (amount > order.amount) {
+      throw new HoldfastError('amount_exceeded', `capture amount must be less than or equal to the authorized amount (${order.amount})`, {
+        field: 'capture_amount.value',
+        limit: order.amount,
+      });
+    }
+    const aggregate = await getOrder(tx, order.merchantId, order.id);
+    const payment = currentPayment(aggregate);
+    if (!payment || payment.status !== 'AUTHORIZED' || !payment.connectorReference) throw invalidState('capture', order.state);
+    const capture: Capture = {
+      id: newId('cap'),
+      orderId: order.id,
+      paymentId: payment.id,
+      merchantCaptureReference: input.merchantCaptureReference,
+      requestFingerprint: input.requestFingerprint,
+      amount,
+      currency: order.currency,
+      status: 'INITIATED',
+      errorCode: null,
+      errorMessage: null,
+      gatewayReference: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertCapture(tx, capture);
+    await setOrderState(tx, order.id, state, now);
+    await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
+    return { capture, connectorReference: payment.connectorReference, connector: payment.connector, authorized: order.amount };
+  });
+  if (!started) return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: true };
+
+  const { capture } = started;
+  const outcome = await callGateway<OperationOutcome>(
+    () =>
+      ctx.connector(started.connector).capture({
+        operationId: capture.id,
+        paymentId: capture.paymentId,
+        connectorReference: started.connectorReference,
+        amount: capture.amount,
+        currency: capture.currency,
+      }),
+    (reason) => ({ kind: 'unknown', reason }),
+  );
+  await ctx.db.transaction((tx) => recordCaptureOutcome(ctx, tx, input.merchantId, capture, started.authorized, outcome));
+  return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: false };
+}
+
+/**
+ * Records a capture answer (from the request or, later, a status sync). Idempotent: an answer for
+ * a capture that already reached a final status changes nothing.
+ */
+export async function recordCaptureOutcome(
+  ctx: CoreContext,
+  tx: Queryable,
+  merchantId: string,
+  capture: Capture,
+  authorized: number,
+  outcome: OperationOutcome,
+): Promise<void> {
+  const order = await lockOrder(tx, merchantId, capture.orderId);
+  if (!order || order.state !== 'CAPTURE_PENDING') return;
+  const now = ctx.clock.now();
+  await updateOperation(tx, 'captures', capture.id, operationUpdate(outcome), now);
+  if (outcome.kind === 'failed') {
+    await setOrderState(tx, order.id, 'CAPTURE_FAILED', now);
+    return;
+  }
+  if (outcome.kind !== 'succeeded') return; // pending or unknown: stays CAPTURE_PENDING
+  await insertJournalEntry(tx, merchantId, order.id, journalEntry('CAPTURE', capture.id, capture.amount, capture.currency), now);
+  await updatePayment(tx, capture.paymentId, { status: 'CAPTURED' }, now);
+  const remainder = authorized - capture.amount;
+  if (remainder === 0) {
+    await setOrderState(tx, order.id, 'CAPTURED', now);
+    return;
+  }
+  // Only one capture per order: the uncaptured remainder goes back to the cardholder at once.
+  const reversalId = newId('rev');
+  await insertReversal(tx, {
+    id: reversalId,
+    orderId: order.id,
+    paymentId: capture.paymentId,
+    kind: 'REMAINDER',
+    amount: remainder,
+    currency: capture.currency,
+    status: 'SUCCEEDED',
+    errorCode: null,
+    errorMessage: null,
+    gatewayReference: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await insertJournalEntry(tx, merchantId, order.id, journalEntry('REVERSE', reversalId, remainder, capture.currency), now);
+  await setOrderState(tx, order.id, 'PARTIALLY_CAPTURED', now);
+}

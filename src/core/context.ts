@@ -1,0 +1,32 @@
+import type { GatewayConnector } from '../connectors/gateway.js';
+import type { Db } from '../store/db.js';
+import { loadOrCreateServerKey } from '../store/server-keys-repository.js';
+import type { Clock } from './clock.js';
+
+/** Keys shared by every process through the database (see store/server-keys-repository). */
+export interface ServerKeys {
+  tokenSigning: Buffer;
+  fingerprint: Buffer;
+  encryption: Buffer;
+}
+
+/** Everything a use-case needs; built once in app.ts. */
+export interface CoreContext {
+  db: Db;
+  clock: Clock;
+  keys: ServerKeys;
+  /** Connector by name; merchants choose one (default `sandbox`). */
+  connector(name: string): GatewayConnector;
+  /** How long an authorization may wait for capture before it is released (ms). */
+  captureWindowMs: number;
+  /** Lifetime of a Pine Labs access token (ms). */
+  tokenTtlMs: number;
+}
+
+export async function loadServerKeys(db: Db): Promise<ServerKeys> {
+  return {
+    tokenSigning: await loadOrCreateServerKey(db, 'token_signing'),
+    fingerprint: await loadOrCreateServerKey(db, 'fingerprint'),
+    encryption: await loadOrCreateServerKey(db, 'secret_encryption'),
+  };
+}

@@ -1,0 +1,28 @@
+import type { OperationOutcome } from '../connectors/gateway.js';
+import type { OperationOutcomeUpdate } from '../store/orders-repository.js';
+
+/**
+ * Calls a connector. A thrown error is a transport failure after which the gateway may or may
+ * not have acted, so it becomes an `unknown` outcome to be resolved by a status sync, not a guess.
+ */
+export async function callGateway<T>(call: () => Promise<T>, unknown: (reason: string) => T): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    return unknown(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** How an operation outcome is recorded on its row. */
+export function operationUpdate(outcome: OperationOutcome): OperationOutcomeUpdate {
+  switch (outcome.kind) {
+    case 'succeeded':
+      return { status: 'SUCCEEDED', gatewayReference: outcome.gatewayReference };
+    case 'pending':
+      return { status: 'GATEWAY_PENDING', gatewayReference: outcome.gatewayReference };
+    case 'failed':
+      return { status: 'FAILED', errorCode: outcome.code, errorMessage: outcome.message };
+    case 'unknown':
+      return { status: 'UNKNOWN', errorMessage: outcome.reason };
+  }
+}

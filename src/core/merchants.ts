@@ -1,0 +1,43 @@
+import { newMerchantId, newUuid } from '../domain/ids.js';
+import { insertMerchant } from '../store/merchants-repository.js';
+import type { CoreContext } from './context.js';
+import { encryptSecret, hashSecret, randomSecret } from './secrets.js';
+
+/** What `holdfast merchant create --json` prints; the secrets are shown once and stored only hashed or encrypted. */
+export interface MerchantCredentials {
+  merchant_id: string;
+  client_id: string;
+  client_secret: string;
+  api_key: string;
+  webhook_secret: string;
+}
+
+export interface CreateMerchantInput {
+  name: string;
+  webhookUrl?: string | null;
+  connector?: string;
+}
+
+export async function createMerchant(ctx: Pick<CoreContext, 'db' | 'clock' | 'keys'>, input: CreateMerchantInput): Promise<MerchantCredentials> {
+  const credentials: MerchantCredentials = {
+    merchant_id: newMerchantId(),
+    client_id: newUuid(),
+    client_secret: randomSecret(),
+    api_key: `hf_${randomSecret(24)}`,
+    // Standard Webhooks secrets are base64 with a whsec_ prefix.
+    webhook_secret: `whsec_${randomSecret(24).replace(/-/g, '+').replace(/_/g, '/')}`,
+  };
+  await insertMerchant(ctx.db, {
+    id: credentials.merchant_id,
+    name: input.name,
+    clientId: credentials.client_id,
+    clientSecretHash: hashSecret(credentials.client_secret),
+    apiKeyHash: hashSecret(credentials.api_key),
+    webhookUrl: input.webhookUrl ?? null,
+    webhookSecretCiphertext: encryptSecret(ctx.keys.encryption, credentials.webhook_secret),
+    connector: input.connector ?? 'sandbox',
+    captureWindowSeconds: null,
+    createdAt: ctx.clock.now(),
+  });
+  return credentials;
+}

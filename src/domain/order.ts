@@ -1,0 +1,122 @@
+import type { CardNetwork } from './card.js';
+import type { JournalEntry } from './ledger.js';
+import type { OrderState } from './order-state.js';
+
+export type Dialect = 'pinelabs' | 'juspay';
+
+/** Status of a gateway operation row (capture, reversal, refund). */
+export type OperationStatus = 'INITIATED' | 'GATEWAY_PENDING' | 'UNKNOWN' | 'SUCCEEDED' | 'FAILED';
+
+export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'FAILED';
+
+export interface Order {
+  id: string;
+  merchantId: string;
+  dialect: Dialect;
+  merchantOrderReference: string;
+  requestFingerprint: string;
+  amount: number;
+  currency: string;
+  preAuth: boolean;
+  state: OrderState;
+  /** Dialect-specific fields kept verbatim (notes, callback URLs, udf1…udf10…). */
+  details: Record<string, unknown>;
+  captureDeadline: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Payment {
+  id: string;
+  orderId: string;
+  merchantPaymentReference: string;
+  requestFingerprint: string;
+  amount: number;
+  currency: string;
+  method: 'CARD';
+  status: PaymentStatus;
+  card: {
+    bin: string;
+    last4: string;
+    network: CardNetwork;
+    expiryMonth: string;
+    expiryYear: string;
+    holderName: string | null;
+    fingerprint: string;
+  } | null;
+  connector: string;
+  connectorReference: string | null;
+  challengeId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  approvalCode: string | null;
+  rrn: string | null;
+  acquirerReference: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface Operation {
+  id: string;
+  orderId: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  status: OperationStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  gatewayReference: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Capture extends Operation {
+  merchantCaptureReference: string;
+  requestFingerprint: string;
+}
+
+export type ReversalKind = 'VOID' | 'AUTO_VOID' | 'REMAINDER';
+
+export interface Reversal extends Operation {
+  kind: ReversalKind;
+}
+
+export interface Refund extends Operation {
+  merchantRefundReference: string;
+  requestFingerprint: string;
+  details: Record<string, unknown>;
+}
+
+/** An order with every child row, as read in one query: what the dialects render. */
+export interface OrderAggregate {
+  order: Order;
+  payments: Payment[];
+  captures: Capture[];
+  reversals: Reversal[];
+  refunds: Refund[];
+  journal: JournalEntry[];
+}
+
+/** The payment that carries the order's money: the latest that got past authorization, else the latest. */
+export function currentPayment(aggregate: OrderAggregate): Payment | undefined {
+  const ps = aggregate.payments;
+  for (let i = ps.length - 1; i >= 0; i--) {
+    const p = ps[i]!;
+    if (p.status !== 'FAILED' && p.status !== 'PENDING') return p;
+  }
+  return ps[ps.length - 1];
+}
+
+/** Sum of captured money (succeeded captures). */
+export function capturedAmount(aggregate: OrderAggregate): number {
+  return aggregate.captures.filter((c) => c.status === 'SUCCEEDED').reduce((s, c) => s + c.amount, 0);
+}
+
+/** Refunds that are or may become money out: everything but FAILED counts against the refundable amount. */
+export function committedRefundAmount(aggregate: OrderAggregate): number {
+  return aggregate.refunds.filter((r) => r.status !== 'FAILED').reduce((s, r) => s + r.amount, 0);
+}
+
+export function refundedAmount(aggregate: OrderAggregate): number {
+  return aggregate.refunds.filter((r) => r.status === 'SUCCEEDED').reduce((s, r) => s + r.amount, 0);
+}

@@ -1,0 +1,26 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Paths whose values never reach a log line: card data, credentials and tokens, wherever they
+ * appear in a logged request body or header set.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  '*.card_number',
+  '*.cvv',
+  '*.card_security_code',
+  '*.client_secret',
+  '*.api_key',
+  '*.access_token',
+  '*.webhook_secret',
+  '*.*.card_number',
+  '*.*.cvv',
+  'payments[*].payment_option.card_details.card_number',
+  'payments[*].payment_option.card_details.cvv',
+  'body.payments[*].payment_option.card_details.card_number',
+  'body.payments[*].payment_option.card_details.cvv',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } });
+}

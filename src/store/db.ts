@@ -1,0 +1,17 @@
+/**
+ * One small database facade over node-postgres and PGlite. Both run the same SQL text with $n
+ * parameters; only this folder writes SQL.
+ */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface Db extends Queryable {
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** int8 columns hold minor units far below 2^53; parse them as numbers, not strings. */
+export const INT8_OID = 20;

@@ -1,0 +1,59 @@
+import type { Queryable } from './db.js';
+
+export interface MerchantRecord {
+  id: string;
+  name: string;
+  clientId: string;
+  clientSecretHash: Buffer;
+  apiKeyHash: Buffer;
+  webhookUrl: string | null;
+  webhookSecretCiphertext: string | null;
+  connector: string;
+  captureWindowSeconds: number | null;
+  createdAt: Date;
+}
+
+type Row = Record<string, unknown>;
+
+function toMerchant(r: Row): MerchantRecord {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    clientId: String(r.client_id),
+    clientSecretHash: Buffer.from(r.client_secret_hash as Uint8Array),
+    apiKeyHash: Buffer.from(r.api_key_hash as Uint8Array),
+    webhookUrl: (r.webhook_url as string | null) ?? null,
+    webhookSecretCiphertext: (r.webhook_secret_ciphertext as string | null) ?? null,
+    connector: String(r.connector),
+    captureWindowSeconds: r.capture_window_seconds === null ? null : Number(r.capture_window_seconds),
+    createdAt: r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at)),
+  };
+}
+
+export async function insertMerchant(q: Queryable, m: MerchantRecord): Promise<void> {
+  await q.query(
+    `insert into merchants (id, name, client_id, client_secret_hash, api_key_hash, webhook_url, webhook_secret_ciphertext, connector, capture_window_seconds, created_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+    [m.id, m.name, m.clientId, m.clientSecretHash, m.apiKeyHash, m.webhookUrl, m.webhookSecretCiphertext, m.connector, m.captureWindowSeconds, m.createdAt],
+  );
+}
+
+export async function findMerchantByClientId(q: Queryable, clientId: string): Promise<MerchantRecord | undefined> {
+  const rows = await q.query('select * from merchants where client_id = $1', [clientId]);
+  return rows[0] ? toMerchant(rows[0]) : undefined;
+}
+
+export async function findMerchantByApiKeyHash(q: Queryable, apiKeyHash: Buffer): Promise<MerchantRecord | undefined> {
+  const rows = await q.query('select * from merchants where api_key_hash = $1', [apiKeyHash]);
+  return rows[0] ? toMerchant(rows[0]) : undefined;
+}
+
+export async function findMerchant(q: Queryable, id: string): Promise<MerchantRecord | undefined> {
+  const rows = await q.query('select * from merchants where id = $1', [id]);
+  return rows[0] ? toMerchant(rows[0]) : undefined;
+}
+
+export async function countMerchants(q: Queryable): Promise<number> {
+  const rows = await q.query<{ n: number }>('select count(*)::int as n from merchants');
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,50 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Db } from './db.js';
+
+/** Numbered forward-only migrations, shipped beside src/ and dist/ alike. */
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/**
+ * Applies pending migrations, each in its own transaction. The version row is inserted first,
+ * so two processes migrating at once collide on the primary key and one backs off cleanly.
+ * Returns the versions applied.
+ */
+export async function migrate(db: Db): Promise<number[]> {
+  await db.query(`create table if not exists schema_migrations (
+    version integer primary key,
+    name text not null,
+    applied_at timestamptz not null default now()
+  )`);
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const applied = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  const done: number[] = [];
+  for (const file of files) {
+    const version = Number(file.slice(0, 3));
+    if (applied.has(version)) continue;
+    const sql = await readFile(MIGRATIONS_DIR + file, 'utf8');
+    try {
+      await db.transaction(async (tx) => {
+        await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [version, file]);
+        for (const statement of splitStatements(sql)) await tx.query(statement);
+      });
+      done.push(version);
+    } catch (error) {
+      if (isUniqueViolation(error)) continue; // another process applied it first
+      throw error;
+    }
+  }
+  return done;
+}
+
+/** Migrations are plain statements separated by semicolons at line ends (no function bodies). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}

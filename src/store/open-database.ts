@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { Db } from './db.js';
+import { openPglite } from './pglite-db.js';
+import { openPostgres } from './postgres-db.js';
+
+export class DatabaseInUseError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Holdfast process (is "holdfast start" running?). ` +
+        'Stop that process first, or set DATABASE_URL to a PostgreSQL database, which any number of processes can share.',
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * PostgreSQL when a URL is given; otherwise the embedded PGlite in `<dataDir>/pgdata`, which
+ * belongs to one process at a time (guarded by a lock file).
+ */
+export async function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<Db> {
+  if (options.databaseUrl) return openPostgres({ connectionString: options.databaseUrl });
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, { lockfilePath: join(dataDir, 'holdfast.lock'), stale: 15_000, update: 5_000 });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') throw new DatabaseInUseError(dataDir);
+    throw error;
+  }
+  try {
+    const db = await openPglite(join(dataDir, 'pgdata'));
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Queryable } from './db.js';
+
+export interface StoredRequestKey {
+  requestFingerprint: string;
+  orderId: string | null;
+  responseStatus: number | null;
+  responseBody: unknown;
+}
+
+export async function findRequestKey(q: Queryable, merchantId: string, requestId: string): Promise<StoredRequestKey | undefined> {
+  const rows = await q.query<{ request_fingerprint: string; order_id: string | null; response_status: number | null; response_body: unknown }>(
+    'select request_fingerprint, order_id, response_status, response_body from request_keys where merchant_id = $1 and request_id = $2',
+    [merchantId, requestId],
+  );
+  const r = rows[0];
+  return r
+    ? { requestFingerprint: r.request_fingerprint, orderId: r.order_id, responseStatus: r.response_status, responseBody: r.response_body }
+    : undefined;
+}
+
+/** Claims the key in the caller's transaction; false when it is already taken. */
+export async function claimRequestKey(tx: Queryable, merchantId: string, requestId: string, fingerprint: string, orderId: string, now: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `insert into request_keys (merchant_id, request_id, request_fingerprint, order_id, created_at)
+     values ($1,$2,$3,$4,$5) on conflict (merchant_id, request_id) do nothing returning request_id`,
+    [merchantId, requestId, fingerprint, orderId, now],
+  );
+  return rows.length === 1;
+}
+
+export async function saveRequestResponse(q: Queryable, merchantId: string, requestId: string, status: number, body: unknown): Promise<void> {
+  await q.query(
+    'update request_keys set response_status = $3, response_body = $4 where merchant_id = $1 and request_id = $2 and response_status is null',
+    [merchantId, requestId, status, JSON.stringify(body)],
+  );
+}
