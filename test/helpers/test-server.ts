@@ -1,0 +1,56 @@
+import pino from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import { createMerchant, type MerchantCredentials } from '../../src/core/merchants.js';
+import type { Db } from '../../src/store/db.js';
+import { openTestDatabase } from './test-database.js';
+
+/** A clock tests move by hand. */
+export class TestClock implements Clock {
+  private current: number;
+  constructor(start = Date.now()) {
+    this.current = start;
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface TestServer {
+  baseUrl: string;
+  app: App;
+  db: Db;
+  clock: TestClock;
+  config: Config;
+  /** A new merchant with its one-time credentials. */
+  newMerchant(name?: string): Promise<MerchantCredentials>;
+  close(): Promise<void>;
+}
+
+/** Holdfast on a fresh database, listening on a random loopback port. */
+export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+  const db = await openTestDatabase();
+  const clock = new TestClock();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const app = await createApp({ config, db, logger: pino({ level: 'silent' }), clock });
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    baseUrl,
+    app,
+    db,
+    clock,
+    config,
+    newMerchant: (name = 'Test merchant') => createMerchant(app.ctx, { name }),
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
