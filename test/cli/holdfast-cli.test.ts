@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openPglite } from '../../src/store/pglite-db.js';
+
+const BIN = join(process.cwd(), 'bin', 'holdfast.js');
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'holdfast-cli-'));
+  dirs.push(dir);
+  return dir;
+};
+
+/** Runs the real `holdfast` executable with a clean environment plus `env`. */
+function holdfast(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const CREDENTIAL_KEYS = ['api_key', 'client_id', 'client_secret', 'merchant_id', 'webhook_secret'];
+
+describe('holdfast command line', () => {
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('merchant create --json prints one JSON object of credentials, stored only hashed or encrypted', async () => {
+    const dataDir = tempDir();
+    const run = holdfast(['merchant', 'create', '--name', 'Acme', '--webhook-url', 'http://127.0.0.1:9/hook', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(run.code, 0, run.stderr);
+    const credentials = JSON.parse(run.stdout.trim());
+    assert.deepEqual(Object.keys(credentials).sort(), CREDENTIAL_KEYS);
+    assert.match(credentials.client_id, /^[0-9a-f-]{36}$/);
+
+    const db = await openPglite(join(dataDir, 'pgdata'));
+    try {
+      const rows = await db.query<{ dump: string }>("select row_to_json(m)::text as dump from merchants m");
+      assert.equal(rows.length, 1);
+      const dump = rows[0]!.dump;
+      assert.ok(dump.includes('Acme'));
+      for (const secret of [credentials.client_secret, credentials.api_key, credentials.webhook_secret]) {
+        assert.ok(!dump.includes(secret), 'no secret is stored in plain text');
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('migrate applies the migrations once, then reports the database up to date', () => {
+    const dataDir = tempDir();
+    const first = holdfast(['migrate'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Applied migrations: 1/);
+    const second = holdfast(['migrate'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /up to date/);
+  });
+
+  it('rejects bad configuration with a clear message and no stack trace', () => {
+    const run = holdfast(['migrate'], { PORT: 'eighty', HOLDFAST_CAPTURE_WINDOW: 'soon', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /PORT must be an integer/);
+    assert.match(run.stderr, /HOLDFAST_CAPTURE_WINDOW must be a duration/);
+    assert.match(run.stderr, /DATABASE_URL must be a postgres:\/\//);
+    assert.match(run.stderr, /LOG_LEVEL must be one of/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  it('rejects unknown commands and missing options with usage', () => {
+    const unknown = holdfast(['frobnicate'], {});
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /Unknown command "frobnicate"/);
+    const noName = holdfast(['merchant', 'create', '--json'], { HOLDFAST_DATA_DIR: tempDir() });
+    assert.equal(noName.code, 1);
+    assert.match(noName.stderr, /--name/);
+  });
+
+  it('start serves /healthz, writes sandbox.json, and holds the embedded database against other processes', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const server = spawn(process.execPath, [BIN, 'start'], {
+      env: { PATH: process.env.PATH ?? '', HOLDFAST_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    server.stdout.on('data', (chunk) => (output += chunk));
+    server.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!output.includes('Holdfast listening') && Date.now() < deadline && server.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(output, /Holdfast listening on http:\/\/127\.0\.0\.1:\d+/, output);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { status: 'ok' });
+
+      const sandboxFile = join(dataDir, 'sandbox.json');
+      assert.ok(existsSync(sandboxFile));
+      const sandbox = JSON.parse(readFileSync(sandboxFile, 'utf8'));
+      assert.deepEqual(Object.keys(sandbox).sort(), CREDENTIAL_KEYS);
+      assert.ok(output.includes(sandbox.client_secret), 'the credentials are printed on first start');
+
+      const token = await fetch(`http://127.0.0.1:${port}/api/auth/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: sandbox.client_id, client_secret: sandbox.client_secret, grant_type: 'client_credentials' }),
+      });
+      assert.equal(token.status, 200);
+
+      const competing = holdfast(['merchant', 'create', '--name', 'Second', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+      assert.equal(competing.code, 1);
+      assert.match(competing.stderr, /in use by another Holdfast process/);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+  });
+});
