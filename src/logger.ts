@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Paths whose values never reach a log line: card data, credentials and tokens, wherever they
@@ -21,6 +21,7 @@ export const REDACTED_PATHS = [
   'body.payments[*].payment_option.card_details.cvv',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } });
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

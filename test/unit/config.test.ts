@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig, parseDuration } from '../../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
+    assert.equal(config.captureWindowMs, 7 * 24 * 3600 * 1000);
+    assert.equal(config.webhookRetryScheduleMs[0], 60_000);
+    assert.ok(Object.isFrozen(config));
+  });
+  it('parses durations and retry schedules', () => {
+    assert.equal(parseDuration('12h'), 12 * 3600 * 1000);
+    assert.equal(parseDuration('500ms'), 500);
+    assert.equal(parseDuration('100'), undefined, 'a bare number has no unit');
+    assert.equal(parseDuration('-1m'), undefined);
+    assert.deepEqual(loadConfig({ HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1s,2s,5m' }).webhookRetryScheduleMs, [1000, 2000, 300_000]);
+  });
+  it('names every bad value in one error', () => {
+    try {
+      loadConfig({ PORT: '70000', HOLDFAST_TLS_CERT: '/nope.pem', HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1m,,x', HOLDFAST_PUBLIC_URL: 'ftp://x' });
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 4);
+      assert.match(error.message, /PORT/);
+      assert.match(error.message, /HOLDFAST_TLS_CERT and HOLDFAST_TLS_KEY must be set together/);
+      assert.match(error.message, /HOLDFAST_WEBHOOK_RETRY_SCHEDULE/);
+      assert.match(error.message, /HOLDFAST_PUBLIC_URL/);
+    }
+  });
+  it('selects PostgreSQL by URL', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
+  });
+});
