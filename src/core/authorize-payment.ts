@@ -1,7 +1,7 @@
 import type { AuthorizeOutcome, CardForAuthorization } from '../connectors/gateway.js';
 import { detectNetwork, isExpired, normalizeCardNumber, normalizeExpiry, passesLuhn } from '../domain/card.js';
 import { HoldfastError, invalidInput, invalidState, notFound } from '../domain/errors.js';
-import { newId, newPaymentId } from '../domain/ids.js';
+import { newId, newPaymentId, newTxnUuid } from '../domain/ids.js';
 import { journalEntry } from '../domain/ledger.js';
 import type { OrderAggregate, Payment } from '../domain/order.js';
 import { nextState } from '../domain/order-state.js';
@@ -73,6 +73,7 @@ export async function authorizePayment(ctx: CoreContext, input: AuthorizePayment
     if (input.amount !== order.amount) throw invalidInput('payment_amount.value', `payment amount must equal the order amount (${order.amount})`);
     const payment: Payment = {
       id: newPaymentId(order.id),
+      txnUuid: newTxnUuid(),
       orderId: order.id,
       merchantPaymentReference: input.merchantPaymentReference,
       requestFingerprint: input.requestFingerprint,

@@ -19,6 +19,7 @@ import type { CoreContext } from './context.js';
 import { callGateway, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
 import { recordRequestKey, type RequestKey } from './request-key.js';
+import { voidOrder } from './void-order.js';
 
 export interface CaptureOrderInput {
   merchantId: string;
@@ -46,11 +47,12 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
       if (existing.requestFingerprint !== input.requestFingerprint) {
         throw new HoldfastError('idempotency_conflict', 'Duplicate capture reference received', { field: 'merchant_capture_reference' });
       }
-      return undefined;
+      return { kind: 'replay' } as const;
     }
     if (!order.preAuth) throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be captured', { operation: 'capture', state: order.state });
     const state = nextState(order.state, 'capture_requested');
     if (!state) throw invalidState('capture', order.state);
+    if (order.captureDeadline && now.getTime() >= order.captureDeadline.getTime()) return { kind: 'window_closed' } as const;
     const amount = input.amount?.value ?? order.amount;
     if (input.amount && input.amount.currency !== order.currency) {
       throw invalidInput('capture_amount.currency', `currency must be ${order.currency}, the order's currency`);
@@ -83,9 +85,14 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
     await insertCapture(tx, capture);
     await setOrderState(tx, order.id, state, now);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
-    return { capture, connectorReference: payment.connectorReference, connector: payment.connector, authorized: order.amount };
+    return { kind: 'started', capture, connectorReference: payment.connectorReference, connector: payment.connector, authorized: order.amount } as const;
   });
-  if (!started) return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: true };
+  if (started.kind === 'replay') return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: true };
+  if (started.kind === 'window_closed') {
+    // Too late to capture: release the authorization instead of leaving money held.
+    await voidOrder(ctx, { merchantId: input.merchantId, orderId: input.orderId, kind: 'AUTO_VOID' });
+    throw new HoldfastError('capture_window_expired', 'The capture window has closed; the authorization has been released', { operation: 'capture' });
+  }
 
   const { capture } = started;
   const outcome = await callGateway<OperationOutcome>(

@@ -28,6 +28,11 @@ export function newPaymentId(orderId: string): string {
   return `${orderId}-cc-${randomAlphanumeric(3)}`;
 }
 
+/** Juspay-style transaction uuid: short, opaque, unguessable. */
+export function newTxnUuid(): string {
+  return `eul${randomAlphanumeric(17)}`;
+}
+
 export function newId(prefix: string): string {
   return `${prefix}_${randomAlphanumeric(20)}`;
 }

@@ -28,6 +28,8 @@ export interface Order {
 
 export interface Payment {
   id: string;
+  /** Short opaque public id of this attempt (Juspay's txn_uuid). */
+  txnUuid: string;
   orderId: string;
   merchantPaymentReference: string;
   requestFingerprint: string;

@@ -35,6 +35,7 @@ export function toOrder(r: Row): Order {
 export function toPayment(r: Row): Payment {
   return {
     id: str(r.id),
+    txnUuid: str(r.txn_uuid),
     orderId: str(r.order_id),
     merchantPaymentReference: str(r.merchant_payment_reference),
     requestFingerprint: str(r.request_fingerprint),

@@ -63,13 +63,22 @@ export async function insertPayment(tx: Queryable, p: Payment): Promise<void> {
   await tx.query(
     `insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
        card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
-       connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$24)`,
+       connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$24,$25)`,
     [p.id, p.orderId, p.merchantPaymentReference, p.requestFingerprint, p.amount, p.currency, p.method, p.status,
       c?.bin ?? null, c?.last4 ?? null, c?.network ?? null, c?.expiryMonth ?? null, c?.expiryYear ?? null, c?.holderName ?? null,
       c?.fingerprint ?? null, p.connector, p.connectorReference, p.challengeId, p.errorCode, p.errorMessage, p.approvalCode, p.rrn,
-      p.acquirerReference, p.createdAt],
+      p.acquirerReference, p.createdAt, p.txnUuid],
   );
+}
+
+/** The order a payment attempt belongs to, by its public txn_uuid, for this merchant only. */
+export async function findOrderIdByTxnUuid(q: Queryable, merchantId: string, txnUuid: string): Promise<string | undefined> {
+  const rows = await q.query<{ order_id: string }>(
+    'select p.order_id from payments p join orders o on o.id = p.order_id where p.txn_uuid = $1 and o.merchant_id = $2',
+    [txnUuid, merchantId],
+  );
+  return rows[0]?.order_id;
 }
 
 export interface PaymentOutcomeUpdate {
