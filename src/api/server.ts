@@ -6,6 +6,8 @@ import type { CoreContext } from '../core/context.js';
 import { challengePageRoutes } from './challenge-page.js';
 import { classifyError } from './fastify-errors.js';
 import { healthRoutes } from './health.js';
+import { juspayRoutes } from './juspay/routes.js';
+import { paymentPageRoutes } from './payment-page.js';
 import { pineLabsRoutes } from './pinelabs/routes.js';
 
 /** The HTTP server: health, both dialects, and the hosted pages, over one core. */
@@ -32,6 +34,8 @@ export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' |
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await app.register(healthRoutes);
   await app.register(pineLabsRoutes, { prefix: '/api', ctx, publicUrl: config.publicUrl });
+  await app.register(juspayRoutes, { ctx, publicUrl: config.publicUrl });
   await app.register(challengePageRoutes, { ctx });
+  await app.register(paymentPageRoutes, { ctx, publicUrl: config.publicUrl });
   return app as unknown as FastifyInstance;
 }

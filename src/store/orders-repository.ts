@@ -21,6 +21,12 @@ export async function loadAggregate(q: Queryable, merchantId: string, orderId: s
   return rows[0] ? toAggregate(rows[0]) : undefined;
 }
 
+/** Unscoped read for the public hosted pages, which are addressed by the order id itself. */
+export async function loadAggregateById(q: Queryable, orderId: string): Promise<OrderAggregate | undefined> {
+  const rows = await q.query(`${AGGREGATE_SELECT} where o.id = $1`, [orderId]);
+  return rows[0] ? toAggregate(rows[0]) : undefined;
+}
+
 export async function loadAggregateByReference(q: Queryable, merchantId: string, reference: string): Promise<OrderAggregate | undefined> {
   const rows = await q.query(`${AGGREGATE_SELECT} where o.merchant_order_reference = $1 and o.merchant_id = $2`, [reference, merchantId]);
   return rows[0] ? toAggregate(rows[0]) : undefined;
@@ -70,6 +76,11 @@ export async function insertPayment(tx: Queryable, p: Payment): Promise<void> {
       c?.fingerprint ?? null, p.connector, p.connectorReference, p.challengeId, p.errorCode, p.errorMessage, p.approvalCode, p.rrn,
       p.acquirerReference, p.createdAt, p.txnUuid],
   );
+}
+
+export async function findOrderIdByTxnUuidAnyMerchant(q: Queryable, txnUuid: string): Promise<string | undefined> {
+  const rows = await q.query<{ order_id: string }>('select order_id from payments where txn_uuid = $1', [txnUuid]);
+  return rows[0]?.order_id;
 }
 
 /** The order a payment attempt belongs to, by its public txn_uuid, for this merchant only. */

@@ -1,0 +1,99 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HoldfastError } from '../../domain/errors.js';
+import { classifyError } from '../fastify-errors.js';
+import { JUSPAY_STATUS_IDS, juspayStatusForState } from './status.js';
+
+/** Which Juspay call failed: the same catalogue error reads differently on a refund than on a capture. */
+export type JuspayOperation = 'order' | 'txn' | 'capture' | 'void' | 'refund' | 'status';
+
+export interface JuspayErrorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const USER_MESSAGE = 'Invalid request params. Please verify your input.';
+
+function badRequest(message: string, code: string, field?: string, errorCode = 'Invalid'): JuspayErrorAnswer {
+  return {
+    status: 400,
+    body: {
+      status: 'Bad Request',
+      error_code: errorCode,
+      error_message: message,
+      error_info: {
+        code,
+        category: 'USER_ERROR',
+        user_message: USER_MESSAGE,
+        developer_message: message,
+        ...(field ? { fields: [{ field_name: field, reason: message }] } : {}),
+      },
+    },
+  };
+}
+
+const refundError = (message: string, code: string): JuspayErrorAnswer => ({
+  status: 400,
+  body: { status_id: -1, status: 'ERROR', error_message: message, error_code: code },
+});
+
+/** The one place catalogue errors become Juspay status codes and bodies (reference §7–§9). */
+export function juspayError(error: HoldfastError, operation: JuspayOperation, orderId?: string): JuspayErrorAnswer {
+  const { field, state } = error.details;
+  switch (error.code) {
+    case 'unauthenticated':
+      return { status: 401, body: { status: 'error', error_code: 'access_denied', error_message: 'Invalid Authentication' } };
+    case 'not_found':
+      return {
+        status: 404,
+        body: { status: 'NOT_FOUND', status_id: JUSPAY_STATUS_IDS.NOT_FOUND, ...(orderId ? { order_id: orderId } : {}), error_code: 'not_found', error_message: operation === 'capture' || operation === 'void' ? 'Transaction not found' : 'Order not found' },
+      };
+    case 'invalid_input':
+      if (error.message.endsWith('is required')) {
+        return badRequest(error.message, 'MISSING_MANDATORY_PARAMETER', field, 'Mandatory fields are missing');
+      }
+      if (operation === 'refund' && field === 'amount') return refundError('Amount is invalid.', 'invalid amount');
+      return badRequest(error.message, 'INVALID_INPUT', field);
+    case 'amount_exceeded':
+      if (operation === 'refund') return refundError('Refund amount exceeds the refundable amount.', 'invalid.amount.exceeded');
+      return badRequest(error.message, 'INVALID_INPUT', field);
+    case 'idempotency_conflict':
+      if (operation === 'refund') return refundError('A refund call was already completed with this unique_request_id for the order.', 'duplicate.call');
+      return badRequest(error.message, 'DUPLICATE_REQUEST', field, 'duplicate.call');
+    case 'capture_window_expired':
+      return badRequest('Cannot capture: the capture window has expired and the authorization was voided', 'EXPIRED');
+    case 'payment_method_not_supported':
+      return badRequest(error.message, 'INVALID_INPUT', field);
+    case 'invalid_state': {
+      const status = state ? juspayStatusForState(state) : 'UNKNOWN';
+      if (operation === 'refund') return refundError('Cannot process unsuccessful order.', 'invalid.order.not_successful');
+      if (operation === 'capture') {
+        return badRequest(status === 'CHARGED' ? 'Cannot capture charged transaction' : `Cannot Capture ${status} Transaction`, 'INVALID_ACTION');
+      }
+      if (operation === 'void') return badRequest(`Cannot Void ${status} Transaction`, 'INVALID_ACTION');
+      return badRequest(`Cannot start a transaction on an order in status ${status}`, 'INVALID_ACTION');
+    }
+  }
+}
+
+/** Fastify error handler for the dialect: every answer is JSON in Juspay's shape, never with internals. */
+export function juspayErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const classified = classifyError(error);
+  const operation = (request.routeOptions.config.juspayOperation ?? 'order') as JuspayOperation;
+  const orderId = (request.params as { order_id?: string } | undefined)?.order_id;
+  if (classified.kind === 'holdfast') {
+    const { status, body } = juspayError(classified.error, operation, orderId);
+    return reply.status(status).send(body);
+  }
+  if (classified.kind === 'client') {
+    return reply.status(classified.status).send({ status: 'Bad Request', error_code: 'invalid_request', error_message: classified.message });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send({ status: 'error', error_code: 'internal_error', error_message: 'Internal Server Error' });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Which Juspay call a route is, for error wording. */
+    juspayOperation?: JuspayOperation;
+  }
+}

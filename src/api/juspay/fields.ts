@@ -1,0 +1,69 @@
+import { invalidInput } from '../../domain/errors.js';
+import { parseMajorUnits } from '../../domain/money.js';
+
+/**
+ * Juspay bodies arrive form-encoded with dotted keys (`metadata.txns.auto_capture=false`) or as
+ * JSON (nested or dotted). Both become one flat map of dotted keys to scalar values.
+ */
+export type FlatBody = Record<string, string | number | boolean | null>;
+
+export function flattenBody(body: unknown): FlatBody {
+  const flat: FlatBody = {};
+  const walk = (value: unknown, prefix: string, depth: number) => {
+    if (depth > 5) throw invalidInput(prefix, `${prefix} is nested too deeply`);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) walk(inner, prefix ? `${prefix}.${key}` : key, depth + 1);
+    } else if (Array.isArray(value)) {
+      throw invalidInput(prefix, `${prefix} must not be a list`);
+    } else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      if (prefix) flat[prefix] = value;
+    }
+  };
+  if (body === undefined || body === null || body === '') return flat;
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalidInput('body', 'request body must be form fields or a JSON object');
+  walk(body, '', 0);
+  return flat;
+}
+
+interface StringRule {
+  required?: boolean;
+  max?: number;
+  pattern?: RegExp;
+  patternText?: string;
+}
+
+export function stringField(body: FlatBody, name: string, rule: StringRule = {}): string | undefined {
+  const raw = body[name];
+  if (raw === undefined || raw === null || raw === '') {
+    if (rule.required) throw invalidInput(name, `${name} is required`);
+    return undefined;
+  }
+  if (typeof raw === 'boolean') throw invalidInput(name, `${name} must be a string`);
+  const value = String(raw);
+  if (rule.max !== undefined && value.length > rule.max) throw invalidInput(name, `${name} must be at most ${rule.max} characters`);
+  if (rule.pattern && !rule.pattern.test(value)) throw invalidInput(name, `${name} ${rule.patternText ?? 'has an invalid format'}`);
+  return value;
+}
+
+export function booleanField(body: FlatBody, name: string): boolean | undefined {
+  const raw = body[name];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw invalidInput(name, `${name} must be true or false`);
+}
+
+/** A rupee amount ("100", "100.50", or a JSON number) parsed exactly into paise. */
+export function amountField(body: FlatBody, name: string, currency: string, required: boolean): number | undefined {
+  const raw = body[name];
+  if (raw === undefined || raw === null || raw === '') {
+    if (required) throw invalidInput(name, `${name} is required`);
+    return undefined;
+  }
+  if (typeof raw === 'boolean') throw invalidInput(name, `${name} must be a decimal amount such as 100.50`);
+  const text = typeof raw === 'number' ? (Number.isFinite(raw) ? String(raw) : '') : raw;
+  const minor = parseMajorUnits(text, currency);
+  if (minor === undefined) throw invalidInput(name, `${name} must be a decimal amount with at most 2 decimal places, such as 100.50`);
+  if (minor < 1) throw invalidInput(name, `${name} must be greater than 0`);
+  return minor;
+}

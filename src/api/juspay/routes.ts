@@ -1,0 +1,181 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateApiKey, type Principal } from '../../core/authenticate.js';
+import { authorizePayment } from '../../core/authorize-payment.js';
+import { captureOrder } from '../../core/capture-order.js';
+import type { CoreContext } from '../../core/context.js';
+import { createOrder } from '../../core/create-order.js';
+import { getOrder, getOrderByReference } from '../../core/read-order.js';
+import { refundOrder } from '../../core/refund-order.js';
+import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
+import { voidOrder } from '../../core/void-order.js';
+import { HoldfastError, invalidInput, invalidState, notFound } from '../../domain/errors.js';
+import { newUuid } from '../../domain/ids.js';
+import { findOrderIdByTxnUuid } from '../../store/orders-repository.js';
+import { challengeUrl } from '../pinelabs/render.js';
+import { acceptJsonWithEmptyBody } from '../json-body.js';
+import { basicApiKey } from './auth.js';
+import { juspayErrorHandler } from './errors.js';
+import { amountField, booleanField, flattenBody, stringField, type FlatBody } from './fields.js';
+import { renderOrder, txnId } from './render.js';
+import { juspayTxnStatus } from './status.js';
+
+export interface JuspayOptions {
+  ctx: CoreContext;
+  publicUrl: string;
+}
+
+const ORDER_ID = { required: true, max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
+const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText: 'may contain only letters, digits and - _ ( ) { } + ~ .' };
+const ORDER_DETAIL_FIELDS = [
+  'customer_id', 'customer_email', 'customer_phone', 'description', 'product_id', 'return_url', 'gateway_id',
+  ...Array.from({ length: 10 }, (_, i) => `udf${i + 1}`),
+];
+const ADDRESS_FIELDS = ['first_name', 'last_name', 'line1', 'line2', 'line3', 'city', 'state', 'country', 'postal_code', 'phone', 'country_code_iso'];
+
+/**
+ * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
+ * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner.
+ */
+export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: JuspayOptions): Promise<void> {
+  await app.register(formbody);
+  acceptJsonWithEmptyBody(app);
+  app.setErrorHandler(juspayErrorHandler);
+
+  const merchantByKey = new Map<string, Principal>();
+  app.addHook('onRequest', async (request) => {
+    const apiKey = basicApiKey(request);
+    let principal = merchantByKey.get(apiKey);
+    if (!principal) {
+      principal = await authenticateApiKey(ctx, apiKey);
+      if (merchantByKey.size > 10_000) merchantByKey.clear();
+      merchantByKey.set(apiKey, principal);
+    }
+    request.principal = principal;
+  });
+
+  const merchantOf = (request: FastifyRequest): string => {
+    if (!request.principal) throw new HoldfastError('unauthenticated', 'Invalid Authentication');
+    return request.principal.merchantId;
+  };
+  const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
+  const orderByTxn = async (merchantId: string, txnUuid: string) => {
+    const orderId = await findOrderIdByTxnUuid(ctx.db, merchantId, txnUuid);
+    if (!orderId) throw notFound('transaction');
+    const aggregate = await getOrder(ctx.db, merchantId, orderId);
+    const payment = aggregate.payments.find((p) => p.txnUuid === txnUuid)!;
+    return { aggregate, payment };
+  };
+
+  app.post('/orders', { config: { juspayOperation: 'order' } }, async (request) => {
+    const merchantId = merchantOf(request);
+    const body = flattenBody(request.body);
+    const orderId = stringField(body, 'order_id', ORDER_ID)!;
+    const currency = stringField(body, 'currency', { max: 3 }) ?? 'INR';
+    const amount = amountField(body, 'amount', currency, true)!;
+    const autoCapture = booleanField(body, 'metadata.txns.auto_capture');
+    const details: Record<string, unknown> = {};
+    for (const name of ORDER_DETAIL_FIELDS) details[name] = stringField(body, name, { max: 255 });
+    for (const kind of ['billing_address', 'shipping_address']) {
+      for (const name of ADDRESS_FIELDS) details[`${kind}_${name}`] = stringField(body, `${kind}_${name}`, { max: 255 });
+    }
+    const returnUrl = details.return_url as string | undefined;
+    if (returnUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(returnUrl)) throw invalidInput('return_url', 'return_url must be an http(s) URL');
+    const { aggregate } = await createOrder(ctx, {
+      merchantId,
+      dialect: 'juspay',
+      merchantOrderReference: orderId,
+      amount,
+      currency,
+      preAuth: autoCapture === false,
+      details,
+      requestFingerprint: fingerprint(body),
+    });
+    return renderOrder(aggregate, publicUrl);
+  });
+
+  app.get<{ Params: { order_id: string } }>('/orders/:order_id', { config: { juspayOperation: 'status' } }, async (request) => {
+    const merchantId = merchantOf(request);
+    return renderOrder(await getOrderByReference(ctx.db, merchantId, request.params.order_id), publicUrl);
+  });
+
+  app.post('/txns', { config: { juspayOperation: 'txn' } }, async (request, reply) => {
+    const merchantId = merchantOf(request);
+    const body = flattenBody(request.body);
+    const orderId = stringField(body, 'order_id', ORDER_ID)!;
+    const method = stringField(body, 'payment_method_type', { required: true, max: 20 })!;
+    if (method !== 'CARD') {
+      throw new HoldfastError('payment_method_not_supported', `payment_method_type ${method} is not supported: Holdfast accepts CARD`, { field: 'payment_method_type' });
+    }
+    const order = await getOrderByReference(ctx.db, merchantId, orderId);
+    const { aggregate } = await authorizePayment(ctx, {
+      merchantId,
+      orderId: order.order.id,
+      // Juspay has no payment reference: every POST /txns is a new attempt.
+      merchantPaymentReference: `txn-${newUuid()}`,
+      amount: order.order.amount,
+      currency: order.order.currency,
+      card: {
+        number: stringField(body, 'card_number', { required: true, max: 23 })!,
+        cvv: stringField(body, 'card_security_code', { max: 4 }),
+        expiryMonth: stringField(body, 'card_exp_month', { required: true, max: 2 })!,
+        expiryYear: stringField(body, 'card_exp_year', { required: true, max: 4 })!,
+        holderName: stringField(body, 'name_on_card', { max: 100 }),
+      },
+      requestFingerprint: fingerprint(newUuid()),
+    });
+    const payment = aggregate.payments.at(-1)!;
+    const status = juspayTxnStatus(aggregate, payment);
+    const url = payment.challengeId ? challengeUrl(publicUrl, payment.challengeId) : `${publicUrl}/merchant/return/${payment.txnUuid}`;
+    if (stringField(body, 'format') !== 'json') return reply.redirect(url, 302);
+    return {
+      order_id: aggregate.order.merchantOrderReference,
+      txn_id: txnId(aggregate, payment),
+      txn_uuid: payment.txnUuid,
+      status,
+      payment: { authentication: { method: 'GET', url } },
+    };
+  });
+
+  app.post<{ Params: { txn_uuid: string } }>('/v2/txns/:txn_uuid/capture', { config: { juspayOperation: 'capture' } }, async (request) => {
+    const merchantId = merchantOf(request);
+    const body = flattenBody(request.body);
+    const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
+    if (payment.status === 'FAILED') throw invalidState('capture', aggregate.order.state === 'FAILED' ? 'FAILED' : 'ATTEMPTED');
+    const amount = amountField(body, 'amount', aggregate.order.currency, false);
+    const key = stringField(body, 'idempotence_key', REQUEST_KEY);
+    const { aggregate: after } = await captureOrder(ctx, {
+      merchantId,
+      orderId: aggregate.order.id,
+      // Without an idempotence_key a capture is not replayable: a second one is refused.
+      merchantCaptureReference: key ?? `auto-${newUuid()}`,
+      amount: amount === undefined ? undefined : { value: amount, currency: aggregate.order.currency },
+      requestFingerprint: fingerprint({ amount: amount ?? null, metadata: body.metadata ?? null }),
+    });
+    return renderOrder(after, publicUrl);
+  });
+
+  app.post<{ Params: { txn_uuid: string } }>('/v2/txns/:txn_uuid/void', { config: { juspayOperation: 'void' } }, async (request) => {
+    const merchantId = merchantOf(request);
+    flattenBody(request.body);
+    const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
+    if (payment.status === 'FAILED') throw invalidState('void', aggregate.order.state === 'FAILED' ? 'FAILED' : 'ATTEMPTED');
+    return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id }), publicUrl);
+  });
+
+  app.post<{ Params: { order_id: string } }>('/orders/:order_id/refunds', { config: { juspayOperation: 'refund' } }, async (request) => {
+    const merchantId = merchantOf(request);
+    const body: FlatBody = flattenBody(request.body);
+    const order = await getOrderByReference(ctx.db, merchantId, request.params.order_id);
+    const uniqueRequestId = stringField(body, 'unique_request_id', { ...REQUEST_KEY, required: true })!;
+    const amount = amountField(body, 'amount', order.order.currency, false);
+    const { aggregate } = await refundOrder(ctx, {
+      merchantId,
+      orderId: order.order.id,
+      merchantRefundReference: uniqueRequestId,
+      amount: amount === undefined ? undefined : { value: amount, currency: order.order.currency },
+      requestFingerprint: fingerprint({ amount: amount ?? null }),
+    });
+    return renderOrder(aggregate, publicUrl);
+  });
+}
