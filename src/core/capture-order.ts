@@ -2,7 +2,7 @@ import type { OperationOutcome } from '../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { journalEntry } from '../domain/ledger.js';
-import { currentPayment, type Capture, type OrderAggregate } from '../domain/order.js';
+import { currentPayment, initiatedOperation, type Capture, type OrderAggregate } from '../domain/order.js';
 import { nextState } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import {
@@ -16,7 +16,7 @@ import {
   updatePayment,
 } from '../store/orders-repository.js';
 import type { CoreContext } from './context.js';
-import { callGateway, operationUpdate } from './gateway-call.js';
+import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
 import { recordRequestKey, type RequestKey } from './request-key.js';
 import { voidOrder } from './void-order.js';
@@ -68,19 +68,9 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
     const payment = currentPayment(aggregate);
     if (!payment || payment.status !== 'AUTHORIZED' || !payment.connectorReference) throw invalidState('capture', order.state);
     const capture: Capture = {
-      id: newId('cap'),
-      orderId: order.id,
-      paymentId: payment.id,
+      ...initiatedOperation({ id: newId('cap'), orderId: order.id, paymentId: payment.id, amount, currency: order.currency }, now),
       merchantCaptureReference: input.merchantCaptureReference,
       requestFingerprint: input.requestFingerprint,
-      amount,
-      currency: order.currency,
-      status: 'INITIATED',
-      errorCode: null,
-      errorMessage: null,
-      gatewayReference: null,
-      createdAt: now,
-      updatedAt: now,
     };
     await insertCapture(tx, capture);
     await setOrderState(tx, order.id, state, now);
@@ -95,17 +85,7 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
   }
 
   const { capture } = started;
-  const outcome = await callGateway<OperationOutcome>(
-    () =>
-      ctx.connector(started.connector).capture({
-        operationId: capture.id,
-        paymentId: capture.paymentId,
-        connectorReference: started.connectorReference,
-        amount: capture.amount,
-        currency: capture.currency,
-      }),
-    (reason) => ({ kind: 'unknown', reason }),
-  );
+  const outcome = await callOperation(ctx.connector(started.connector), 'capture', capture, started.connectorReference);
   await ctx.db.transaction((tx) => recordCaptureOutcome(ctx, tx, input.merchantId, capture, started.authorized, outcome));
   return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: false };
 }
@@ -141,18 +121,9 @@ export async function recordCaptureOutcome(
   // Only one capture per order: the uncaptured remainder goes back to the cardholder at once.
   const reversalId = newId('rev');
   await insertReversal(tx, {
-    id: reversalId,
-    orderId: order.id,
-    paymentId: capture.paymentId,
+    ...initiatedOperation({ id: reversalId, orderId: order.id, paymentId: capture.paymentId, amount: remainder, currency: capture.currency }, now),
     kind: 'REMAINDER',
-    amount: remainder,
-    currency: capture.currency,
     status: 'SUCCEEDED',
-    errorCode: null,
-    errorMessage: null,
-    gatewayReference: null,
-    createdAt: now,
-    updatedAt: now,
   });
   await insertJournalEntry(tx, merchantId, order.id, journalEntry('REVERSE', reversalId, remainder, capture.currency), now);
   await setOrderState(tx, order.id, 'PARTIALLY_CAPTURED', now);

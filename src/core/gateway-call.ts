@@ -1,4 +1,5 @@
-import type { OperationOutcome } from '../connectors/gateway.js';
+import type { GatewayConnector, OperationOutcome } from '../connectors/gateway.js';
+import type { Operation } from '../domain/order.js';
 import type { OperationOutcomeUpdate } from '../store/orders-repository.js';
 
 /**
@@ -25,4 +26,21 @@ export function operationUpdate(outcome: OperationOutcome): OperationOutcomeUpda
     case 'unknown':
       return { status: 'UNKNOWN', errorMessage: outcome.reason };
   }
+}
+
+/** Sends a capture, reversal or refund row to its connector; a transport failure is an unknown outcome. */
+export function callOperation(
+  connector: GatewayConnector,
+  kind: 'capture' | 'reverse' | 'refund',
+  operation: Operation,
+  connectorReference: string,
+): Promise<OperationOutcome> {
+  const request = {
+    operationId: operation.id,
+    paymentId: operation.paymentId,
+    connectorReference,
+    amount: operation.amount,
+    currency: operation.currency,
+  };
+  return callGateway<OperationOutcome>(() => connector[kind](request), (reason) => ({ kind: 'unknown', reason }));
 }

@@ -2,12 +2,12 @@ import type { OperationOutcome } from '../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState, notFound } from '../domain/errors.js';
 import { newOrderId } from '../domain/ids.js';
 import { journalEntry, ledgerTotals } from '../domain/ledger.js';
-import { committedRefundAmount, currentPayment, type OrderAggregate, type Refund } from '../domain/order.js';
+import { committedRefundAmount, currentPayment, initiatedOperation, type OrderAggregate, type Refund } from '../domain/order.js';
 import { isRefundable } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertRefund, lockOrder, setOrderState, updateOperation } from '../store/orders-repository.js';
 import type { CoreContext } from './context.js';
-import { callGateway, operationUpdate } from './gateway-call.js';
+import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
 import { recordRequestKey, type RequestKey } from './request-key.js';
 
@@ -58,20 +58,11 @@ export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Pr
     const payment = currentPayment(aggregate);
     if (!payment || !payment.connectorReference) throw invalidState('refund', order.state);
     const refund: Refund = {
-      id: newOrderId(now), // a refund is addressable as an order (Pine Labs: type REFUND)
-      orderId: order.id,
-      paymentId: payment.id,
+      // A refund is addressable as an order (Pine Labs reads it as an order of type REFUND).
+      ...initiatedOperation({ id: newOrderId(now), orderId: order.id, paymentId: payment.id, amount, currency: order.currency }, now),
       merchantRefundReference: input.merchantRefundReference,
       requestFingerprint: input.requestFingerprint,
-      amount,
-      currency: order.currency,
-      status: 'INITIATED',
       details: input.details ?? {},
-      errorCode: null,
-      errorMessage: null,
-      gatewayReference: null,
-      createdAt: now,
-      updatedAt: now,
     };
     await insertRefund(tx, refund);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
@@ -82,17 +73,7 @@ export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Pr
   }
 
   const { refund } = started;
-  const outcome = await callGateway<OperationOutcome>(
-    () =>
-      ctx.connector(started.connector).refund({
-        operationId: refund.id,
-        paymentId: refund.paymentId,
-        connectorReference: started.connectorReference,
-        amount: refund.amount,
-        currency: refund.currency,
-      }),
-    (reason) => ({ kind: 'unknown', reason }),
-  );
+  const outcome = await callOperation(ctx.connector(started.connector), 'refund', refund, started.connectorReference);
   await ctx.db.transaction((tx) => recordRefundOutcome(ctx, tx, input.merchantId, refund, outcome));
   return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), refundId: refund.id, replayed: false };
 }

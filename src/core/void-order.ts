@@ -2,12 +2,12 @@ import type { OperationOutcome } from '../connectors/gateway.js';
 import { HoldfastError, invalidState, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { journalEntry, ledgerTotals } from '../domain/ledger.js';
-import { currentPayment, type OrderAggregate, type Reversal, type ReversalKind } from '../domain/order.js';
+import { currentPayment, initiatedOperation, type OrderAggregate, type Reversal, type ReversalKind } from '../domain/order.js';
 import { nextState } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertReversal, lockOrder, setOrderState, updateOperation, updatePayment } from '../store/orders-repository.js';
 import type { CoreContext } from './context.js';
-import { callGateway, operationUpdate } from './gateway-call.js';
+import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
 import { recordRequestKey, type RequestKey } from './request-key.js';
 
@@ -37,18 +37,8 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
     const held = ledgerTotals(aggregate.journal).held;
     if (!payment || payment.status !== 'AUTHORIZED' || !payment.connectorReference || held <= 0) throw invalidState('void', order.state);
     const reversal: Reversal = {
-      id: newId('rev'),
-      orderId: order.id,
-      paymentId: payment.id,
+      ...initiatedOperation({ id: newId('rev'), orderId: order.id, paymentId: payment.id, amount: held, currency: order.currency }, now),
       kind: input.kind ?? 'VOID',
-      amount: held,
-      currency: order.currency,
-      status: 'INITIATED',
-      errorCode: null,
-      errorMessage: null,
-      gatewayReference: null,
-      createdAt: now,
-      updatedAt: now,
     };
     await insertReversal(tx, reversal);
     await setOrderState(tx, order.id, state, now);
@@ -57,17 +47,7 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
   });
 
   const { reversal } = started;
-  const outcome = await callGateway<OperationOutcome>(
-    () =>
-      ctx.connector(started.connector).reverse({
-        operationId: reversal.id,
-        paymentId: reversal.paymentId,
-        connectorReference: started.connectorReference,
-        amount: reversal.amount,
-        currency: reversal.currency,
-      }),
-    (reason) => ({ kind: 'unknown', reason }),
-  );
+  const outcome = await callOperation(ctx.connector(started.connector), 'reverse', reversal, started.connectorReference);
   await ctx.db.transaction((tx) => recordVoidOutcome(ctx, tx, input.merchantId, reversal, outcome));
   return getOrder(ctx.db, input.merchantId, input.orderId);
 }

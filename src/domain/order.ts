@@ -58,7 +58,7 @@ export interface Payment {
   updatedAt: Date;
 }
 
-interface Operation {
+export interface Operation {
   id: string;
   orderId: string;
   paymentId: string;
@@ -70,6 +70,11 @@ interface Operation {
   gatewayReference: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A gateway operation row as first written, before any answer: INITIATED, no error, no reference. */
+export function initiatedOperation(fields: Pick<Operation, 'id' | 'orderId' | 'paymentId' | 'amount' | 'currency'>, now: Date): Operation {
+  return { ...fields, status: 'INITIATED', errorCode: null, errorMessage: null, gatewayReference: null, createdAt: now, updatedAt: now };
 }
 
 export interface Capture extends Operation {
