@@ -15,6 +15,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** Base of links Holdfast hands out, such as challenge_url (Default: http(s)://host:port). */
   publicUrl: string;
+  /** Whether HOLDFAST_PUBLIC_URL set it (otherwise links follow the port really bound). */
+  publicUrlExplicit: boolean;
   /** How long an authorization may wait for capture (Default: 7d). */
   captureWindowMs: number;
   /** Delays between webhook delivery attempts (Default: 1m,5m,5m,10m×5,1h×5,6h×3). */
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     tls,
     publicUrl,
+    publicUrlExplicit: Boolean(env.HOLDFAST_PUBLIC_URL),
     captureWindowMs: captureWindowMs!,
     webhookRetryScheduleMs: schedule as number[],
     logLevel,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJsonParse from 'secure-json-parse';
+import { unstorableInput } from './text-safety.js';
 
 /**
  * JSON bodies with prototype-poisoning protection, where an empty body counts as no body
@@ -10,13 +11,17 @@ export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, secureJsonParse.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+      parsed = secureJsonParse.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
     } catch {
       const error = new SyntaxError('Request body is not valid JSON') as SyntaxError & { statusCode: number; code: string };
       error.statusCode = 400;
       error.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-      done(error, undefined);
+      return done(error, undefined);
     }
+    const problem = unstorableInput(parsed);
+    if (problem) return done(problem, undefined);
+    done(null, parsed);
   });
 }

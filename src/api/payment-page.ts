@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { authorizePayment } from '../core/authorize-payment.js';
 import type { CoreContext } from '../core/context.js';
+import type { PublicLinks } from './public-links.js';
 import { HoldfastError } from '../domain/errors.js';
 import { newUuid } from '../domain/ids.js';
 import { toMajorUnitsNumber } from '../domain/money.js';
@@ -15,7 +16,7 @@ import { outcomeText, returnRedirect } from './return-redirect.js';
  * pays the order with a card; 3-D Secure cards go through the challenge page; then the browser
  * returns to the merchant's `return_url`.
  */
-export async function paymentPageRoutes(app: FastifyInstance, { ctx, publicUrl }: { ctx: CoreContext; publicUrl: string }): Promise<void> {
+export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { ctx: CoreContext; links: PublicLinks }): Promise<void> {
   await app.register(formbody);
   const html = 'text/html; charset=utf-8';
 
@@ -51,7 +52,7 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, publicUrl }
           requestFingerprint: newUuid(),
         });
         const payment = after.payments.at(-1);
-        if (payment?.challengeId) return reply.redirect(challengeUrl(publicUrl, payment.challengeId), 303);
+        if (payment?.challengeId) return reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
         const target = returnRedirect(after);
         if (target) return reply.redirect(target, 303);
         return reply.type(html).send(messagePage(outcomeText(after)));

@@ -53,6 +53,8 @@ export async function answerOnce(
     if (error instanceof RequestKeyTaken) return replay(error.stored);
     throw error;
   }
-  if (answer.status < 300) await saveRequestResponse(ctx.db, request.merchantId, request.requestId, answer.status, answer.body);
+  if (answer.status < 300) {
+    await saveRequestResponse(ctx.db, request.merchantId, request.requestId, fingerprint, answer.status, answer.body, ctx.clock.now());
+  }
   return answer;
 }

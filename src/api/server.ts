@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { CoreContext } from '../core/context.js';
@@ -9,14 +9,25 @@ import { healthRoutes } from './health.js';
 import { juspayRoutes } from './juspay/routes.js';
 import { paymentPageRoutes } from './payment-page.js';
 import { pineLabsRoutes } from './pinelabs/routes.js';
+import { publicLinks } from './public-links.js';
 
 /** The HTTP server: health, both dialects, and the hosted pages, over one core. */
-export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' | 'publicUrl'>, logger: Logger): Promise<FastifyInstance> {
+export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' | 'publicUrl' | 'publicUrlExplicit'>, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request log lines are off: they cost on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
+    // Long ids reach the route schemas (and their dialect's error shape) instead of a bare 414.
+    routerOptions: { maxParamLength: 2048 },
+    // Malformed URLs and the like never reach a route: answer them in the dialect the path belongs to.
+    frameworkErrors: (error, request, reply) => {
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'The request is malformed';
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      const answer = reply as unknown as FastifyReply;
+      if (request.url.startsWith('/api/')) return answer.status(status).send({ code: 'INVALID_REQUEST', message });
+      return answer.status(status).send({ status: 'Bad Request', error_code: 'invalid_request', error_message: message });
+    },
     return503OnClosing: true,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
     ajv: {
@@ -33,9 +44,10 @@ export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' |
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await app.register(healthRoutes);
-  await app.register(pineLabsRoutes, { prefix: '/api', ctx, publicUrl: config.publicUrl });
-  await app.register(juspayRoutes, { ctx, publicUrl: config.publicUrl });
+  const links = publicLinks(app as unknown as FastifyInstance, config.publicUrl, config.publicUrlExplicit);
+  await app.register(pineLabsRoutes, { prefix: '/api', ctx, links });
+  await app.register(juspayRoutes, { ctx, links });
   await app.register(challengePageRoutes, { ctx });
-  await app.register(paymentPageRoutes, { ctx, publicUrl: config.publicUrl });
+  await app.register(paymentPageRoutes, { ctx, links });
   return app as unknown as FastifyInstance;
 }

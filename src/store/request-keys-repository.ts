@@ -8,13 +8,18 @@ export interface StoredRequestKey {
 }
 
 export async function findRequestKey(q: Queryable, merchantId: string, requestId: string): Promise<StoredRequestKey | undefined> {
-  const rows = await q.query<{ request_fingerprint: string; order_id: string | null; response_status: number | null; response_body: unknown }>(
+  const rows = await q.query<{ request_fingerprint: string; order_id: string | null; response_status: number | null; response_body: string | null }>(
     'select request_fingerprint, order_id, response_status, response_body from request_keys where merchant_id = $1 and request_id = $2',
     [merchantId, requestId],
   );
   const r = rows[0];
   return r
-    ? { requestFingerprint: r.request_fingerprint, orderId: r.order_id, responseStatus: r.response_status, responseBody: r.response_body }
+    ? {
+        requestFingerprint: r.request_fingerprint,
+        orderId: r.order_id,
+        responseStatus: r.response_status,
+        responseBody: r.response_body === null ? null : JSON.parse(r.response_body),
+      }
     : undefined;
 }
 
@@ -28,9 +33,27 @@ export async function claimRequestKey(tx: Queryable, merchantId: string, request
   return rows.length === 1;
 }
 
-export async function saveRequestResponse(q: Queryable, merchantId: string, requestId: string, status: number, body: unknown): Promise<void> {
-  await q.query(
-    'update request_keys set response_status = $3, response_body = $4 where merchant_id = $1 and request_id = $2 and response_status is null',
-    [merchantId, requestId, status, JSON.stringify(body)],
+/**
+ * Stores the answer to a request id: on the row its effect claimed, or on a new row when the
+ * request had no effect of its own (an identical replay by merchant reference), so the id is
+ * still bound to this request afterwards. Returns the fingerprint the id is bound to.
+ */
+export async function saveRequestResponse(
+  q: Queryable,
+  merchantId: string,
+  requestId: string,
+  fingerprint: string,
+  status: number,
+  body: unknown,
+  now: Date,
+): Promise<string | undefined> {
+  const rows = await q.query<{ request_fingerprint: string }>(
+    `insert into request_keys (merchant_id, request_id, request_fingerprint, response_status, response_body, created_at)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (merchant_id, request_id) do update set response_status = excluded.response_status, response_body = excluded.response_body
+       where request_keys.response_status is null and request_keys.request_fingerprint = excluded.request_fingerprint
+     returning request_fingerprint`,
+    [merchantId, requestId, fingerprint, status, JSON.stringify(body), now],
   );
+  return rows[0]?.request_fingerprint;
 }

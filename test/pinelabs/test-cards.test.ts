@@ -115,7 +115,7 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
   });
 
   describe('4000000000003220: 3-D Secure challenge', () => {
-    it('challenge_url points at the server that issued it', { todo: 'bug: challenge_url is built from config PORT (0), not the bound port' }, async () => {
+    it('challenge_url points at the server that issued it', async () => {
       const orderId = await newOrder(1000);
       const paid = await client.pay(orderId, 1000, '4000000000003220');
       assert.equal(paid.status, 200);

@@ -1,5 +1,6 @@
-import { invalidInput } from '../../domain/errors.js';
+import { invalidInput, notFound } from '../../domain/errors.js';
 import { parseMajorUnits } from '../../domain/money.js';
+import { unstorableInput } from '../text-safety.js';
 
 /**
  * Juspay bodies arrive form-encoded with dotted keys (`metadata.txns.auto_capture=false`) or as
@@ -21,6 +22,8 @@ export function flattenBody(body: unknown): FlatBody {
   };
   if (body === undefined || body === null || body === '') return flat;
   if (typeof body !== 'object' || Array.isArray(body)) throw invalidInput('body', 'request body must be form fields or a JSON object');
+  const problem = unstorableInput(body);
+  if (problem) throw problem;
   walk(body, '', 0);
   return flat;
 }
@@ -66,4 +69,10 @@ export function amountField(body: FlatBody, name: string, currency: string, requ
   if (minor === undefined) throw invalidInput(name, `${name} must be a decimal amount with at most 2 decimal places, such as 100.50`);
   if (minor < 1) throw invalidInput(name, `${name} must be greater than 0`);
   return minor;
+}
+
+/** Ids in paths (order_id, txn_uuid): anything that cannot name a stored object is simply unknown. */
+export function pathId(value: string, what: string): string {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw notFound(what);
+  return value;
 }

@@ -4,6 +4,7 @@ import { authenticateApiKey, type Principal } from '../../core/authenticate.js';
 import { authorizePayment } from '../../core/authorize-payment.js';
 import { captureOrder } from '../../core/capture-order.js';
 import type { CoreContext } from '../../core/context.js';
+import type { PublicLinks } from '../public-links.js';
 import { createOrder } from '../../core/create-order.js';
 import { getOrder, getOrderByReference } from '../../core/read-order.js';
 import { refundOrder } from '../../core/refund-order.js';
@@ -16,13 +17,13 @@ import { challengeUrl } from '../pinelabs/render.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { basicApiKey } from './auth.js';
 import { juspayErrorHandler } from './errors.js';
-import { amountField, booleanField, flattenBody, stringField, type FlatBody } from './fields.js';
+import { amountField, booleanField, flattenBody, pathId, stringField, type FlatBody } from './fields.js';
 import { renderOrder, txnId } from './render.js';
 import { juspayTxnStatus } from './status.js';
 
 export interface JuspayOptions {
   ctx: CoreContext;
-  publicUrl: string;
+  links: PublicLinks;
 }
 
 const ORDER_ID = { required: true, max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
@@ -37,7 +38,7 @@ const ADDRESS_FIELDS = ['first_name', 'last_name', 'line1', 'line2', 'line3', 'c
  * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
  * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner.
  */
-export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: JuspayOptions): Promise<void> {
+export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayOptions): Promise<void> {
   await app.register(formbody);
   acceptJsonWithEmptyBody(app);
   app.setErrorHandler(juspayErrorHandler);
@@ -60,7 +61,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: Jus
   };
   const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
   const orderByTxn = async (merchantId: string, txnUuid: string) => {
-    const orderId = await findOrderIdByTxnUuid(ctx.db, merchantId, txnUuid);
+    const orderId = await findOrderIdByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
     if (!orderId) throw notFound('transaction');
     const aggregate = await getOrder(ctx.db, merchantId, orderId);
     const payment = aggregate.payments.find((p) => p.txnUuid === txnUuid)!;
@@ -91,12 +92,12 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: Jus
       details,
       requestFingerprint: fingerprint(body),
     });
-    return renderOrder(aggregate, publicUrl);
+    return renderOrder(aggregate, links.base);
   });
 
   app.get<{ Params: { order_id: string } }>('/orders/:order_id', { config: { juspayOperation: 'status' } }, async (request) => {
     const merchantId = merchantOf(request);
-    return renderOrder(await getOrderByReference(ctx.db, merchantId, request.params.order_id), publicUrl);
+    return renderOrder(await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order')), links.base);
   });
 
   app.post('/txns', { config: { juspayOperation: 'txn' } }, async (request, reply) => {
@@ -126,7 +127,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: Jus
     });
     const payment = aggregate.payments.at(-1)!;
     const status = juspayTxnStatus(aggregate, payment);
-    const url = payment.challengeId ? challengeUrl(publicUrl, payment.challengeId) : `${publicUrl}/merchant/return/${payment.txnUuid}`;
+    const url = payment.challengeId ? challengeUrl(links.base, payment.challengeId) : `${links.base}/merchant/return/${payment.txnUuid}`;
     if (stringField(body, 'format') !== 'json') return reply.redirect(url, 302);
     return {
       order_id: aggregate.order.merchantOrderReference,
@@ -152,7 +153,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: Jus
       amount: amount === undefined ? undefined : { value: amount, currency: aggregate.order.currency },
       requestFingerprint: fingerprint({ amount: amount ?? null, metadata: body.metadata ?? null }),
     });
-    return renderOrder(after, publicUrl);
+    return renderOrder(after, links.base);
   });
 
   app.post<{ Params: { txn_uuid: string } }>('/v2/txns/:txn_uuid/void', { config: { juspayOperation: 'void' } }, async (request) => {
@@ -160,13 +161,13 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: Jus
     flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
     if (payment.status === 'FAILED') throw invalidState('void', aggregate.order.state === 'FAILED' ? 'FAILED' : 'ATTEMPTED');
-    return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id }), publicUrl);
+    return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id }), links.base);
   });
 
   app.post<{ Params: { order_id: string } }>('/orders/:order_id/refunds', { config: { juspayOperation: 'refund' } }, async (request) => {
     const merchantId = merchantOf(request);
     const body: FlatBody = flattenBody(request.body);
-    const order = await getOrderByReference(ctx.db, merchantId, request.params.order_id);
+    const order = await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order'));
     const uniqueRequestId = stringField(body, 'unique_request_id', { ...REQUEST_KEY, required: true })!;
     const amount = amountField(body, 'amount', order.order.currency, false);
     const { aggregate } = await refundOrder(ctx, {
@@ -176,6 +177,6 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, publicUrl }: Jus
       amount: amount === undefined ? undefined : { value: amount, currency: order.order.currency },
       requestFingerprint: fingerprint({ amount: amount ?? null }),
     });
-    return renderOrder(aggregate, publicUrl);
+    return renderOrder(aggregate, links.base);
   });
 }

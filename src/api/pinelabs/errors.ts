@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HoldfastError } from '../../domain/errors.js';
+import { HoldfastError } from '../../domain/errors.js';
 import { classifyError } from '../fastify-errors.js';
 import { pineLabsOrderStatus } from './status.js';
 
@@ -39,11 +39,18 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
   }
 }
 
+/** Core names a field neutrally (`amount`); the route says what the client called it (`order_amount.value`). */
+function withWireField(error: HoldfastError, wireFields: Record<string, string> | undefined): HoldfastError {
+  const field = error.details.field;
+  const wire = field && wireFields?.[field];
+  return wire ? new HoldfastError(error.code, error.message, { ...error.details, field: wire }) : error;
+}
+
 /** Fastify error handler for the dialect: every failure leaves in Pine Labs' shape, never with internals. */
 export function pineLabsErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const classified = classifyError(error);
   if (classified.kind === 'holdfast') {
-    const { status, body } = pineLabsError(classified.error);
+    const { status, body } = pineLabsError(withWireField(classified.error, request.routeOptions.config.wireFields));
     return reply.status(status).send(body);
   }
   if (classified.kind === 'client') {
@@ -51,4 +58,11 @@ export function pineLabsErrorHandler(error: unknown, request: FastifyRequest, re
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({ code: 'INTERNAL_ERROR', message: 'Internal Server Error' });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Core field name → the request's own field name, for error bodies. */
+    wireFields?: Record<string, string>;
+  }
 }

@@ -4,6 +4,7 @@ import { issueToken, tokenVerifier, type Principal } from '../../core/authentica
 import { authorizePayment } from '../../core/authorize-payment.js';
 import { captureOrder } from '../../core/capture-order.js';
 import type { CoreContext } from '../../core/context.js';
+import type { PublicLinks } from '../public-links.js';
 import { createOrder } from '../../core/create-order.js';
 import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-order.js';
 import { refundOrder } from '../../core/refund-order.js';
@@ -11,6 +12,7 @@ import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/void-order.js';
 import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
+import { isStorableText } from '../text-safety.js';
 import { answerOnce, type Answer } from '../request-replay.js';
 import { bearerPrincipal, checkRequestHeaders } from './auth.js';
 import { pineLabsErrorHandler } from './errors.js';
@@ -19,7 +21,7 @@ import { CaptureBody, CreateOrderBody, CreatePaymentBody, OrderIdParams, Referen
 
 export interface PineLabsOptions {
   ctx: CoreContext;
-  publicUrl: string;
+  links: PublicLinks;
 }
 
 declare module 'fastify' {
@@ -29,7 +31,7 @@ declare module 'fastify' {
 }
 
 /** The Pine Labs Online dialect, mounted at /api (reference §1). */
-export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: PineLabsOptions): Promise<void> {
+export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: PineLabsOptions): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const verify = tokenVerifier(ctx);
   acceptJsonWithEmptyBody(app);
@@ -40,6 +42,12 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
     checkRequestHeaders(request);
     if (request.routeOptions.config.public !== true && request.is404 !== true) request.principal = bearerPrincipal(request, verify);
   });
+  // An id no stored order could have (a NUL, malformed Unicode) is simply not found.
+  app.addHook('preValidation', async (request) => {
+    for (const value of Object.values((request.params ?? {}) as Record<string, unknown>)) {
+      if (typeof value === 'string' && !isStorableText(value)) throw notFound('order');
+    }
+  });
 
   const merchantOf = (request: FastifyRequest): string => {
     if (!request.principal) throw new HoldfastError('unauthenticated', 'Unauthorized');
@@ -48,7 +56,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
   const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
   const orderAnswer = async (merchantId: string, orderId: string): Promise<Answer> => ({
     status: 200,
-    body: { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), publicUrl) },
+    body: { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) },
   });
   const replayable = (request: FastifyRequest, merchantId: string) => ({
     merchantId,
@@ -63,7 +71,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
     return { access_token: token.accessToken, expires_at: token.expiresAt.toISOString() };
   });
 
-  app.post('/pay/v1/orders', { schema: { body: CreateOrderBody } }, async (request, reply) => {
+  const orderFields = { amount: 'order_amount.value', currency: 'order_amount.currency' };
+  app.post('/pay/v1/orders', { schema: { body: CreateOrderBody }, config: { wireFields: orderFields } }, async (request, reply) => {
     const merchantId = merchantOf(request);
     const body = request.body;
     const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
@@ -84,7 +93,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
         requestFingerprint: fingerprint(body),
         ...(requestKey ? { requestKey } : {}),
       });
-      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
     }, (orderId) => orderAnswer(merchantId, orderId));
     return reply.status(answer.status).send(answer.body);
   });
@@ -97,12 +106,12 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
       const refund = refundParent.refunds.find((r) => r.id === orderId)!;
       return { data: renderRefundOrder(refundParent, refund) };
     }
-    return { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), publicUrl) };
+    return { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) };
   });
 
   app.get('/pay/v1/orders/reference/:merchant_order_reference', { schema: { params: ReferenceParams } }, async (request) => {
     const merchantId = merchantOf(request);
-    return { data: renderOrder(await getOrderByReference(ctx.db, merchantId, request.params.merchant_order_reference), publicUrl) };
+    return { data: renderOrder(await getOrderByReference(ctx.db, merchantId, request.params.merchant_order_reference), links.base) };
   });
 
   app.post('/pay/v1/orders/:order_id/payments', { schema: { params: OrderIdParams, body: CreatePaymentBody } }, async (request, reply) => {
@@ -126,7 +135,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
         requestFingerprint: fingerprint(request.body),
         ...(requestKey ? { requestKey } : {}),
       });
-      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
     }, (orderId) => orderAnswer(merchantId, orderId));
     return reply.status(answer.status).send(answer.body);
   });
@@ -143,7 +152,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
         requestFingerprint: fingerprint(body),
         ...(requestKey ? { requestKey } : {}),
       });
-      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
     }, (orderId) => orderAnswer(merchantId, orderId));
   };
   // The documented method is PUT; POST is accepted too, as some clients send it.
@@ -163,12 +172,13 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, publicUrl }: 
     const merchantId = merchantOf(request);
     const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
       const aggregate = await voidOrder(ctx, { merchantId, orderId: request.params.order_id, ...(requestKey ? { requestKey } : {}) });
-      return { status: 200, body: { data: renderOrder(aggregate, publicUrl) } };
+      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
     }, (orderId) => orderAnswer(merchantId, orderId));
     return reply.status(answer.status).send(answer.body);
   });
 
-  app.post('/pay/v1/refunds/:order_id', { schema: { params: OrderIdParams, body: RefundBody } }, async (request, reply) => {
+  const refundFields = { merchant_refund_reference: 'merchant_order_reference', amount: 'order_amount.value', 'amount.currency': 'order_amount.currency' };
+  app.post('/pay/v1/refunds/:order_id', { schema: { params: OrderIdParams, body: RefundBody }, config: { wireFields: refundFields } }, async (request, reply) => {
     const merchantId = merchantOf(request);
     const body = request.body;
     const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {

@@ -7,7 +7,8 @@ const Reference = Type.String({ minLength: 1, maxLength: 50, pattern: REFERENCE_
 
 export const Amount = Type.Object({
   value: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
-  currency: Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$' }),
+  // INR is the only currency the gateway settles; the enum makes the message say so.
+  currency: Type.String({ enum: ['INR'] }),
 });
 
 export const TokenBody = Type.Object({
