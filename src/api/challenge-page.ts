@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { completeAuthentication } from '../core/authorize-payment.js';
+import { completeAuthentication, isChallengeOpen } from '../core/authorize-payment.js';
+import { isStorableText } from './text-safety.js';
 import type { CoreContext } from '../core/context.js';
 import { htmlPage, messagePage } from './hosted-page.js';
 import { outcomeText, returnRedirect } from './return-redirect.js';
@@ -16,6 +17,9 @@ export async function challengePageRoutes(app: FastifyInstance, { ctx }: { ctx: 
 
   app.get<{ Querystring: { token?: string } }>('/web/auth/landing/', async (request, reply) => {
     const token = typeof request.query.token === 'string' ? request.query.token : '';
+    if (!token || !isStorableText(token) || !(await isChallengeOpen(ctx, token))) {
+      return reply.status(404).type(html).send(messagePage('This authentication link is invalid or has already been used.'));
+    }
     return reply.type(html).send(challengeForm(token));
   });
 
@@ -23,7 +27,7 @@ export async function challengePageRoutes(app: FastifyInstance, { ctx }: { ctx: 
     const body = (request.body ?? {}) as { otp?: unknown; token?: unknown };
     const token = String(request.query.token ?? body.token ?? '');
     const otp = typeof body.otp === 'string' ? body.otp : '';
-    const aggregate = token ? await completeAuthentication(ctx, token, otp) : undefined;
+    const aggregate = token && isStorableText(token) ? await completeAuthentication(ctx, token, otp) : undefined;
     if (!aggregate) return reply.status(404).type(html).send(messagePage('This authentication link is invalid or has already been used.'));
     const target = returnRedirect(aggregate);
     if (target) return reply.redirect(target, 303);

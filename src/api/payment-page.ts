@@ -8,6 +8,7 @@ import { newUuid } from '../domain/ids.js';
 import { toMajorUnitsNumber } from '../domain/money.js';
 import { loadAggregateById, findOrderIdByTxnUuidAnyMerchant } from '../store/orders-repository.js';
 import { escapeHtml, htmlPage, messagePage } from './hosted-page.js';
+import { isStorableText } from './text-safety.js';
 import { challengeUrl } from './pinelabs/render.js';
 import { outcomeText, returnRedirect } from './return-redirect.js';
 
@@ -22,7 +23,7 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
 
   for (const path of ['/merchant/pay/:order_id', '/merchant/ipay/:order_id']) {
     app.get<{ Params: { order_id: string } }>(path, async (request, reply) => {
-      const aggregate = await loadAggregateById(ctx.db, request.params.order_id);
+      const aggregate = isStorableText(request.params.order_id) ? await loadAggregateById(ctx.db, request.params.order_id) : undefined;
       if (!aggregate) return reply.status(404).type(html).send(messagePage('This payment link is not valid.'));
       const { order } = aggregate;
       if (order.state !== 'CREATED' && order.state !== 'ATTEMPTED') return reply.type(html).send(messagePage(outcomeText(aggregate)));
@@ -31,15 +32,16 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
     });
 
     app.post<{ Params: { order_id: string } }>(path, async (request, reply) => {
-      const aggregate = await loadAggregateById(ctx.db, request.params.order_id);
+      const aggregate = isStorableText(request.params.order_id) ? await loadAggregateById(ctx.db, request.params.order_id) : undefined;
       if (!aggregate) return reply.status(404).type(html).send(messagePage('This payment link is not valid.'));
       const form = (request.body ?? {}) as Record<string, unknown>;
       const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+      const reference = `page-${newUuid()}`;
       try {
         const { aggregate: after } = await authorizePayment(ctx, {
           merchantId: aggregate.order.merchantId,
           orderId: aggregate.order.id,
-          merchantPaymentReference: `page-${newUuid()}`,
+          merchantPaymentReference: reference,
           amount: aggregate.order.amount,
           currency: aggregate.order.currency,
           card: {
@@ -51,8 +53,8 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
           },
           requestFingerprint: newUuid(),
         });
-        const payment = after.payments.at(-1);
-        if (payment?.challengeId) return reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
+        const payment = after.payments.find((p) => p.merchantPaymentReference === reference);
+        if (payment?.status === 'PENDING' && payment.challengeId) return reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
         const target = returnRedirect(after);
         if (target) return reply.redirect(target, 303);
         return reply.type(html).send(messagePage(outcomeText(after)));
@@ -65,7 +67,7 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
 
   // Where a frictionless Juspay transaction's authentication URL leads: straight back to the merchant.
   app.get<{ Params: { txn_uuid: string } }>('/merchant/return/:txn_uuid', async (request, reply) => {
-    const orderId = await findOrderIdByTxnUuidAnyMerchant(ctx.db, request.params.txn_uuid);
+    const orderId = isStorableText(request.params.txn_uuid) ? await findOrderIdByTxnUuidAnyMerchant(ctx.db, request.params.txn_uuid) : undefined;
     const aggregate = orderId ? await loadAggregateById(ctx.db, orderId) : undefined;
     if (!aggregate) return reply.status(404).type(html).send(messagePage('Unknown transaction.'));
     const target = returnRedirect(aggregate);

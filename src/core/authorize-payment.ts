@@ -145,6 +145,14 @@ export async function completeAuthentication(ctx: CoreContext, challengeId: stri
   return getOrder(ctx.db, found.merchantId, found.orderId);
 }
 
+/** Whether a challenge id names a payment still waiting for its OTP (the challenge page is open). */
+export async function isChallengeOpen(ctx: CoreContext, challengeId: string): Promise<boolean> {
+  const found = await findPaymentByChallenge(ctx.db, challengeId);
+  if (!found) return false;
+  const rows = await ctx.db.query<{ status: string }>('select status from payments where id = $1', [found.paymentId]);
+  return rows[0]?.status === 'PENDING';
+}
+
 /** Applies an authorization answer; a no-op when the payment already left PENDING (a duplicate answer). */
 async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, merchantId: string, orderId: string, paymentId: string, outcome: AuthorizeOutcome): Promise<void> {
   const order = await lockOrder(tx, merchantId, orderId);

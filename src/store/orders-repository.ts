@@ -7,10 +7,10 @@ import { toAggregate, toCapture, toOrder } from './order-rows.js';
 /** Every child row of an order in one round trip, as JSON arrays. */
 const AGGREGATE_SELECT = `
 select row_to_json(o) as "order",
-  coalesce((select json_agg(p order by p.created_at, p.id) from payments p where p.order_id = o.id), '[]') as payments,
-  coalesce((select json_agg(c order by c.created_at, c.id) from captures c where c.order_id = o.id), '[]') as captures,
-  coalesce((select json_agg(v order by v.created_at, v.id) from reversals v where v.order_id = o.id), '[]') as reversals,
-  coalesce((select json_agg(f order by f.created_at, f.id) from refunds f where f.order_id = o.id), '[]') as refunds,
+  coalesce((select json_agg(p order by p.seq) from payments p where p.order_id = o.id), '[]') as payments,
+  coalesce((select json_agg(c order by c.seq) from captures c where c.order_id = o.id), '[]') as captures,
+  coalesce((select json_agg(v order by v.seq) from reversals v where v.order_id = o.id), '[]') as reversals,
+  coalesce((select json_agg(f order by f.seq) from refunds f where f.order_id = o.id), '[]') as refunds,
   coalesce((select json_agg(json_build_object('kind', j.kind, 'reference_id', j.reference_id, 'currency', j.currency,
       'postings', (select json_agg(json_build_object('account', ps.account, 'amount', ps.amount)) from postings ps where ps.entry_id = j.id))
       order by j.id) from journal_entries j where j.order_id = o.id), '[]') as journal
@@ -106,7 +106,7 @@ export interface PaymentOutcomeUpdate {
 export async function updatePayment(tx: Queryable, paymentId: string, u: PaymentOutcomeUpdate, now: Date): Promise<void> {
   await tx.query(
     `update payments set status = $2, updated_at = $3,
-       connector_reference = coalesce($4, connector_reference), challenge_id = $5,
+       connector_reference = coalesce($4, connector_reference), challenge_id = coalesce($5, challenge_id),
        error_code = $6, error_message = $7,
        approval_code = coalesce($8, approval_code), rrn = coalesce($9, rrn), acquirer_reference = coalesce($10, acquirer_reference)
      where id = $1`,

@@ -36,11 +36,6 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
     merchant_capture_reference: uniqueRef('cap'),
     ...(value !== undefined ? { capture_amount: { value, currency: 'INR' } } : {}),
   });
-  /** The challenge URL's path and query, against this server (see the challenge_url origin test). */
-  const onThisServer = (challengeUrl: string): string => {
-    const url = new URL(challengeUrl);
-    return new URL(url.pathname + url.search, server.baseUrl).toString();
-  };
   const submitOtp = (url: string, otp: string) =>
     fetch(url, {
       method: 'POST',
@@ -50,7 +45,8 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
     });
   /**
    * The test clock stands still; real time moves on between two payment attempts. Payments are
-   * listed by creation time, so let a millisecond pass before another attempt on the same order.
+   * listed by (created_at, id) and ids end in random characters, so two attempts stamped with the
+   * same millisecond come back in random order: let a millisecond pass between attempts.
    */
   const tick = () => server.clock.advance(1);
   const NOTHING_MOVED = { authorized: 0, captured: 0, reversed: 0, refunded: 0, held: 0, merchant: 0 };
@@ -115,16 +111,6 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
   });
 
   describe('4000000000003220: 3-D Secure challenge', () => {
-    it('challenge_url points at the server that issued it', async () => {
-      const orderId = await newOrder(1000);
-      const paid = await client.pay(orderId, 1000, '4000000000003220');
-      assert.equal(paid.status, 200);
-      const challenge = new URL(paid.body.data.challenge_url);
-      assert.equal(challenge.origin, server.baseUrl);
-      const page = await fetch(paid.body.data.challenge_url);
-      assert.equal(page.status, 200);
-    });
-
     it('OTP 123456 authorizes and redirects to callback_url; the link then is used up', async () => {
       const orderId = await newOrder(10000, { extra: { callback_url: 'https://merchant.example/return?cart=7' } });
       const paid = await client.pay(orderId, 10000, '4000000000003220');
@@ -132,13 +118,13 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
       assert.equal(paid.body.data.status, 'PENDING');
       assert.equal(paid.body.data.payments[0].status, 'PENDING');
       assert.equal(paid.body.data.payments[0].payment_option.card_data.last4_digit, '3220');
-      assert.match(paid.body.data.challenge_url, /^http:\/\/127\.0\.0\.1:\d+\/web\/auth\/landing\/\?token=[^&\s]+$/);
+      assert.ok(paid.body.data.challenge_url.startsWith(`${server.baseUrl}/web/auth/landing/?token=`), paid.body.data.challenge_url);
       assert.equal(await coreState(orderId), 'PENDING');
       assert.deepEqual(await orderLedger(server.db, orderId), NOTHING_MOVED, 'nothing is held before authentication');
       // The challenge link is stable while the challenge is open.
       assert.equal((await client.getOrder(orderId)).body.data.challenge_url, paid.body.data.challenge_url);
 
-      const url = onThisServer(paid.body.data.challenge_url);
+      const url = paid.body.data.challenge_url;
       const page = await fetch(url);
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
@@ -180,7 +166,7 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
       const orderId = await newOrder(2500, { preAuth: false });
       const paid = await client.pay(orderId, 2500, '4000000000003220');
       assert.equal(paid.body.data.status, 'PENDING');
-      const answered = await submitOtp(onThisServer(paid.body.data.challenge_url), '123456');
+      const answered = await submitOtp(paid.body.data.challenge_url, '123456');
       assert.equal(answered.status, 200);
       assert.match(answered.headers.get('content-type') ?? '', /^text\/html/);
       assert.match(await answered.text(), /PROCESSED/);
@@ -198,7 +184,7 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
       });
       const paid = await client.pay(orderId, 4000, '4000000000003220');
       assert.equal(paid.body.data.status, 'PENDING');
-      const url = onThisServer(paid.body.data.challenge_url);
+      const url = paid.body.data.challenge_url;
 
       const answered = await submitOtp(url, '654321');
       assert.equal(answered.status, 303);

@@ -36,6 +36,25 @@ const refundError = (message: string, code: string): JuspayErrorAnswer => ({
   body: { status_id: -1, status: 'ERROR', error_message: message, error_code: code },
 });
 
+/** "Cannot Capture X Transaction", the refusal of a capture or void on a transaction in status X. */
+export function refusalMessage(operation: 'capture' | 'void', status: string): string {
+  if (status === 'CAPTURE_INITIATED') return `Cannot ${operation === 'capture' ? 'Capture' : 'Void'} Transaction: a capture is in progress`;
+  if (status === 'VOID_INITIATED') return `Cannot ${operation === 'capture' ? 'Capture' : 'Void'} Transaction: a void is in progress`;
+  if (operation === 'capture') return status === 'CHARGED' ? 'Cannot capture charged transaction' : `Cannot Capture ${status} Transaction`;
+  return `Cannot Void ${status} Transaction`;
+}
+
+/** A refusal decided in the dialect (it knows the transaction's own status); rendered as is. */
+export class JuspayRefusal extends Error {
+  constructor(readonly answer: JuspayErrorAnswer) {
+    super(String(answer.body.error_message));
+  }
+}
+
+export function refusal(operation: 'capture' | 'void', txnStatus: string): JuspayRefusal {
+  return new JuspayRefusal(badRequest(refusalMessage(operation, txnStatus), 'INVALID_INPUT'));
+}
+
 /** The one place catalogue errors become Juspay status codes and bodies (reference §7–§9). */
 export function juspayError(error: HoldfastError, operation: JuspayOperation, orderId?: string): JuspayErrorAnswer {
   const { field, state } = error.details;
@@ -44,7 +63,8 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
       return { status: 401, body: { status: 'error', error_code: 'access_denied', error_message: 'Invalid Authentication' } };
     case 'not_found':
       return {
-        status: 404,
+        // Reference §8 documents the unknown-order body on the refund call with HTTP 400.
+        status: operation === 'refund' ? 400 : 404,
         body: { status: 'NOT_FOUND', status_id: JUSPAY_STATUS_IDS.NOT_FOUND, ...(orderId ? { order_id: orderId } : {}), error_code: 'not_found', error_message: operation === 'capture' || operation === 'void' ? 'Transaction not found' : 'Order not found' },
       };
     case 'invalid_input':
@@ -66,17 +86,15 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
     case 'invalid_state': {
       const status = state ? juspayStatusForState(state) : 'UNKNOWN';
       if (operation === 'refund') return refundError('Cannot process unsuccessful order.', 'invalid.order.not_successful');
-      if (operation === 'capture') {
-        return badRequest(status === 'CHARGED' ? 'Cannot capture charged transaction' : `Cannot Capture ${status} Transaction`, 'INVALID_ACTION');
-      }
-      if (operation === 'void') return badRequest(`Cannot Void ${status} Transaction`, 'INVALID_ACTION');
-      return badRequest(`Cannot start a transaction on an order in status ${status}`, 'INVALID_ACTION');
+      if (operation === 'capture' || operation === 'void') return badRequest(refusalMessage(operation, status), 'INVALID_INPUT');
+      return badRequest(`Cannot start a transaction on an order in status ${status}`, 'INVALID_INPUT');
     }
   }
 }
 
 /** Fastify error handler for the dialect: every answer is JSON in Juspay's shape, never with internals. */
 export function juspayErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof JuspayRefusal) return reply.status(error.answer.status).send(error.answer.body);
   const classified = classifyError(error);
   const operation = (request.routeOptions.config.juspayOperation ?? 'order') as JuspayOperation;
   const orderId = (request.params as { order_id?: string } | undefined)?.order_id;

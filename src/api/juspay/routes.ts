@@ -10,13 +10,13 @@ import { getOrder, getOrderByReference } from '../../core/read-order.js';
 import { refundOrder } from '../../core/refund-order.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/void-order.js';
-import { HoldfastError, invalidInput, invalidState, notFound } from '../../domain/errors.js';
+import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
 import { newUuid } from '../../domain/ids.js';
 import { findOrderIdByTxnUuid } from '../../store/orders-repository.js';
 import { challengeUrl } from '../pinelabs/render.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { basicApiKey } from './auth.js';
-import { juspayErrorHandler } from './errors.js';
+import { juspayErrorHandler, refusal } from './errors.js';
 import { amountField, booleanField, flattenBody, pathId, stringField, type FlatBody } from './fields.js';
 import { renderOrder, txnId } from './render.js';
 import { juspayTxnStatus } from './status.js';
@@ -109,11 +109,12 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
       throw new HoldfastError('payment_method_not_supported', `payment_method_type ${method} is not supported: Holdfast accepts CARD`, { field: 'payment_method_type' });
     }
     const order = await getOrderByReference(ctx.db, merchantId, orderId);
+    // Juspay has no payment reference: every POST /txns is a new attempt.
+    const reference = `txn-${newUuid()}`;
     const { aggregate } = await authorizePayment(ctx, {
       merchantId,
       orderId: order.order.id,
-      // Juspay has no payment reference: every POST /txns is a new attempt.
-      merchantPaymentReference: `txn-${newUuid()}`,
+      merchantPaymentReference: reference,
       amount: order.order.amount,
       currency: order.order.currency,
       card: {
@@ -125,7 +126,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
       },
       requestFingerprint: fingerprint(newUuid()),
     });
-    const payment = aggregate.payments.at(-1)!;
+    const payment = aggregate.payments.find((p) => p.merchantPaymentReference === reference)!;
     const status = juspayTxnStatus(aggregate, payment);
     const url = payment.challengeId ? challengeUrl(links.base, payment.challengeId) : `${links.base}/merchant/return/${payment.txnUuid}`;
     if (stringField(body, 'format') !== 'json') return reply.redirect(url, 302);
@@ -142,7 +143,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
     const merchantId = merchantOf(request);
     const body = flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
-    if (payment.status === 'FAILED') throw invalidState('capture', aggregate.order.state === 'FAILED' ? 'FAILED' : 'ATTEMPTED');
+    if (payment.status === 'FAILED') throw refusal('capture', juspayTxnStatus(aggregate, payment));
     const amount = amountField(body, 'amount', aggregate.order.currency, false);
     const key = stringField(body, 'idempotence_key', REQUEST_KEY);
     const { aggregate: after } = await captureOrder(ctx, {
@@ -160,7 +161,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
     const merchantId = merchantOf(request);
     flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
-    if (payment.status === 'FAILED') throw invalidState('void', aggregate.order.state === 'FAILED' ? 'FAILED' : 'ATTEMPTED');
+    if (payment.status === 'FAILED') throw refusal('void', juspayTxnStatus(aggregate, payment));
     return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id }), links.base);
   });
 
