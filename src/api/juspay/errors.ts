@@ -38,8 +38,7 @@ const refundError = (message: string, code: string): JuspayErrorAnswer => ({
 
 /** "Cannot Capture X Transaction", the refusal of a capture or void on a transaction in status X. */
 export function refusalMessage(operation: 'capture' | 'void', status: string): string {
-  if (status === 'CAPTURE_INITIATED') return `Cannot ${operation === 'capture' ? 'Capture' : 'Void'} Transaction: a capture is in progress`;
-  if (status === 'VOID_INITIATED') return `Cannot ${operation === 'capture' ? 'Capture' : 'Void'} Transaction: a void is in progress`;
+  // An operation in flight reads as its *_INITIATED status: Juspay's documented wording, which clients match on.
   if (operation === 'capture') return status === 'CHARGED' ? 'Cannot capture charged transaction' : `Cannot Capture ${status} Transaction`;
   return `Cannot Void ${status} Transaction`;
 }
