@@ -42,6 +42,8 @@ export type DeclineCode =
 export interface OperationRequest {
   /** Our id for this operation (capture, reversal or refund id): the connector's idempotency key. */
   operationId: string;
+  /** For `reverse`: a void of the whole authorization, or the release of a partial capture's remainder. */
+  reason?: 'void' | 'remainder';
   paymentId: string;
   connectorReference: string;
   amount: number;
@@ -63,4 +65,12 @@ export interface GatewayConnector {
   /** Releases held funds: a void of the whole authorization or a reversal of the uncaptured remainder. */
   reverse(request: OperationRequest): Promise<OperationOutcome>;
   refund(request: OperationRequest): Promise<OperationOutcome>;
+  /**
+   * Status inquiry for an operation whose answer was pending or never came: the gateway's current
+   * view, found by our operation id. `unknown` again when the gateway cannot tell yet; `failed`
+   * with code NOT_FOUND when it never received the operation.
+   */
+  inquire(kind: 'capture' | 'reverse' | 'refund', request: OperationRequest): Promise<OperationOutcome>;
+  /** Status inquiry for an authorization whose answer never came, by our payment id. */
+  inquireAuthorization(request: { paymentId: string; connectorReference: string | null; capture: boolean }): Promise<AuthorizeOutcome>;
 }

@@ -1,51 +1,20 @@
 /**
  * The built-in sandbox connector: deterministic outcomes by test card number (SPEC §3), in process.
  * The behaviour a card selects is carried in the connector reference it hands back
- * ("sbx.<behaviour>.<random>"), so later operations need no card data.
+ * ("sbx.<behaviour>.<random>"), so later operations and status inquiries need no card data and
+ * no memory: what a pending or timed-out operation "really" did is a function of the card.
  */
 import { randomAlphanumeric } from '../domain/ids.js';
 import type { AuthorizeOutcome, AuthorizeRequest, GatewayConnector, OperationOutcome, OperationRequest } from './gateway.js';
+import { cardRule, DECLINE_MESSAGES, SANDBOX_OTP, type CardBehaviour } from './test-cards.js';
 
-/** What a test card does after (or instead of) an approval. */
-type Behaviour =
-  | 'ok'
-  | 'challenge'
-  | 'capture_pending'
-  | 'capture_fails'
-  | 'capture_times_out'
-  | 'void_pending'
-  | 'void_fails'
-  | 'refund_fails';
+export { SANDBOX_OTP };
 
-type CardRule = { behaviour: Behaviour } | { decline: 'PAYMENT_DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_EXPIRED' };
-
-const TEST_CARDS: Readonly<Record<string, CardRule>> = {
-  '4000000000003220': { behaviour: 'challenge' },
-  '4000000000000002': { decline: 'PAYMENT_DECLINED' },
-  '4000000000009995': { decline: 'INSUFFICIENT_FUNDS' },
-  '4000000000000069': { decline: 'CARD_EXPIRED' },
-  '4000000000000077': { behaviour: 'capture_pending' },
-  '4000000000000085': { behaviour: 'capture_fails' },
-  '4000000000000093': { behaviour: 'capture_times_out' },
-  '4000000000000101': { behaviour: 'void_pending' },
-  '4000000000000119': { behaviour: 'void_fails' },
-  '4000000000000127': { behaviour: 'refund_fails' },
-};
-
-const DECLINE_MESSAGES = {
-  PAYMENT_DECLINED: 'The payment was declined by the acquirer',
-  INSUFFICIENT_FUNDS: 'Insufficient funds',
-  CARD_EXPIRED: 'The card has expired',
-} as const;
-
-/** The OTP that approves a 3-D Secure challenge. */
-export const SANDBOX_OTP = '123456';
-
-function behaviourOf(connectorReference: string): Behaviour {
-  return (connectorReference.split('.')[1] ?? 'ok') as Behaviour;
+function behaviourOf(connectorReference: string | null): CardBehaviour {
+  return ((connectorReference ?? '').split('.')[1] ?? 'ok') as CardBehaviour;
 }
 
-function approval(behaviour: Behaviour): AuthorizeOutcome {
+function approval(behaviour: CardBehaviour): AuthorizeOutcome {
   return {
     kind: 'approved',
     connectorReference: `sbx.${behaviour}.${randomAlphanumeric(10)}`,
@@ -55,19 +24,18 @@ function approval(behaviour: Behaviour): AuthorizeOutcome {
   };
 }
 
-const gatewayRef = (prefix: string) => `${prefix}_${randomAlphanumeric(14)}`;
+const gatewayRef = (prefix: string, operationId: string) => `${prefix}_${operationId.slice(-14)}`;
 
 export class SandboxConnector implements GatewayConnector {
   readonly name = 'sandbox';
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const rule = TEST_CARDS[request.card.number];
-    if (rule && 'decline' in rule) {
+    const rule = cardRule(request.card.number);
+    if ('decline' in rule) {
       return { kind: 'declined', connectorReference: null, code: rule.decline, message: DECLINE_MESSAGES[rule.decline] };
     }
-    const behaviour = rule?.behaviour ?? 'ok';
-    if (behaviour === 'challenge') return { kind: 'challenge', connectorReference: `sbx.challenge.${randomAlphanumeric(10)}` };
-    return approval(behaviour);
+    if (rule.behaviour === 'challenge') return { kind: 'challenge', connectorReference: `sbx.challenge.${randomAlphanumeric(10)}` };
+    return approval(rule.behaviour);
   }
 
   async completeAuthentication(request: { connectorReference: string; otp: string }): Promise<AuthorizeOutcome> {
@@ -83,24 +51,26 @@ export class SandboxConnector implements GatewayConnector {
   async capture(request: OperationRequest): Promise<OperationOutcome> {
     switch (behaviourOf(request.connectorReference)) {
       case 'capture_pending':
-        return { kind: 'pending', gatewayReference: gatewayRef('cap') };
+        return { kind: 'pending', gatewayReference: gatewayRef('cap', request.operationId) };
       case 'capture_fails':
         return { kind: 'failed', code: 'CAPTURE_DECLINED', message: 'The acquirer declined the capture' };
       case 'capture_times_out':
         return { kind: 'unknown', reason: 'sandbox: capture timed out' };
       default:
-        return { kind: 'succeeded', gatewayReference: gatewayRef('cap') };
+        return { kind: 'succeeded', gatewayReference: gatewayRef('cap', request.operationId) };
     }
   }
 
   async reverse(request: OperationRequest): Promise<OperationOutcome> {
-    switch (behaviourOf(request.connectorReference)) {
+    // The void cards' behaviours apply to voids; releasing a partial capture's remainder succeeds.
+    const behaviour = request.reason === 'remainder' ? 'ok' : behaviourOf(request.connectorReference);
+    switch (behaviour) {
       case 'void_pending':
-        return { kind: 'pending', gatewayReference: gatewayRef('rev') };
+        return { kind: 'pending', gatewayReference: gatewayRef('rev', request.operationId) };
       case 'void_fails':
         return { kind: 'failed', code: 'VOID_DECLINED', message: 'The acquirer declined the void' };
       default:
-        return { kind: 'succeeded', gatewayReference: gatewayRef('rev') };
+        return { kind: 'succeeded', gatewayReference: gatewayRef('rev', request.operationId) };
     }
   }
 
@@ -108,6 +78,18 @@ export class SandboxConnector implements GatewayConnector {
     if (behaviourOf(request.connectorReference) === 'refund_fails') {
       return { kind: 'failed', code: 'REFUND_DECLINED', message: 'The acquirer declined the refund' };
     }
-    return { kind: 'succeeded', gatewayReference: gatewayRef('rfnd') };
+    return { kind: 'succeeded', gatewayReference: gatewayRef('rfnd', request.operationId) };
+  }
+
+  /** Pending and timed-out operations of the sandbox cards all complete in the end. */
+  async inquire(kind: 'capture' | 'reverse' | 'refund', request: OperationRequest): Promise<OperationOutcome> {
+    const prefix = kind === 'capture' ? 'cap' : kind === 'reverse' ? 'rev' : 'rfnd';
+    const answer = await this[kind](request);
+    return answer.kind === 'pending' || answer.kind === 'unknown' ? { kind: 'succeeded', gatewayReference: gatewayRef(prefix, request.operationId) } : answer;
+  }
+
+  /** The sandbox always answers authorizations, so an inquiry finds none it did not answer. */
+  async inquireAuthorization(): Promise<AuthorizeOutcome> {
+    return { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: 'No such authorization at the gateway' };
   }
 }

@@ -34,8 +34,10 @@ export function callOperation(
   kind: 'capture' | 'reverse' | 'refund',
   operation: Operation,
   connectorReference: string,
+  reason?: 'void' | 'remainder',
 ): Promise<OperationOutcome> {
   const request = {
+    ...(reason ? { reason } : {}),
     operationId: operation.id,
     paymentId: operation.paymentId,
     connectorReference,

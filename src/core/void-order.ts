@@ -47,7 +47,7 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
   });
 
   const { reversal } = started;
-  const outcome = await callOperation(ctx.connector(started.connector), 'reverse', reversal, started.connectorReference);
+  const outcome = await callOperation(ctx.connector(started.connector), 'reverse', reversal, started.connectorReference, 'void');
   await ctx.db.transaction((tx) => recordVoidOutcome(ctx, tx, input.merchantId, reversal, outcome));
   return getOrder(ctx.db, input.merchantId, input.orderId);
 }
