@@ -1,12 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { juspayWebhooks } from './api/juspay/webhook-events.js';
+import { pineLabsWebhooks } from './api/pinelabs/webhook-events.js';
+import type { PublicLinks } from './api/public-links.js';
 import { buildServer } from './api/server.js';
 import type { Config } from './config.js';
+import type { GatewayConnector } from './connectors/gateway.js';
 import { connectorRegistry } from './connectors/registry.js';
+import { DEFAULT_SYNC_POLICY, type SyncPolicy } from './core/background.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { loadServerKeys, type CoreContext } from './core/context.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { JobRunner } from './jobs/job-runner.js';
 import type { Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { webhookOutbox } from './webhooks/outbox.js';
 
 /** Lifetime of a Pine Labs access token: one hour, as the real gateway. */
 export const TOKEN_TTL_MS = 60 * 60 * 1000;
@@ -14,26 +22,48 @@ export const TOKEN_TTL_MS = 60 * 60 * 1000;
 export interface App {
   ctx: CoreContext;
   server: FastifyInstance;
+  /** The background workers (status sync, auto-void, remainder reversal, webhooks); started by start(). */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
-/** The one composition root: config → db → keys → connectors → core → HTTP. */
-export async function createApp(options: { config: Config; db: Db; logger: Logger; clock?: Clock }): Promise<App> {
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  /** Connectors beside the built-in sandbox (e.g. http-acquirer). */
+  connectors?: GatewayConnector[];
+  syncPolicy?: SyncPolicy;
+  /** Receiver timeout for webhook deliveries (Default: 10 s). */
+  webhookTimeoutMs?: number;
+}
+
+/** The one composition root: config → db → keys → connectors → core → HTTP and jobs. */
+export async function createApp(options: AppOptions): Promise<App> {
   const { config, db, logger } = options;
   await migrate(db);
+  const links: PublicLinks = { base: config.publicUrl };
   const ctx: CoreContext = {
     db,
     clock: options.clock ?? systemClock,
     keys: await loadServerKeys(db),
-    connector: connectorRegistry(),
+    connector: connectorRegistry(options.connectors),
     captureWindowMs: config.captureWindowMs,
     tokenTtlMs: TOKEN_TTL_MS,
+    events: webhookOutbox({ pinelabs: pineLabsWebhooks(links), juspay: juspayWebhooks(links) }, config.webhookRetryScheduleMs),
+    syncPolicy: options.syncPolicy ?? DEFAULT_SYNC_POLICY,
   };
-  const server = await buildServer(ctx, config, logger);
+  const server = await buildServer(ctx, config, links, logger);
+  const jobs = new JobRunner(db, ctx.clock, jobHandlers(ctx, { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000 }), {
+    onError: (error, job) => logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed'),
+  });
   return {
     ctx,
     server,
+    jobs,
     async close() {
+      await jobs.stop();
       await server.close();
     },
   };

@@ -9,10 +9,10 @@ import { healthRoutes } from './health.js';
 import { juspayRoutes } from './juspay/routes.js';
 import { paymentPageRoutes } from './payment-page.js';
 import { pineLabsRoutes } from './pinelabs/routes.js';
-import { publicLinks } from './public-links.js';
+import { followBoundPort, type PublicLinks } from './public-links.js';
 
 /** The HTTP server: health, both dialects, and the hosted pages, over one core. */
-export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' | 'publicUrl' | 'publicUrlExplicit'>, logger: Logger): Promise<FastifyInstance> {
+export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' | 'publicUrlExplicit'>, links: PublicLinks, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request log lines are off: they cost on the hot path; errors are still logged.
@@ -44,7 +44,7 @@ export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' |
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await app.register(healthRoutes);
-  const links = publicLinks(app as unknown as FastifyInstance, config.publicUrl, config.publicUrlExplicit);
+  followBoundPort(app as unknown as FastifyInstance, links, config.publicUrlExplicit);
   await app.register(pineLabsRoutes, { prefix: '/api', ctx, links });
   await app.register(juspayRoutes, { ctx, links });
   await app.register(challengePageRoutes, { ctx });

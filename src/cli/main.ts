@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { DatabaseInUseError } from '../store/open-database.js';
+import { acquirerCommand } from './acquirer.js';
 import { runMerchantCreate } from './merchant-create.js';
 import { runMigrate } from './migrate.js';
 import { runStart } from './start.js';
@@ -12,6 +13,7 @@ Commands:
   migrate                                 apply SQL migrations and exit
   merchant create --name NAME [--webhook-url URL] [--json]
                                           create a merchant and print its credentials once
+  acquirer [--port N] [options]           acquirer simulator with injected faults (acquirer --help)
 
 Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
 HOLDFAST_DATA_DIR, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<void> {
         if (!values.name) return fail('merchant create needs --name NAME');
         return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], json: values.json ?? false });
       }
+      case 'acquirer':
+        return await acquirerCommand(rest);
       case undefined:
       case 'help':
       case '--help':

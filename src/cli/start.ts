@@ -15,6 +15,7 @@ export async function runStart(): Promise<void> {
   const app = await createApp({ config, db, logger });
   await ensureSandboxMerchant(app.ctx, config.dataDir);
   await app.server.listen({ port: config.port, host: config.host });
+  app.jobs.start();
   console.log(`Holdfast listening on ${config.publicUrl} (${db.kind === 'pglite' ? `embedded database in ${resolve(config.dataDir)}` : 'PostgreSQL'})`);
 
   let stopping = false;

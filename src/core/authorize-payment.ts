@@ -14,6 +14,7 @@ import {
   setOrderState,
   updatePayment,
 } from '../store/orders-repository.js';
+import { scheduleAutoVoid, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callGateway } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -104,6 +105,7 @@ export async function authorizePayment(ctx: CoreContext, input: AuthorizePayment
     await insertPayment(tx, payment);
     await setOrderState(tx, order.id, state, now);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
+    await ctx.events.record(tx, { type: 'payment.started', merchantId: order.merchantId, orderId: order.id }, now);
     return { order, payment };
   });
   if (!started) return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: true };
@@ -153,8 +155,11 @@ export async function isChallengeOpen(ctx: CoreContext, challengeId: string): Pr
   return rows[0]?.status === 'PENDING';
 }
 
-/** Applies an authorization answer; a no-op when the payment already left PENDING (a duplicate answer). */
-async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, merchantId: string, orderId: string, paymentId: string, outcome: AuthorizeOutcome): Promise<void> {
+/**
+ * Applies an authorization answer (from the request, the challenge page or a status sync); a no-op
+ * when the payment already left PENDING (a duplicate answer).
+ */
+export async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, merchantId: string, orderId: string, paymentId: string, outcome: AuthorizeOutcome): Promise<void> {
   const order = await lockOrder(tx, merchantId, orderId);
   if (!order) throw notFound('order');
   const rows = await tx.query<{ status: string; amount: number; currency: string }>('select status, amount, currency from payments where id = $1', [paymentId]);
@@ -166,12 +171,16 @@ async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, merchantI
       const ids = { connectorReference: outcome.connectorReference, approvalCode: outcome.approvalCode, rrn: outcome.rrn, acquirerReference: outcome.acquirerReference };
       await insertJournalEntry(tx, merchantId, orderId, journalEntry('AUTHORIZE', paymentId, payment.amount, payment.currency), now);
       if (order.preAuth) {
+        const deadline = new Date(now.getTime() + (await captureWindowMs(ctx, tx, merchantId)));
         await updatePayment(tx, paymentId, { status: 'AUTHORIZED', ...ids }, now);
-        await setOrderState(tx, orderId, 'AUTHORIZED', now, new Date(now.getTime() + (await captureWindowMs(ctx, tx, merchantId))));
+        await setOrderState(tx, orderId, 'AUTHORIZED', now, deadline);
+        await scheduleAutoVoid(tx, merchantId, orderId, deadline, now);
+        await ctx.events.record(tx, { type: 'payment.authorized', merchantId, orderId }, now);
       } else {
         await insertJournalEntry(tx, merchantId, orderId, journalEntry('CAPTURE', paymentId, payment.amount, payment.currency), now);
         await updatePayment(tx, paymentId, { status: 'CAPTURED', ...ids }, now);
         await setOrderState(tx, orderId, 'CAPTURED', now);
+        await ctx.events.record(tx, { type: 'payment.captured', merchantId, orderId }, now);
       }
       return;
     }
@@ -183,11 +192,13 @@ async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, merchantI
       const attempts = await tx.query<{ n: number }>('select count(*)::int as n from payments where order_id = $1', [orderId]);
       const final = (attempts[0]?.n ?? 0) >= MAX_PAYMENT_ATTEMPTS;
       await setOrderState(tx, orderId, final ? 'FAILED' : 'ATTEMPTED', now);
+      await ctx.events.record(tx, { type: final ? 'payment.failed' : 'payment.declined', merchantId, orderId }, now);
       return;
     }
     case 'unknown':
       // The gateway may have authorized: keep the payment PENDING for a status sync to settle.
       await updatePayment(tx, paymentId, { status: 'PENDING', connectorReference: outcome.connectorReference, errorMessage: outcome.reason }, now);
+      await scheduleStatusSync(tx, 'authorization', { merchantId, orderId, operationId: paymentId }, ctx.syncPolicy, now);
       return;
   }
 }

@@ -15,7 +15,9 @@ import {
   updateOperation,
   updatePayment,
 } from '../store/orders-repository.js';
+import { scheduleRemainderReversal, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
+import { releaseRemainder } from './release-remainder.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
 import { recordRequestKey, type RequestKey } from './request-key.js';
@@ -86,13 +88,18 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
 
   const { capture } = started;
   const outcome = await callOperation(ctx.connector(started.connector), 'capture', capture, started.connectorReference);
-  await ctx.db.transaction((tx) => recordCaptureOutcome(ctx, tx, input.merchantId, capture, started.authorized, outcome));
+  const remainderId = await ctx.db.transaction((tx) => recordCaptureOutcome(ctx, tx, input.merchantId, capture, started.authorized, outcome));
+  // The job scheduled with the capture guarantees the remainder is released; trying now means the
+  // answer usually shows it released already.
+  if (remainderId) await releaseRemainder(ctx, { merchantId: input.merchantId, orderId: input.orderId, operationId: remainderId }).catch(() => undefined);
   return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: false };
 }
 
 /**
- * Records a capture answer (from the request or, later, a status sync). Idempotent: an answer for
- * a capture that already reached a final status changes nothing.
+ * Records a capture answer (from the request or a status sync). Idempotent: an answer for a
+ * capture that already reached a final status changes nothing. A pending or unknown answer
+ * schedules a status sync; a partial capture schedules the release of the remainder, whose
+ * reversal id is returned.
  */
 export async function recordCaptureOutcome(
   ctx: CoreContext,
@@ -101,30 +108,37 @@ export async function recordCaptureOutcome(
   capture: Capture,
   authorized: number,
   outcome: OperationOutcome,
-): Promise<void> {
+): Promise<string | undefined> {
   const order = await lockOrder(tx, merchantId, capture.orderId);
-  if (!order || order.state !== 'CAPTURE_PENDING') return;
+  if (!order || order.state !== 'CAPTURE_PENDING') return undefined;
   const now = ctx.clock.now();
   await updateOperation(tx, 'captures', capture.id, operationUpdate(outcome), now);
   if (outcome.kind === 'failed') {
     await setOrderState(tx, order.id, 'CAPTURE_FAILED', now);
-    return;
+    await ctx.events.record(tx, { type: 'capture.failed', merchantId, orderId: order.id }, now);
+    return undefined;
   }
-  if (outcome.kind !== 'succeeded') return; // pending or unknown: stays CAPTURE_PENDING
+  if (outcome.kind !== 'succeeded') {
+    await scheduleStatusSync(tx, 'capture', { merchantId, orderId: order.id, operationId: capture.id }, ctx.syncPolicy, now);
+    return undefined;
+  }
   await insertJournalEntry(tx, merchantId, order.id, journalEntry('CAPTURE', capture.id, capture.amount, capture.currency), now);
   await updatePayment(tx, capture.paymentId, { status: 'CAPTURED' }, now);
   const remainder = authorized - capture.amount;
   if (remainder === 0) {
     await setOrderState(tx, order.id, 'CAPTURED', now);
-    return;
+    await ctx.events.record(tx, { type: 'capture.succeeded', merchantId, orderId: order.id }, now);
+    return undefined;
   }
-  // Only one capture per order: the uncaptured remainder goes back to the cardholder at once.
+  // Only one capture per order: the uncaptured remainder goes back to the cardholder. The job
+  // makes that survive a crash; the ledger moves when the gateway confirms the release.
   const reversalId = newId('rev');
   await insertReversal(tx, {
     ...initiatedOperation({ id: reversalId, orderId: order.id, paymentId: capture.paymentId, amount: remainder, currency: capture.currency }, now),
     kind: 'REMAINDER',
-    status: 'SUCCEEDED',
   });
-  await insertJournalEntry(tx, merchantId, order.id, journalEntry('REVERSE', reversalId, remainder, capture.currency), now);
+  await scheduleRemainderReversal(tx, merchantId, order.id, reversalId, now);
   await setOrderState(tx, order.id, 'PARTIALLY_CAPTURED', now);
+  await ctx.events.record(tx, { type: 'capture.succeeded', merchantId, orderId: order.id }, now);
+  return reversalId;
 }

@@ -1,7 +1,9 @@
 import type { GatewayConnector } from '../connectors/gateway.js';
 import type { Db } from '../store/db.js';
 import { loadOrCreateServerKey } from '../store/server-keys-repository.js';
+import type { SyncPolicy } from './background.js';
 import type { Clock } from './clock.js';
+import type { EventSink } from './events.js';
 
 /** Keys shared by every process through the database (see store/server-keys-repository). */
 export interface ServerKeys {
@@ -21,6 +23,10 @@ export interface CoreContext {
   captureWindowMs: number;
   /** Lifetime of a Pine Labs access token (ms). */
   tokenTtlMs: number;
+  /** Where order events go (the webhook outbox), inside each state change's transaction. */
+  events: EventSink;
+  /** How unknown and pending gateway outcomes are chased. */
+  syncPolicy: SyncPolicy;
 }
 
 export async function loadServerKeys(db: Db): Promise<ServerKeys> {

@@ -45,6 +45,7 @@ export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Pr
     state: 'CREATED',
     details: input.details,
     captureDeadline: null,
+    reviewReason: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -6,6 +6,7 @@ import { committedRefundAmount, currentPayment, initiatedOperation, type OrderAg
 import { isRefundable } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertRefund, lockOrder, setOrderState, updateOperation } from '../store/orders-repository.js';
+import { scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -87,9 +88,17 @@ export async function recordRefundOutcome(ctx: CoreContext, tx: Queryable, merch
   if (status === 'SUCCEEDED' || status === 'FAILED') return;
   const now = ctx.clock.now();
   await updateOperation(tx, 'refunds', refund.id, operationUpdate(outcome), now);
-  if (outcome.kind !== 'succeeded') return;
+  if (outcome.kind === 'failed') {
+    await ctx.events.record(tx, { type: 'refund.failed', merchantId, orderId: order.id, refundId: refund.id }, now);
+    return;
+  }
+  if (outcome.kind !== 'succeeded') {
+    await scheduleStatusSync(tx, 'refund', { merchantId, orderId: order.id, operationId: refund.id }, ctx.syncPolicy, now);
+    return;
+  }
   await insertJournalEntry(tx, merchantId, order.id, journalEntry('REFUND', refund.id, refund.amount, refund.currency), now);
   const aggregate = await getOrder(tx, merchantId, order.id);
   const totals = ledgerTotals(aggregate.journal);
   await setOrderState(tx, order.id, totals.refunded >= totals.captured ? 'FULLY_REFUNDED' : 'PARTIALLY_REFUNDED', now);
+  await ctx.events.record(tx, { type: 'refund.succeeded', merchantId, orderId: order.id, refundId: refund.id }, now);
 }

@@ -6,6 +6,7 @@ import { currentPayment, initiatedOperation, type OrderAggregate, type Reversal,
 import { nextState } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertReversal, lockOrder, setOrderState, updateOperation, updatePayment } from '../store/orders-repository.js';
+import { scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -60,9 +61,13 @@ export async function recordVoidOutcome(ctx: CoreContext, tx: Queryable, merchan
   await updateOperation(tx, 'reversals', reversal.id, operationUpdate(outcome), now);
   if (outcome.kind === 'failed') {
     await setOrderState(tx, order.id, 'VOID_FAILED', now);
+    await ctx.events.record(tx, { type: 'void.failed', merchantId, orderId: order.id }, now);
   } else if (outcome.kind === 'succeeded') {
     await insertJournalEntry(tx, merchantId, order.id, journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency), now);
     await updatePayment(tx, reversal.paymentId, { status: 'VOIDED' }, now);
     await setOrderState(tx, order.id, 'VOIDED', now);
+    await ctx.events.record(tx, { type: 'void.succeeded', merchantId, orderId: order.id }, now);
+  } else {
+    await scheduleStatusSync(tx, 'reversal', { merchantId, orderId: order.id, operationId: reversal.id }, ctx.syncPolicy, now);
   }
 }

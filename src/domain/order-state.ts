@@ -57,7 +57,9 @@ const TRANSITIONS: Readonly<Record<OrderState, Partial<Record<OrderEvent, OrderS
   CAPTURED: { refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
   PARTIALLY_CAPTURED: { refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
   PARTIALLY_REFUNDED: { refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
-  CAPTURE_FAILED: {},
+  // A failed capture leaves the authorization held: a void (the merchant's or the capture
+  // window's) releases it.
+  CAPTURE_FAILED: { void_requested: 'VOID_PENDING' },
   VOIDED: {},
   FAILED: {},
   FULLY_REFUNDED: {},

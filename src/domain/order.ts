@@ -22,6 +22,8 @@ export interface Order {
   /** Dialect-specific fields kept verbatim (notes, callback URLs, udf1…udf10…). */
   details: Record<string, unknown>;
   captureDeadline: Date | null;
+  /** Set when an outcome stayed unknown after the last status inquiry: a person must look. */
+  reviewReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -27,6 +27,7 @@ export function toOrder(r: Row): Order {
     state: str(r.state) as OrderState,
     details: json(r.details),
     captureDeadline: optDate(r.capture_deadline),
+    reviewReason: optStr(r.review_reason),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

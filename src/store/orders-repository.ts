@@ -193,3 +193,16 @@ export async function insertJournalEntry(tx: Queryable, merchantId: string, orde
     [merchantId, orderId, entry.kind, entry.referenceId, entry.currency, now, accounts, amounts],
   );
 }
+
+export async function setReviewReason(q: Queryable, orderId: string, reason: string, now: Date): Promise<void> {
+  await q.query('update orders set review_reason = $2, updated_at = $3 where id = $1', [orderId, reason, now]);
+}
+
+/** Orders flagged for manual review, newest first. */
+export async function listOrdersForReview(q: Queryable, limit: number): Promise<{ id: string; merchantId: string; state: string; reason: string; updatedAt: Date }[]> {
+  const rows = await q.query<{ id: string; merchant_id: string; state: string; review_reason: string; updated_at: Date }>(
+    'select id, merchant_id, state, review_reason, updated_at from orders where review_reason is not null order by updated_at desc limit $1',
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id, state: r.state, reason: r.review_reason, updatedAt: new Date(r.updated_at) }));
+}

@@ -27,7 +27,9 @@ export interface TestServer {
   clock: TestClock;
   config: Config;
   /** A new merchant with its one-time credentials. */
-  newMerchant(name?: string): Promise<MerchantCredentials>;
+  newMerchant(name?: string, options?: { webhookUrl?: string }): Promise<MerchantCredentials>;
+  /** Runs every background job due at the test clock's time (the workers do not poll in tests). */
+  runJobs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,8 @@ export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<Test
     db,
     clock,
     config,
-    newMerchant: (name = 'Test merchant') => createMerchant(app.ctx, { name }),
+    newMerchant: (name = 'Test merchant', options = {}) => createMerchant(app.ctx, { name, webhookUrl: options.webhookUrl ?? null }),
+    runJobs: () => app.jobs.runDue(),
     async close() {
       await app.close();
       await db.close();

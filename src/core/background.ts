@@ -1,0 +1,51 @@
+import { enqueueJob } from '../store/jobs-repository.js';
+import type { Queryable } from '../store/db.js';
+
+/**
+ * The jobs core schedules, each in the transaction of the change that needs it. Keys make
+ * rescheduling replace rather than duplicate. Handlers live in core/resolve-*.ts; the runner in src/jobs.
+ */
+export type SyncKind = 'capture' | 'reversal' | 'refund' | 'authorization';
+
+export interface SyncPolicy {
+  /** Delay before the first status inquiry (Default: 10 s). */
+  firstDelayMs: number;
+  /** Inquiries before the outcome is flagged for manual review (Default: 10; about 3 h with the backoff). */
+  maxAttempts: number;
+}
+
+export const DEFAULT_SYNC_POLICY: SyncPolicy = { firstDelayMs: 10_000, maxAttempts: 10 };
+
+/** Backoff between inquiries: doubling from the first delay, capped at 1 h. */
+export function syncBackoffMs(policy: SyncPolicy, attempt: number): number {
+  return Math.min(3_600_000, policy.firstDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export interface SyncPayload extends Record<string, unknown> {
+  merchantId: string;
+  orderId: string;
+  /** Capture, reversal or refund id; the payment id for an authorization. */
+  operationId: string;
+}
+
+export async function scheduleStatusSync(tx: Queryable, kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): Promise<void> {
+  await enqueueJob(
+    tx,
+    { kind: `sync.${kind}`, key: `sync:${payload.operationId}`, payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: policy.maxAttempts },
+    now,
+  );
+}
+
+/** The end of the capture window: release the authorization if it is still held. */
+export async function scheduleAutoVoid(tx: Queryable, merchantId: string, orderId: string, at: Date, now: Date): Promise<void> {
+  await enqueueJob(tx, { kind: 'order.auto_void', key: `auto-void:${orderId}`, payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 }, now);
+}
+
+/** Release of a partial capture's remainder at the gateway, retried until done. */
+export async function scheduleRemainderReversal(tx: Queryable, merchantId: string, orderId: string, reversalId: string, now: Date): Promise<void> {
+  await enqueueJob(
+    tx,
+    { kind: 'reversal.remainder', key: `remainder:${reversalId}`, payload: { merchantId, orderId, operationId: reversalId }, runAt: now, maxAttempts: 20 },
+    now,
+  );
+}

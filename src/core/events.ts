@@ -1,0 +1,34 @@
+import type { Queryable } from '../store/db.js';
+
+/**
+ * What happened to an order, in the core's words. Recorded in the transaction of the state change;
+ * the webhook outbox (src/webhooks) turns each into the events of the order's dialect.
+ */
+export type OrderEventType =
+  | 'payment.started'
+  | 'payment.authorized'
+  | 'payment.captured'
+  | 'payment.declined'
+  | 'payment.failed'
+  | 'capture.succeeded'
+  | 'capture.failed'
+  | 'void.succeeded'
+  | 'void.failed'
+  | 'refund.succeeded'
+  | 'refund.failed';
+
+export interface OrderEvent {
+  type: OrderEventType;
+  merchantId: string;
+  orderId: string;
+  /** For refund events: which refund. */
+  refundId?: string;
+}
+
+export interface EventSink {
+  /** Records the event in `tx`: it exists if and only if the state change commits. */
+  record(tx: Queryable, event: OrderEvent, now: Date): Promise<void>;
+}
+
+/** For contexts with nobody to tell (CLI commands that change no order). */
+export const noEvents: EventSink = { record: async () => {} };

@@ -1,0 +1,42 @@
+import { autoVoidOrder } from '../core/auto-void.js';
+import type { SyncKind, SyncPayload } from '../core/background.js';
+import { syncBackoffMs } from '../core/background.js';
+import type { CoreContext } from '../core/context.js';
+import { releaseRemainder, type StepResult } from '../core/release-remainder.js';
+import { flagForReview, resolveOutcome } from '../core/resolve-outcome.js';
+import { webhookDeliveryHandler, type DeliveryOptions } from '../webhooks/deliver.js';
+import { RetryLater, type JobHandler } from './job-runner.js';
+
+const asSync = (payload: Record<string, unknown>) => payload as SyncPayload;
+const retryUnlessDone = (result: StepResult) => {
+  if (result === 'retry') throw new RetryLater('outcome not final yet');
+};
+
+function statusSync(ctx: CoreContext, kind: SyncKind): JobHandler {
+  return {
+    backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
+    run: async (job) => retryUnlessDone(await resolveOutcome(ctx, kind, asSync(job.payload))),
+    giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), kind, error),
+  };
+}
+
+/** Every job kind the core schedules, and what runs it. */
+export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record<string, JobHandler> {
+  return {
+    'sync.capture': statusSync(ctx, 'capture'),
+    'sync.reversal': statusSync(ctx, 'reversal'),
+    'sync.refund': statusSync(ctx, 'refund'),
+    'sync.authorization': statusSync(ctx, 'authorization'),
+    'reversal.remainder': {
+      backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
+      run: async (job) => retryUnlessDone(await releaseRemainder(ctx, asSync(job.payload))),
+      giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), 'remainder reversal', error),
+    },
+    'order.auto_void': {
+      backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
+      run: async (job) => retryUnlessDone(await autoVoidOrder(ctx, String(job.payload.merchantId), String(job.payload.orderId))),
+      giveUp: (job, error) => flagForReview(ctx, { merchantId: String(job.payload.merchantId), orderId: String(job.payload.orderId), operationId: 'auto-void' }, 'auto-void', error),
+    },
+    'webhook.deliver': webhookDeliveryHandler(ctx, webhooks),
+  };
+}

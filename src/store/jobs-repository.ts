@@ -1,0 +1,87 @@
+import type { Queryable } from './db.js';
+
+/** A job row as claimed by a worker. */
+export interface Job {
+  id: number;
+  kind: string;
+  key: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export interface NewJob {
+  kind: string;
+  /** Unique: enqueuing the same key again replaces the pending job (new run_at, payload, attempts reset). */
+  key: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  maxAttempts: number;
+}
+
+/** Enqueues in the caller's transaction, so the job exists exactly when the change that needs it does. */
+export async function enqueueJob(tx: Queryable, job: NewJob, now: Date): Promise<void> {
+  await tx.query(
+    `insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $6)
+     on conflict (job_key) do update set kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
+       max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, updated_at = excluded.updated_at`,
+    [job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts, now],
+  );
+}
+
+/**
+ * Claims up to `limit` due jobs for `workerId` until `leaseUntil`. SKIP LOCKED lets any number of
+ * workers share the table without two taking one job; an expired lease (a worker that died) makes
+ * the job claimable again.
+ */
+export async function claimDueJobs(q: Queryable, workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<Job[]> {
+  const rows = await q.query<Record<string, unknown>>(
+    `update jobs set locked_by = $1, locked_until = $3, attempts = attempts + 1, updated_at = $2
+     where id in (
+       select id from jobs
+       where failed_at is null and run_at <= $2 and (locked_until is null or locked_until < $2)
+       order by run_at, id limit $4
+       for update skip locked)
+     returning id, kind, job_key, payload, run_at, attempts, max_attempts`,
+    [workerId, now, leaseUntil, limit],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: String(r.kind),
+    key: String(r.job_key),
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+    runAt: r.run_at instanceof Date ? r.run_at : new Date(String(r.run_at)),
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+  }));
+}
+
+/** Done: the row goes, unless it was re-enqueued meanwhile (then its new run stands). */
+export async function completeJob(q: Queryable, job: Job, workerId: string): Promise<void> {
+  await q.query('delete from jobs where id = $1 and locked_by = $2 and attempts = $3', [job.id, workerId, job.attempts]);
+}
+
+export async function retryJob(q: Queryable, job: Job, workerId: string, runAt: Date, error: string, now: Date): Promise<void> {
+  await q.query(
+    `update jobs set run_at = $4, last_error = $5, locked_by = null, locked_until = null, updated_at = $6
+     where id = $1 and locked_by = $2 and attempts = $3`,
+    [job.id, workerId, job.attempts, runAt, error.slice(0, 2000), now],
+  );
+}
+
+export async function failJob(q: Queryable, job: Job, workerId: string, error: string, now: Date): Promise<void> {
+  await q.query(
+    `update jobs set failed_at = $4, last_error = $5, locked_by = null, locked_until = null, updated_at = $4
+     where id = $1 and locked_by = $2 and attempts = $3`,
+    [job.id, workerId, job.attempts, now, error.slice(0, 2000)],
+  );
+}
+
+export async function countJobs(q: Queryable): Promise<{ pending: number; failed: number }> {
+  const rows = await q.query<{ pending: number; failed: number }>(
+    'select count(*) filter (where failed_at is null)::int as pending, count(*) filter (where failed_at is not null)::int as failed from jobs',
+  );
+  return rows[0] ?? { pending: 0, failed: 0 };
+}
