@@ -3,6 +3,10 @@ import { ConfigError } from '../config.js';
 import { DatabaseInUseError } from '../store/open-database.js';
 import { acquirerCommand } from './acquirer.js';
 import { runMerchantCreate } from './merchant-create.js';
+import { merchantSetWebhook } from './merchant-webhook.js';
+import { reviewCommand } from './review.js';
+import { webhooksCommand } from './webhooks.js';
+import { runWorker } from './worker.js';
 import { runMigrate } from './migrate.js';
 import { runStart } from './start.js';
 
@@ -11,8 +15,14 @@ const USAGE = `Usage: holdfast <command> [options]
 Commands:
   start                                   API server (what npm start runs)
   migrate                                 apply SQL migrations and exit
+  worker                                  background jobs only (status sync, auto-void, webhooks), no HTTP
   merchant create --name NAME [--webhook-url URL] [--json]
                                           create a merchant and print its credentials once
+  merchant set-webhook --merchant ID (--url URL | --none) [--basic-auth USER:PASS]
+                                          change where a merchant's webhooks go
+  webhooks list [--merchant ID] [--order ID] [--limit N] [--json]
+  webhooks replay EVENT_ID                deliver an event again, under the same id
+  review list [--json]                    orders whose outcome stayed unknown after the last status inquiry
   acquirer [--port N] [options]           acquirer simulator with injected faults (acquirer --help)
 
 Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
@@ -30,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
         return await runMigrate();
       case 'merchant': {
         const [sub, ...options] = rest;
+        if (sub === 'set-webhook') return await merchantSetWebhook(options);
         if (sub !== 'create') return fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
         const { values } = parseArgs({
           args: options,
@@ -39,6 +50,12 @@ export async function main(argv: string[]): Promise<void> {
         if (!values.name) return fail('merchant create needs --name NAME');
         return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], json: values.json ?? false });
       }
+      case 'worker':
+        return await runWorker();
+      case 'webhooks':
+        return await webhooksCommand(rest);
+      case 'review':
+        return await reviewCommand(rest);
       case 'acquirer':
         return await acquirerCommand(rest);
       case undefined:

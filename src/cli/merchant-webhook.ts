@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { encryptSecret } from '../core/secrets.js';
+import { setWebhookEndpoint } from '../store/webhooks-repository.js';
+import { openCliApp } from './context.js';
+
+/** `holdfast merchant set-webhook`: where a merchant's webhooks go, and (Juspay) the Basic credentials they carry. */
+export async function merchantSetWebhook(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { merchant: { type: 'string' }, url: { type: 'string' }, none: { type: 'boolean', default: false }, 'basic-auth': { type: 'string' } },
+    strict: true,
+  });
+  if (!values.merchant) throw new Error('merchant set-webhook needs --merchant ID');
+  if (!values.none && !values.url) throw new Error('merchant set-webhook needs --url URL (or --none to stop webhooks)');
+  if (values.url !== undefined && !/^https?:\/\/\S+$/.test(values.url)) throw new Error(`--url must be an http(s) URL, got "${values.url}"`);
+  const basicAuth = values['basic-auth'];
+  if (basicAuth !== undefined && !/^[^:\s]+:\S+$/.test(basicAuth)) throw new Error('--basic-auth must be USER:PASSWORD');
+  const cli = await openCliApp();
+  try {
+    const ciphertext = basicAuth === undefined ? undefined : encryptSecret(cli.app.ctx.keys.encryption, basicAuth);
+    const found = await setWebhookEndpoint(cli.app.ctx.db, values.merchant, values.none ? null : (values.url ?? null), ciphertext);
+    if (!found) throw new Error(`no merchant ${values.merchant}`);
+    console.log(values.none ? `Webhooks for ${values.merchant} are off.` : `Webhooks for ${values.merchant} go to ${values.url}.`);
+  } finally {
+    await cli.close();
+  }
+}

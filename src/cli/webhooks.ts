@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { listWebhookEvents, findWebhookEvent } from '../store/webhooks-repository.js';
+import { enqueueWebhookDelivery } from '../webhooks/outbox.js';
+import { openCliApp } from './context.js';
+
+/** `holdfast webhooks list|replay`: the outbox as an operator sees it. */
+export async function webhooksCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'list') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { merchant: { type: 'string' }, order: { type: 'string' }, limit: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    const limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be a whole number from 1 to 10000');
+    const cli = await openCliApp();
+    try {
+      const events = await listWebhookEvents(cli.app.ctx.db, { limit, ...(values.merchant ? { merchantId: values.merchant } : {}), ...(values.order ? { orderId: values.order } : {}) });
+      if (values.json) {
+        console.log(JSON.stringify(events.map(({ payload, ...e }) => ({ ...e, payload: JSON.parse(payload) }))));
+        return;
+      }
+      if (events.length === 0) console.log('No webhook events.');
+      for (const e of events) {
+        const state = e.deliveredAt ? `delivered ${e.deliveredAt.toISOString()}` : e.gaveUpAt ? 'gave up' : 'pending';
+        console.log(`${e.id}  ${e.createdAt.toISOString()}  ${e.dialect.padEnd(8)}  ${e.eventType.padEnd(22)}  order ${e.orderId}  attempts ${e.attempts}  ${state}`);
+      }
+    } finally {
+      await cli.close();
+    }
+    return;
+  }
+  if (sub === 'replay') {
+    const eventId = rest[0];
+    if (!eventId || rest.length !== 1) throw new Error('usage: holdfast webhooks replay EVENT_ID');
+    const cli = await openCliApp();
+    try {
+      const event = await findWebhookEvent(cli.app.ctx.db, eventId);
+      if (!event) throw new Error(`no webhook event ${eventId}`);
+      const now = cli.app.ctx.clock.now();
+      await cli.app.ctx.db.transaction(async (tx) => {
+        // Deliver again under the same id (receivers dedupe by it), even if it was delivered before.
+        await tx.query('update webhook_events set delivered_at = null, gave_up_at = null where id = $1', [eventId]);
+        await enqueueWebhookDelivery(tx, eventId, cli.config.webhookRetryScheduleMs, now);
+      });
+      console.log(`Webhook ${eventId} (${event.eventType}) queued for delivery; a running "holdfast start" sends it.`);
+    } finally {
+      await cli.close();
+    }
+    return;
+  }
+  throw new Error('usage: holdfast webhooks list [--merchant ID] [--order ID] [--limit N] [--json] | holdfast webhooks replay EVENT_ID');
+}
