@@ -52,6 +52,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     ...udfs,
     payment_links: paymentLinks(publicUrl, order.id),
     metadata: { 'txns.auto_capture': String(!order.preAuth) },
+    // Holdfast extension: an outcome the gateway never settled, left for a person to decide.
+    ...(order.reviewReason ? { manual_review: { reason: order.reviewReason } } : {}),
     refunds: aggregate.refunds.map((r) => ({
       id: r.status === 'SUCCEEDED' ? (r.gatewayReference ?? r.merchantRefundReference) : null,
       ref: r.gatewayReference,

@@ -105,6 +105,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     updated_at: iso(order.updatedAt),
     integration_mode: 'SEAMLESS',
     payment_retries_remaining: Math.max(0, MAX_PAYMENT_ATTEMPTS - aggregate.payments.length),
+    // Holdfast extension: an outcome the gateway never settled, left for a person to decide.
+    ...(order.reviewReason ? { manual_review: { reason: order.reviewReason } } : {}),
   };
 }
 
