@@ -6,8 +6,9 @@ import type { PublicLinks } from './api/public-links.js';
 import { buildServer } from './api/server.js';
 import type { Config } from './config.js';
 import type { GatewayConnector } from './connectors/gateway.js';
+import { HttpAcquirerConnector } from './connectors/http-acquirer.js';
 import { connectorRegistry } from './connectors/registry.js';
-import { DEFAULT_SYNC_POLICY, type SyncPolicy } from './core/background.js';
+import type { SyncPolicy } from './core/background.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { loadServerKeys, type CoreContext } from './core/context.js';
 import { jobHandlers } from './jobs/handlers.js';
@@ -39,6 +40,14 @@ export interface AppOptions {
   webhookTimeoutMs?: number;
 }
 
+/**
+ * The first inquiry waits at least twice the acquirer's timeout: asking while the original request
+ * may still be in flight could declare an authorization lost that the bank is about to approve.
+ */
+function syncPolicyFor(config: Config): SyncPolicy {
+  return { firstDelayMs: Math.max(config.syncDelayMs, 2 * config.acquirerTimeoutMs), maxAttempts: config.syncAttempts };
+}
+
 /** The one composition root: config → db → keys → connectors → core → HTTP and jobs. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db, logger } = options;
@@ -48,11 +57,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     clock: options.clock ?? systemClock,
     keys: await loadServerKeys(db),
-    connector: connectorRegistry(options.connectors),
+    connector: connectorRegistry([
+      ...(config.acquirerUrl ? [new HttpAcquirerConnector({ baseUrl: config.acquirerUrl, timeoutMs: config.acquirerTimeoutMs })] : []),
+      ...(options.connectors ?? []),
+    ]),
     captureWindowMs: config.captureWindowMs,
     tokenTtlMs: TOKEN_TTL_MS,
     events: webhookOutbox({ pinelabs: pineLabsWebhooks(links), juspay: juspayWebhooks(links) }, config.webhookRetryScheduleMs),
-    syncPolicy: options.syncPolicy ?? DEFAULT_SYNC_POLICY,
+    syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
   };
   const server = await buildServer(ctx, config, links, logger);
   const jobs = new JobRunner(db, ctx.clock, jobHandlers(ctx, { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000 }), {

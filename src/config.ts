@@ -23,6 +23,16 @@ export interface Config {
   webhookRetryScheduleMs: number[];
   /** pino level (Default: info). */
   logLevel: string;
+  /** Connector given to merchants created without one: `sandbox` (Default) or `http-acquirer`. */
+  defaultConnector: 'sandbox' | 'http-acquirer';
+  /** Base URL of the acquirer (`holdfast acquirer`) the http-acquirer connector talks to. */
+  acquirerUrl: string | undefined;
+  /** How long the http-acquirer connector waits for an answer before the outcome is unknown (Default: 5s). */
+  acquirerTimeoutMs: number;
+  /** Delay before the first status inquiry of an unanswered operation; doubles after each (Default: 10s). */
+  syncDelayMs: number;
+  /** Status inquiries before an outcome is flagged for manual review (Default: 10). */
+  syncAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +99,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
+  const defaultConnector = env.HOLDFAST_CONNECTOR || 'sandbox';
+  if (defaultConnector !== 'sandbox' && defaultConnector !== 'http-acquirer') {
+    problems.push(`HOLDFAST_CONNECTOR must be sandbox or http-acquirer, got "${defaultConnector}"`);
+  }
+  const acquirerUrl = env.HOLDFAST_ACQUIRER_URL || undefined;
+  if (acquirerUrl !== undefined && !/^https?:\/\/\S+$/.test(acquirerUrl)) problems.push(`HOLDFAST_ACQUIRER_URL must be an http(s) URL, got "${acquirerUrl}"`);
+  if (defaultConnector === 'http-acquirer' && !acquirerUrl) problems.push('HOLDFAST_CONNECTOR=http-acquirer needs HOLDFAST_ACQUIRER_URL');
+  const acquirerTimeoutMs = parseDuration(env.HOLDFAST_ACQUIRER_TIMEOUT || '5s');
+  if (acquirerTimeoutMs === undefined) problems.push(`HOLDFAST_ACQUIRER_TIMEOUT must be a duration such as 5s or 800ms, got "${env.HOLDFAST_ACQUIRER_TIMEOUT}"`);
+
+  const syncDelayMs = parseDuration(env.HOLDFAST_SYNC_DELAY || '10s');
+  if (syncDelayMs === undefined) problems.push(`HOLDFAST_SYNC_DELAY must be a duration such as 10s, got "${env.HOLDFAST_SYNC_DELAY}"`);
+  const syncAttempts = env.HOLDFAST_SYNC_ATTEMPTS === undefined || env.HOLDFAST_SYNC_ATTEMPTS === '' ? 10 : Number(env.HOLDFAST_SYNC_ATTEMPTS);
+  if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100) problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -101,5 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     captureWindowMs: captureWindowMs!,
     webhookRetryScheduleMs: schedule as number[],
     logLevel,
+    defaultConnector: defaultConnector as Config['defaultConnector'],
+    acquirerUrl,
+    acquirerTimeoutMs: acquirerTimeoutMs!,
+    syncDelayMs: syncDelayMs!,
+    syncAttempts,
   });
 }

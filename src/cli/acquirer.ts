@@ -97,11 +97,13 @@ export function acquirerOptionsFromArgs(args: string[]): AcquirerCliOptions {
   const logLevel = values['log-level'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
-  const total = Object.values(rates).reduce((sum, rate) => sum + (Number.isFinite(rate) ? rate : 0), 0);
-  if (total > 1 + 1e-9) {
+  // The sum is worth a message only when each rate is valid on its own.
+  const validRates = Object.values(rates).every((rate) => rate >= 0 && rate <= 1);
+  const total = Object.values(rates).reduce((sum, rate) => sum + rate, 0);
+  if (validRates && total > 1 + 1e-9) {
     problems.push(`--timeout-rate, --error-rate, --reset-rate and --late-success-rate are shares of requests and must add up to at most 1 (they add up to ${Math.round(total * 1000) / 1000})`);
   }
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (problems.length > 0) throw new Error(problems.length === 1 ? problems[0] : `invalid options:\n  ${problems.join('\n  ')}`);
 
   const faults = defaultFaultSettings({
     ...(seed === undefined ? {} : { seed }),

@@ -16,7 +16,7 @@ Commands:
   start                                   API server (what npm start runs)
   migrate                                 apply SQL migrations and exit
   worker                                  background jobs only (status sync, auto-void, webhooks), no HTTP
-  merchant create --name NAME [--webhook-url URL] [--json]
+  merchant create --name NAME [--webhook-url URL] [--connector sandbox|http-acquirer] [--json]
                                           create a merchant and print its credentials once
   merchant set-webhook --merchant ID (--url URL | --none) [--basic-auth USER:PASS]
                                           change where a merchant's webhooks go
@@ -27,7 +27,8 @@ Commands:
 
 Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
 HOLDFAST_DATA_DIR, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
-HOLDFAST_CAPTURE_WINDOW, HOLDFAST_WEBHOOK_RETRY_SCHEDULE, LOG_LEVEL.`;
+HOLDFAST_CAPTURE_WINDOW, HOLDFAST_WEBHOOK_RETRY_SCHEDULE, HOLDFAST_CONNECTOR,
+HOLDFAST_ACQUIRER_URL, HOLDFAST_ACQUIRER_TIMEOUT, LOG_LEVEL.`;
 
 /** Thin shell over the library: parse arguments, call one function, print, exit with a clear message on error. */
 export async function main(argv: string[]): Promise<void> {
@@ -44,11 +45,11 @@ export async function main(argv: string[]): Promise<void> {
         if (sub !== 'create') return fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
         const { values } = parseArgs({
           args: options,
-          options: { name: { type: 'string' }, 'webhook-url': { type: 'string' }, json: { type: 'boolean', default: false } },
+          options: { name: { type: 'string' }, 'webhook-url': { type: 'string' }, connector: { type: 'string' }, json: { type: 'boolean', default: false } },
           strict: true,
         });
         if (!values.name) return fail('merchant create needs --name NAME');
-        return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], json: values.json ?? false });
+        return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], connector: values.connector, json: values.json ?? false });
       }
       case 'worker':
         return await runWorker();

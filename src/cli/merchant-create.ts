@@ -5,7 +5,10 @@ import { createMerchant } from '../core/merchants.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 
-export async function runMerchantCreate(options: { name: string; webhookUrl: string | undefined; json: boolean }): Promise<void> {
+export async function runMerchantCreate(options: { name: string; webhookUrl: string | undefined; connector: string | undefined; json: boolean }): Promise<void> {
+  if (options.connector !== undefined && options.connector !== 'sandbox' && options.connector !== 'http-acquirer') {
+    throw new Error(`--connector must be sandbox or http-acquirer, got "${options.connector}"`);
+  }
   if (options.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.webhookUrl)) {
     throw new Error(`--webhook-url must be an http(s) URL, got "${options.webhookUrl}"`);
   }
@@ -16,6 +19,7 @@ export async function runMerchantCreate(options: { name: string; webhookUrl: str
     const credentials = await createMerchant({ db, clock: systemClock, keys: await loadServerKeys(db) }, {
       name: options.name,
       webhookUrl: options.webhookUrl ?? null,
+      connector: options.connector ?? config.defaultConnector,
     });
     if (options.json) {
       console.log(JSON.stringify(credentials));

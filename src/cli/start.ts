@@ -13,7 +13,7 @@ export async function runStart(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
   const app = await createApp({ config, db, logger });
-  await ensureSandboxMerchant(app.ctx, config.dataDir);
+  await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
   await app.server.listen({ port: config.port, host: config.host });
   app.jobs.start();
   console.log(`Holdfast listening on ${config.publicUrl} (${db.kind === 'pglite' ? `embedded database in ${resolve(config.dataDir)}` : 'PostgreSQL'})`);
@@ -32,13 +32,13 @@ export async function runStart(): Promise<void> {
 }
 
 /** On first start, create a sandbox merchant, print its credentials and keep them in <data dir>/sandbox.json. */
-async function ensureSandboxMerchant(ctx: Parameters<typeof createMerchant>[0], dataDir: string): Promise<void> {
+async function ensureSandboxMerchant(ctx: Parameters<typeof createMerchant>[0], dataDir: string, connector: string): Promise<void> {
   const file = join(resolve(dataDir), 'sandbox.json');
   if ((await countMerchants(ctx.db)) > 0) {
     if (existsSync(file)) console.log(`Sandbox merchant credentials: ${file}`);
     return;
   }
-  const credentials = await createMerchant(ctx, { name: 'Sandbox merchant' });
+  const credentials = await createMerchant(ctx, { name: 'Sandbox merchant', connector });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   console.log(`Created a sandbox merchant (credentials also in ${file}):\n${JSON.stringify(credentials, null, 2)}`);
 }

@@ -66,7 +66,7 @@ export class HttpAcquirerConnector implements GatewayConnector {
     return this.authorizationOutcome(exchange, { connectorReference: null, refusedCode: 'PAYMENT_DECLINED' });
   }
 
-  async completeAuthentication(request: { connectorReference: string; otp: string }): Promise<AuthorizeOutcome> {
+  async completeAuthentication(request: Parameters<GatewayConnector['completeAuthentication']>[0]): Promise<AuthorizeOutcome> {
     const exchange = await this.send('POST', ACQUIRER_PATHS.authenticate(request.connectorReference), { otp: request.otp });
     return this.authorizationOutcome(exchange, { connectorReference: request.connectorReference, refusedCode: 'USER_AUTHENTICATION_FAILED' });
   }
@@ -93,7 +93,7 @@ export class HttpAcquirerConnector implements GatewayConnector {
     return operationOutcome(exchange);
   }
 
-  async inquireAuthorization(request: { paymentId: string; connectorReference: string | null }): Promise<AuthorizeOutcome> {
+  async inquireAuthorization(request: Parameters<GatewayConnector['inquireAuthorization']>[0]): Promise<AuthorizeOutcome> {
     const exchange = await this.send('GET', ACQUIRER_PATHS.authorizationByPayment(request.paymentId));
     if (exchange.kind === 'answer' && exchange.status === 404 && errorCode(exchange.body) === NOT_RECEIVED.authorization) {
       return { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: 'No such authorization at the gateway' };

@@ -14,7 +14,7 @@ import {
   setOrderState,
   updatePayment,
 } from '../store/orders-repository.js';
-import { scheduleAutoVoid, scheduleStatusSync } from './background.js';
+import { cancelStatusSync, scheduleAutoVoid, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callGateway } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -106,6 +106,8 @@ export async function authorizePayment(ctx: CoreContext, input: AuthorizePayment
     await setOrderState(tx, order.id, state, now);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     await ctx.events.record(tx, { type: 'payment.started', merchantId: order.merchantId, orderId: order.id }, now);
+    // If this process dies before the gateway's answer is recorded, the inquiry settles it.
+    await scheduleStatusSync(tx, 'authorization', { merchantId: order.merchantId, orderId: order.id, operationId: payment.id }, ctx.syncPolicy, now);
     return { order, payment };
   });
   if (!started) return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: true };
@@ -166,6 +168,7 @@ export async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, me
   const payment = rows[0];
   if (!payment || payment.status !== 'PENDING' || order.state !== 'PENDING') return;
   const now = ctx.clock.now();
+  if (outcome.kind !== 'unknown') await cancelStatusSync(tx, paymentId);
   switch (outcome.kind) {
     case 'approved': {
       const ids = { connectorReference: outcome.connectorReference, approvalCode: outcome.approvalCode, rrn: outcome.rrn, acquirerReference: outcome.acquirerReference };

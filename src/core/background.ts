@@ -36,6 +36,11 @@ export async function scheduleStatusSync(tx: Queryable, kind: SyncKind, payload:
   );
 }
 
+/** The operation's answer is final: its safety-net inquiry is not needed. */
+export async function cancelStatusSync(tx: Queryable, operationId: string): Promise<void> {
+  await tx.query('delete from jobs where job_key = $1', [`sync:${operationId}`]);
+}
+
 /** The end of the capture window: release the authorization if it is still held. */
 export async function scheduleAutoVoid(tx: Queryable, merchantId: string, orderId: string, at: Date, now: Date): Promise<void> {
   await enqueueJob(tx, { kind: 'order.auto_void', key: `auto-void:${orderId}`, payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 }, now);

@@ -15,7 +15,7 @@ import {
   updateOperation,
   updatePayment,
 } from '../store/orders-repository.js';
-import { scheduleRemainderReversal, scheduleStatusSync } from './background.js';
+import { cancelStatusSync, scheduleRemainderReversal, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { releaseRemainder } from './release-remainder.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
@@ -76,6 +76,7 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
     };
     await insertCapture(tx, capture);
     await setOrderState(tx, order.id, state, now);
+    await scheduleStatusSync(tx, 'capture', { merchantId: order.merchantId, orderId: order.id, operationId: capture.id }, ctx.syncPolicy, now);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     return { kind: 'started', capture, connectorReference: payment.connectorReference, connector: payment.connector, authorized: order.amount } as const;
   });
@@ -113,15 +114,13 @@ export async function recordCaptureOutcome(
   if (!order || order.state !== 'CAPTURE_PENDING') return undefined;
   const now = ctx.clock.now();
   await updateOperation(tx, 'captures', capture.id, operationUpdate(outcome), now);
+  if (outcome.kind === 'succeeded' || outcome.kind === 'failed') await cancelStatusSync(tx, capture.id);
   if (outcome.kind === 'failed') {
     await setOrderState(tx, order.id, 'CAPTURE_FAILED', now);
     await ctx.events.record(tx, { type: 'capture.failed', merchantId, orderId: order.id }, now);
     return undefined;
   }
-  if (outcome.kind !== 'succeeded') {
-    await scheduleStatusSync(tx, 'capture', { merchantId, orderId: order.id, operationId: capture.id }, ctx.syncPolicy, now);
-    return undefined;
-  }
+  if (outcome.kind !== 'succeeded') return undefined; // pending or unknown: the inquiry scheduled with the intent settles it
   await insertJournalEntry(tx, merchantId, order.id, journalEntry('CAPTURE', capture.id, capture.amount, capture.currency), now);
   await updatePayment(tx, capture.paymentId, { status: 'CAPTURED' }, now);
   const remainder = authorized - capture.amount;

@@ -6,7 +6,7 @@ import { committedRefundAmount, currentPayment, initiatedOperation, type OrderAg
 import { isRefundable } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertRefund, lockOrder, setOrderState, updateOperation } from '../store/orders-repository.js';
-import { scheduleStatusSync } from './background.js';
+import { cancelStatusSync, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -66,6 +66,7 @@ export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Pr
       details: input.details ?? {},
     };
     await insertRefund(tx, refund);
+    await scheduleStatusSync(tx, 'refund', { merchantId: order.merchantId, orderId: order.id, operationId: refund.id }, ctx.syncPolicy, now);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     return { refund, connectorReference: payment.connectorReference as string, connector: payment.connector };
   });
@@ -88,14 +89,12 @@ export async function recordRefundOutcome(ctx: CoreContext, tx: Queryable, merch
   if (status === 'SUCCEEDED' || status === 'FAILED') return;
   const now = ctx.clock.now();
   await updateOperation(tx, 'refunds', refund.id, operationUpdate(outcome), now);
+  if (outcome.kind === 'succeeded' || outcome.kind === 'failed') await cancelStatusSync(tx, refund.id);
   if (outcome.kind === 'failed') {
     await ctx.events.record(tx, { type: 'refund.failed', merchantId, orderId: order.id, refundId: refund.id }, now);
     return;
   }
-  if (outcome.kind !== 'succeeded') {
-    await scheduleStatusSync(tx, 'refund', { merchantId, orderId: order.id, operationId: refund.id }, ctx.syncPolicy, now);
-    return;
-  }
+  if (outcome.kind !== 'succeeded') return; // pending or unknown: the inquiry scheduled with the intent settles it
   await insertJournalEntry(tx, merchantId, order.id, journalEntry('REFUND', refund.id, refund.amount, refund.currency), now);
   const aggregate = await getOrder(tx, merchantId, order.id);
   const totals = ledgerTotals(aggregate.journal);

@@ -6,7 +6,7 @@ import { currentPayment, initiatedOperation, type OrderAggregate, type Reversal,
 import { nextState } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertReversal, lockOrder, setOrderState, updateOperation, updatePayment } from '../store/orders-repository.js';
-import { scheduleStatusSync } from './background.js';
+import { cancelStatusSync, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -43,6 +43,7 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
     };
     await insertReversal(tx, reversal);
     await setOrderState(tx, order.id, state, now);
+    await scheduleStatusSync(tx, 'reversal', { merchantId: order.merchantId, orderId: order.id, operationId: reversal.id }, ctx.syncPolicy, now);
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     return { reversal, connectorReference: payment.connectorReference, connector: payment.connector };
   });
@@ -59,6 +60,7 @@ export async function recordVoidOutcome(ctx: CoreContext, tx: Queryable, merchan
   if (!order || order.state !== 'VOID_PENDING') return;
   const now = ctx.clock.now();
   await updateOperation(tx, 'reversals', reversal.id, operationUpdate(outcome), now);
+  if (outcome.kind === 'succeeded' || outcome.kind === 'failed') await cancelStatusSync(tx, reversal.id);
   if (outcome.kind === 'failed') {
     await setOrderState(tx, order.id, 'VOID_FAILED', now);
     await ctx.events.record(tx, { type: 'void.failed', merchantId, orderId: order.id }, now);
@@ -67,7 +69,5 @@ export async function recordVoidOutcome(ctx: CoreContext, tx: Queryable, merchan
     await updatePayment(tx, reversal.paymentId, { status: 'VOIDED' }, now);
     await setOrderState(tx, order.id, 'VOIDED', now);
     await ctx.events.record(tx, { type: 'void.succeeded', merchantId, orderId: order.id }, now);
-  } else {
-    await scheduleStatusSync(tx, 'reversal', { merchantId, orderId: order.id, operationId: reversal.id }, ctx.syncPolicy, now);
   }
 }
