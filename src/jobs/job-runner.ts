@@ -29,7 +29,7 @@ export interface JobHandler {
 export interface JobRunnerOptions {
   /** Jobs claimed per round (Default: 10). */
   batchSize?: number;
-  /** How long a claimed job is reserved before another worker may take it (Default: 5 min). */
+  /** How long a claimed job is reserved before another worker may take it: a worker that died frees its jobs after this (Default: 30 s, well above the longest job: a 10 s webhook delivery). */
   leaseMs?: number;
   /** Pause between polls when nothing is due (Default: 500 ms). */
   pollMs?: number;
@@ -56,7 +56,7 @@ export class JobRunner {
     let total = 0;
     for (;;) {
       const now = this.clock.now();
-      const jobs = await claimDueJobs(this.db, this.workerId, now, new Date(now.getTime() + (this.options.leaseMs ?? 300_000)), this.options.batchSize ?? 10);
+      const jobs = await claimDueJobs(this.db, this.workerId, now, new Date(now.getTime() + (this.options.leaseMs ?? 30_000)), this.options.batchSize ?? 10);
       if (jobs.length === 0) return total;
       for (const job of jobs) await this.runOne(job);
       total += jobs.length;
