@@ -1,4 +1,4 @@
-import type { CardNetwork } from './card.js';
+import type { StoredCard } from './card.js';
 import type { JournalEntry } from './ledger.js';
 import type { OrderState } from './order-state.js';
 
@@ -39,15 +39,7 @@ export interface Payment {
   currency: string;
   method: 'CARD';
   status: PaymentStatus;
-  card: {
-    bin: string;
-    last4: string;
-    network: CardNetwork;
-    expiryMonth: string;
-    expiryYear: string;
-    holderName: string | null;
-    fingerprint: string;
-  } | null;
+  card: StoredCard | null;
   connector: string;
   connectorReference: string | null;
   challengeId: string | null;
