@@ -13,7 +13,7 @@ import { runStart } from './start.js';
 const USAGE = `Usage: holdfast <command> [options]
 
 Commands:
-  start                                   API server (what npm start runs)
+  start [--workers N]                     API server and background jobs (what npm start runs); N processes on PostgreSQL
   migrate                                 apply SQL migrations and exit
   worker                                  background jobs only (status sync, auto-void, webhooks), no HTTP
   merchant create --name NAME [--webhook-url URL] [--connector sandbox|http-acquirer] [--json]
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     switch (command) {
       case 'start':
-        return await runStart();
+        return await runStart(rest);
       case 'migrate':
         return await runMigrate();
       case 'merchant': {

@@ -1,22 +1,42 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import cluster from 'node:cluster';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { createMerchant } from '../core/merchants.js';
 import { createLogger } from '../logger.js';
 import { countMerchants } from '../store/merchants-repository.js';
 import { openDatabase } from '../store/open-database.js';
 
-/** `holdfast start`: migrate, make sure a sandbox merchant exists, serve until a signal. */
-export async function runStart(): Promise<void> {
+/**
+ * `holdfast start [--workers N]`: migrate, make sure a sandbox merchant exists, and serve (API and
+ * background jobs) until a signal. With PostgreSQL, N worker processes (Node cluster; default: one
+ * per core) share the port and the job table; the embedded database allows one process.
+ */
+export async function runStart(args: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true });
   const config = loadConfig();
+  const workers = values.workers === undefined ? (config.databaseUrl ? availableParallelism() : 1) : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`--workers must be a whole number from 1 to 64, got "${values.workers}"`);
+  if (workers > 1 && !config.databaseUrl) {
+    throw new Error('--workers above 1 needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process at a time');
+  }
+  if (workers === 1) return serve(config, true);
+  if (cluster.isPrimary) return supervise(config, workers);
+  return serve(config, false);
+}
+
+/** One process serving HTTP and running jobs; `setUp` also migrates, creates the sandbox merchant and announces. */
+async function serve(config: Config, setUp: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
   const app = await createApp({ config, db, logger });
-  await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
+  if (setUp) await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
   await app.server.listen({ port: config.port, host: config.host });
   app.jobs.start();
-  console.log(`Holdfast listening on ${config.publicUrl} (${db.kind === 'pglite' ? `embedded database in ${resolve(config.dataDir)}` : 'PostgreSQL'})`);
+  if (setUp) announce(config, db.kind, 1);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +51,50 @@ export async function runStart(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** The cluster primary: sets up once, forks the workers, replaces any that dies, stops them on a signal. */
+async function supervise(config: Config, workers: number): Promise<void> {
+  const db = await openDatabase(config);
+  try {
+    const app = await createApp({ config, db, logger: createLogger('warn') });
+    await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
+    await app.close();
+  } finally {
+    await db.close();
+  }
+  let stopping = false;
+  let listening = 0;
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.once('listening', () => {
+      listening += 1;
+      if (listening === workers) announce(config, 'postgres', workers);
+    });
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`Holdfast worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    const exitWhenDone = () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      else setTimeout(exitWhenDone, 50);
+    };
+    exitWhenDone();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function announce(config: Config, kind: 'pglite' | 'postgres', workers: number): void {
+  const where = kind === 'pglite' ? `embedded database in ${resolve(config.dataDir)}` : 'PostgreSQL';
+  console.log(`Holdfast listening on ${config.publicUrl} (${where}, ${workers} worker${workers === 1 ? '' : 's'})`);
+}
+
 /** On first start, create a sandbox merchant, print its credentials and keep them in <data dir>/sandbox.json. */
 async function ensureSandboxMerchant(ctx: Parameters<typeof createMerchant>[0], dataDir: string, connector: string): Promise<void> {
   const file = join(resolve(dataDir), 'sandbox.json');
@@ -39,6 +103,7 @@ async function ensureSandboxMerchant(ctx: Parameters<typeof createMerchant>[0], 
     return;
   }
   const credentials = await createMerchant(ctx, { name: 'Sandbox merchant', connector });
+  mkdirSync(resolve(dataDir), { recursive: true });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   console.log(`Created a sandbox merchant (credentials also in ${file}):\n${JSON.stringify(credentials, null, 2)}`);
 }
