@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.js';
+import { checkWebhookUrl } from './webhook-url.js';
 import { systemClock } from '../core/clock.js';
 import { loadServerKeys } from '../core/context.js';
 import { createMerchant } from '../core/merchants.js';
@@ -9,9 +10,7 @@ export async function runMerchantCreate(options: { name: string; webhookUrl: str
   if (options.connector !== undefined && options.connector !== 'sandbox' && options.connector !== 'http-acquirer') {
     throw new Error(`--connector must be sandbox or http-acquirer, got "${options.connector}"`);
   }
-  if (options.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.webhookUrl)) {
-    throw new Error(`--webhook-url must be an http(s) URL, got "${options.webhookUrl}"`);
-  }
+  if (options.webhookUrl !== undefined) checkWebhookUrl(options.webhookUrl, '--webhook-url');
   const config = loadConfig();
   const db = await openDatabase(config);
   try {

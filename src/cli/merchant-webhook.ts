@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { encryptSecret } from '../core/secrets.js';
 import { setWebhookEndpoint } from '../store/webhooks-repository.js';
 import { openCliApp } from './context.js';
+import { checkWebhookUrl } from './webhook-url.js';
 
 /** `holdfast merchant set-webhook`: where a merchant's webhooks go, and (Juspay) the Basic credentials they carry. */
 export async function merchantSetWebhook(args: string[]): Promise<void> {
@@ -12,7 +13,8 @@ export async function merchantSetWebhook(args: string[]): Promise<void> {
   });
   if (!values.merchant) throw new Error('merchant set-webhook needs --merchant ID');
   if (!values.none && !values.url) throw new Error('merchant set-webhook needs --url URL (or --none to stop webhooks)');
-  if (values.url !== undefined && !/^https?:\/\/\S+$/.test(values.url)) throw new Error(`--url must be an http(s) URL, got "${values.url}"`);
+  if (values.none && values.url !== undefined) throw new Error('merchant set-webhook takes --url or --none, not both');
+  if (values.url !== undefined) checkWebhookUrl(values.url, '--url');
   const basicAuth = values['basic-auth'];
   if (basicAuth !== undefined && !/^[^:\s]+:\S+$/.test(basicAuth)) throw new Error('--basic-auth must be USER:PASSWORD');
   const cli = await openCliApp();

@@ -41,9 +41,19 @@ export async function cancelStatusSync(tx: Queryable, operationId: string): Prom
   await tx.query('delete from jobs where job_key = $1', [`sync:${operationId}`]);
 }
 
+/** The remainder is released: its job has nothing left to do. */
+export async function cancelRemainderReversal(tx: Queryable, reversalId: string): Promise<void> {
+  await tx.query('delete from jobs where job_key = $1', [`remainder:${reversalId}`]);
+}
+
 /** The end of the capture window: release the authorization if it is still held. */
 export async function scheduleAutoVoid(tx: Queryable, merchantId: string, orderId: string, at: Date, now: Date): Promise<void> {
   await enqueueJob(tx, { kind: 'order.auto_void', key: `auto-void:${orderId}`, payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 }, now);
+}
+
+/** Nothing is held any more (captured or voided): the capture window's job is not needed. */
+export async function cancelAutoVoid(tx: Queryable, orderId: string): Promise<void> {
+  await tx.query('delete from jobs where job_key = $1', [`auto-void:${orderId}`]);
 }
 
 /** Release of a partial capture's remainder at the gateway, retried until done. */

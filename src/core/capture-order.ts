@@ -15,7 +15,7 @@ import {
   updateOperation,
   updatePayment,
 } from '../store/orders-repository.js';
-import { cancelStatusSync, scheduleRemainderReversal, scheduleStatusSync } from './background.js';
+import { cancelAutoVoid, cancelStatusSync, scheduleRemainderReversal, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { releaseRemainder } from './release-remainder.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
@@ -123,6 +123,7 @@ export async function recordCaptureOutcome(
   if (outcome.kind !== 'succeeded') return undefined; // pending or unknown: the inquiry scheduled with the intent settles it
   await insertJournalEntry(tx, merchantId, order.id, journalEntry('CAPTURE', capture.id, capture.amount, capture.currency), now);
   await updatePayment(tx, capture.paymentId, { status: 'CAPTURED' }, now);
+  await cancelAutoVoid(tx, order.id);
   const remainder = authorized - capture.amount;
   if (remainder === 0) {
     await setOrderState(tx, order.id, 'CAPTURED', now);

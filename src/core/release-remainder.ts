@@ -2,7 +2,7 @@ import type { OperationOutcome } from '../connectors/gateway.js';
 import { journalEntry } from '../domain/ledger.js';
 import type { Reversal } from '../domain/order.js';
 import { insertJournalEntry, lockOrder, updateOperation } from '../store/orders-repository.js';
-import type { SyncPayload } from './background.js';
+import { cancelRemainderReversal, type SyncPayload } from './background.js';
 import type { CoreContext } from './context.js';
 import { callGateway, callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -44,5 +44,6 @@ async function recordRemainderOutcome(ctx: CoreContext, tx: Parameters<typeof lo
   await updateOperation(tx, 'reversals', reversal.id, operationUpdate(outcome), now);
   if (outcome.kind === 'succeeded') {
     await insertJournalEntry(tx, merchantId, order.id, journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency), now);
+    await cancelRemainderReversal(tx, reversal.id);
   }
 }

@@ -6,7 +6,7 @@ import { currentPayment, initiatedOperation, type OrderAggregate, type Reversal,
 import { nextState } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
 import { insertJournalEntry, insertReversal, lockOrder, setOrderState, updateOperation, updatePayment } from '../store/orders-repository.js';
-import { cancelStatusSync, scheduleStatusSync } from './background.js';
+import { cancelAutoVoid, cancelStatusSync, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
 import { getOrder } from './read-order.js';
@@ -67,6 +67,7 @@ export async function recordVoidOutcome(ctx: CoreContext, tx: Queryable, merchan
   } else if (outcome.kind === 'succeeded') {
     await insertJournalEntry(tx, merchantId, order.id, journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency), now);
     await updatePayment(tx, reversal.paymentId, { status: 'VOIDED' }, now);
+    await cancelAutoVoid(tx, order.id);
     await setOrderState(tx, order.id, 'VOIDED', now);
     await ctx.events.record(tx, { type: 'void.succeeded', merchantId, orderId: order.id }, now);
   }

@@ -49,7 +49,7 @@ export async function findWebhookEvent(q: Queryable, id: string): Promise<Webhoo
 
 export async function listWebhookEvents(q: Queryable, options: { merchantId?: string; orderId?: string; limit: number }): Promise<WebhookEventRow[]> {
   const rows = await q.query<Record<string, unknown>>(
-    `${SELECT_EVENTS} where ($1::text is null or e.merchant_id = $1) and ($2::text is null or e.order_id = $2) order by e.created_at desc, e.id limit $3`,
+    `${SELECT_EVENTS} where ($1::text is null or e.merchant_id = $1) and ($2::text is null or e.order_id = $2) order by e.created_at desc, e.seq desc limit $3`,
     [options.merchantId ?? null, options.orderId ?? null, options.limit],
   );
   return rows.map(toEvent);

@@ -44,9 +44,9 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
       try {
         const response = await fetch(endpoint.url, { method: 'POST', headers, body: event.payload, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
         statusCode = response.status;
-        excerpt = (await response.text()).slice(0, 500);
+        excerpt = await readExcerpt(response, 500);
       } catch (e) {
-        error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        error = describeFailure(e);
       }
       const latencyMs = Math.round(performance.now() - started);
       await recordWebhookAttempt(ctx.db, { eventId: event.id, url: endpoint.url, statusCode, latencyMs, responseExcerpt: excerpt, error }, ctx.clock.now());
@@ -60,4 +60,26 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
       await markWebhookGivenUp(ctx.db, String(job.payload.eventId), ctx.clock.now());
     },
   };
+}
+
+/** The first `limit` characters of a receiver's answer, without reading a large body whole. */
+async function readExcerpt(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (text.length < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel().catch(() => undefined);
+  return text.slice(0, limit);
+}
+
+/** fetch's own message is "fetch failed"; the reason (refused, reset, timeout) is in its cause. */
+function describeFailure(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  return cause ? `${e.name}: ${e.message} (${[cause.code, cause.message].filter(Boolean).join(' ')})` : `${e.name}: ${e.message}`;
 }

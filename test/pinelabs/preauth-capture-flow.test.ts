@@ -40,6 +40,8 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
     );
     assert.deepEqual(payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]), [['AUTO_REVERSAL', 4000]]);
     assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 0, held: 0, merchant: 6000 });
+    const leftover = await server.db.query<{ kind: string }>("select kind from jobs where payload->>'orderId' = $1", [orderId]);
+    assert.deepEqual(leftover, [], 'answered at once and nothing held: no status sync, remainder or auto-void job is left behind');
 
     const second = await client.capture(orderId, { merchant_capture_reference: 'cap-again', capture_amount: { value: 1000, currency: 'INR' } });
     assert.equal(second.status, 422);
