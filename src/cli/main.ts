@@ -16,7 +16,7 @@ Commands:
   start [--workers N]                     API server and background jobs (what npm start runs); N processes on PostgreSQL
   migrate                                 apply SQL migrations and exit
   worker                                  background jobs only (status sync, auto-void, webhooks), no HTTP
-  merchant create --name NAME [--webhook-url URL] [--connector sandbox|http-acquirer] [--json]
+  merchant create --name NAME [--webhook-url URL] [--connector sandbox|http-acquirer] [--capture-window 2d] [--json]
                                           create a merchant and print its credentials once
   merchant set-webhook --merchant ID (--url URL | --none) [--basic-auth USER:PASS]
                                           change where a merchant's webhooks go
@@ -45,11 +45,11 @@ export async function main(argv: string[]): Promise<void> {
         if (sub !== 'create') return fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
         const { values } = parseArgs({
           args: options,
-          options: { name: { type: 'string' }, 'webhook-url': { type: 'string' }, connector: { type: 'string' }, json: { type: 'boolean', default: false } },
+          options: { name: { type: 'string' }, 'webhook-url': { type: 'string' }, connector: { type: 'string' }, 'capture-window': { type: 'string' }, json: { type: 'boolean', default: false } },
           strict: true,
         });
         if (!values.name) return fail('merchant create needs --name NAME');
-        return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], connector: values.connector, json: values.json ?? false });
+        return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], connector: values.connector, captureWindow: values['capture-window'], json: values.json ?? false });
       }
       case 'worker':
         return await runWorker();

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfig, parseDuration } from '../config.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import { systemClock } from '../core/clock.js';
 import { loadServerKeys } from '../core/context.js';
@@ -6,7 +6,11 @@ import { createMerchant } from '../core/merchants.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 
-export async function runMerchantCreate(options: { name: string; webhookUrl: string | undefined; connector: string | undefined; json: boolean }): Promise<void> {
+export async function runMerchantCreate(options: { name: string; webhookUrl: string | undefined; connector: string | undefined; captureWindow: string | undefined; json: boolean }): Promise<void> {
+  const captureWindowMs = options.captureWindow === undefined ? undefined : parseDuration(options.captureWindow);
+  if (options.captureWindow !== undefined && (captureWindowMs === undefined || captureWindowMs < 1000)) {
+    throw new Error(`--capture-window must be a duration of at least 1s such as 2d or 12h, got "${options.captureWindow}"`);
+  }
   if (options.connector !== undefined && options.connector !== 'sandbox' && options.connector !== 'http-acquirer') {
     throw new Error(`--connector must be sandbox or http-acquirer, got "${options.connector}"`);
   }
@@ -19,6 +23,7 @@ export async function runMerchantCreate(options: { name: string; webhookUrl: str
       name: options.name,
       webhookUrl: options.webhookUrl ?? null,
       connector: options.connector ?? config.defaultConnector,
+      captureWindowSeconds: captureWindowMs === undefined ? null : Math.round(captureWindowMs / 1000),
     });
     if (options.json) {
       console.log(JSON.stringify(credentials));

@@ -16,6 +16,8 @@ export interface CreateMerchantInput {
   name: string;
   webhookUrl?: string | null;
   connector?: string;
+  /** Overrides HOLDFAST_CAPTURE_WINDOW for this merchant's authorizations (seconds). */
+  captureWindowSeconds?: number | null;
 }
 
 export async function createMerchant(ctx: Pick<CoreContext, 'db' | 'clock' | 'keys'>, input: CreateMerchantInput): Promise<MerchantCredentials> {
@@ -36,7 +38,7 @@ export async function createMerchant(ctx: Pick<CoreContext, 'db' | 'clock' | 'ke
     webhookUrl: input.webhookUrl ?? null,
     webhookSecretCiphertext: encryptSecret(ctx.keys.encryption, credentials.webhook_secret),
     connector: input.connector ?? 'sandbox',
-    captureWindowSeconds: null,
+    captureWindowSeconds: input.captureWindowSeconds ?? null,
     createdAt: ctx.clock.now(),
   });
   return credentials;

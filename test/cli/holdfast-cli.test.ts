@@ -134,3 +134,26 @@ describe('holdfast command line', () => {
     }
   });
 });
+
+describe('holdfast merchant create --capture-window', () => {
+  it('stores a per-merchant capture window and refuses a bad one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-cli-window-'));
+    try {
+      const bad = holdfast(['merchant', 'create', '--name', 'W', '--capture-window', 'soon', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /--capture-window must be a duration/);
+      const ok = holdfast(['merchant', 'create', '--name', 'W', '--capture-window', '2d', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+      assert.equal(ok.code, 0, ok.stderr);
+      const { merchant_id } = JSON.parse(ok.stdout);
+      const db = await openPglite(join(dataDir, 'pgdata'));
+      try {
+        const rows = await db.query<{ capture_window_seconds: number }>('select capture_window_seconds from merchants where id = $1', [merchant_id]);
+        assert.equal(rows[0]!.capture_window_seconds, 2 * 86400);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -39,4 +39,15 @@ describe('capture window (HOLDFAST_CAPTURE_WINDOW=2h)', () => {
     assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 3000, captured: 0, reversed: 3000, refunded: 0, held: 0, merchant: 0 });
     await assertLedgerInvariants(server.db);
   });
+
+  it("a merchant's own capture window overrides the configured one", async () => {
+    const merchant = await server.newMerchant();
+    await server.db.query('update merchants set capture_window_seconds = 600 where id = $1', [merchant.merchant_id]);
+    client = await PineLabsClient.login(server.baseUrl, merchant);
+    const orderId = await client.authorizedOrder(1000);
+    server.clock.advance(600 * 1000);
+    const late = await client.capture(orderId, { merchant_capture_reference: 'after-ten-minutes' });
+    assert.equal(late.status, 422);
+    assert.equal(late.body.code, 'PAYMENT_EXPIRED');
+  });
 });
