@@ -20,13 +20,18 @@ export interface NewJob {
   maxAttempts: number;
 }
 
-/** Enqueues in the caller's transaction, so the job exists exactly when the change that needs it does. */
+/**
+ * Enqueues in the caller's transaction, so the job exists exactly when the change that needs it does.
+ * Replacing a job that is running releases its lease: the new run need not wait for it, and the
+ * old run's completion (matched on worker and attempt) leaves the new one alone.
+ */
 export async function enqueueJob(tx: Queryable, job: NewJob, now: Date): Promise<void> {
   await tx.query(
     `insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $6)
      on conflict (job_key) do update set kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
-       max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, updated_at = excluded.updated_at`,
+       max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, locked_by = null, locked_until = null,
+       updated_at = excluded.updated_at`,
     [job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts, now],
   );
 }
