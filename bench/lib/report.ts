@@ -1,0 +1,178 @@
+import type { CpuShare } from './cpu.js';
+import type { Machine } from './machine.js';
+
+/** bench/results/latest.json. */
+export interface BenchResults {
+  date: string;
+  mode: 'full' | 'quick';
+  capture: {
+    holdfast_rps: number | null;
+    pgbench_tps: number | null;
+    naive_rps: number | null;
+    ratio_vs_pgbench: number | null;
+    ratio_vs_naive: number | null;
+    p50_ms: number | null;
+    p99_ms: number | null;
+    p50_ms_at_half_load: number | null;
+    p99_ms_at_half_load: number | null;
+    half_load_rps: number;
+    half_load_achieved_rps: number | null;
+    half_load_service_p99_ms: number | null;
+    juspay_rps: number | null;
+    juspay_p50_ms: number | null;
+    juspay_p99_ms: number | null;
+    naive_p50_ms: number | null;
+    naive_p99_ms: number | null;
+    pgbench_p50_ms: number | null;
+    pgbench_p99_ms: number | null;
+    pgbench_mode: string;
+    /** One capture alone on the database (pgbench, 1 client): the floor of Holdfast's unloaded latency. */
+    pgbench_1_client_p50_ms: number | null;
+    /** pgbench -M extended (unnamed statements, as node-postgres sends them), 16 clients. */
+    pgbench_extended_tps: number | null;
+    failed: Record<string, number>;
+  };
+  flow: { flows_per_s: number | null; requests_per_s: number | null; failed: number };
+  pglite: { captures_per_s: number | null; p50_ms: number | null; p99_ms: number | null; orders: number; peak_rss_mb: number | null };
+  scaling: {
+    p50_ms_10k: number | null;
+    p50_ms_1m: number | null;
+    ratio: number | null;
+    p99_ms_10k: number | null;
+    p99_ms_1m: number | null;
+    orders_small: number;
+    orders_large: number;
+    /** The scaling runs send one capture at a time, alternating the two sizes; the figures are medians of the rounds. */
+    connections: number;
+    rounds: number;
+    seconds_per_round: number;
+    table_mb: Record<string, number>;
+  };
+  /** CPU ms per capture during the 16-connection runs, by party (server = Holdfast / the naive handler / pgbench's client). */
+  cpu_ms_per_capture: { holdfast: CpuShare; naive: CpuShare; pgbench: CpuShare };
+  memory: { peak_rss_mb: number | null; total_peak_rss_mb: number | null; processes: { role: string; pid: number; peak_rss_mb: number }[] };
+  statements: {
+    per_capture: number;
+    transactions: number;
+    holdfast_recorded: number | null;
+    juspay_recorded: number | null;
+    background_recorded: number | null;
+    /** Drift check, 320 captures 16 at a time with the job runner on: statements per capture from requests and from the runner. */
+    under_load_request_per_capture: number | null;
+    under_load_background_per_capture: number | null;
+    bench_list_matches: boolean | null;
+    seed_matches: boolean | null;
+    /** pgbench -r with 1 client: each statement's average latency in the database, in list order. */
+    pgbench_ms_1_client: { id: string; ms: number | null }[];
+  };
+  settings: {
+    orders: number;
+    connections: number;
+    duration_s: number;
+    holdfast_workers: number;
+    holdfast_workers_applied: boolean;
+    naive_workers: number;
+    pool_per_process: number;
+    order_amount: number;
+    capture_amount: number;
+  };
+  machine: Machine & { loadavg_at_end: number };
+  run_seconds: number;
+}
+
+type Row = [figure: string, value: string, target: string, met: string];
+
+const n = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
+const check = (ok: boolean | null) => (ok === null ? '' : ok ? 'yes' : 'no');
+const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
+const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
+const size = (count: number) => (count >= 1_000_000 && count % 1_000_000 === 0 ? `${count / 1_000_000}M` : count >= 1000 && count % 1000 === 0 ? `${count / 1000}k` : String(count));
+
+export function rows(r: BenchResults): Row[] {
+  const c = r.capture;
+  const conns = r.settings.connections;
+  const procs = r.memory.processes.length;
+  return [
+    [`Capture, Pine Labs, ${conns} connections`, `${n(c.holdfast_rps)}/s`, '', ''],
+    [`  pgbench, the same ${r.statements.per_capture} statements, ${conns} clients (${c.pgbench_mode})`, `${n(c.pgbench_tps)} tps`, '', ''],
+    [`  pgbench, -M extended (unnamed statements, as node-postgres)`, `${n(c.pgbench_extended_tps)} tps`, '', ''],
+    [`  naive Fastify + pg, the same statements`, `${n(c.naive_rps)}/s`, '', ''],
+    ['  Holdfast / pgbench', n(c.ratio_vs_pgbench, 2), '>= 0.6', check(atLeast(c.ratio_vs_pgbench, 0.6))],
+    ['  Holdfast / naive', n(c.ratio_vs_naive, 2), '>= 1.0', check(atLeast(c.ratio_vs_naive, 1.0))],
+    [`  p50 / p99 at ${conns} connections`, `${n(c.p50_ms, 1)} / ${n(c.p99_ms, 1)} ms`, '', ''],
+    [`  p50 / p99 at half load (${c.half_load_rps}/s, open model)`, `${n(c.p50_ms_at_half_load, 1)} / ${n(c.p99_ms_at_half_load, 1)} ms`, 'p99 <= 25 ms', check(atMost(c.p99_ms_at_half_load, 25))],
+    [`Capture, Juspay, ${conns} connections`, `${n(c.juspay_rps)}/s (p50 ${n(c.juspay_p50_ms, 1)} ms)`, '', ''],
+    [`Full flow: token, order, card payment, capture`, `${n(r.flow.flows_per_s)} flows/s`, '', ''],
+    [`Capture on the embedded PGlite (${size(r.pglite.orders)} orders)`, `${n(r.pglite.captures_per_s)}/s`, '>= 800/s', check(atLeast(r.pglite.captures_per_s, 800))],
+    [
+      `p50 at ${size(r.scaling.orders_small)} / ${size(r.scaling.orders_large)} orders (1 connection)`,
+      `${n(r.scaling.p50_ms_10k, 2)} / ${n(r.scaling.p50_ms_1m, 2)} ms (x${n(r.scaling.ratio, 2)})`,
+      '<= 1.2x',
+      check(atMost(r.scaling.ratio, 1.2)),
+    ],
+    [`  one capture alone in the database (pgbench, 1 client)`, `${n(c.pgbench_1_client_p50_ms, 2)} ms`, '', ''],
+    [`Peak RSS per Holdfast process (${procs} process${procs === 1 ? '' : 'es'})`, `${n(r.memory.peak_rss_mb)} MB`, '<= 200 MB', check(atMost(r.memory.peak_rss_mb, 200))],
+    ...(r.pglite.peak_rss_mb !== null ? ([[`  Holdfast on PGlite`, `${n(r.pglite.peak_rss_mb)} MB`, '', '']] as Row[]) : []),
+  ];
+}
+
+function header(r: BenchResults): string {
+  const m = r.machine;
+  return `${r.date.slice(0, 19).replace('T', ' ')} UTC, ${r.mode} run: ${m.cores} x ${m.cpu}, ${m.memory_gb} GB, ${m.os}, Node ${m.node}, ${m.postgres}`;
+}
+
+export function renderTable(r: BenchResults): string {
+  const all: Row[] = [['Figure', 'Value', 'Target', 'Met'], ...rows(r)];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((row) => row[i]!.length)));
+  const line = (row: Row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [`Holdfast bench, ${header(r)}`, line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+}
+
+export function renderMarkdown(r: BenchResults, full = false): string {
+  const table = [
+    '| Figure | Value | Target | Met |',
+    '|---|---|---|---|',
+    ...rows(r).map((row) => `| ${row[0].replace(/^ {2}/, '&nbsp;&nbsp;')} | ${row[1]} | ${row[2]} | ${row[3]} |`),
+  ].join('\n');
+  const m = r.machine;
+  const s = r.settings;
+  const body = [
+    `Run of ${r.date} (${r.mode}, ${r.run_seconds} s in all).`,
+    '',
+    `Machine: ${m.cores} x ${m.cpu}, ${m.memory_gb} GB, ${m.os}; Node ${m.node}; ${m.postgres} (${Object.entries(m.postgres_settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}); ${m.pgbench}.`,
+    '',
+    `Settings: ${s.orders} seeded orders, ${s.connections} connections, ${s.duration_s} s per measurement, Holdfast ${s.holdfast_workers_applied ? `--workers ${s.holdfast_workers}` : '1 process (no --workers in this build)'}, naive ${s.naive_workers} process(es), ${s.pool_per_process} pool connections per process; partial captures of ${s.capture_amount} of ${s.order_amount}.`,
+    '',
+    table,
+    '',
+    `Where one capture's time goes in the database (pgbench -r, 1 client, average ms per statement; total ${n(
+      r.statements.pgbench_ms_1_client.reduce((sum, x) => sum + (x.ms ?? 0), 0),
+      2,
+    )} ms):`,
+    '',
+    r.statements.pgbench_ms_1_client.map((x) => `${x.id} ${n(x.ms, 3)}`).join(' · '),
+    '',
+    'CPU milliseconds per capture during the 16-connection runs (server = Holdfast, the naive handler, or pgbench as client):',
+    '',
+    '| Run | Server | PostgreSQL | Load generator | Other | Machine busy (cores) |',
+    '|---|---|---|---|---|---|',
+    ...(['holdfast', 'naive', 'pgbench'] as const).map((k) => {
+      const c = r.cpu_ms_per_capture[k];
+      return `| ${k} | ${n(c.server, 2)} | ${n(c.postgres, 2)} | ${n(c.load_generator, 2)} | ${n(c.other, 2)} | ${n(c.busy_cores, 2)} |`;
+    }),
+    '',
+    `Statements per Pine Labs capture: ${r.statements.per_capture} in the bench list (${r.statements.transactions} transactions); recorded from Holdfast: ${r.statements.holdfast_recorded ?? 'n/a'} (Juspay: ${r.statements.juspay_recorded ?? 'n/a'}; background job after it: ${r.statements.background_recorded ?? 'n/a'}); list matches Holdfast: ${r.statements.bench_list_matches ?? 'n/a'}. Under load with the job runner on, per capture: ${n(r.statements.under_load_request_per_capture, 1)} statements from the request, ${n(r.statements.under_load_background_per_capture, 1)} from the runner.`,
+  ].join('\n');
+  if (!full) return `${body}\n`;
+  return [
+    '# Holdfast benchmark results',
+    '',
+    'Recorded with `npm run bench -- --record` (see [README.md](README.md) for what each figure means; the full JSON of the',
+    'latest run is in [results/latest.json](results/latest.json)).',
+    '',
+    body,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,66 @@
+/**
+ * Seeds authorized pre-auth orders straight into the tables with generate_series: what
+ * src/core/authorize-payment.ts leaves behind for an approved sandbox card on a merchant without
+ * webhook URL (order AUTHORIZED with its capture deadline, payment AUTHORIZED with a sandbox
+ * connector reference, the AUTHORIZE journal entry and its two postings, the auto-void job; the
+ * authorization's status-sync job was deleted when the answer came). Order number i gets the ids
+ * of ID_BASE + i, so pgbench can compute them. The drift check compares a seeded order with one
+ * authorized through the API, column by column.
+ */
+import { ID_BASE } from '../capture-statements.js';
+import type { Queryable } from '../../src/store/db.js';
+
+export const ORDER_AMOUNT = 10_000;
+/** Partial captures take this much; the remainder is reversed. */
+export const CAPTURE_AMOUNT = 6_000;
+
+export const orderId = (i: number): string => String(ID_BASE.order + BigInt(i));
+export const paymentId = (i: number): string => String(ID_BASE.payment + BigInt(i));
+export const txnUuid = (i: number): string => `eul${String(i).padStart(17, '0')}`;
+
+/** The statements, each over generate_series($2, $3) for merchant $1. */
+const SEED_SQL = [
+  `insert into orders (id, merchant_id, dialect, merchant_order_reference, request_fingerprint, amount, currency,
+     pre_auth, state, details, capture_deadline, created_at, updated_at)
+   select (${ID_BASE.order}::bigint + i)::text, $1, 'pinelabs', 'bench-order-' || i, md5('o' || i) || md5('of' || i), ${ORDER_AMOUNT}, 'INR',
+     true, 'AUTHORIZED', '{}', now() + interval '7 days', now() - interval '1 minute', now()
+   from generate_series($2::bigint, $3::bigint) as i`,
+  `insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
+     card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
+     connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid)
+   select (${ID_BASE.payment}::bigint + i)::text, (${ID_BASE.order}::bigint + i)::text, 'bench-pay-' || i, md5('p' || i) || md5('pf' || i),
+     ${ORDER_AMOUNT}, 'INR', 'CARD', 'AUTHORIZED',
+     '411111', '1111', 'VISA', '12', '2035', 'Bench Holder', md5('c' || i) || md5('cf' || i),
+     'sandbox', 'sbx.ok.' || substr(md5('r' || i), 1, 10), null, null, null,
+     (100000 + i % 900000)::text, lpad((i % 1000000000000)::text, 12, '0'), upper(substr(md5('a' || i), 1, 16)),
+     now() - interval '1 minute', now(), 'eul' || lpad(i::text, 17, '0')
+   from generate_series($2::bigint, $3::bigint) as i
+   where $1::text is not null`,
+  `with entry as (
+     insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
+     select $1, (${ID_BASE.order}::bigint + i)::text, 'AUTHORIZE', (${ID_BASE.payment}::bigint + i)::text, 'INR', now()
+     from generate_series($2::bigint, $3::bigint) as i
+     returning id)
+   insert into postings (entry_id, account, amount)
+   select id, 'customer', -${ORDER_AMOUNT} from entry union all select id, 'held', ${ORDER_AMOUNT} from entry`,
+  `insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
+   select 'order.auto_void', 'auto-void:' || (${ID_BASE.order}::bigint + i)::text,
+     jsonb_build_object('merchantId', $1::text, 'orderId', (${ID_BASE.order}::bigint + i)::text), now() + interval '7 days', 20, now(), now()
+   from generate_series($2::bigint, $3::bigint) as i`,
+];
+
+/** Seeds orders number `from`..`to` (inclusive) in batches; `progress` is told after each batch. */
+export async function seedAuthorizedOrders(
+  db: Queryable,
+  merchantId: string,
+  from: number,
+  to: number,
+  progress?: (done: number) => void,
+  batch = 100_000,
+): Promise<void> {
+  for (let start = from; start <= to; start += batch) {
+    const end = Math.min(to, start + batch - 1);
+    for (const sql of SEED_SQL) await db.query(sql, [merchantId, start, end]);
+    progress?.(end - from + 1);
+  }
+}

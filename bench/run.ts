@@ -1,0 +1,492 @@
+/**
+ * `npm run bench` (builds first): Holdfast's hot paths against what the database underneath can
+ * do, on this machine, in one bounded run. See bench/README.md for what each figure means.
+ *
+ *   npm run bench                  full run (1M seeded orders, 10 s per measurement, ~5 min)
+ *   npm run bench -- --quick       smoke run (100k orders, 3 s per measurement, ~1–2 min)
+ *   npm run bench -- --help        every option
+ *
+ * Writes bench/results/latest.json and bench/results/latest.md, regenerates
+ * bench/capture.pgbench.sql, prints the table; `--record` also rewrites bench/RESULTS.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../src/core/clock.js';
+import { loadServerKeys } from '../src/core/context.js';
+import { createMerchant, type MerchantCredentials } from '../src/core/merchants.js';
+import type { Db } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPglite } from '../src/store/pglite-db.js';
+import { openPostgres } from '../src/store/postgres-db.js';
+import { CAPTURE_STATEMENTS, pgbenchScript } from './capture-statements.js';
+import { checkDrift, printReport, type DriftReport } from './drift-check.js';
+import { startCpuMeter, treeCpuMs, type CpuShare } from './lib/cpu.js';
+import { closedLoop, flowLoop, openLoop, type LoadResult, type RequestSpec } from './lib/load.js';
+import { describeMachine } from './lib/machine.js';
+import { OrderRange } from './lib/orders.js';
+import { ensurePgbench, pgbenchVersion, runPgbench, writeScript } from './lib/pgbench.js';
+import { freePort, HOLDFAST_BIN, holdfastSupportsWorkers, launch, memoryOf, processTree, ROOT, stopAll, type Launched } from './lib/processes.js';
+import { renderMarkdown, renderTable, type BenchResults } from './lib/report.js';
+import { adminUrl, createScratchDatabase, type ScratchDatabase } from './lib/scratch-db.js';
+import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
+
+const HELP = `npm run bench [-- options]
+
+  --quick              smoke run: --orders 100000 --duration 3 (1–2 minutes)
+  --orders N           authorized orders seeded on PostgreSQL (Default 1000000)
+  --small N            table size of the small scaling point (Default 10000)
+  --connections N      fixed concurrency of autocannon, pgbench clients (Default 16)
+  --duration S         seconds per measurement (Default 10)
+  --workers N          Holdfast processes, passed as "start --workers N" when the CLI has it (Default: cores)
+  --pgbench-mode M     prepared | extended | simple (Default prepared: the database at its best)
+  --pglite-orders N    orders seeded in the embedded PGlite (Default 30000; quick 15000)
+  --skip-pglite        no PGlite measurement
+  --skip-drift         no drift check before the run
+  --keep-db            keep the large scratch database (its name is printed)
+  --record             also rewrite bench/RESULTS.md with this run
+Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres):
+the server on which a scratch database is created and dropped.`;
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    orders: { type: 'string' },
+    small: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '16' },
+    duration: { type: 'string' },
+    workers: { type: 'string' },
+    'pgbench-mode': { type: 'string', default: 'prepared' },
+    'pglite-orders': { type: 'string' },
+    'skip-pglite': { type: 'boolean', default: false },
+    'skip-drift': { type: 'boolean', default: false },
+    'keep-db': { type: 'boolean', default: false },
+    record: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const quick = opts.quick ?? false;
+const int = (v: string | undefined, fallback: number, name: string) => {
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, got "${v}"`);
+  return n;
+};
+const ORDERS = int(opts.orders, quick ? 100_000 : 1_000_000, 'orders');
+const SMALL = int(opts.small, 10_000, 'small');
+const CONNECTIONS = int(opts.connections, 16, 'connections');
+const DURATION = int(opts.duration, quick ? 3 : 10, 'duration');
+const WORKERS = int(opts.workers, availableParallelism(), 'workers');
+const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglite-orders');
+const PGBENCH_MODE = opts['pgbench-mode'] as 'prepared' | 'extended' | 'simple';
+if (!['prepared', 'extended', 'simple'].includes(PGBENCH_MODE)) throw new Error('--pgbench-mode must be prepared, extended or simple');
+if (SMALL * 2 > ORDERS) throw new Error(`--orders (${ORDERS}) must be at least twice --small (${SMALL})`);
+const WARMUP_S = quick ? 1 : 3;
+const SCALING_S = quick ? 1 : 3;
+const SCALING_ROUNDS = 3;
+/** The secondary pgbench runs (extended mode, one client). */
+const SHORT_S = quick ? 2 : 5;
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s`;
+const log = (line: string) => console.log(`[bench ${elapsed()}] ${line}`);
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+function describe(what: string, r: LoadResult): void {
+  log(`${what}: ${fmt(r.rps, 0)}/s 2xx, p50 ${fmt(r.p50Ms, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms (${r.ok} ok, ${r.failed} failed, ${fmt(r.durationS, 1)} s)`);
+  if (r.failed > 0) log(`  ! ${r.failed} failed; first: ${r.failureSample ?? '?'}`);
+  if (r.exhausted) log('  ! ran out of seeded orders before the time was up: raise --orders');
+}
+
+function describeCpu(who: string, c: CpuShare): void {
+  log(`  CPU ms per capture: ${who} ${fmt(c.server, 2)}, PostgreSQL ${fmt(c.postgres, 2)}, load generator ${fmt(c.load_generator, 2)}, other ${fmt(c.other, 2)} (machine busy: ${fmt(c.busy_cores, 2)} cores)`);
+}
+
+// ---- Holdfast ----------------------------------------------------------------------------------
+
+interface Server {
+  process: Launched;
+  baseUrl: string;
+  workers: number;
+}
+
+async function startHoldfast(env: Record<string, string>, workers: number): Promise<Server> {
+  const port = await freePort();
+  const args = [HOLDFAST_BIN, 'start', ...(holdfastSupportsWorkers() ? ['--workers', String(workers)] : [])];
+  const proc = await launch(process.execPath, args, { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, /Holdfast listening on/);
+  return { process: proc, baseUrl: `http://127.0.0.1:${port}`, workers: holdfastSupportsWorkers() ? workers : 1 };
+}
+
+async function token(baseUrl: string, merchant: MerchantCredentials): Promise<string> {
+  const reply = await fetch(`${baseUrl}/api/auth/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'client_credentials' }),
+  });
+  const body = (await reply.json()) as { access_token?: string };
+  if (!reply.ok || !body.access_token) throw new Error(`token: ${reply.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+function pineLabsCaptures(range: OrderRange, bearer: string): () => RequestSpec | undefined {
+  const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
+  return () => {
+    const i = range.next();
+    if (i === undefined) return undefined;
+    return {
+      method: 'PUT',
+      path: `/api/pay/v1/orders/${orderId(i)}/capture`,
+      headers,
+      body: JSON.stringify({ merchant_capture_reference: `cap-${i}`, capture_amount: { value: CAPTURE_AMOUNT, currency: 'INR' } }),
+    };
+  };
+}
+
+function juspayCaptures(range: OrderRange, apiKey: string): () => RequestSpec | undefined {
+  const headers = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`, 'content-type': 'application/json' };
+  return () => {
+    const i = range.next();
+    if (i === undefined) return undefined;
+    return {
+      method: 'POST',
+      path: `/v2/txns/${txnUuid(i)}/capture`,
+      headers,
+      body: JSON.stringify({ amount: (CAPTURE_AMOUNT / 100).toFixed(2), idempotence_key: `jcap-${i}` }),
+    };
+  };
+}
+
+function processMemory(server: Server, role: string): { role: string; pid: number; peak_rss_mb: number }[] {
+  return memoryOf(processTree(server.process.pid)).map((m) => ({ role: m.pid === server.process.pid ? `${role} (main)` : `${role} (worker)`, pid: m.pid, peak_rss_mb: round(m.peakMb, 1)! }));
+}
+
+async function setUp(db: Db, seedTo: number, progress?: (done: number) => void): Promise<MerchantCredentials> {
+  await migrate(db);
+  const keys = await loadServerKeys(db);
+  const merchant = await createMerchant({ db, clock: systemClock, keys }, { name: 'Bench merchant' });
+  await seedAuthorizedOrders(db, merchant.merchant_id, 1, seedTo, progress);
+  return merchant;
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  log(`${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`);
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
+    log('no build found: npm run build');
+    const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('npm run build failed');
+  }
+  const pgbench = ensurePgbench(log);
+  const machine = await describeMachine(adminUrl(), pgbenchVersion(pgbench));
+  if (machine.loadavg_at_start > 0.5) log(`! the machine is busy (load average ${machine.loadavg_at_start}): other work shares the cores, figures will be lower and noisier`);
+  if (!holdfastSupportsWorkers()) log(`this build has no "start --workers": Holdfast runs as one process`);
+
+  let drift: DriftReport | undefined;
+  if (!opts['skip-drift']) {
+    log('drift check: recording the SQL of one real Pine Labs capture');
+    drift = await checkDrift({ quiet: true });
+    if (!drift.identical || drift.seedProblems.length > 0) {
+      printReport(drift);
+      log('! the baselines run bench/capture-statements.ts, which differs from what Holdfast sends now (above): update it');
+    } else log(`drift check: bench/capture-statements.ts matches (${drift.pinelabs.length} statements per capture)`);
+  }
+
+  const scratch: ScratchDatabase = await createScratchDatabase('holdfast_bench');
+  if (!opts['keep-db']) scratchToDrop.push(scratch);
+  const scratchSmall: ScratchDatabase = await createScratchDatabase('holdfast_bench_small');
+  scratchToDrop.push(scratchSmall);
+  log(`scratch databases ${scratch.name} (${ORDERS} orders) and ${scratchSmall.name} (${SMALL} orders)`);
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 4 });
+  const dbSmall = openPostgres({ connectionString: scratchSmall.url, maxConnections: 2 });
+  let holdfast: Server | undefined;
+  const results: Partial<BenchResults> = {};
+  const dataDirs: string[] = [];
+  try {
+    // -- N orders, and a second database of 10k for the scaling comparison ----------------------
+    const seedStart = performance.now();
+    const merchant = await setUp(db, ORDERS, (done) => {
+      if (done % 200_000 === 0 || done === ORDERS) log(`  seeded ${done} orders`);
+    });
+    const merchantSmall = await setUp(dbSmall, SMALL);
+    log(`seeding took ${((performance.now() - seedStart) / 1000).toFixed(0)} s; vacuum analyze`);
+    const tables = 'orders, payments, journal_entries, postings, jobs, captures, reversals';
+    await db.query(`vacuum (analyze) ${tables}`);
+    await dbSmall.query(`vacuum (analyze) ${tables}`);
+    const small = new OrderRange(1, SMALL);
+    const large = new OrderRange(1, ORDERS);
+    const env = (url: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'holdfast-bench-'));
+      dataDirs.push(dir);
+      return { DATABASE_URL: url, HOLDFAST_DATA_DIR: dir };
+    };
+    holdfast = await startHoldfast(env(scratch.url), WORKERS);
+    const holdfastSmall = await startHoldfast(env(scratchSmall.url), WORKERS);
+    log(`Holdfast started (${holdfast.workers} worker${holdfast.workers === 1 ? '' : 's'}, pid ${holdfast.process.pid}), and a second one on the ${SMALL}-order database`);
+    const bearer = await token(holdfast.baseUrl, merchant);
+    const bearerSmall = await token(holdfastSmall.baseUrl, merchantSmall);
+    await closedLoop(holdfast.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, bearer) });
+    await closedLoop(holdfastSmall.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(small, bearerSmall) });
+
+    // -- latency against table size: one connection (each capture alone, so the latency is the
+    // work's, not a queue's), the two sizes in alternation, each round right after a checkpoint ----
+    const rounds: { small: LoadResult; large: LoadResult }[] = [];
+    for (let round = 0; round < SCALING_ROUNDS; round++) {
+      await dbSmall.query('checkpoint');
+      const atSmallRound = await closedLoop(holdfastSmall.baseUrl, { connections: 1, durationS: SCALING_S, next: pineLabsCaptures(small, bearerSmall) });
+      await db.query('checkpoint');
+      const atLargeRound = await closedLoop(holdfast.baseUrl, { connections: 1, durationS: SCALING_S, next: pineLabsCaptures(large, bearer) });
+      rounds.push({ small: atSmallRound, large: atLargeRound });
+    }
+    await holdfastSmall.process.stop();
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const atSmall = { p50Ms: median(rounds.map((r) => r.small.p50Ms)), p99Ms: median(rounds.map((r) => r.small.p99Ms)) };
+    const atLarge = { p50Ms: median(rounds.map((r) => r.large.p50Ms)), p99Ms: median(rounds.map((r) => r.large.p99Ms)) };
+    log(
+      `scaling, 1 connection, ${SCALING_ROUNDS} alternating rounds: p50 ${rounds.map((r) => fmt(r.small.p50Ms, 2)).join(' / ')} ms at ${SMALL} orders, ` +
+        `${rounds.map((r) => fmt(r.large.p50Ms, 2)).join(' / ')} ms at ${ORDERS} (medians ${fmt(atSmall.p50Ms, 2)} and ${fmt(atLarge.p50Ms, 2)})`,
+    );
+    for (const r of rounds) for (const x of [r.small, r.large]) if (x.failed || x.exhausted) describe('  scaling round', x);
+
+    // -- captures at fixed concurrency, then latency at half that rate -------------------------
+    // Each measured phase starts right after a checkpoint, so each pays the same full-page writes.
+    const checkpoint = () => db.query('checkpoint');
+    const holdfastPid = holdfast.process.pid;
+    await checkpoint();
+    const holdfastMeter = startCpuMeter(scratch.name, () => treeCpuMs(holdfastPid));
+    const pinelabs = await closedLoop(holdfast.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: pineLabsCaptures(large, bearer) });
+    const holdfastCpu = holdfastMeter.stop(pinelabs.ok);
+    describe(`Holdfast Pine Labs capture, ${CONNECTIONS} connections`, pinelabs);
+    describeCpu('Holdfast', holdfastCpu);
+    await checkpoint();
+    const juspay = await closedLoop(holdfast.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: juspayCaptures(large, merchant.api_key) });
+    describe(`Holdfast Juspay capture, ${CONNECTIONS} connections`, juspay);
+    const halfRate = Math.max(1, Math.round(pinelabs.rps / 2));
+    const half = await openLoop(holdfast.baseUrl, { rate: halfRate, durationS: DURATION, next: pineLabsCaptures(large, bearer) });
+    describe(`Holdfast Pine Labs capture, ${halfRate}/s open model (half load)`, half);
+    if (half.exhausted || half.rps < halfRate * 0.95) log(`  ! achieved ${fmt(half.rps, 0)}/s of the ${halfRate}/s asked`);
+
+    const flow = await flowLoop(holdfast.baseUrl, {
+      connections: CONNECTIONS,
+      durationS: DURATION,
+      clientId: merchant.client_id,
+      clientSecret: merchant.client_secret,
+      amount: ORDER_AMOUNT,
+      captureAmount: CAPTURE_AMOUNT,
+    });
+    describe(`full flow (token, order, payment, capture), ${CONNECTIONS} connections: ${fmt(flow.flowsPerS, 0)} flows/s; requests`, flow);
+
+    const memory = processMemory(holdfast, 'holdfast');
+    await holdfast.process.stop();
+    holdfast = undefined;
+    await db.query(`delete from jobs where kind <> 'order.auto_void'`);
+
+    // -- the naive handler: the same statements, nothing else ---------------------------------
+    const naivePort = await freePort();
+    const naive = await launch(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bench/naive-server.ts')],
+      { NAIVE_DATABASE_URL: scratch.url, NAIVE_MERCHANT_ID: merchant.merchant_id, PORT: String(naivePort), NAIVE_WORKERS: String(WORKERS), NAIVE_POOL: '10' },
+      /naive listening/,
+    );
+    const naiveUrl = `http://127.0.0.1:${naivePort}`;
+    await closedLoop(naiveUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, 'none') });
+    await checkpoint();
+    const naiveMeter = startCpuMeter(scratch.name, () => treeCpuMs(naive.pid));
+    const naiveRun = await closedLoop(naiveUrl, { connections: CONNECTIONS, durationS: DURATION, next: pineLabsCaptures(large, 'none') });
+    const naiveCpu = naiveMeter.stop(naiveRun.ok);
+    describe(`naive Fastify + pg handler, ${CONNECTIONS} connections`, naiveRun);
+    describeCpu('naive', naiveCpu);
+    await naive.stop();
+    await db.query(`delete from jobs where kind <> 'order.auto_void'`);
+
+    // -- pgbench: the same statements straight from the database's own client -------------------
+    const scriptFile = join(ROOT, 'bench/capture.pgbench.sql');
+    const { script, defines } = pgbenchScript({ merchantId: merchant.merchant_id, orderAmount: ORDER_AMOUNT, captureAmount: CAPTURE_AMOUNT });
+    writeScript(scriptFile, script);
+    await checkpoint();
+    const pgbenchMeter = startCpuMeter(scratch.name, () => 0);
+    const pgb = await runPgbench({
+      pgbench,
+      url: scratch.url,
+      scriptFile,
+      defines,
+      clients: CONNECTIONS,
+      threads: Math.min(CONNECTIONS, availableParallelism()),
+      durationS: DURATION,
+      mode: PGBENCH_MODE,
+      range: large,
+    });
+    const pgbenchCpu = pgbenchMeter.stop(pgb.transactions, pgb.clientCpuMs);
+    log(`pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients: ${fmt(pgb.tps, 0)} tps, p50 ${fmt(pgb.p50Ms, 2)} ms, p99 ${fmt(pgb.p99Ms, 2)} ms (${pgb.transactions} transactions, ${pgb.failed} failed)`);
+    // node-postgres sends unnamed statements (parse, bind, execute each time): pgbench's extended mode.
+    const pgbExtended =
+      PGBENCH_MODE === 'extended'
+        ? pgb
+        : await runPgbench({ pgbench, url: scratch.url, scriptFile, defines, clients: CONNECTIONS, threads: Math.min(CONNECTIONS, availableParallelism()), durationS: SHORT_S, mode: 'extended', range: large });
+    log(`pgbench (extended, as node-postgres sends), ${CONNECTIONS} clients: ${fmt(pgbExtended.tps, 0)} tps`);
+    // One client: each statement's own cost in the database, with nothing queued in front of it.
+    const pgb1 = await runPgbench({ pgbench, url: scratch.url, scriptFile, defines, clients: 1, threads: 1, durationS: SHORT_S, mode: PGBENCH_MODE, range: large });
+    const perStatement = CAPTURE_STATEMENTS.map((st, i) => ({ id: st.id, ms: pgb1.statementMs[i] ?? NaN }));
+    log(`pgbench, 1 client: ${fmt(pgb1.tps, 0)} tps, p50 ${fmt(pgb1.p50Ms, 2)} ms; ms per statement: ${perStatement.map((p) => `${p.id} ${fmt(p.ms, 3)}`).join(', ')}`);
+    describeCpu('pgbench', pgbenchCpu);
+    if (large.used > large.isize) log('  ! pgbench wrapped around the seeded orders (some captured twice): raise --orders');
+    await db.query(`delete from jobs where kind <> 'order.auto_void'`);
+    const tableSizes = await db.query<{ rel: string; mb: number }>(
+      `select relname as rel, round(pg_total_relation_size(oid) / 1048576.0)::int as mb from pg_class where relname in ('orders', 'payments', 'journal_entries', 'postings', 'jobs') order by relname`,
+    );
+
+    // -- PGlite ---------------------------------------------------------------------------------
+    let pglite: BenchResults['pglite'] = { captures_per_s: null, p50_ms: null, p99_ms: null, orders: 0, peak_rss_mb: null };
+    if (!opts['skip-pglite']) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-pglite-'));
+      try {
+        const seedStartLite = performance.now();
+        const lite = await openPglite(join(dataDir, 'pgdata'));
+        const liteMerchant = await setUp(lite, PGLITE_ORDERS);
+        await lite.query('vacuum analyze');
+        await lite.close();
+        log(`PGlite seeded with ${PGLITE_ORDERS} orders in ${((performance.now() - seedStartLite) / 1000).toFixed(0)} s`);
+        const liteServer = await startHoldfast({ HOLDFAST_DATA_DIR: dataDir }, 1);
+        try {
+          const liteRange = new OrderRange(1, PGLITE_ORDERS);
+          const liteBearer = await token(liteServer.baseUrl, liteMerchant);
+          await closedLoop(liteServer.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(liteRange, liteBearer) });
+          const liteRun = await closedLoop(liteServer.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: pineLabsCaptures(liteRange, liteBearer) });
+          describe(`Holdfast on PGlite, Pine Labs capture, ${CONNECTIONS} connections`, liteRun);
+          const liteMemory = processMemory(liteServer, 'holdfast-pglite');
+          pglite = {
+            captures_per_s: round(liteRun.rps, 1),
+            p50_ms: round(liteRun.p50Ms),
+            p99_ms: round(liteRun.p99Ms),
+            orders: PGLITE_ORDERS,
+            peak_rss_mb: round(Math.max(...liteMemory.map((m) => m.peak_rss_mb)), 1),
+          };
+        } finally {
+          await liteServer.process.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+
+    const peak = Math.max(...memory.map((m) => m.peak_rss_mb));
+    Object.assign(results, {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      capture: {
+        holdfast_rps: round(pinelabs.rps, 1),
+        pgbench_tps: round(pgb.tps, 1),
+        naive_rps: round(naiveRun.rps, 1),
+        ratio_vs_pgbench: round(pinelabs.rps / pgb.tps, 3),
+        ratio_vs_naive: round(pinelabs.rps / naiveRun.rps, 3),
+        p50_ms: round(pinelabs.p50Ms),
+        p99_ms: round(pinelabs.p99Ms),
+        p50_ms_at_half_load: round(half.p50Ms),
+        p99_ms_at_half_load: round(half.p99Ms),
+        half_load_rps: halfRate,
+        half_load_achieved_rps: round(half.rps, 1),
+        half_load_service_p99_ms: round(half.serviceP99Ms),
+        juspay_rps: round(juspay.rps, 1),
+        juspay_p50_ms: round(juspay.p50Ms),
+        juspay_p99_ms: round(juspay.p99Ms),
+        naive_p50_ms: round(naiveRun.p50Ms),
+        naive_p99_ms: round(naiveRun.p99Ms),
+        pgbench_p50_ms: round(pgb.p50Ms),
+        pgbench_p99_ms: round(pgb.p99Ms),
+        pgbench_mode: PGBENCH_MODE,
+        pgbench_1_client_p50_ms: round(pgb1.p50Ms),
+        pgbench_extended_tps: round(pgbExtended.tps, 1),
+        failed: { pinelabs: pinelabs.failed, juspay: juspay.failed, half_load: half.failed, naive: naiveRun.failed, pgbench: pgb.failed },
+      },
+      flow: { flows_per_s: round(flow.flowsPerS, 1), requests_per_s: round(flow.rps, 1), failed: flow.failed },
+      pglite,
+      scaling: {
+        p50_ms_10k: round(atSmall.p50Ms),
+        p50_ms_1m: round(atLarge.p50Ms),
+        ratio: round(atLarge.p50Ms / atSmall.p50Ms, 3),
+        p99_ms_10k: round(atSmall.p99Ms),
+        p99_ms_1m: round(atLarge.p99Ms),
+        orders_small: SMALL,
+        orders_large: ORDERS,
+        connections: 1,
+        rounds: SCALING_ROUNDS,
+        seconds_per_round: SCALING_S,
+        table_mb: Object.fromEntries(tableSizes.map((t) => [t.rel, t.mb])),
+      },
+      cpu_ms_per_capture: { holdfast: holdfastCpu, naive: naiveCpu, pgbench: pgbenchCpu },
+      memory: { peak_rss_mb: round(peak, 1), total_peak_rss_mb: round(memory.reduce((s, m) => s + m.peak_rss_mb, 0), 1), processes: memory },
+      statements: {
+        per_capture: CAPTURE_STATEMENTS.length,
+        transactions: CAPTURE_STATEMENTS.filter((s) => s.sql.trim().toUpperCase() === 'BEGIN').length,
+        holdfast_recorded: drift?.pinelabs.length ?? null,
+        juspay_recorded: drift?.juspay.length ?? null,
+        background_recorded: drift?.background.length ?? null,
+        under_load_request_per_capture: drift ? round(drift.underLoad.requestPerCapture, 2) : null,
+        under_load_background_per_capture: drift ? round(drift.underLoad.backgroundPerCapture, 2) : null,
+        bench_list_matches: drift ? drift.identical : null,
+        seed_matches: drift ? drift.seedProblems.length === 0 : null,
+        pgbench_ms_1_client: perStatement.map((p) => ({ id: p.id, ms: round(p.ms, 3) })),
+      },
+      settings: {
+        orders: ORDERS,
+        connections: CONNECTIONS,
+        duration_s: DURATION,
+        holdfast_workers: WORKERS,
+        holdfast_workers_applied: holdfastSupportsWorkers(),
+        naive_workers: WORKERS,
+        pool_per_process: 10,
+        order_amount: ORDER_AMOUNT,
+        capture_amount: CAPTURE_AMOUNT,
+      },
+      machine: { ...machine, loadavg_at_end: loadavg()[0]! },
+      run_seconds: Math.round((performance.now() - started) / 1000),
+    } satisfies BenchResults);
+  } finally {
+    await stopAll();
+    await db.close();
+    await dbSmall.close();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    if (opts['keep-db']) log(`kept database ${scratch.name}`);
+    await Promise.all(scratchToDrop.map((d) => d.drop()));
+  }
+
+  const final = results as BenchResults;
+  const json = `${JSON.stringify(final, null, 2)}\n`;
+  writeFileSync(join(ROOT, 'bench/results/latest.json'), json);
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), renderMarkdown(final));
+  if (opts.record) writeFileSync(join(ROOT, 'bench/RESULTS.md'), renderMarkdown(final, true));
+  console.log(`\n${renderTable(final)}`);
+  log(`wrote bench/results/latest.json${opts.record ? ' and bench/RESULTS.md' : ''}`);
+}
+
+const scratchToDrop: ScratchDatabase[] = [];
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(`\n${signal}: stopping the processes the bench started`);
+    void stopAll()
+      .then(() => Promise.all(scratchToDrop.map((d) => d.drop())))
+      .catch(() => undefined)
+      .finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    await stopAll();
+    process.exit(1);
+  },
+);
