@@ -14,8 +14,6 @@ export interface SyncPolicy {
   maxAttempts: number;
 }
 
-export const DEFAULT_SYNC_POLICY: SyncPolicy = { firstDelayMs: 10_000, maxAttempts: 10 };
-
 /** Backoff between inquiries: doubling from the first delay, capped at 1 h. */
 export function syncBackoffMs(policy: SyncPolicy, attempt: number): number {
   return Math.min(3_600_000, policy.firstDelayMs * 2 ** Math.max(0, attempt - 1));

@@ -29,6 +29,3 @@ export interface EventSink {
   /** Records the event in `tx`: it exists if and only if the state change commits. */
   record(tx: Queryable, event: OrderEvent, now: Date): Promise<void>;
 }
-
-/** For contexts with nobody to tell (CLI commands that change no order). */
-export const noEvents: EventSink = { record: async () => {} };

@@ -14,10 +14,6 @@ export function isSupportedCurrency(currency: string): boolean {
   return Object.hasOwn(MINOR_UNIT_EXPONENT, currency);
 }
 
-export function isMinorAmount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value);
-}
-
 /**
  * Parses a decimal major-unit string ("100", "100.5", "100.50") into minor units exactly,
  * without passing through a float. Returns undefined for anything else.

@@ -108,11 +108,6 @@ export function currentPayment(aggregate: OrderAggregate): Payment | undefined {
   return ps[ps.length - 1];
 }
 
-/** Sum of captured money (succeeded captures). */
-export function capturedAmount(aggregate: OrderAggregate): number {
-  return aggregate.captures.filter((c) => c.status === 'SUCCEEDED').reduce((s, c) => s + c.amount, 0);
-}
-
 /** Refunds that are or may become money out: everything but FAILED counts against the refundable amount. */
 export function committedRefundAmount(aggregate: OrderAggregate): number {
   return aggregate.refunds.filter((r) => r.status !== 'FAILED').reduce((s, r) => s + r.amount, 0);

@@ -83,10 +83,3 @@ export async function failJob(q: Queryable, job: Job, workerId: string, error: s
     [job.id, workerId, job.attempts, now, error.slice(0, 2000)],
   );
 }
-
-export async function countJobs(q: Queryable): Promise<{ pending: number; failed: number }> {
-  const rows = await q.query<{ pending: number; failed: number }>(
-    'select count(*) filter (where failed_at is null)::int as pending, count(*) filter (where failed_at is not null)::int as failed from jobs',
-  );
-  return rows[0] ?? { pending: 0, failed: 0 };
-}
