@@ -31,6 +31,7 @@ export const VAR_NAMES = [
   'syncMaxAttempts',
   'remainderJobKey',
   'remainderPayload',
+  'remainderRunAt',
   'remainderMaxAttempts',
   'autoVoidJobKey',
   'captureGatewayRef',
@@ -73,115 +74,105 @@ select row_to_json(o) as "order",
       order by j.id) from journal_entries j where j.order_id = o.id), '[]') as journal
 from orders o where o.id = $1 and o.merchant_id = $2`;
 
-const LOCK_ORDER = 'select * from orders where id = $1 and merchant_id = $2 for update';
-const ENQUEUE_JOB = `insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $6)
-     on conflict (job_key) do update set kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
-       max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, locked_by = null, locked_until = null,
-       updated_at = excluded.updated_at`;
-const UPDATE_OPERATION = (table: string) =>
-  `update ${table} set status = $2, error_code = $3, error_message = $4, gateway_reference = coalesce($5, gateway_reference), updated_at = $6 where id = $1`;
-const INSERT_JOURNAL_ENTRY = `with entry as (
-       insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
-       values ($1,$2,$3,$4,$5,$6) returning id)
-     insert into postings (entry_id, account, amount)
-     select entry.id, p.account, p.amount from entry, unnest($7::text[], $8::bigint[]) as p(account, amount)`;
-const SET_ORDER_STATE = 'update orders set state = $2, updated_at = $3 where id = $1';
+/** jobs-repository.ts REPLACE_PENDING_JOB: enqueuing a key again replaces the pending job. */
+const REPLACE_PENDING_JOB = `on conflict (job_key) do update set kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
+  max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, locked_by = null, locked_until = null,
+  updated_at = excluded.updated_at`;
 
 /**
  * PUT /api/pay/v1/orders/{order_id}/capture with a partial amount and a new reference, on an
  * AUTHORIZED pre-auth order of the sandbox connector, merchant without webhook URL, no Request-ID.
+ * Each write is one GuardedWrite statement (src/store/guarded-write.ts): no BEGIN or COMMIT.
  */
 export const CAPTURE_STATEMENTS: Statement[] = [
-  // captureOrder, transaction 1: the intent.
-  { id: 'begin', sql: 'BEGIN', args: [] },
+  // captureOrder: what the capture needs to decide, without a lock (readCaptureContext).
   {
-    id: 'lock_order',
-    sql: LOCK_ORDER,
-    args: ['orderId', 'merchantId'],
+    id: 'read_capture_context',
+    sql: `select o.*,
+       coalesce((select json_agg(p order by p.seq) from payments p where p.order_id = o.id), '[]') as payments_json,
+       (select json_build_object('id', c.id, 'request_fingerprint', c.request_fingerprint)
+          from captures c where c.order_id = o.id and c.merchant_capture_reference = $3) as existing_capture
+     from orders o where o.id = $1 and o.merchant_id = $2`,
+    args: ['orderId', 'merchantId', 'captureRef'],
     naive: (rows, v) => {
-      v.remainder = Number(rows[0]?.amount) - v.amount;
+      const row = rows[0];
+      v.remainder = Number(row?.amount) - v.amount;
+      const payments = (row?.payments_json ?? []) as Row[];
+      v.paymentId = String(payments.filter((p) => p.status === 'AUTHORIZED').at(-1)?.id);
     },
   },
-  { id: 'find_capture_by_reference', sql: 'select * from captures where order_id = $1 and merchant_capture_reference = $2', args: ['orderId', 'captureRef'] },
+  // The intent: AUTHORIZED → CAPTURE_PENDING, the capture row and its status-sync job, if the order is still AUTHORIZED.
   {
-    id: 'load_aggregate',
-    sql: AGGREGATE_SELECT,
-    args: ['orderId', 'merchantId'],
-    naive: (rows, v) => {
-      const payments = rows[0]?.payments as Row[] | undefined;
-      v.paymentId = String(payments?.[payments.length - 1]?.id);
-    },
+    id: 'write_capture_intent',
+    sql: `with guard as (update orders set state = $4::text, updated_at = $5::timestamptz
+        where id = $1::text and merchant_id = $2::text and state = $3::text returning id),
+      w1 as (insert into captures (id, order_id, payment_id, merchant_capture_reference, request_fingerprint, amount, currency, status, created_at, updated_at)
+        select $6::text, $7::text, $8::text, $9::text, $10::text, $11::bigint, $12::text, $13::text, $14::timestamptz, $15::timestamptz from guard),
+      w2 as (insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
+        select $17::text, $18::text, $19::jsonb, $20::timestamptz, $21::int, $16::timestamptz, $16::timestamptz from guard
+        ${REPLACE_PENDING_JOB})
+      select count(*)::int as matched from guard`,
+    args: [
+      'orderId', 'merchantId', lit('AUTHORIZED'), lit('CAPTURE_PENDING'), 'now',
+      'captureId', 'orderId', 'paymentId', 'captureRef', 'fingerprint', 'amount', 'currency', lit('INITIATED'), 'now', 'now',
+      'now', lit('sync.capture'), 'syncJobKey', 'syncPayload', 'syncRunAt', 'syncMaxAttempts',
+    ],
   },
-  {
-    id: 'insert_capture',
-    sql: `insert into captures (id, order_id, payment_id, merchant_capture_reference, request_fingerprint, amount, currency, status, created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9)`,
-    args: ['captureId', 'orderId', 'paymentId', 'captureRef', 'fingerprint', 'amount', 'currency', lit('INITIATED'), 'now'],
-  },
-  { id: 'set_order_capture_pending', sql: SET_ORDER_STATE, args: ['orderId', lit('CAPTURE_PENDING'), 'now'] },
-  { id: 'enqueue_capture_sync', sql: ENQUEUE_JOB, args: [lit('sync.capture'), 'syncJobKey', 'syncPayload', 'syncRunAt', 'syncMaxAttempts', 'now'] },
-  { id: 'commit', sql: 'COMMIT', args: [] },
   // (the sandbox connector answers the capture in process)
-  // recordCaptureOutcome, transaction 2: the answer.
-  { id: 'begin', sql: 'BEGIN', args: [] },
-  { id: 'lock_order', sql: LOCK_ORDER, args: ['orderId', 'merchantId'] },
+  // The answer: CAPTURE_PENDING → PARTIALLY_CAPTURED with the ledger entry, the payment, the remainder
+  // reversal and its job, if still pending and the merchant has no webhook URL (else: a transaction with the event).
   {
-    id: 'update_capture_succeeded',
-    sql: UPDATE_OPERATION('captures'),
-    args: ['captureId', lit('SUCCEEDED'), lit(null), lit(null), 'captureGatewayRef', 'now'],
+    id: 'write_capture_outcome',
+    sql: `with guard as (update orders set state = $4::text, updated_at = $5::timestamptz
+        where id = $1::text and merchant_id = $2::text and state = $3::text
+          and coalesce((select webhook_url from merchants where id = $40::text), '') = '' returning id),
+      w1 as (update captures set status = $6::text, error_code = $7::text, error_message = $8::text,
+          gateway_reference = coalesce($9::text, gateway_reference), updated_at = $10::timestamptz
+        where id = $11::text and exists (select from guard)),
+      w2 as (delete from jobs where job_key = $12::text and exists (select from guard)),
+      w3 as (insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
+        select $13::text, $14::text, $15::text, $16::text, $17::text, $18::timestamptz from guard returning id),
+      w4 as (insert into postings (entry_id, account, amount)
+        select w3.id, p.account, p.amount from w3, unnest($19::text[], $20::bigint[]) as p(account, amount)),
+      w5 as (update payments set status = $21::text, updated_at = $22::timestamptz where id = $23::text and exists (select from guard)),
+      w6 as (delete from jobs where job_key = $24::text and exists (select from guard)),
+      w7 as (insert into reversals (id, order_id, payment_id, kind, amount, currency, status, created_at, updated_at)
+        select $25::text, $26::text, $27::text, $28::text, $29::bigint, $30::text, $31::text, $32::timestamptz, $33::timestamptz from guard),
+      w8 as (insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
+        select $35::text, $36::text, $37::jsonb, $38::timestamptz, $39::int, $34::timestamptz, $34::timestamptz from guard
+        ${REPLACE_PENDING_JOB})
+      select count(*)::int as matched from guard`,
+    args: [
+      'orderId', 'merchantId', lit('CAPTURE_PENDING'), lit('PARTIALLY_CAPTURED'), 'now',
+      lit('SUCCEEDED'), lit(null), lit(null), 'captureGatewayRef', 'now', 'captureId',
+      'syncJobKey',
+      'merchantId', 'orderId', lit('CAPTURE'), 'captureId', 'currency', 'now', 'captureAccounts', 'captureAmounts',
+      lit('CAPTURED'), 'now', 'paymentId',
+      'autoVoidJobKey',
+      'reversalId', 'orderId', 'paymentId', lit('REMAINDER'), 'remainder', 'currency', lit('INITIATED'), 'now', 'now',
+      'now', lit('reversal.remainder'), 'remainderJobKey', 'remainderPayload', 'remainderRunAt', 'remainderMaxAttempts',
+      'merchantId',
+    ],
   },
-  { id: 'cancel_capture_sync', sql: 'delete from jobs where job_key = $1', args: ['syncJobKey'] },
+  // releaseRemainder, tried at once in the request: the sandbox releases it, the answer is recorded
+  // unless the reversal already SUCCEEDED, with its ledger entry, and its job is dropped.
   {
-    id: 'journal_capture',
-    sql: INSERT_JOURNAL_ENTRY,
-    args: ['merchantId', 'orderId', lit('CAPTURE'), 'captureId', 'currency', 'now', 'captureAccounts', 'captureAmounts'],
+    id: 'write_remainder_outcome',
+    sql: `with guard as (update reversals set status = $1::text, error_code = $2::text, error_message = $3::text,
+          gateway_reference = coalesce($4::text, gateway_reference), updated_at = $5::timestamptz
+        where id = $6::text and status <> $7::text returning id),
+      w1 as (insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
+        select $8::text, $9::text, $10::text, $11::text, $12::text, $13::timestamptz from guard returning id),
+      w2 as (insert into postings (entry_id, account, amount)
+        select w1.id, p.account, p.amount from w1, unnest($14::text[], $15::bigint[]) as p(account, amount)),
+      w3 as (delete from jobs where job_key = $16::text and exists (select from guard))
+      select count(*)::int as matched from guard`,
+    args: [
+      lit('SUCCEEDED'), lit(null), lit(null), 'reversalGatewayRef', 'now', 'reversalId', lit('SUCCEEDED'),
+      'merchantId', 'orderId', lit('REVERSE'), 'reversalId', 'currency', 'now', 'reversalAccounts', 'reversalAmounts',
+      'remainderJobKey',
+    ],
   },
-  {
-    id: 'update_payment_captured',
-    sql: `update payments set status = $2, updated_at = $3,
-       connector_reference = coalesce($4, connector_reference), challenge_id = coalesce($5, challenge_id),
-       error_code = $6, error_message = $7,
-       approval_code = coalesce($8, approval_code), rrn = coalesce($9, rrn), acquirer_reference = coalesce($10, acquirer_reference)
-     where id = $1`,
-    args: ['paymentId', lit('CAPTURED'), 'now', lit(null), lit(null), lit(null), lit(null), lit(null), lit(null), lit(null)],
-  },
-  { id: 'cancel_auto_void', sql: 'delete from jobs where job_key = $1', args: ['autoVoidJobKey'] },
-  {
-    id: 'insert_remainder_reversal',
-    sql: `insert into reversals (id, order_id, payment_id, kind, amount, currency, status, created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$8)`,
-    args: ['reversalId', 'orderId', 'paymentId', lit('REMAINDER'), 'remainder', 'currency', lit('INITIATED'), 'now'],
-  },
-  {
-    id: 'enqueue_remainder_job',
-    sql: ENQUEUE_JOB,
-    args: [lit('reversal.remainder'), 'remainderJobKey', 'remainderPayload', 'now', 'remainderMaxAttempts', 'now'],
-  },
-  { id: 'set_order_partially_captured', sql: SET_ORDER_STATE, args: ['orderId', lit('PARTIALLY_CAPTURED'), 'now'] },
-  {
-    id: 'event_webhook_endpoint',
-    sql: 'select webhook_url, webhook_secret_ciphertext, webhook_basic_auth_ciphertext from merchants where id = $1',
-    args: ['merchantId'],
-  },
-  { id: 'commit', sql: 'COMMIT', args: [] },
-  // releaseRemainder, tried at once in the request: read, ask the connector, record.
-  { id: 'load_aggregate', sql: AGGREGATE_SELECT, args: ['orderId', 'merchantId'] },
-  { id: 'begin', sql: 'BEGIN', args: [] },
-  { id: 'lock_order', sql: LOCK_ORDER, args: ['orderId', 'merchantId'] },
-  { id: 'reversal_status', sql: 'select status from reversals where id = $1', args: ['reversalId'] },
-  {
-    id: 'update_reversal_succeeded',
-    sql: UPDATE_OPERATION('reversals'),
-    args: ['reversalId', lit('SUCCEEDED'), lit(null), lit(null), 'reversalGatewayRef', 'now'],
-  },
-  {
-    id: 'journal_reverse',
-    sql: INSERT_JOURNAL_ENTRY,
-    args: ['merchantId', 'orderId', lit('REVERSE'), 'reversalId', 'currency', 'now', 'reversalAccounts', 'reversalAmounts'],
-  },
-  { id: 'cancel_remainder_job', sql: 'delete from jobs where job_key = $1', args: ['remainderJobKey'] },
-  { id: 'commit', sql: 'COMMIT', args: [] },
   // The answer: the order as it now is.
   { id: 'load_aggregate', sql: AGGREGATE_SELECT, args: ['orderId', 'merchantId'] },
 ];
@@ -223,6 +214,7 @@ export function naiveVars(input: NaiveCaptureInput): CaptureVarValues {
     syncMaxAttempts: 10,
     remainderJobKey: `remainder:${reversalId}`,
     remainderPayload: JSON.stringify({ merchantId: input.merchantId, orderId: input.orderId, operationId: reversalId }),
+    remainderRunAt: new Date(now.getTime() + (input.syncDelayMs ?? 10_000)),
     remainderMaxAttempts: 20,
     autoVoidJobKey: `auto-void:${input.orderId}`,
     captureGatewayRef: `cap_${captureId.slice(-14)}`,
@@ -295,6 +287,7 @@ export function pgbenchVars(ctx: PgbenchContext): Record<VarName, PgbenchVar> {
     syncMaxAttempts: { define: '10' },
     remainderJobKey: { sql: `'remainder:' || :reversalId` },
     remainderPayload: { define: payload('rev_00000000000000000000') },
+    remainderRunAt: { define: '2030-01-01T00:00:10.000Z' },
     remainderMaxAttempts: { define: '20' },
     autoVoidJobKey: { sql: `'auto-void:' || :orderId` },
     captureGatewayRef: { set: `${ID_BASE.captureGateway} + :k` },

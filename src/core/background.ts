@@ -1,5 +1,6 @@
-import { enqueueJob } from '../store/jobs-repository.js';
+import { deleteJobIn, enqueueJob, enqueueJobIn, type NewJob } from '../store/jobs-repository.js';
 import type { Queryable } from '../store/db.js';
+import type { GuardedWrite } from '../store/guarded-write.js';
 
 /**
  * The jobs core schedules, each in the transaction of the change that needs it. Keys make
@@ -26,39 +27,59 @@ export interface SyncPayload extends Record<string, unknown> {
   operationId: string;
 }
 
+const syncJobKey = (operationId: string) => `sync:${operationId}`;
+const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
+const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
+
+function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
+  return { kind: `sync.${kind}`, key: syncJobKey(payload.operationId), payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: policy.maxAttempts };
+}
+
 export async function scheduleStatusSync(tx: Queryable, kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): Promise<void> {
-  await enqueueJob(
-    tx,
-    { kind: `sync.${kind}`, key: `sync:${payload.operationId}`, payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: policy.maxAttempts },
-    now,
-  );
+  await enqueueJob(tx, statusSyncJob(kind, payload, policy, now), now);
+}
+
+export function scheduleStatusSyncIn(w: GuardedWrite, kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): void {
+  enqueueJobIn(w, statusSyncJob(kind, payload, policy, now), now);
 }
 
 /** The operation's answer is final: its safety-net inquiry is not needed. */
 export async function cancelStatusSync(tx: Queryable, operationId: string): Promise<void> {
-  await tx.query('delete from jobs where job_key = $1', [`sync:${operationId}`]);
+  await tx.query('delete from jobs where job_key = $1', [syncJobKey(operationId)]);
 }
 
-/** The remainder is released: its job has nothing left to do. */
-export async function cancelRemainderReversal(tx: Queryable, reversalId: string): Promise<void> {
-  await tx.query('delete from jobs where job_key = $1', [`remainder:${reversalId}`]);
+export function cancelStatusSyncIn(w: GuardedWrite, operationId: string): void {
+  deleteJobIn(w, syncJobKey(operationId));
 }
 
 /** The end of the capture window: release the authorization if it is still held. */
 export async function scheduleAutoVoid(tx: Queryable, merchantId: string, orderId: string, at: Date, now: Date): Promise<void> {
-  await enqueueJob(tx, { kind: 'order.auto_void', key: `auto-void:${orderId}`, payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 }, now);
+  await enqueueJob(tx, { kind: 'order.auto_void', key: autoVoidJobKey(orderId), payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 }, now);
 }
 
 /** Nothing is held any more (captured or voided): the capture window's job is not needed. */
 export async function cancelAutoVoid(tx: Queryable, orderId: string): Promise<void> {
-  await tx.query('delete from jobs where job_key = $1', [`auto-void:${orderId}`]);
+  await tx.query('delete from jobs where job_key = $1', [autoVoidJobKey(orderId)]);
 }
 
-/** Release of a partial capture's remainder at the gateway, retried until done. */
-export async function scheduleRemainderReversal(tx: Queryable, merchantId: string, orderId: string, reversalId: string, now: Date): Promise<void> {
-  await enqueueJob(
-    tx,
-    { kind: 'reversal.remainder', key: `remainder:${reversalId}`, payload: { merchantId, orderId, operationId: reversalId }, runAt: now, maxAttempts: 20 },
+export function cancelAutoVoidIn(w: GuardedWrite, orderId: string): void {
+  deleteJobIn(w, autoVoidJobKey(orderId));
+}
+
+/**
+ * Release of a partial capture's remainder at the gateway, retried until done. The capture tries
+ * the release at once in the request; the job is the safety net for a crash or a failed try, so
+ * its first run waits as long as a status sync does rather than racing the request's own try.
+ */
+export function scheduleRemainderReversalIn(w: GuardedWrite, payload: SyncPayload, policy: SyncPolicy, now: Date): void {
+  enqueueJobIn(
+    w,
+    { kind: 'reversal.remainder', key: remainderJobKey(payload.operationId), payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: 20 },
     now,
   );
+}
+
+/** The remainder is released: its job has nothing left to do. */
+export function cancelRemainderReversalIn(w: GuardedWrite, reversalId: string): void {
+  deleteJobIn(w, remainderJobKey(reversalId));
 }

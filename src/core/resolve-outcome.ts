@@ -41,9 +41,14 @@ export async function resolveOutcome(ctx: CoreContext, kind: SyncKind, payload: 
     outcome = await callGateway<OperationOutcome>(() => connector[connectorKind](request), (reason) => ({ kind: 'unknown', reason }));
   }
   if (outcome.kind === 'pending' || outcome.kind === 'unknown') return 'retry';
+  if (kind === 'capture') {
+    const remainder = await recordCaptureOutcome(ctx, payload.merchantId, row as never, aggregate.order.amount, outcome);
+    // As in the request: release the remainder now; its job retries if this try does not settle it.
+    if (remainder) await releaseRemainder(ctx, { ...payload, operationId: remainder.id }, { reversal: remainder, payment }).catch(() => undefined);
+    return 'done';
+  }
   await ctx.db.transaction(async (tx) => {
-    if (kind === 'capture') await recordCaptureOutcome(ctx, tx, payload.merchantId, row as never, aggregate.order.amount, outcome);
-    else if (kind === 'reversal') await recordVoidOutcome(ctx, tx, payload.merchantId, row as never, outcome);
+    if (kind === 'reversal') await recordVoidOutcome(ctx, tx, payload.merchantId, row as never, outcome);
     else await recordRefundOutcome(ctx, tx, payload.merchantId, row as never, outcome);
   });
   return 'done';

@@ -15,3 +15,10 @@ export interface Db extends Queryable {
 
 /** int8 columns hold minor units far below 2^53; parse them as numbers, not strings. */
 export const INT8_OID = 20;
+
+/** The constraint a statement violated when it failed on a unique key (SQLSTATE 23505), else undefined. Both drivers report it. */
+export function violatedUniqueConstraint(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' ? String(e.constraint ?? '') : undefined;
+}

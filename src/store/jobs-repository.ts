@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import type { GuardedWrite } from './guarded-write.js';
 
 /** A job row as claimed by a worker. */
 export interface Job {
@@ -29,11 +30,27 @@ export async function enqueueJob(tx: Queryable, job: NewJob, now: Date): Promise
   await tx.query(
     `insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $6)
-     on conflict (job_key) do update set kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
-       max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, locked_by = null, locked_until = null,
-       updated_at = excluded.updated_at`,
+     ${REPLACE_PENDING_JOB}`,
     [job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts, now],
   );
+}
+
+const REPLACE_PENDING_JOB = `on conflict (job_key) do update set kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
+       max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, locked_by = null, locked_until = null,
+       updated_at = excluded.updated_at`;
+
+/** enqueueJob as a write of a GuardedWrite: the job exists exactly when the guarded change does. */
+export function enqueueJobIn(w: GuardedWrite, job: NewJob, now: Date): void {
+  const at = w.param(now, 'timestamptz');
+  w.write(`insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
+     select ${w.param(job.kind, 'text')}, ${w.param(job.key, 'text')}, ${w.param(JSON.stringify(job.payload), 'jsonb')},
+       ${w.param(job.runAt, 'timestamptz')}, ${w.param(job.maxAttempts, 'int')}, ${at}, ${at} from guard
+     ${REPLACE_PENDING_JOB}`);
+}
+
+/** Drops a job that is no longer needed, when the guarded change happens. */
+export function deleteJobIn(w: GuardedWrite, key: string): void {
+  w.write(`delete from jobs where job_key = ${w.param(key, 'text')} and exists (select from guard)`);
 }
 
 /**

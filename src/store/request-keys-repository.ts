@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import type { GuardedWrite } from './guarded-write.js';
 
 export interface StoredRequestKey {
   requestFingerprint: string;
@@ -31,6 +32,19 @@ export async function claimRequestKey(tx: Queryable, merchantId: string, request
     [merchantId, requestId, fingerprint, orderId, now],
   );
   return rows.length === 1;
+}
+
+/** The request_keys primary key: violated when a guarded write claims a key already taken. */
+export const REQUEST_KEY_CONSTRAINT = 'request_keys_pkey';
+
+/**
+ * Claims the key as a write of a GuardedWrite. No ON CONFLICT on purpose: a key already taken
+ * fails the whole statement (REQUEST_KEY_CONSTRAINT), so the effect is not made either.
+ */
+export function claimRequestKeyIn(w: GuardedWrite, merchantId: string, requestId: string, fingerprint: string, orderId: string, now: Date): void {
+  w.write(`insert into request_keys (merchant_id, request_id, request_fingerprint, order_id, created_at)
+     select ${w.param(merchantId, 'text')}, ${w.param(requestId, 'text')}, ${w.param(fingerprint, 'text')}, ${w.param(orderId, 'text')},
+       ${w.param(now, 'timestamptz')} from guard`);
 }
 
 /**

@@ -1,4 +1,10 @@
 import type { Queryable } from './db.js';
+import type { GuardedWrite } from './guarded-write.js';
+
+/** True, inside a guarded write, when the merchant has no webhook URL (the outbox then records nothing). */
+export function noWebhookUrlCondition(w: GuardedWrite, merchantId: string): string {
+  return `coalesce((select webhook_url from merchants where id = ${w.param(merchantId, 'text')}), '') = ''`;
+}
 
 export interface WebhookEventRow {
   id: string;

@@ -2,7 +2,7 @@ import type { EventSink } from '../core/events.js';
 import type { Dialect } from '../domain/order.js';
 import { enqueueJob } from '../store/jobs-repository.js';
 import { loadAggregate } from '../store/orders-repository.js';
-import { findWebhookEndpoint, insertWebhookEvent } from '../store/webhooks-repository.js';
+import { findWebhookEndpoint, insertWebhookEvent, noWebhookUrlCondition } from '../store/webhooks-repository.js';
 import type { WebhookRenderer } from './dialect-events.js';
 
 /**
@@ -22,6 +22,7 @@ export function webhookOutbox(renderers: Readonly<Record<Dialect, WebhookRendere
         await enqueueWebhookDelivery(tx, webhook.id, retrySchedule, now);
       }
     },
+    silentCondition: (w, merchantId) => noWebhookUrlCondition(w, merchantId),
   };
 }
 
