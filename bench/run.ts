@@ -10,7 +10,7 @@
  * bench/capture.pgbench.sql, prints the table; `--record` also rewrites bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +28,7 @@ import { startCpuMeter, treeCpuMs, type CpuShare } from './lib/cpu.js';
 import { closedLoop, flowLoop, openLoop, type LoadResult, type RequestSpec } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
 import { OrderRange } from './lib/orders.js';
+import { renderProfileSummary, summarizeProfiles } from './lib/profile.js';
 import { ensurePgbench, pgbenchVersion, runPgbench, writeScript } from './lib/pgbench.js';
 import { freePort, HOLDFAST_BIN, holdfastSupportsWorkers, launch, memoryOf, processTree, ROOT, stopAll, type Launched } from './lib/processes.js';
 import { renderMarkdown, renderTable, type BenchResults } from './lib/report.js';
@@ -48,6 +49,9 @@ const HELP = `npm run bench [-- options]
   --skip-drift         no drift check before the run
   --keep-db            keep the large scratch database (its name is printed)
   --record             also rewrite bench/RESULTS.md with this run
+  --profile            only profile: Pine Labs captures at --connections for --duration with Holdfast under
+                       node --cpu-prof; prints where its CPU goes and keeps the profiles (flame graphs) in
+                       bench/results/profiles/ (open them in Chrome DevTools or speedscope.app)
 Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres):
 the server on which a scratch database is created and dropped.`;
 
@@ -65,6 +69,7 @@ const { values: opts } = parseArgs({
     'skip-drift': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -118,9 +123,10 @@ interface Server {
   workers: number;
 }
 
-async function startHoldfast(env: Record<string, string>, workers: number): Promise<Server> {
+/** `nodeArgs` go before the script; cluster workers inherit them (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+async function startHoldfast(env: Record<string, string>, workers: number, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
-  const args = [HOLDFAST_BIN, 'start', ...(holdfastSupportsWorkers() ? ['--workers', String(workers)] : [])];
+  const args = [...nodeArgs, HOLDFAST_BIN, 'start', ...(holdfastSupportsWorkers() ? ['--workers', String(workers)] : [])];
   const proc = await launch(process.execPath, args, { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, /Holdfast listening on/);
   return { process: proc, baseUrl: `http://127.0.0.1:${port}`, workers: holdfastSupportsWorkers() ? workers : 1 };
 }
@@ -178,6 +184,24 @@ async function setUp(db: Db, seedTo: number, progress?: (done: number) => void):
 
 // ---- the run -----------------------------------------------------------------------------------
 
+/** --profile: captures under `node --cpu-prof` (every process writes a profile when it exits), then where the CPU went. */
+async function profileCaptures(env: Record<string, string>, range: OrderRange, merchant: MerchantCredentials): Promise<void> {
+  const dir = join(ROOT, 'bench/results/profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const server = await startHoldfast(env, WORKERS, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const bearer = await token(server.baseUrl, merchant);
+  await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+  const run = await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: pineLabsCaptures(range, bearer) });
+  describe(`Holdfast Pine Labs capture under --cpu-prof, ${CONNECTIONS} connections`, run);
+  await server.process.stop();
+  const summary = summarizeProfiles(dir);
+  const text = renderProfileSummary(summary);
+  writeFileSync(join(dir, 'summary.txt'), `${text}\n`);
+  console.log(text);
+  log(`profiles (warm-up included) in ${dir}`);
+}
+
 async function main(): Promise<void> {
   log(`${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`);
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
@@ -228,6 +252,10 @@ async function main(): Promise<void> {
       dataDirs.push(dir);
       return { DATABASE_URL: url, HOLDFAST_DATA_DIR: dir };
     };
+    if (opts.profile) {
+      await profileCaptures(env(scratch.url), large, merchant);
+      return;
+    }
     holdfast = await startHoldfast(env(scratch.url), WORKERS);
     const holdfastSmall = await startHoldfast(env(scratchSmall.url), WORKERS);
     log(`Holdfast started (${holdfast.workers} worker${holdfast.workers === 1 ? '' : 's'}, pid ${holdfast.process.pid}), and a second one on the ${SMALL}-order database`);

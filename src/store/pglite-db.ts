@@ -1,33 +1,92 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
 import { INT8_OID, type Db, type Queryable } from './db.js';
 
+const { serialize } = protocol;
+
 /**
- * The embedded database. PGlite is a single connection: its own mutex serializes transactions,
- * which is what makes concurrent operations on one order exactly-once here too.
- * `dataDir` undefined means in memory (tests).
+ * The embedded database. PGlite is a single connection; every statement and every transaction
+ * here runs under its exclusive lock (`runExclusive`), which is what makes concurrent operations
+ * on one order exactly-once here too. `dataDir` undefined means in memory (tests).
+ *
+ * Statements with parameters are named prepared statements, as on PostgreSQL (postgres-db.ts):
+ * PGlite's own query() parses, describes and plans every call in six trips into the WASM
+ * module; a prepared statement is one trip (Bind, Describe, Execute, Sync) with the plan kept.
+ * PGlite has no prepared-statement API, so this speaks its wire protocol with PGlite's own
+ * serializer, parser and type serializers (measured: 0.31 → 0.08 ms for a guarded write).
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const pglite = new PGlite(dataDir, { parsers: { [INT8_OID]: (value: string) => Number(value) } });
   await pglite.waitReady;
+  const prepared = new Map<string, { name: string; paramTypes: number[] }>();
+
+  async function exchange(...messages: Uint8Array[]) {
+    const result = await pglite.execProtocol(concat(messages), { syncToFs: false });
+    return pgliteParse.parseResults(result.messages, pglite.parsers);
+  }
+
+  async function run<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    if (params.length === 0) {
+      const results = await exchange(serialize.query(sql));
+      return (results[results.length - 1]?.rows ?? []) as Row[];
+    }
+    let statement = prepared.get(sql);
+    if (!statement) {
+      const name = `hf_${prepared.size + 1}`;
+      const described = await pglite.execProtocol(concat([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]), {
+        syncToFs: false,
+      });
+      statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(described.messages) };
+      prepared.set(sql, statement);
+    }
+    const { name, paramTypes } = statement;
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = pglite.serializers[paramTypes[i] ?? 0];
+      return serializer ? serializer(value) : String(value);
+    });
+    const results = await exchange(serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync());
+    return (results[0]?.rows ?? []) as Row[];
+  }
+
+  const tx: Queryable = { query: (sql, params = []) => run(sql, params) };
+
   return {
     kind: 'pglite',
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await pglite.query<Row>(sql, params as unknown[]);
-      return result.rows;
+    query<Row>(sql: string, params: readonly unknown[] = []) {
+      return pglite.runExclusive(async () => {
+        const rows = await run<Row>(sql, params);
+        await pglite.syncToFs();
+        return rows;
+      });
     },
-    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      return pglite.transaction(async (inner) => {
-        const tx: Queryable = {
-          async query<Row>(sql: string, params: readonly unknown[] = []) {
-            const result = await inner.query<Row>(sql, params as unknown[]);
-            return result.rows;
-          },
-        };
-        return work(tx);
+    transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      return pglite.runExclusive(async () => {
+        await run('BEGIN', []);
+        try {
+          const value = await work(tx);
+          await run('COMMIT', []);
+          return value;
+        } catch (error) {
+          await run('ROLLBACK', []).catch(() => undefined);
+          throw error;
+        } finally {
+          await pglite.syncToFs();
+        }
       });
     },
     async close() {
       await pglite.close();
     },
   };
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
