@@ -2,7 +2,7 @@ import type { OperationOutcome } from '../connectors/gateway.js';
 import { journalEntry } from '../domain/ledger.js';
 import type { Payment, Reversal } from '../domain/order.js';
 import { GuardedWrite } from '../store/guarded-write.js';
-import { guardOperationUpdate, insertJournalEntryIn, loadReversalForRelease } from '../store/order-writes.js';
+import { guardOperationUpdate, insertJournalEntriesIn, loadReversalForRelease } from '../store/order-writes.js';
 import { cancelRemainderReversalIn, type SyncPayload } from './background.js';
 import type { CoreContext } from './context.js';
 import { callGateway, callOperation, operationUpdate } from './gateway-call.js';
@@ -46,7 +46,7 @@ async function recordRemainderOutcome(ctx: CoreContext, merchantId: string, reve
   const write = new GuardedWrite();
   guardOperationUpdate(write, 'reversals', reversal.id, operationUpdate(outcome), now, 'SUCCEEDED');
   if (outcome.kind === 'succeeded') {
-    insertJournalEntryIn(write, merchantId, reversal.orderId, journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency), now);
+    insertJournalEntriesIn(write, merchantId, reversal.orderId, [journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency)], now);
     cancelRemainderReversalIn(write, reversal.id);
   }
   await write.run(ctx.db);

@@ -42,8 +42,8 @@ export async function resolveOutcome(ctx: CoreContext, kind: SyncKind, payload: 
   }
   if (outcome.kind === 'pending' || outcome.kind === 'unknown') return 'retry';
   if (kind === 'capture') {
-    const remainder = await recordCaptureOutcome(ctx, payload.merchantId, row as never, aggregate.order.amount, outcome);
-    // As in the request: release the remainder now; its job retries if this try does not settle it.
+    const remainder = (await recordCaptureOutcome(ctx, payload.merchantId, row as never, aggregate.order.amount, outcome))?.remainder;
+    // Release the remainder now (the request does it before recording); its job retries if this try does not settle it.
     if (remainder) await releaseRemainder(ctx, { ...payload, operationId: remainder.id }, { reversal: remainder, payment }).catch(() => undefined);
     return 'done';
   }

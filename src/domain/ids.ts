@@ -44,3 +44,12 @@ export function newMerchantId(): string {
 export function newUuid(): string {
   return randomUUID();
 }
+
+/**
+ * The reversal that releases a partial capture's remainder takes its id from the capture: every
+ * path that records the capture (the request, a status sync after a crash) names the same
+ * reversal, so the gateway, idempotent by operation id, releases the remainder once.
+ */
+export function remainderReversalId(captureId: string): string {
+  return `rev_${captureId.slice(captureId.indexOf('_') + 1)}`;
+}

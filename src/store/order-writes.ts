@@ -1,10 +1,10 @@
 import type { JournalEntry } from '../domain/ledger.js';
-import type { Capture, Order, OperationStatus, Payment, PaymentStatus, Reversal } from '../domain/order.js';
+import type { Capture, OperationStatus, Payment, PaymentStatus, Reversal } from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
 import type { Queryable } from './db.js';
 import { GuardedWrite } from './guarded-write.js';
 import type { OperationOutcomeUpdate, OperationTable } from './orders-repository.js';
-import { toOrder, toPayment, toReversal } from './order-rows.js';
+import { toReversal } from './order-rows.js';
 
 /**
  * The order writes of the capture path as pieces of one GuardedWrite statement (see
@@ -56,10 +56,11 @@ export function insertCaptureIn(w: GuardedWrite, c: Capture): void {
 }
 
 export function insertReversalIn(w: GuardedWrite, r: Reversal): void {
-  w.write(`insert into reversals (id, order_id, payment_id, kind, amount, currency, status, created_at, updated_at)
+  w.write(`insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference, created_at, updated_at)
     select ${w.param(r.id, 'text')}, ${w.param(r.orderId, 'text')}, ${w.param(r.paymentId, 'text')}, ${w.param(r.kind, 'text')},
-      ${w.param(r.amount, 'bigint')}, ${w.param(r.currency, 'text')}, ${w.param(r.status, 'text')},
-      ${w.param(r.createdAt, 'timestamptz')}, ${w.param(r.updatedAt, 'timestamptz')} from guard`);
+      ${w.param(r.amount, 'bigint')}, ${w.param(r.currency, 'text')}, ${w.param(r.status, 'text')}, ${w.param(r.errorCode, 'text')},
+      ${w.param(r.errorMessage, 'text')}, ${w.param(r.gatewayReference, 'text')}, ${w.param(r.createdAt, 'timestamptz')}, ${w.param(r.updatedAt, 'timestamptz')}
+    from guard`);
 }
 
 export function setPaymentStatusIn(w: GuardedWrite, paymentId: string, status: PaymentStatus, now: Date): void {
@@ -67,46 +68,27 @@ export function setPaymentStatusIn(w: GuardedWrite, paymentId: string, status: P
     where id = ${w.param(paymentId, 'text')} and exists (select from guard)`);
 }
 
-/** A balanced journal entry and its postings; the (kind, reference_id) key still makes it exactly-once. */
-export function insertJournalEntryIn(w: GuardedWrite, merchantId: string, orderId: string, entry: JournalEntry, now: Date): void {
-  const sum = entry.postings.reduce((s, p) => s + p.amount, 0);
-  if (sum !== 0) throw new Error(`unbalanced journal entry ${entry.kind} ${entry.referenceId}: sums to ${sum}`);
+/**
+ * Balanced journal entries and their postings, in the given order (entry ids follow it: one
+ * INSERT numbers its rows in order, where separate CTEs would run in no set order). The
+ * (kind, reference_id) key still makes each movement exactly-once.
+ */
+export function insertJournalEntriesIn(w: GuardedWrite, merchantId: string, orderId: string, entries: readonly JournalEntry[], now: Date): void {
+  for (const entry of entries) {
+    const sum = entry.postings.reduce((s, p) => s + p.amount, 0);
+    if (sum !== 0) throw new Error(`unbalanced journal entry ${entry.kind} ${entry.referenceId}: sums to ${sum}`);
+  }
   const header = w.write(`insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
-    select ${w.param(merchantId, 'text')}, ${w.param(orderId, 'text')}, ${w.param(entry.kind, 'text')}, ${w.param(entry.referenceId, 'text')},
-      ${w.param(entry.currency, 'text')}, ${w.param(now, 'timestamptz')} from guard returning id`);
+    select ${w.param(merchantId, 'text')}, ${w.param(orderId, 'text')}, e.kind, e.reference_id, e.currency, ${w.param(now, 'timestamptz')}
+    from guard, unnest(${w.param(entries.map((e) => e.kind), 'text[]')}, ${w.param(entries.map((e) => e.referenceId), 'text[]')},
+      ${w.param(entries.map((e) => e.currency), 'text[]')}) with ordinality as e(kind, reference_id, currency, n)
+    order by e.n returning id, kind, reference_id`);
+  const postings = entries.flatMap((e) => e.postings.map((p) => ({ kind: e.kind, referenceId: e.referenceId, ...p })));
   w.write(`insert into postings (entry_id, account, amount)
-    select ${header}.id, p.account, p.amount from ${header},
-      unnest(${w.param(entry.postings.map((p) => p.account), 'text[]')}, ${w.param(entry.postings.map((p) => p.amount), 'bigint[]')}) as p(account, amount)`);
-}
-
-/** What a capture needs to know before it writes, in one read and without a lock: the guarded write re-checks the state. */
-export interface CaptureContext {
-  order: Order;
-  payments: Payment[];
-  /** The capture already recorded under this merchant capture reference, if any. */
-  existing: { id: string; requestFingerprint: string } | undefined;
-}
-
-export async function readCaptureContext(q: Queryable, merchantId: string, orderId: string, captureReference: string): Promise<CaptureContext | undefined> {
-  const rows = await q.query<Record<string, unknown>>(
-    `select o.*,
-       coalesce((select json_agg(p order by p.seq) from payments p where p.order_id = o.id), '[]') as payments_json,
-       (select json_build_object('id', c.id, 'request_fingerprint', c.request_fingerprint)
-          from captures c where c.order_id = o.id and c.merchant_capture_reference = $3) as existing_capture
-     from orders o where o.id = $1 and o.merchant_id = $2`,
-    [orderId, merchantId, captureReference],
-  );
-  const r = rows[0];
-  if (!r) return undefined;
-  const payments = (typeof r.payments_json === 'string' ? JSON.parse(r.payments_json) : r.payments_json) as Record<string, unknown>[];
-  const existing = (typeof r.existing_capture === 'string' ? JSON.parse(r.existing_capture) : r.existing_capture) as
-    | { id: string; request_fingerprint: string }
-    | null;
-  return {
-    order: toOrder(r),
-    payments: payments.map(toPayment),
-    existing: existing ? { id: existing.id, requestFingerprint: existing.request_fingerprint } : undefined,
-  };
+    select h.id, p.account, p.amount from ${header} h
+    join unnest(${w.param(postings.map((p) => p.kind), 'text[]')}, ${w.param(postings.map((p) => p.referenceId), 'text[]')},
+      ${w.param(postings.map((p) => p.account), 'text[]')}, ${w.param(postings.map((p) => p.amount), 'bigint[]')}) as p(kind, reference_id, account, amount)
+      on p.kind = h.kind and p.reference_id = h.reference_id`);
 }
 
 /** A reversal of this merchant and the connector reference of the payment it releases. */

@@ -1,3 +1,4 @@
+import type { OperationAnswer } from '../domain/aggregate-changes.js';
 import type { JournalEntry } from '../domain/ledger.js';
 import type { Capture, Order, OrderAggregate, Payment, Refund, Reversal, OperationStatus, PaymentStatus } from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
@@ -155,12 +156,8 @@ export async function insertRefund(tx: Queryable, r: Refund): Promise<void> {
 
 export type OperationTable = 'captures' | 'reversals' | 'refunds';
 
-export interface OperationOutcomeUpdate {
-  status: OperationStatus;
-  errorCode?: string | null;
-  errorMessage?: string | null;
-  gatewayReference?: string | null;
-}
+/** How an operation's answer is written (domain/aggregate-changes.ts mirrors it in memory). */
+export type OperationOutcomeUpdate = OperationAnswer;
 
 export async function updateOperation(tx: Queryable, table: OperationTable, id: string, u: OperationOutcomeUpdate, now: Date): Promise<void> {
   await tx.query(
