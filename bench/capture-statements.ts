@@ -29,17 +29,16 @@ export const VAR_NAMES = [
   'syncJobKey',
   'syncPayload',
   'syncMaxAttempts',
-  'remainderJobKey',
-  'remainderPayload',
-  'remainderRunAt',
-  'remainderMaxAttempts',
   'autoVoidJobKey',
   'captureGatewayRef',
   'reversalGatewayRef',
-  'captureAccounts',
-  'captureAmounts',
-  'reversalAccounts',
-  'reversalAmounts',
+  'journalKinds',
+  'journalRefs',
+  'journalCurrencies',
+  'postingKinds',
+  'postingRefs',
+  'postingAccounts',
+  'postingAmounts',
 ] as const;
 export type VarName = (typeof VAR_NAMES)[number];
 
@@ -85,19 +84,16 @@ const REPLACE_PENDING_JOB = `on conflict (job_key) do update set kind = excluded
  * Each write is one GuardedWrite statement (src/store/guarded-write.ts): no BEGIN or COMMIT.
  */
 export const CAPTURE_STATEMENTS: Statement[] = [
-  // captureOrder: what the capture needs to decide, without a lock (readCaptureContext).
+  // captureOrder: the order as it is, without a lock (the writes are guarded instead).
   {
-    id: 'read_capture_context',
-    sql: `select o.*,
-       coalesce((select json_agg(p order by p.seq) from payments p where p.order_id = o.id), '[]') as payments_json,
-       (select json_build_object('id', c.id, 'request_fingerprint', c.request_fingerprint)
-          from captures c where c.order_id = o.id and c.merchant_capture_reference = $3) as existing_capture
-     from orders o where o.id = $1 and o.merchant_id = $2`,
-    args: ['orderId', 'merchantId', 'captureRef'],
+    id: 'load_aggregate',
+    sql: AGGREGATE_SELECT,
+    args: ['orderId', 'merchantId'],
     naive: (rows, v) => {
       const row = rows[0];
-      v.remainder = Number(row?.amount) - v.amount;
-      const payments = (row?.payments_json ?? []) as Row[];
+      const order = row?.order as Row | undefined;
+      v.remainder = Number(order?.amount) - v.amount;
+      const payments = (row?.payments ?? []) as Row[];
       v.paymentId = String(payments.filter((p) => p.status === 'AUTHORIZED').at(-1)?.id);
     },
   },
@@ -118,63 +114,45 @@ export const CAPTURE_STATEMENTS: Statement[] = [
       'now', lit('sync.capture'), 'syncJobKey', 'syncPayload', 'syncRunAt', 'syncMaxAttempts',
     ],
   },
-  // (the sandbox connector answers the capture in process)
-  // The answer: CAPTURE_PENDING → PARTIALLY_CAPTURED with the ledger entry, the payment, the remainder
-  // reversal and its job, if still pending and the merchant has no webhook URL (else: a transaction with the event).
+  // (the sandbox connector answers the capture, then the release of the remainder, in process)
+  // The answer: CAPTURE_PENDING → PARTIALLY_CAPTURED with the capture's and the release's ledger
+  // entries, the payment, the remainder reversal as released, if the capture is still pending and
+  // the merchant has no webhook URL (else: a transaction with the event).
   {
     id: 'write_capture_outcome',
     sql: `with guard as (update orders set state = $4::text, updated_at = $5::timestamptz
         where id = $1::text and merchant_id = $2::text and state = $3::text
-          and coalesce((select webhook_url from merchants where id = $40::text), '') = '' returning id),
+          and coalesce((select webhook_url from merchants where id = $39::text), '') = '' returning id),
       w1 as (update captures set status = $6::text, error_code = $7::text, error_message = $8::text,
           gateway_reference = coalesce($9::text, gateway_reference), updated_at = $10::timestamptz
         where id = $11::text and exists (select from guard)),
       w2 as (delete from jobs where job_key = $12::text and exists (select from guard)),
       w3 as (insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
-        select $13::text, $14::text, $15::text, $16::text, $17::text, $18::timestamptz from guard returning id),
+        select $13::text, $14::text, e.kind, e.reference_id, e.currency, $15::timestamptz
+        from guard, unnest($16::text[], $17::text[], $18::text[]) with ordinality as e(kind, reference_id, currency, n)
+        order by e.n returning id, kind, reference_id),
       w4 as (insert into postings (entry_id, account, amount)
-        select w3.id, p.account, p.amount from w3, unnest($19::text[], $20::bigint[]) as p(account, amount)),
-      w5 as (update payments set status = $21::text, updated_at = $22::timestamptz where id = $23::text and exists (select from guard)),
-      w6 as (delete from jobs where job_key = $24::text and exists (select from guard)),
-      w7 as (insert into reversals (id, order_id, payment_id, kind, amount, currency, status, created_at, updated_at)
-        select $25::text, $26::text, $27::text, $28::text, $29::bigint, $30::text, $31::text, $32::timestamptz, $33::timestamptz from guard),
-      w8 as (insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
-        select $35::text, $36::text, $37::jsonb, $38::timestamptz, $39::int, $34::timestamptz, $34::timestamptz from guard
-        ${REPLACE_PENDING_JOB})
+        select h.id, p.account, p.amount from w3 h
+        join unnest($19::text[], $20::text[], $21::text[], $22::bigint[]) as p(kind, reference_id, account, amount)
+          on p.kind = h.kind and p.reference_id = h.reference_id),
+      w5 as (update payments set status = $23::text, updated_at = $24::timestamptz where id = $25::text and exists (select from guard)),
+      w6 as (delete from jobs where job_key = $26::text and exists (select from guard)),
+      w7 as (insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference, created_at, updated_at)
+        select $27::text, $28::text, $29::text, $30::text, $31::bigint, $32::text, $33::text, $34::text, $35::text, $36::text,
+          $37::timestamptz, $38::timestamptz from guard)
       select count(*)::int as matched from guard`,
     args: [
       'orderId', 'merchantId', lit('CAPTURE_PENDING'), lit('PARTIALLY_CAPTURED'), 'now',
       lit('SUCCEEDED'), lit(null), lit(null), 'captureGatewayRef', 'now', 'captureId',
       'syncJobKey',
-      'merchantId', 'orderId', lit('CAPTURE'), 'captureId', 'currency', 'now', 'captureAccounts', 'captureAmounts',
+      'merchantId', 'orderId', 'now', 'journalKinds', 'journalRefs', 'journalCurrencies',
+      'postingKinds', 'postingRefs', 'postingAccounts', 'postingAmounts',
       lit('CAPTURED'), 'now', 'paymentId',
       'autoVoidJobKey',
-      'reversalId', 'orderId', 'paymentId', lit('REMAINDER'), 'remainder', 'currency', lit('INITIATED'), 'now', 'now',
-      'now', lit('reversal.remainder'), 'remainderJobKey', 'remainderPayload', 'remainderRunAt', 'remainderMaxAttempts',
+      'reversalId', 'orderId', 'paymentId', lit('REMAINDER'), 'remainder', 'currency', lit('SUCCEEDED'), lit(null), lit(null), 'reversalGatewayRef', 'now', 'now',
       'merchantId',
     ],
   },
-  // releaseRemainder, tried at once in the request: the sandbox releases it, the answer is recorded
-  // unless the reversal already SUCCEEDED, with its ledger entry, and its job is dropped.
-  {
-    id: 'write_remainder_outcome',
-    sql: `with guard as (update reversals set status = $1::text, error_code = $2::text, error_message = $3::text,
-          gateway_reference = coalesce($4::text, gateway_reference), updated_at = $5::timestamptz
-        where id = $6::text and status <> $7::text returning id),
-      w1 as (insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
-        select $8::text, $9::text, $10::text, $11::text, $12::text, $13::timestamptz from guard returning id),
-      w2 as (insert into postings (entry_id, account, amount)
-        select w1.id, p.account, p.amount from w1, unnest($14::text[], $15::bigint[]) as p(account, amount)),
-      w3 as (delete from jobs where job_key = $16::text and exists (select from guard))
-      select count(*)::int as matched from guard`,
-    args: [
-      lit('SUCCEEDED'), lit(null), lit(null), 'reversalGatewayRef', 'now', 'reversalId', lit('SUCCEEDED'),
-      'merchantId', 'orderId', lit('REVERSE'), 'reversalId', 'currency', 'now', 'reversalAccounts', 'reversalAmounts',
-      'remainderJobKey',
-    ],
-  },
-  // The answer: the order as it now is.
-  { id: 'load_aggregate', sql: AGGREGATE_SELECT, args: ['orderId', 'merchantId'] },
 ];
 
 export type CaptureVarValues = Record<VarName, unknown> & { amount: number; remainder: number };
@@ -195,7 +173,7 @@ const randomId = (prefix: string) => `${prefix}_${Math.random().toString(36).sli
 export function naiveVars(input: NaiveCaptureInput): CaptureVarValues {
   const now = new Date();
   const captureId = randomId('cap');
-  const reversalId = randomId('rev');
+  const reversalId = `rev_${captureId.slice(4)}`;
   return {
     orderId: input.orderId,
     merchantId: input.merchantId,
@@ -212,18 +190,17 @@ export function naiveVars(input: NaiveCaptureInput): CaptureVarValues {
     syncJobKey: `sync:${captureId}`,
     syncPayload: JSON.stringify({ merchantId: input.merchantId, orderId: input.orderId, operationId: captureId }),
     syncMaxAttempts: 10,
-    remainderJobKey: `remainder:${reversalId}`,
-    remainderPayload: JSON.stringify({ merchantId: input.merchantId, orderId: input.orderId, operationId: reversalId }),
-    remainderRunAt: new Date(now.getTime() + (input.syncDelayMs ?? 10_000)),
-    remainderMaxAttempts: 20,
     autoVoidJobKey: `auto-void:${input.orderId}`,
     captureGatewayRef: `cap_${captureId.slice(-14)}`,
     reversalGatewayRef: `rev_${reversalId.slice(-14)}`,
-    captureAccounts: ['held', 'merchant'],
-    captureAmounts: [-input.amount, input.amount],
-    reversalAccounts: ['held', 'customer'],
-    get reversalAmounts() {
-      return [-this.remainder, this.remainder];
+    journalKinds: ['CAPTURE', 'REVERSE'],
+    journalRefs: [captureId, reversalId],
+    journalCurrencies: ['INR', 'INR'],
+    postingKinds: ['CAPTURE', 'CAPTURE', 'REVERSE', 'REVERSE'],
+    postingRefs: [captureId, captureId, reversalId, reversalId],
+    postingAccounts: ['held', 'merchant', 'held', 'customer'],
+    get postingAmounts() {
+      return [-input.amount, input.amount, -this.remainder, this.remainder];
     },
   } as CaptureVarValues;
 }
@@ -285,17 +262,16 @@ export function pgbenchVars(ctx: PgbenchContext): Record<VarName, PgbenchVar> {
     syncJobKey: { sql: `'sync:' || :captureId` },
     syncPayload: { define: payload('cap_00000000000000000000') },
     syncMaxAttempts: { define: '10' },
-    remainderJobKey: { sql: `'remainder:' || :reversalId` },
-    remainderPayload: { define: payload('rev_00000000000000000000') },
-    remainderRunAt: { define: '2030-01-01T00:00:10.000Z' },
-    remainderMaxAttempts: { define: '20' },
     autoVoidJobKey: { sql: `'auto-void:' || :orderId` },
     captureGatewayRef: { set: `${ID_BASE.captureGateway} + :k` },
     reversalGatewayRef: { set: `${ID_BASE.reversalGateway} + :k` },
-    captureAccounts: { define: '{held,merchant}' },
-    captureAmounts: { define: `{${-ctx.captureAmount},${ctx.captureAmount}}` },
-    reversalAccounts: { define: '{held,customer}' },
-    reversalAmounts: { define: `{${-remainder},${remainder}}` },
+    journalKinds: { define: '{CAPTURE,REVERSE}' },
+    journalRefs: { sql: 'array[(:captureId)::text, (:reversalId)::text]' },
+    journalCurrencies: { define: '{INR,INR}' },
+    postingKinds: { define: '{CAPTURE,CAPTURE,REVERSE,REVERSE}' },
+    postingRefs: { sql: 'array[(:captureId)::text, (:captureId)::text, (:reversalId)::text, (:reversalId)::text]' },
+    postingAccounts: { define: '{held,merchant,held,customer}' },
+    postingAmounts: { define: `{${-ctx.captureAmount},${ctx.captureAmount},${-remainder},${remainder}}` },
   };
 }
 
