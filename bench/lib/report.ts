@@ -2,6 +2,15 @@ import type { CpuShare } from './cpu.js';
 import type { Machine } from './machine.js';
 
 /** bench/results/latest.json. */
+/** One worker count's median run. */
+export interface ByWorkers {
+  workers: number;
+  rps: number | null;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  cpu_ms_per_capture: CpuShare;
+}
+
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
@@ -19,6 +28,13 @@ export interface BenchResults {
     half_load_achieved_rps: number | null;
     half_load_service_p99_ms: number | null;
     juspay_rps: number | null;
+    /** The Pine Labs capture at each worker count tried; the headline is the fastest. */
+    by_workers: ByWorkers[];
+    naive_by_workers: ByWorkers[];
+    /** Holdfast, the naive handler and pgbench were measured in alternating rounds; each figure is the median of its rounds. */
+    rounds: number;
+    seconds_per_round: number;
+    pgbench_tps_by_round: (number | null)[];
     juspay_p50_ms: number | null;
     juspay_p99_ms: number | null;
     naive_p50_ms: number | null;
@@ -88,15 +104,23 @@ const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
 const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
 const size = (count: number) => (count >= 1_000_000 && count % 1_000_000 === 0 ? `${count / 1_000_000}M` : count >= 1000 && count % 1000 === 0 ? `${count / 1000}k` : String(count));
 
+const workersLabel = (w: number) => `${w} worker${w === 1 ? '' : 's'}`;
+
 export function rows(r: BenchResults): Row[] {
   const c = r.capture;
   const conns = r.settings.connections;
   const procs = r.memory.processes.length;
   return [
-    [`Capture, Pine Labs, ${conns} connections`, `${n(c.holdfast_rps)}/s`, '', ''],
+    [`Capture, Pine Labs, ${conns} connections, ${workersLabel(r.settings.holdfast_workers)}`, `${n(c.holdfast_rps)}/s`, '', ''],
+    ...(c.by_workers ?? [])
+      .filter((b) => b.workers !== r.settings.holdfast_workers)
+      .map((b): Row => [`  at ${workersLabel(b.workers)}`, `${n(b.rps)}/s`, '', '']),
     [`  pgbench, the same ${r.statements.per_capture} statements, ${conns} clients (${c.pgbench_mode})`, `${n(c.pgbench_tps)} tps`, '', ''],
     [`  pgbench, -M extended (unnamed statements, as node-postgres)`, `${n(c.pgbench_extended_tps)} tps`, '', ''],
-    [`  naive Fastify + pg, the same statements`, `${n(c.naive_rps)}/s`, '', ''],
+    [`  naive Fastify + pg, the same statements, ${workersLabel(r.settings.naive_workers).replace('worker', 'process').replace('processs', 'processes')}`, `${n(c.naive_rps)}/s`, '', ''],
+    ...(c.naive_by_workers ?? [])
+      .filter((b) => b.workers !== r.settings.naive_workers)
+      .map((b): Row => [`    at ${workersLabel(b.workers).replace('worker', 'process').replace('processs', 'processes')}`, `${n(b.rps)}/s`, '', '']),
     ['  Holdfast / pgbench', n(c.ratio_vs_pgbench, 2), '>= 0.6', check(atLeast(c.ratio_vs_pgbench, 0.6))],
     ['  Holdfast / naive', n(c.ratio_vs_naive, 2), '>= 1.0', check(atLeast(c.ratio_vs_naive, 1.0))],
     [`  p50 / p99 at ${conns} connections`, `${n(c.p50_ms, 1)} / ${n(c.p99_ms, 1)} ms`, '', ''],
@@ -143,7 +167,7 @@ export function renderMarkdown(r: BenchResults, full = false): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}); ${m.pgbench}.`,
     '',
-    `Settings: ${s.orders} seeded orders, ${s.connections} connections, ${s.duration_s} s per measurement, Holdfast ${s.holdfast_workers_applied ? `--workers ${s.holdfast_workers}` : '1 process (no --workers in this build)'}, naive ${s.naive_workers} process(es), ${s.pool_per_process} pool connections per process; partial captures of ${s.capture_amount} of ${s.order_amount}.`,
+    `Settings: ${s.orders} seeded orders, ${s.connections} connections, ${s.duration_s} s per measurement (the Holdfast / naive / pgbench captures: ${r.capture.rounds ?? 1} alternating rounds of ${r.capture.seconds_per_round ?? s.duration_s} s, medians), Holdfast ${s.holdfast_workers_applied ? `--workers ${s.holdfast_workers}` : '1 process (no --workers in this build)'}, naive ${s.naive_workers} process(es), ${s.pool_per_process} pool connections per process; partial captures of ${s.capture_amount} of ${s.order_amount}.`,
     '',
     table,
     '',
