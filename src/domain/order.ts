@@ -68,7 +68,20 @@ export interface Operation {
 
 /** A gateway operation row as first written, before any answer: INITIATED, no error, no reference. */
 export function initiatedOperation(fields: Pick<Operation, 'id' | 'orderId' | 'paymentId' | 'amount' | 'currency'>, now: Date): Operation {
-  return { ...fields, status: 'INITIATED', errorCode: null, errorMessage: null, gatewayReference: null, createdAt: now, updatedAt: now };
+  // Spelled out rather than spread: one object shape for every operation row.
+  return {
+    id: fields.id,
+    orderId: fields.orderId,
+    paymentId: fields.paymentId,
+    amount: fields.amount,
+    currency: fields.currency,
+    status: 'INITIATED',
+    errorCode: null,
+    errorMessage: null,
+    gatewayReference: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export interface Capture extends Operation {

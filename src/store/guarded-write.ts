@@ -24,7 +24,8 @@ export class GuardedWrite {
 
   /** `$n::type` for `value`. Types are explicit: INSERT … SELECT cannot infer them. */
   param(value: unknown, type: string): string {
-    this.params.push(value);
+    // ISO text for instants: cheaper than node-postgres' local-time formatting, and exact.
+    this.params.push(value instanceof Date ? value.toISOString() : value);
     return `$${this.params.length}::${type}`;
   }
 
