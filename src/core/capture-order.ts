@@ -44,6 +44,8 @@ export interface CaptureOrderInput {
   amount?: { value: number; currency: string } | undefined;
   requestFingerprint: string;
   requestKey?: RequestKey;
+  /** The order as the caller has just read it (without a lock, like the capture's own read): saves that read. */
+  read?: OrderAggregate;
 }
 
 /** Reads before a write that found the order changed under it; each retry means another request won a race. */
@@ -89,7 +91,7 @@ type IntentResult =
 
 async function writeCaptureIntent(ctx: CoreContext, input: CaptureOrderInput, now: Date): Promise<IntentResult> {
   for (let attempt = 1; ; attempt++) {
-    const read = await loadAggregate(ctx.db, input.merchantId, input.orderId);
+    const read = attempt === 1 && input.read ? input.read : await loadAggregate(ctx.db, input.merchantId, input.orderId);
     if (!read) throw notFound('order');
     const decision = decideCapture(read, input, now);
     if (decision.kind !== 'start') return decision;

@@ -1,6 +1,6 @@
 import { notFound } from '../domain/errors.js';
 import type { OrderAggregate } from '../domain/order.js';
-import { findRefundParent, loadAggregate, loadAggregateByReference } from '../store/orders-repository.js';
+import { findRefundParent, loadAggregate, loadAggregateByReference, loadAggregateByTxnUuid } from '../store/orders-repository.js';
 import type { Queryable } from '../store/db.js';
 
 /** An order of this merchant; another merchant's order is reported exactly like a missing one. */
@@ -20,4 +20,9 @@ export async function getOrderByReference(q: Queryable, merchantId: string, refe
 export async function getRefundParent(q: Queryable, merchantId: string, refundId: string): Promise<OrderAggregate | undefined> {
   const parentId = await findRefundParent(q, merchantId, refundId);
   return parentId ? loadAggregate(q, merchantId, parentId) : undefined;
+}
+
+/** The order of a payment attempt, by its public txn_uuid (Juspay), or undefined when it is not this merchant's. */
+export function findOrderByTxnUuid(q: Queryable, merchantId: string, txnUuid: string): Promise<OrderAggregate | undefined> {
+  return loadAggregateByTxnUuid(q, merchantId, txnUuid);
 }

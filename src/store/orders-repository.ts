@@ -22,6 +22,15 @@ export async function loadAggregate(q: Queryable, merchantId: string, orderId: s
   return rows[0] ? toAggregate(rows[0]) : undefined;
 }
 
+/** The order a payment attempt belongs to, by the attempt's public txn_uuid, in one round trip. */
+export async function loadAggregateByTxnUuid(q: Queryable, merchantId: string, txnUuid: string): Promise<OrderAggregate | undefined> {
+  const rows = await q.query(`${AGGREGATE_SELECT} where o.id = (select p.order_id from payments p where p.txn_uuid = $1) and o.merchant_id = $2`, [
+    txnUuid,
+    merchantId,
+  ]);
+  return rows[0] ? toAggregate(rows[0]) : undefined;
+}
+
 /** Unscoped read for the public hosted pages, which are addressed by the order id itself. */
 export async function loadAggregateById(q: Queryable, orderId: string): Promise<OrderAggregate | undefined> {
   const rows = await q.query(`${AGGREGATE_SELECT} where o.id = $1`, [orderId]);
@@ -81,15 +90,6 @@ export async function insertPayment(tx: Queryable, p: Payment): Promise<void> {
 
 export async function findOrderIdByTxnUuidAnyMerchant(q: Queryable, txnUuid: string): Promise<string | undefined> {
   const rows = await q.query<{ order_id: string }>('select order_id from payments where txn_uuid = $1', [txnUuid]);
-  return rows[0]?.order_id;
-}
-
-/** The order a payment attempt belongs to, by its public txn_uuid, for this merchant only. */
-export async function findOrderIdByTxnUuid(q: Queryable, merchantId: string, txnUuid: string): Promise<string | undefined> {
-  const rows = await q.query<{ order_id: string }>(
-    'select p.order_id from payments p join orders o on o.id = p.order_id where p.txn_uuid = $1 and o.merchant_id = $2',
-    [txnUuid, merchantId],
-  );
   return rows[0]?.order_id;
 }
 

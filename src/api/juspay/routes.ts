@@ -6,13 +6,12 @@ import { captureOrder } from '../../core/capture-order.js';
 import type { CoreContext } from '../../core/context.js';
 import type { PublicLinks } from '../public-links.js';
 import { createOrder } from '../../core/create-order.js';
-import { getOrder, getOrderByReference } from '../../core/read-order.js';
+import { findOrderByTxnUuid, getOrderByReference } from '../../core/read-order.js';
 import { refundOrder } from '../../core/refund-order.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/void-order.js';
 import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
 import { newUuid } from '../../domain/ids.js';
-import { findOrderIdByTxnUuid } from '../../store/orders-repository.js';
 import { challengeUrl } from '../pinelabs/render.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { basicApiKey } from './auth.js';
@@ -61,9 +60,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
   };
   const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
   const orderByTxn = async (merchantId: string, txnUuid: string) => {
-    const orderId = await findOrderIdByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
-    if (!orderId) throw notFound('transaction');
-    const aggregate = await getOrder(ctx.db, merchantId, orderId);
+    const aggregate = await findOrderByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
+    if (!aggregate) throw notFound('transaction');
     const payment = aggregate.payments.find((p) => p.txnUuid === txnUuid)!;
     return { aggregate, payment };
   };
@@ -153,6 +151,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
       merchantCaptureReference: key ?? `auto-${newUuid()}`,
       amount: amount === undefined ? undefined : { value: amount, currency: aggregate.order.currency },
       requestFingerprint: fingerprint({ amount: amount ?? null, metadata: body.metadata ?? null }),
+      read: aggregate,
     });
     return renderOrder(after, links.base);
   });
