@@ -325,15 +325,22 @@ async function main(): Promise<void> {
     const { script, defines } = pgbenchScript({ merchantId: merchant.merchant_id, orderAmount: ORDER_AMOUNT, captureAmount: CAPTURE_AMOUNT });
     writeScript(scriptFile, script);
 
-    type Measured = { run: LoadResult; cpu: CpuShare };
+    type Measured = { run: LoadResult; cpu: CpuShare; walBytes: number };
+    // WAL written per capture (cluster-wide, so autovacuum's share is in it too): page images after
+    // each checkpoint dominate it, which is what the fillfactor of orders and payments cuts.
+    const walLsn = async () => (await db.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
+    const walPerCapture = async (since: string, captures: number) =>
+      Number((await db.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint as bytes', [since]))[0]!.bytes) / Math.max(1, captures);
     const holdfastRuns = new Map<number, Measured[]>(sweep.map((w) => [w, []]));
     const naiveRuns = new Map<number, Measured[]>(sweep.map((w) => [w, []]));
-    const pgbenchRuns: { result: PgbenchResult; cpu: CpuShare }[] = [];
+    const pgbenchRuns: { result: PgbenchResult; cpu: CpuShare; walBytes: number }[] = [];
     const measureHttp = async (url: string, pid: number, auth: string): Promise<Measured> => {
       await checkpoint();
+      const lsn = await walLsn();
       const meter = startCpuMeter(scratch.name, () => treeCpuMs(pid));
       const run = await closedLoop(url, { connections: CONNECTIONS, durationS: ROUND_S, next: pineLabsCaptures(large, auth) });
-      return { run, cpu: meter.stop(run.ok) };
+      const cpu = meter.stop(run.ok);
+      return { run, cpu, walBytes: await walPerCapture(lsn, run.ok) };
     };
     for (let round = 1; round <= HEADLINE_ROUNDS; round++) {
       for (const [workers, server] of holdfasts) {
@@ -347,12 +354,14 @@ async function main(): Promise<void> {
         describe(`round ${round}: naive Fastify + pg handler, ${CONNECTIONS} connections, ${plural(workers, 'process')}`, m.run);
       }
       await checkpoint();
+      const lsn = await walLsn();
       const meter = startCpuMeter(scratch.name, () => 0);
       const result = await runPgbench({
         pgbench, url: scratch.url, scriptFile, defines, clients: CONNECTIONS,
         threads: Math.min(CONNECTIONS, availableParallelism()), durationS: ROUND_S, mode: PGBENCH_MODE, range: large,
       });
-      pgbenchRuns.push({ result, cpu: meter.stop(result.transactions, result.clientCpuMs) });
+      const cpu = meter.stop(result.transactions, result.clientCpuMs);
+      pgbenchRuns.push({ result, cpu, walBytes: await walPerCapture(lsn, result.transactions) });
       log(`round ${round}: pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients: ${fmt(result.tps, 0)} tps, p50 ${fmt(result.p50Ms, 2)} ms (${result.failed} failed)`);
     }
     const medianOf = <T>(runs: T[], rate: (t: T) => number): T => [...runs].sort((x, y) => rate(x) - rate(y))[Math.floor(runs.length / 2)]!;
@@ -361,10 +370,11 @@ async function main(): Promise<void> {
     const bestOf = <T extends { run: LoadResult }>(xs: T[]): T => xs.reduce((x, y) => (y.run.rps > x.run.rps ? y : x));
     const { run: pinelabs, cpu: holdfastCpu, workers: holdfastWorkers } = bestOf(holdfastMedians);
     const { run: naiveRun, cpu: naiveCpu, workers: naiveWorkers } = bestOf(naiveMedians);
-    const { result: pgb, cpu: pgbenchCpu } = medianOf(pgbenchRuns, (r) => r.result.tps);
+    const { result: pgb, cpu: pgbenchCpu, walBytes: pgbenchWal } = medianOf(pgbenchRuns, (r) => r.result.tps);
     for (const m of holdfastMedians) {
       describe(`Holdfast Pine Labs capture, ${plural(m.workers, 'worker')}, median of ${HEADLINE_ROUNDS}`, m.run);
       describeCpu('Holdfast', m.cpu);
+      log(`  WAL per capture: ${fmt(m.walBytes / 1024, 1)} KiB`);
     }
     for (const m of naiveMedians) {
       describe(`naive Fastify + pg handler, ${plural(m.workers, 'process')}, median of ${HEADLINE_ROUNDS}`, m.run);
@@ -372,6 +382,7 @@ async function main(): Promise<void> {
     }
     log(`pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients, median of ${HEADLINE_ROUNDS}: ${fmt(pgb.tps, 0)} tps, p50 ${fmt(pgb.p50Ms, 2)} ms, p99 ${fmt(pgb.p99Ms, 2)} ms`);
     describeCpu('pgbench', pgbenchCpu);
+    log(`  WAL per capture: ${fmt(pgbenchWal / 1024, 1)} KiB`);
     for (const naive of naives.values()) await naive.process.stop();
     for (const [workers, server] of holdfasts) if (workers !== holdfastWorkers) await server.process.stop();
     holdfast = holdfasts.get(holdfastWorkers)!;
@@ -468,8 +479,9 @@ async function main(): Promise<void> {
         half_load_achieved_rps: round(half.rps, 1),
         half_load_service_p99_ms: round(half.serviceP99Ms),
         juspay_rps: round(juspay.rps, 1),
-        by_workers: holdfastMedians.map((b) => ({ workers: b.workers, rps: round(b.run.rps, 1), p50_ms: round(b.run.p50Ms), p99_ms: round(b.run.p99Ms), cpu_ms_per_capture: b.cpu })),
-        naive_by_workers: naiveMedians.map((b) => ({ workers: b.workers, rps: round(b.run.rps, 1), p50_ms: round(b.run.p50Ms), p99_ms: round(b.run.p99Ms), cpu_ms_per_capture: b.cpu })),
+        by_workers: holdfastMedians.map((b) => ({ workers: b.workers, rps: round(b.run.rps, 1), p50_ms: round(b.run.p50Ms), p99_ms: round(b.run.p99Ms), cpu_ms_per_capture: b.cpu, wal_bytes_per_capture: Math.round(b.walBytes) })),
+        naive_by_workers: naiveMedians.map((b) => ({ workers: b.workers, rps: round(b.run.rps, 1), p50_ms: round(b.run.p50Ms), p99_ms: round(b.run.p99Ms), cpu_ms_per_capture: b.cpu, wal_bytes_per_capture: Math.round(b.walBytes) })),
+        pgbench_wal_bytes_per_capture: Math.round(pgbenchWal),
         rounds: HEADLINE_ROUNDS,
         seconds_per_round: ROUND_S,
         pgbench_tps_by_round: pgbenchRuns.map((r) => round(r.result.tps, 1)),

@@ -9,6 +9,7 @@ export interface ByWorkers {
   p50_ms: number | null;
   p99_ms: number | null;
   cpu_ms_per_capture: CpuShare;
+  wal_bytes_per_capture: number;
 }
 
 export interface BenchResults {
@@ -35,6 +36,7 @@ export interface BenchResults {
     rounds: number;
     seconds_per_round: number;
     pgbench_tps_by_round: (number | null)[];
+    pgbench_wal_bytes_per_capture: number;
     juspay_p50_ms: number | null;
     juspay_p99_ms: number | null;
     naive_p50_ms: number | null;
@@ -125,6 +127,11 @@ export function rows(r: BenchResults): Row[] {
     ['  Holdfast / naive', n(c.ratio_vs_naive, 2), '>= 1.0', check(atLeast(c.ratio_vs_naive, 1.0))],
     [`  p50 / p99 at ${conns} connections`, `${n(c.p50_ms, 1)} / ${n(c.p99_ms, 1)} ms`, '', ''],
     [`  p50 / p99 at half load (${c.half_load_rps}/s, open model)`, `${n(c.p50_ms_at_half_load, 1)} / ${n(c.p99_ms_at_half_load, 1)} ms`, 'p99 <= 25 ms', check(atMost(c.p99_ms_at_half_load, 25))],
+    ...((): Row[] => {
+      const mine = c.by_workers?.find((b) => b.workers === r.settings.holdfast_workers)?.wal_bytes_per_capture;
+      if (mine === undefined || c.pgbench_wal_bytes_per_capture === undefined) return [];
+      return [[`  WAL per capture, Holdfast / pgbench`, `${n(mine / 1024, 1)} / ${n(c.pgbench_wal_bytes_per_capture / 1024, 1)} KiB`, '', '']];
+    })(),
     [`Capture, Juspay, ${conns} connections`, `${n(c.juspay_rps)}/s (p50 ${n(c.juspay_p50_ms, 1)} ms)`, '', ''],
     [`Full flow: token, order, card payment, capture`, `${n(r.flow.flows_per_s)} flows/s`, '', ''],
     [`Capture on the embedded PGlite (${size(r.pglite.orders)} orders)`, `${n(r.pglite.captures_per_s)}/s`, '>= 800/s', check(atLeast(r.pglite.captures_per_s, 800))],
