@@ -130,9 +130,17 @@ interface Server {
 async function startHoldfast(env: Record<string, string>, workers: number, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
   const args = [...nodeArgs, HOLDFAST_BIN, 'start', ...(holdfastSupportsWorkers() ? ['--workers', String(workers)] : [])];
-  const proc = await launch(process.execPath, args, { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, /Holdfast listening on/);
+  const pool = { HOLDFAST_DB_POOL: String(poolPerProcess(workers)) };
+  const proc = await launch(process.execPath, args, { ...env, ...pool, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, /Holdfast listening on/);
   return { process: proc, baseUrl: `http://127.0.0.1:${port}`, workers: holdfastSupportsWorkers() ? workers : 1 };
 }
+
+/**
+ * Database connections per process: the load's concurrency shared out, so Holdfast and the naive
+ * handler hold as many connections in all as pgbench has clients (at least 10 per process, the
+ * default pool).
+ */
+const poolPerProcess = (workers: number) => Math.max(10, Math.ceil(CONNECTIONS / workers));
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
 
@@ -142,7 +150,7 @@ async function startNaive(url: string, merchantId: string, workers: number): Pro
   const proc = await launch(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'bench/naive-server.ts')],
-    { NAIVE_DATABASE_URL: url, NAIVE_MERCHANT_ID: merchantId, PORT: String(port), NAIVE_WORKERS: String(workers), NAIVE_POOL: '10' },
+    { NAIVE_DATABASE_URL: url, NAIVE_MERCHANT_ID: merchantId, PORT: String(port), NAIVE_WORKERS: String(workers), NAIVE_POOL: String(poolPerProcess(workers)) },
     /naive listening/,
   );
   return { process: proc, url: `http://127.0.0.1:${port}` };
@@ -532,7 +540,7 @@ async function main(): Promise<void> {
         holdfast_workers: holdfastWorkers,
         holdfast_workers_applied: holdfastSupportsWorkers(),
         naive_workers: naiveWorkers,
-        pool_per_process: 10,
+        pool_per_process: poolPerProcess(holdfastWorkers),
         order_amount: ORDER_AMOUNT,
         capture_amount: CAPTURE_AMOUNT,
       },

@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   /** `postgres://` URL selects PostgreSQL; undefined selects the embedded PGlite (Default). */
   databaseUrl: string | undefined;
+  /** PostgreSQL connections per process (HOLDFAST_DB_POOL, default 10). */
+  dbPoolSize: number;
   /** Where PGlite keeps its files and sandbox.json is written (Default: ./.holdfast). */
   dataDir: string;
   /** PEM files; both set → serve HTTPS. */
@@ -65,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)');
   }
 
+  const dbPoolSize = env.HOLDFAST_DB_POOL === undefined || env.HOLDFAST_DB_POOL === '' ? 10 : Number(env.HOLDFAST_DB_POOL);
+  if (!Number.isInteger(dbPoolSize) || dbPoolSize < 1 || dbPoolSize > 1000) problems.push(`HOLDFAST_DB_POOL must be a whole number from 1 to 1000, got "${env.HOLDFAST_DB_POOL}"`);
+
   const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
 
   let tls: Config['tls'];
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     databaseUrl,
+    dbPoolSize,
     dataDir,
     tls,
     publicUrl,

@@ -36,4 +36,9 @@ describe('configuration from the environment', () => {
   it('selects PostgreSQL by URL', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
   });
+  it('sizes the PostgreSQL pool per process', () => {
+    assert.equal(loadConfig({}).dbPoolSize, 10);
+    assert.equal(loadConfig({ HOLDFAST_DB_POOL: '16' }).dbPoolSize, 16);
+    for (const bad of ['0', '2.5', 'many']) assert.throws(() => loadConfig({ HOLDFAST_DB_POOL: bad }), /HOLDFAST_DB_POOL must be a whole number/);
+  });
 });
