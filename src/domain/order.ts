@@ -113,10 +113,7 @@ export interface OrderAggregate {
 
 /** The payment that carries the order's money: the latest that got past authorization, else the latest. */
 export function currentPayment(aggregate: OrderAggregate): Payment | undefined {
-  return currentPaymentOf(aggregate.payments);
-}
-
-export function currentPaymentOf(ps: readonly Payment[]): Payment | undefined {
+  const ps = aggregate.payments;
   for (let i = ps.length - 1; i >= 0; i--) {
     const p = ps[i]!;
     if (p.status !== 'FAILED' && p.status !== 'PENDING') return p;

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.js';
+import { violatedUniqueConstraint, type Db } from './db.js';
 
 /** Numbered forward-only migrations, shipped beside src/ and dist/ alike. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -46,5 +46,5 @@ function splitStatements(sql: string): string[] {
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return violatedUniqueConstraint(error) !== undefined;
 }

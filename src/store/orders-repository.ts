@@ -1,9 +1,9 @@
 import type { OperationAnswer } from '../domain/aggregate-changes.js';
 import type { JournalEntry } from '../domain/ledger.js';
-import type { Capture, Order, OrderAggregate, Payment, Refund, Reversal, OperationStatus, PaymentStatus } from '../domain/order.js';
+import type { Order, OrderAggregate, Payment, Refund, Reversal, PaymentStatus } from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
 import type { Queryable } from './db.js';
-import { toAggregate, toCapture, toOrder } from './order-rows.js';
+import { toAggregate, toOrder } from './order-rows.js';
 
 /** Every child row of an order in one round trip, as JSON arrays. */
 const AGGREGATE_SELECT = `
@@ -123,19 +123,6 @@ export async function findPaymentByChallenge(q: Queryable, challengeId: string):
   );
   const r = rows[0];
   return r ? { paymentId: r.id, orderId: r.order_id, merchantId: r.merchant_id } : undefined;
-}
-
-export async function findCaptureByReference(tx: Queryable, orderId: string, reference: string): Promise<Capture | undefined> {
-  const rows = await tx.query('select * from captures where order_id = $1 and merchant_capture_reference = $2', [orderId, reference]);
-  return rows[0] ? toCapture(rows[0]) : undefined;
-}
-
-export async function insertCapture(tx: Queryable, c: Capture): Promise<void> {
-  await tx.query(
-    `insert into captures (id, order_id, payment_id, merchant_capture_reference, request_fingerprint, amount, currency, status, created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9)`,
-    [c.id, c.orderId, c.paymentId, c.merchantCaptureReference, c.requestFingerprint, c.amount, c.currency, c.status, c.createdAt],
-  );
 }
 
 export async function insertReversal(tx: Queryable, r: Reversal): Promise<void> {

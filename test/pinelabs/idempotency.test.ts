@@ -385,6 +385,21 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       await assertLedgerInvariants(server.db);
     });
 
+    it('one Request-ID on captures of two orders at once → one capture, the other 422 DUPLICATE_REQUEST and untouched', async () => {
+      for (let round = 0; round < 5; round++) {
+        const requestId = rid();
+        const orders = [await client.authorizedOrder(3000), await client.authorizedOrder(3000)];
+        const replies = await Promise.all(orders.map((id) => client.request('PUT', `/api/pay/v1/orders/${id}/capture`, { merchant_capture_reference: 'rid-race' }, { 'Request-ID': requestId })));
+        const won = replies.findIndex((r) => r.status === 200);
+        assert.notEqual(won, -1, `one capture answered 200: ${JSON.stringify(replies.map((r) => r.body))}`);
+        expectDuplicate(replies[1 - won]!, 'the other capture');
+        assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [orders[won]!]), 1);
+        assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [orders[1 - won]!]), 0, 'the refused capture wrote nothing');
+        assert.equal((await client.getOrder(orders[1 - won]!)).body.data.status, 'AUTHORIZED');
+      }
+      await assertLedgerInvariants(server.db);
+    });
+
     it(`${PARALLEL} parallel creates with the same reference and body → all 200, one order`, async () => {
       const reference = uniqueRef('same-order');
       const replies = await Promise.all(Array.from({ length: PARALLEL }, () => createOrder(orderBody(reference, 3000))));
