@@ -126,7 +126,14 @@ function notingDb(db: Db): Db {
             if (recording) notes.push({ sql, site: callSite() });
             if (counting) {
               const stack = new Error().stack ?? '';
-              count(stack, 1, () => /at (?:async )?(?:Object\.)?(\w+) \(.*\/src\/store\/(?!\w+-db\.ts)/.exec(stack)?.[1] ?? callSite(stack).split(' ')[0] ?? '?');
+              count(
+                stack,
+                1,
+                () =>
+                  /at (?:async )?(?:Object\.)?(\w+) \(.*\/src\/store\/(?!\w+-db\.ts)/.exec(stack)?.[1] ??
+                  callSite(stack).split(' ')[0] ??
+                  '?',
+              );
             }
             return (value as Queryable['query']).call(target, sql, params);
           };
@@ -180,7 +187,8 @@ function diffStatements(bench: Statement[], recorded: RecordedStatement[]): Op[]
   const b = recorded.map((s) => normalizeSql(s.sql));
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   }
   const ops: Op[] = [];
   let i = 0;
@@ -213,10 +221,14 @@ function renderDiff(ops: Op[]): string[] {
   const lines: string[] = [];
   for (const op of ops) {
     if (op.kind === '=') lines.push(`  = ${op.bench!.id}`);
-    else if (op.kind === '-') lines.push(`  - ${op.bench!.id}: in bench/capture-statements.ts, no longer sent by Holdfast`, `      ${short(op.bench!.sql, 160)}`);
+    else if (op.kind === '-')
+      lines.push(`  - ${op.bench!.id}: in bench/capture-statements.ts, no longer sent by Holdfast`, `      ${short(op.bench!.sql, 160)}`);
     else {
       const r = op.recorded!;
-      lines.push(`  + sent by Holdfast, missing from bench/capture-statements.ts${r.site ? ` (${r.site})` : ''}:`, `      sql: ${JSON.stringify(normalizeSql(r.sql))}`);
+      lines.push(
+        `  + sent by Holdfast, missing from bench/capture-statements.ts${r.site ? ` (${r.site})` : ''}:`,
+        `      sql: ${JSON.stringify(normalizeSql(r.sql))}`,
+      );
       if (r.params.length) lines.push(`      params: ${r.params.map(formatParam).join(', ')}`);
     }
   }
@@ -238,7 +250,21 @@ async function compareSeed(db: Queryable, real: string, seeded: string): Promise
   const problems: string[] = [];
   const exact: Record<string, string[]> = {
     orders: ['dialect', 'amount', 'currency', 'pre_auth', 'state', 'details', 'review_reason'],
-    payments: ['amount', 'currency', 'method', 'status', 'card_bin', 'card_last4', 'card_network', 'card_expiry_month', 'card_expiry_year', 'connector', 'challenge_id', 'error_code', 'error_message'],
+    payments: [
+      'amount',
+      'currency',
+      'method',
+      'status',
+      'card_bin',
+      'card_last4',
+      'card_network',
+      'card_expiry_month',
+      'card_expiry_year',
+      'connector',
+      'challenge_id',
+      'error_code',
+      'error_message',
+    ],
   };
   for (const table of ['orders', 'payments'] as const) {
     const column = table === 'orders' ? 'id' : 'order_id';
@@ -251,15 +277,21 @@ async function compareSeed(db: Queryable, real: string, seeded: string): Promise
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const x = a[key];
       const y = b[key];
-      if ((x === null) !== (y === null)) problems.push(`${table}.${key}: real ${formatParam(x)}, seeded ${formatParam(y)} (null in one only)`);
-      else if (exact[table]!.includes(key) && JSON.stringify(x) !== JSON.stringify(y)) problems.push(`${table}.${key}: real ${formatParam(x)}, seeded ${formatParam(y)}`);
+      if ((x === null) !== (y === null))
+        problems.push(`${table}.${key}: real ${formatParam(x)}, seeded ${formatParam(y)} (null in one only)`);
+      else if (exact[table]!.includes(key) && JSON.stringify(x) !== JSON.stringify(y))
+        problems.push(`${table}.${key}: real ${formatParam(x)}, seeded ${formatParam(y)}`);
     }
-    if (table === 'payments' && String(a.connector_reference).split('.').slice(0, 2).join('.') !== String(b.connector_reference).split('.').slice(0, 2).join('.')) {
+    if (
+      table === 'payments' &&
+      String(a.connector_reference).split('.').slice(0, 2).join('.') !== String(b.connector_reference).split('.').slice(0, 2).join('.')
+    ) {
       problems.push(`payments.connector_reference: real ${a.connector_reference}, seeded ${b.connector_reference}`);
     }
     if (table === 'orders') {
       const window = (r: Record<string, unknown>) => new Date(r.capture_deadline as string).getTime() - Date.now();
-      if (Math.abs(window(a) - window(b)) > 3_600_000) problems.push(`orders.capture_deadline: real ${formatParam(a.capture_deadline)}, seeded ${formatParam(b.capture_deadline)}`);
+      if (Math.abs(window(a) - window(b)) > 3_600_000)
+        problems.push(`orders.capture_deadline: real ${formatParam(a.capture_deadline)}, seeded ${formatParam(b.capture_deadline)}`);
     }
   }
   const children = async (orderId: string) => ({
@@ -281,14 +313,21 @@ async function compareSeed(db: Queryable, real: string, seeded: string): Promise
   const a = await children(real);
   const b = await children(seeded);
   for (const key of Object.keys(a) as (keyof typeof a)[]) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) problems.push(`${key}: real ${JSON.stringify(a[key])}, seeded ${JSON.stringify(b[key])}`);
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+      problems.push(`${key}: real ${JSON.stringify(a[key])}, seeded ${JSON.stringify(b[key])}`);
   }
   return problems;
 }
 
 // ---- the check ---------------------------------------------------------------------------------
 
-async function inject(app: Awaited<ReturnType<typeof createApp>>, method: 'GET' | 'POST' | 'PUT', url: string, payload: unknown, headers: Record<string, string>) {
+async function inject(
+  app: Awaited<ReturnType<typeof createApp>>,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload: unknown,
+  headers: Record<string, string>,
+) {
   const reply = await app.server.inject({ method, url, payload: payload as Record<string, unknown>, headers });
   return { status: reply.statusCode, body: reply.body ? (JSON.parse(reply.body) as Record<string, any>) : {} };
 }
@@ -304,19 +343,49 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
     try {
       const merchant = await createMerchant(app.ctx, { name: 'Drift check' });
       await seedAuthorizedOrders(raw, merchant.merchant_id, 1, 2);
-      const token = await inject(app, 'POST', '/api/auth/v1/token', { client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'client_credentials' }, {});
+      const token = await inject(
+        app,
+        'POST',
+        '/api/auth/v1/token',
+        { client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'client_credentials' },
+        {},
+      );
       if (token.status !== 200) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}`);
       const bearer = { authorization: `Bearer ${token.body.access_token}`, 'content-type': 'application/json' };
-      const basic = { authorization: `Basic ${Buffer.from(`${merchant.api_key}:`).toString('base64')}`, 'content-type': 'application/json' };
+      const basic = {
+        authorization: `Basic ${Buffer.from(`${merchant.api_key}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      };
 
       // An order authorized through the API, to compare with a seeded one.
-      const created = await inject(app, 'POST', '/api/pay/v1/orders', { merchant_order_reference: 'drift-real', order_amount: { value: 10_000, currency: 'INR' }, pre_auth: true }, bearer);
+      const created = await inject(
+        app,
+        'POST',
+        '/api/pay/v1/orders',
+        { merchant_order_reference: 'drift-real', order_amount: { value: 10_000, currency: 'INR' }, pre_auth: true },
+        bearer,
+      );
       const realId = String(created.body.data?.order_id);
-      const paid = await inject(app, 'POST', `/api/pay/v1/orders/${realId}/payments`, {
-        payments: [{ merchant_payment_reference: 'drift-pay', payment_method: 'CARD', payment_amount: { value: 10_000, currency: 'INR' },
-          payment_option: { card_details: { name: 'Test Holder', card_number: '4111111111111111', cvv: '123', expiry_month: '12', expiry_year: '2035' } } }],
-      }, bearer);
-      if (paid.status !== 200 || paid.body.data?.status !== 'AUTHORIZED') throw new Error(`pay: ${paid.status} ${JSON.stringify(paid.body)}`);
+      const paid = await inject(
+        app,
+        'POST',
+        `/api/pay/v1/orders/${realId}/payments`,
+        {
+          payments: [
+            {
+              merchant_payment_reference: 'drift-pay',
+              payment_method: 'CARD',
+              payment_amount: { value: 10_000, currency: 'INR' },
+              payment_option: {
+                card_details: { name: 'Test Holder', card_number: '4111111111111111', cvv: '123', expiry_month: '12', expiry_year: '2035' },
+              },
+            },
+          ],
+        },
+        bearer,
+      );
+      if (paid.status !== 200 || paid.body.data?.status !== 'AUTHORIZED')
+        throw new Error(`pay: ${paid.status} ${JSON.stringify(paid.body)}`);
       await app.jobs.runDue();
       const seedProblems = await compareSeed(raw, realId, orderId(1));
 
@@ -335,7 +404,13 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
         await app.jobs.runDue();
       });
       const juspay = await record(async () => {
-        const reply = await inject(app, 'POST', `/v2/txns/${txnUuid(2)}/capture`, { amount: (CAPTURE_AMOUNT / 100).toFixed(2), idempotence_key: 'drift-cap-2' }, basic);
+        const reply = await inject(
+          app,
+          'POST',
+          `/v2/txns/${txnUuid(2)}/capture`,
+          { amount: (CAPTURE_AMOUNT / 100).toFixed(2), idempotence_key: 'drift-cap-2' },
+          basic,
+        );
         if (reply.status !== 200) throw new Error(`Juspay capture: ${reply.status} ${JSON.stringify(reply.body)}`);
       });
       await app.jobs.runDue();
@@ -349,7 +424,13 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
       const sender = async () => {
         while (nextOrder <= 2 + LOAD) {
           const i = nextOrder++;
-          const reply = await inject(app, 'PUT', `/api/pay/v1/orders/${orderId(i)}/capture`, { ...captureBody, merchant_capture_reference: `load-${i}` }, bearer);
+          const reply = await inject(
+            app,
+            'PUT',
+            `/api/pay/v1/orders/${orderId(i)}/capture`,
+            { ...captureBody, merchant_capture_reference: `load-${i}` },
+            bearer,
+          );
           if (reply.status !== 200) throw new Error(`capture under load: ${reply.status} ${JSON.stringify(reply.body)}`);
         }
       };
@@ -361,12 +442,22 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
         captures: LOAD,
         requestPerCapture: counted.request / LOAD,
         backgroundPerCapture: [...counted.background.values()].reduce((a, b) => a + b, 0) / LOAD,
-        backgroundBySite: Object.fromEntries([...counted.background].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / LOAD) * 100) / 100])),
+        backgroundBySite: Object.fromEntries(
+          [...counted.background].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / LOAD) * 100) / 100]),
+        ),
       };
 
       const ops = diffStatements(CAPTURE_STATEMENTS, pinelabs);
       const identical = ops.every((o) => o.kind === '=');
-      const report: DriftReport = { identical, pinelabs, juspay, background, diff: identical ? [] : renderDiff(ops), seedProblems, underLoad };
+      const report: DriftReport = {
+        identical,
+        pinelabs,
+        juspay,
+        background,
+        diff: identical ? [] : renderDiff(ops),
+        seedProblems,
+        underLoad,
+      };
       if (!options.quiet) printReport(report);
       return report;
     } finally {
@@ -383,7 +474,8 @@ export function printReport(report: DriftReport): void {
   printStatements('Holdfast, one Pine Labs partial capture (PUT /api/pay/v1/orders/{id}/capture)', report.pinelabs);
   const extra = diffStatements(CAPTURE_STATEMENTS, report.juspay).filter((o) => o.kind !== '=');
   console.log(`\nJuspay capture (POST /v2/txns/{txn_uuid}/capture): ${report.juspay.length} statements; against the Pine Labs list:`);
-  for (const op of extra) console.log(`  ${op.kind} ${op.kind === '-' ? op.bench!.id : `${short(op.recorded!.sql, 80)}  ${op.recorded!.site}`}`);
+  for (const op of extra)
+    console.log(`  ${op.kind} ${op.kind === '-' ? op.bench!.id : `${short(op.recorded!.sql, 80)}  ${op.recorded!.site}`}`);
   printStatements('Background: the job runner once the capture has answered', report.background);
   const u = report.underLoad;
   console.log(
@@ -397,7 +489,8 @@ export function printReport(report: DriftReport): void {
       ? '\nSeed: a seeded authorized order matches one authorized through the API (rows, ledger, jobs).'
       : `\nSeed DRIFT: a seeded order differs from one authorized through the API (fix bench/lib/seed.ts):\n${report.seedProblems.map((p) => `  ${p}`).join('\n')}`,
   );
-  if (report.identical) console.log(`\nbench/capture-statements.ts: identical to what Holdfast sends (${report.pinelabs.length} statements).`);
+  if (report.identical)
+    console.log(`\nbench/capture-statements.ts: identical to what Holdfast sends (${report.pinelabs.length} statements).`);
   else console.log(`\nbench/capture-statements.ts DRIFT: update it to what Holdfast sends now.\n${report.diff.join('\n')}`);
 }
 

@@ -68,7 +68,11 @@ async function serve(): Promise<void> {
     },
   });
   await app.listen({ port, host: '127.0.0.1' });
-  const stop = () => void app.close().then(() => pool.end()).then(() => process.exit(0));
+  const stop = () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

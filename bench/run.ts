@@ -30,7 +30,17 @@ import { describeMachine } from './lib/machine.js';
 import { OrderRange } from './lib/orders.js';
 import { renderProfileSummary, summarizeProfiles } from './lib/profile.js';
 import { ensurePgbench, pgbenchVersion, runPgbench, writeScript, type PgbenchResult } from './lib/pgbench.js';
-import { freePort, HOLDFAST_BIN, holdfastSupportsWorkers, launch, memoryOf, processTree, ROOT, stopAll, type Launched } from './lib/processes.js';
+import {
+  freePort,
+  HOLDFAST_BIN,
+  holdfastSupportsWorkers,
+  launch,
+  memoryOf,
+  processTree,
+  ROOT,
+  stopAll,
+  type Launched,
+} from './lib/processes.js';
 import { renderMarkdown, renderTable, type BenchResults } from './lib/report.js';
 import { adminUrl, createScratchDatabase, type ScratchDatabase } from './lib/scratch-db.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
@@ -109,13 +119,17 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
 
 function describe(what: string, r: LoadResult): void {
-  log(`${what}: ${fmt(r.rps, 0)}/s 2xx, p50 ${fmt(r.p50Ms, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms (${r.ok} ok, ${r.failed} failed, ${fmt(r.durationS, 1)} s)`);
+  log(
+    `${what}: ${fmt(r.rps, 0)}/s 2xx, p50 ${fmt(r.p50Ms, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms (${r.ok} ok, ${r.failed} failed, ${fmt(r.durationS, 1)} s)`,
+  );
   if (r.failed > 0) log(`  ! ${r.failed} failed; first: ${r.failureSample ?? '?'}`);
   if (r.exhausted) log('  ! ran out of seeded orders before the time was up: raise --orders');
 }
 
 function describeCpu(who: string, c: CpuShare): void {
-  log(`  CPU ms per capture: ${who} ${fmt(c.server, 2)}, PostgreSQL ${fmt(c.postgres, 2)}, load generator ${fmt(c.load_generator, 2)}, other ${fmt(c.other, 2)} (machine busy: ${fmt(c.busy_cores, 2)} cores)`);
+  log(
+    `  CPU ms per capture: ${who} ${fmt(c.server, 2)}, PostgreSQL ${fmt(c.postgres, 2)}, load generator ${fmt(c.load_generator, 2)}, other ${fmt(c.other, 2)} (machine busy: ${fmt(c.busy_cores, 2)} cores)`,
+  );
 }
 
 // ---- Holdfast ----------------------------------------------------------------------------------
@@ -131,7 +145,12 @@ async function startHoldfast(env: Record<string, string>, workers: number, nodeA
   const port = await freePort();
   const args = [...nodeArgs, HOLDFAST_BIN, 'start', ...(holdfastSupportsWorkers() ? ['--workers', String(workers)] : [])];
   const pool = { HOLDFAST_DB_POOL: String(poolPerProcess(workers)) };
-  const proc = await launch(process.execPath, args, { ...env, ...pool, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, /Holdfast listening on/);
+  const proc = await launch(
+    process.execPath,
+    args,
+    { ...env, ...pool, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    /Holdfast listening on/,
+  );
   return { process: proc, baseUrl: `http://127.0.0.1:${port}`, workers: holdfastSupportsWorkers() ? workers : 1 };
 }
 
@@ -150,7 +169,13 @@ async function startNaive(url: string, merchantId: string, workers: number): Pro
   const proc = await launch(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'bench/naive-server.ts')],
-    { NAIVE_DATABASE_URL: url, NAIVE_MERCHANT_ID: merchantId, PORT: String(port), NAIVE_WORKERS: String(workers), NAIVE_POOL: String(poolPerProcess(workers)) },
+    {
+      NAIVE_DATABASE_URL: url,
+      NAIVE_MERCHANT_ID: merchantId,
+      PORT: String(port),
+      NAIVE_WORKERS: String(workers),
+      NAIVE_POOL: String(poolPerProcess(workers)),
+    },
     /naive listening/,
   );
   return { process: proc, url: `http://127.0.0.1:${port}` };
@@ -196,7 +221,11 @@ function juspayCaptures(range: OrderRange, apiKey: string): () => RequestSpec | 
 }
 
 function processMemory(server: Server, role: string): { role: string; pid: number; peak_rss_mb: number }[] {
-  return memoryOf(processTree(server.process.pid)).map((m) => ({ role: m.pid === server.process.pid ? `${role} (main)` : `${role} (worker)`, pid: m.pid, peak_rss_mb: round(m.peakMb, 1)! }));
+  return memoryOf(processTree(server.process.pid)).map((m) => ({
+    role: m.pid === server.process.pid ? `${role} (main)` : `${role} (worker)`,
+    pid: m.pid,
+    peak_rss_mb: round(m.peakMb, 1)!,
+  }));
 }
 
 async function setUp(db: Db, seedTo: number, progress?: (done: number) => void): Promise<MerchantCredentials> {
@@ -228,7 +257,9 @@ async function profileCaptures(env: Record<string, string>, range: OrderRange, m
 }
 
 async function main(): Promise<void> {
-  log(`${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`);
+  log(
+    `${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`,
+  );
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
     log('no build found: npm run build');
     const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -236,7 +267,8 @@ async function main(): Promise<void> {
   }
   const pgbench = ensurePgbench(log);
   const machine = await describeMachine(adminUrl(), pgbenchVersion(pgbench));
-  if (machine.loadavg_at_start > 0.5) log(`! the machine is busy (load average ${machine.loadavg_at_start}): other work shares the cores, figures will be lower and noisier`);
+  if (machine.loadavg_at_start > 0.5)
+    log(`! the machine is busy (load average ${machine.loadavg_at_start}): other work shares the cores, figures will be lower and noisier`);
   if (!holdfastSupportsWorkers()) log(`this build has no "start --workers": Holdfast runs as one process`);
 
   let drift: DriftReport | undefined;
@@ -283,7 +315,9 @@ async function main(): Promise<void> {
     }
     holdfast = await startHoldfast(env(scratch.url), WORKERS);
     const holdfastSmall = await startHoldfast(env(scratchSmall.url), WORKERS);
-    log(`Holdfast started (${holdfast.workers} worker${holdfast.workers === 1 ? '' : 's'}, pid ${holdfast.process.pid}), and a second one on the ${SMALL}-order database`);
+    log(
+      `Holdfast started (${holdfast.workers} worker${holdfast.workers === 1 ? '' : 's'}, pid ${holdfast.process.pid}), and a second one on the ${SMALL}-order database`,
+    );
     const bearer = await token(holdfast.baseUrl, merchant);
     const bearerSmall = await token(holdfastSmall.baseUrl, merchantSmall);
     await closedLoop(holdfast.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, bearer) });
@@ -294,9 +328,17 @@ async function main(): Promise<void> {
     const rounds: { small: LoadResult; large: LoadResult }[] = [];
     for (let round = 0; round < SCALING_ROUNDS; round++) {
       await dbSmall.query('checkpoint');
-      const atSmallRound = await closedLoop(holdfastSmall.baseUrl, { connections: 1, durationS: SCALING_S, next: pineLabsCaptures(small, bearerSmall) });
+      const atSmallRound = await closedLoop(holdfastSmall.baseUrl, {
+        connections: 1,
+        durationS: SCALING_S,
+        next: pineLabsCaptures(small, bearerSmall),
+      });
       await db.query('checkpoint');
-      const atLargeRound = await closedLoop(holdfast.baseUrl, { connections: 1, durationS: SCALING_S, next: pineLabsCaptures(large, bearer) });
+      const atLargeRound = await closedLoop(holdfast.baseUrl, {
+        connections: 1,
+        durationS: SCALING_S,
+        next: pineLabsCaptures(large, bearer),
+      });
       rounds.push({ small: atSmallRound, large: atLargeRound });
     }
     await holdfastSmall.process.stop();
@@ -327,10 +369,16 @@ async function main(): Promise<void> {
     for (const workers of sweep) if (!holdfasts.has(workers)) holdfasts.set(workers, await startHoldfast(env(scratch.url), workers));
     const naives = new Map<number, { process: Launched; url: string }>();
     for (const workers of sweep) naives.set(workers, await startNaive(scratch.url, merchant.merchant_id, workers));
-    for (const server of holdfasts.values()) await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, bearer) });
-    for (const naive of naives.values()) await closedLoop(naive.url, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, 'none') });
+    for (const server of holdfasts.values())
+      await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, bearer) });
+    for (const naive of naives.values())
+      await closedLoop(naive.url, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(large, 'none') });
     const scriptFile = join(ROOT, 'bench/capture.pgbench.sql');
-    const { script, defines } = pgbenchScript({ merchantId: merchant.merchant_id, orderAmount: ORDER_AMOUNT, captureAmount: CAPTURE_AMOUNT });
+    const { script, defines } = pgbenchScript({
+      merchantId: merchant.merchant_id,
+      orderAmount: ORDER_AMOUNT,
+      captureAmount: CAPTURE_AMOUNT,
+    });
     writeScript(scriptFile, script);
 
     type Measured = { run: LoadResult; cpu: CpuShare; walBytes: number };
@@ -338,7 +386,8 @@ async function main(): Promise<void> {
     // each checkpoint dominate it, which is what the fillfactor of orders and payments cuts.
     const walLsn = async () => (await db.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
     const walPerCapture = async (since: string, captures: number) =>
-      Number((await db.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint as bytes', [since]))[0]!.bytes) / Math.max(1, captures);
+      Number((await db.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint as bytes', [since]))[0]!.bytes) /
+      Math.max(1, captures);
     const holdfastRuns = new Map<number, Measured[]>(sweep.map((w) => [w, []]));
     const naiveRuns = new Map<number, Measured[]>(sweep.map((w) => [w, []]));
     const pgbenchRuns: { result: PgbenchResult; cpu: CpuShare; walBytes: number }[] = [];
@@ -365,12 +414,21 @@ async function main(): Promise<void> {
       const lsn = await walLsn();
       const meter = startCpuMeter(scratch.name, () => 0);
       const result = await runPgbench({
-        pgbench, url: scratch.url, scriptFile, defines, clients: CONNECTIONS,
-        threads: Math.min(CONNECTIONS, availableParallelism()), durationS: ROUND_S, mode: PGBENCH_MODE, range: large,
+        pgbench,
+        url: scratch.url,
+        scriptFile,
+        defines,
+        clients: CONNECTIONS,
+        threads: Math.min(CONNECTIONS, availableParallelism()),
+        durationS: ROUND_S,
+        mode: PGBENCH_MODE,
+        range: large,
       });
       const cpu = meter.stop(result.transactions, result.clientCpuMs);
       pgbenchRuns.push({ result, cpu, walBytes: await walPerCapture(lsn, result.transactions) });
-      log(`round ${round}: pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients: ${fmt(result.tps, 0)} tps, p50 ${fmt(result.p50Ms, 2)} ms (${result.failed} failed)`);
+      log(
+        `round ${round}: pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients: ${fmt(result.tps, 0)} tps, p50 ${fmt(result.p50Ms, 2)} ms (${result.failed} failed)`,
+      );
     }
     const medianOf = <T>(runs: T[], rate: (t: T) => number): T => [...runs].sort((x, y) => rate(x) - rate(y))[Math.floor(runs.length / 2)]!;
     const holdfastMedians = sweep.map((workers) => ({ workers, ...medianOf(holdfastRuns.get(workers)!, (m) => m.run.rps) }));
@@ -388,7 +446,9 @@ async function main(): Promise<void> {
       describe(`naive Fastify + pg handler, ${plural(m.workers, 'process')}, median of ${HEADLINE_ROUNDS}`, m.run);
       describeCpu('naive', m.cpu);
     }
-    log(`pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients, median of ${HEADLINE_ROUNDS}: ${fmt(pgb.tps, 0)} tps, p50 ${fmt(pgb.p50Ms, 2)} ms, p99 ${fmt(pgb.p99Ms, 2)} ms`);
+    log(
+      `pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients, median of ${HEADLINE_ROUNDS}: ${fmt(pgb.tps, 0)} tps, p50 ${fmt(pgb.p50Ms, 2)} ms, p99 ${fmt(pgb.p99Ms, 2)} ms`,
+    );
     describeCpu('pgbench', pgbenchCpu);
     log(`  WAL per capture: ${fmt(pgbenchWal / 1024, 1)} KiB`);
     for (const naive of naives.values()) await naive.process.stop();
@@ -396,7 +456,11 @@ async function main(): Promise<void> {
     holdfast = holdfasts.get(holdfastWorkers)!;
     if (sweep.length > 1) log(`  the rest of the run uses Holdfast at ${plural(holdfastWorkers, 'worker')} (the faster)`);
     await checkpoint();
-    const juspay = await closedLoop(holdfast.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: juspayCaptures(large, merchant.api_key) });
+    const juspay = await closedLoop(holdfast.baseUrl, {
+      connections: CONNECTIONS,
+      durationS: DURATION,
+      next: juspayCaptures(large, merchant.api_key),
+    });
     describe(`Holdfast Juspay capture, ${CONNECTIONS} connections`, juspay);
     const halfRate = Math.max(1, Math.round(pinelabs.rps / 2));
     const half = await openLoop(holdfast.baseUrl, { rate: halfRate, durationS: DURATION, next: pineLabsCaptures(large, bearer) });
@@ -423,12 +487,34 @@ async function main(): Promise<void> {
     const pgbExtended =
       PGBENCH_MODE === 'extended'
         ? pgb
-        : await runPgbench({ pgbench, url: scratch.url, scriptFile, defines, clients: CONNECTIONS, threads: Math.min(CONNECTIONS, availableParallelism()), durationS: SHORT_S, mode: 'extended', range: large });
+        : await runPgbench({
+            pgbench,
+            url: scratch.url,
+            scriptFile,
+            defines,
+            clients: CONNECTIONS,
+            threads: Math.min(CONNECTIONS, availableParallelism()),
+            durationS: SHORT_S,
+            mode: 'extended',
+            range: large,
+          });
     log(`pgbench (extended, as node-postgres sends), ${CONNECTIONS} clients: ${fmt(pgbExtended.tps, 0)} tps`);
     // One client: each statement's own cost in the database, with nothing queued in front of it.
-    const pgb1 = await runPgbench({ pgbench, url: scratch.url, scriptFile, defines, clients: 1, threads: 1, durationS: SHORT_S, mode: PGBENCH_MODE, range: large });
+    const pgb1 = await runPgbench({
+      pgbench,
+      url: scratch.url,
+      scriptFile,
+      defines,
+      clients: 1,
+      threads: 1,
+      durationS: SHORT_S,
+      mode: PGBENCH_MODE,
+      range: large,
+    });
     const perStatement = CAPTURE_STATEMENTS.map((st, i) => ({ id: st.id, ms: pgb1.statementMs[i] ?? NaN }));
-    log(`pgbench, 1 client: ${fmt(pgb1.tps, 0)} tps, p50 ${fmt(pgb1.p50Ms, 2)} ms; ms per statement: ${perStatement.map((p) => `${p.id} ${fmt(p.ms, 3)}`).join(', ')}`);
+    log(
+      `pgbench, 1 client: ${fmt(pgb1.tps, 0)} tps, p50 ${fmt(pgb1.p50Ms, 2)} ms; ms per statement: ${perStatement.map((p) => `${p.id} ${fmt(p.ms, 3)}`).join(', ')}`,
+    );
     if (large.used > large.isize) log('  ! pgbench wrapped around the seeded orders (some captured twice): raise --orders');
     await db.query(`delete from jobs where kind <> 'order.auto_void'`);
     const tableSizes = await db.query<{ rel: string; mb: number }>(
@@ -450,8 +536,16 @@ async function main(): Promise<void> {
         try {
           const liteRange = new OrderRange(1, PGLITE_ORDERS);
           const liteBearer = await token(liteServer.baseUrl, liteMerchant);
-          await closedLoop(liteServer.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(liteRange, liteBearer) });
-          const liteRun = await closedLoop(liteServer.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: pineLabsCaptures(liteRange, liteBearer) });
+          await closedLoop(liteServer.baseUrl, {
+            connections: CONNECTIONS,
+            durationS: WARMUP_S,
+            next: pineLabsCaptures(liteRange, liteBearer),
+          });
+          const liteRun = await closedLoop(liteServer.baseUrl, {
+            connections: CONNECTIONS,
+            durationS: DURATION,
+            next: pineLabsCaptures(liteRange, liteBearer),
+          });
           describe(`Holdfast on PGlite, Pine Labs capture, ${CONNECTIONS} connections`, liteRun);
           const liteMemory = processMemory(liteServer, 'holdfast-pglite');
           pglite = {
@@ -487,8 +581,22 @@ async function main(): Promise<void> {
         half_load_achieved_rps: round(half.rps, 1),
         half_load_service_p99_ms: round(half.serviceP99Ms),
         juspay_rps: round(juspay.rps, 1),
-        by_workers: holdfastMedians.map((b) => ({ workers: b.workers, rps: round(b.run.rps, 1), p50_ms: round(b.run.p50Ms), p99_ms: round(b.run.p99Ms), cpu_ms_per_capture: b.cpu, wal_bytes_per_capture: Math.round(b.walBytes) })),
-        naive_by_workers: naiveMedians.map((b) => ({ workers: b.workers, rps: round(b.run.rps, 1), p50_ms: round(b.run.p50Ms), p99_ms: round(b.run.p99Ms), cpu_ms_per_capture: b.cpu, wal_bytes_per_capture: Math.round(b.walBytes) })),
+        by_workers: holdfastMedians.map((b) => ({
+          workers: b.workers,
+          rps: round(b.run.rps, 1),
+          p50_ms: round(b.run.p50Ms),
+          p99_ms: round(b.run.p99Ms),
+          cpu_ms_per_capture: b.cpu,
+          wal_bytes_per_capture: Math.round(b.walBytes),
+        })),
+        naive_by_workers: naiveMedians.map((b) => ({
+          workers: b.workers,
+          rps: round(b.run.rps, 1),
+          p50_ms: round(b.run.p50Ms),
+          p99_ms: round(b.run.p99Ms),
+          cpu_ms_per_capture: b.cpu,
+          wal_bytes_per_capture: Math.round(b.walBytes),
+        })),
         pgbench_wal_bytes_per_capture: Math.round(pgbenchWal),
         rounds: HEADLINE_ROUNDS,
         seconds_per_round: ROUND_S,
@@ -520,7 +628,14 @@ async function main(): Promise<void> {
         table_mb: Object.fromEntries(tableSizes.map((t) => [t.rel, t.mb])),
       },
       cpu_ms_per_capture: { holdfast: holdfastCpu, naive: naiveCpu, pgbench: pgbenchCpu },
-      memory: { peak_rss_mb: round(peak, 1), total_peak_rss_mb: round(memory.reduce((s, m) => s + m.peak_rss_mb, 0), 1), processes: memory },
+      memory: {
+        peak_rss_mb: round(peak, 1),
+        total_peak_rss_mb: round(
+          memory.reduce((s, m) => s + m.peak_rss_mb, 0),
+          1,
+        ),
+        processes: memory,
+      },
       statements: {
         per_capture: CAPTURE_STATEMENTS.length,
         transactions: CAPTURE_STATEMENTS.filter((s) => s.sql.trim().toUpperCase() === 'BEGIN').length,

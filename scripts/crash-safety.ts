@@ -44,7 +44,10 @@ async function freePort(): Promise<number> {
 
 /** Starts a holdfast command and resolves once `ready` appears in its output. */
 function launch(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`holdfast ${args[0]} did not start: ${output}`)), 30_000);
@@ -95,8 +98,27 @@ async function main() {
   try {
     const acquirerPort = await freePort();
     const acquirer = await launch(
-      ['acquirer', '--port', String(acquirerPort), '--seed', String(seed), '--latency-median-ms', '3', '--latency-p99-ms', '40',
-        '--timeout-rate', '0.03', '--error-rate', '0.03', '--reset-rate', '0.02', '--late-success-rate', '0.03', '--log-level', 'warn'],
+      [
+        'acquirer',
+        '--port',
+        String(acquirerPort),
+        '--seed',
+        String(seed),
+        '--latency-median-ms',
+        '3',
+        '--latency-p99-ms',
+        '40',
+        '--timeout-rate',
+        '0.03',
+        '--error-rate',
+        '0.03',
+        '--reset-rate',
+        '0.02',
+        '--late-success-rate',
+        '0.03',
+        '--log-level',
+        'warn',
+      ],
       {},
       /listening on/,
     );
@@ -112,10 +134,14 @@ async function main() {
       HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,1s,2s,2s,5s,5s,5s',
       LOG_LEVEL: 'error',
     };
-    const created = spawnSync(process.execPath, [BIN, 'merchant', 'create', '--name', 'Crash test', '--webhook-url', receiverUrl, '--connector', 'http-acquirer', '--json'], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      encoding: 'utf8',
-    });
+    const created = spawnSync(
+      process.execPath,
+      [BIN, 'merchant', 'create', '--name', 'Crash test', '--webhook-url', receiverUrl, '--connector', 'http-acquirer', '--json'],
+      {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+      },
+    );
     if (created.status !== 0) throw new Error(`merchant create failed: ${created.stderr}`);
     const merchant = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
     const api = `http://127.0.0.1:${env.PORT}`;
@@ -140,21 +166,45 @@ async function main() {
       }
     };
     const login = async () => {
-      const reply = await call('POST', '/api/auth/v1/token', { client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'client_credentials' });
+      const reply = await call('POST', '/api/auth/v1/token', {
+        client_id: merchant.client_id,
+        client_secret: merchant.client_secret,
+        grant_type: 'client_credentials',
+      });
       if (reply.status === 200) token = reply.body.access_token;
     };
-    const CARDS = ['4111111111111111', '5555555555554444', '4111111111111111', '4000000000000077', '4000000000000093', '4000000000000101', '4000000000000119', '4000000000000127', '4000000000000002'];
+    const CARDS = [
+      '4111111111111111',
+      '5555555555554444',
+      '4111111111111111',
+      '4000000000000077',
+      '4000000000000093',
+      '4000000000000101',
+      '4000000000000119',
+      '4000000000000127',
+      '4000000000000002',
+    ];
     let sequence = 0;
     const flow = async () => {
       const ref = `c${Date.now().toString(36)}${(sequence++).toString(36)}`;
       const amount = 1000 + Math.floor(random() * 19000);
-      const order = await call('POST', '/api/pay/v1/orders', { merchant_order_reference: ref, order_amount: { value: amount, currency: 'INR' }, pre_auth: true });
+      const order = await call('POST', '/api/pay/v1/orders', {
+        merchant_order_reference: ref,
+        order_amount: { value: amount, currency: 'INR' },
+        pre_auth: true,
+      });
       if (order.status !== 200) return;
       const orderId = order.body.data.order_id as string;
       acks.push({ kind: 'order', orderId });
       const payment = await call('POST', `/api/pay/v1/orders/${orderId}/payments`, {
-        payments: [{ merchant_payment_reference: `${ref}p`, payment_method: 'CARD', payment_amount: { value: amount, currency: 'INR' },
-          payment_option: { card_details: { card_number: pick(CARDS), cvv: '123', expiry_month: '12', expiry_year: '2034' } } }],
+        payments: [
+          {
+            merchant_payment_reference: `${ref}p`,
+            payment_method: 'CARD',
+            payment_amount: { value: amount, currency: 'INR' },
+            payment_option: { card_details: { card_number: pick(CARDS), cvv: '123', expiry_month: '12', expiry_year: '2034' } },
+          },
+        ],
       });
       if (payment.status !== 200) return;
       acks.push({ kind: 'payment', orderId, reference: `${ref}p` });
@@ -166,11 +216,17 @@ async function main() {
         return;
       }
       const captureAmount = action === 'full' ? amount : Math.max(100, Math.floor(amount * (0.3 + random() * 0.6)));
-      const capture = await call('PUT', `/api/pay/v1/orders/${orderId}/capture`, { merchant_capture_reference: `${ref}c`, capture_amount: { value: captureAmount, currency: 'INR' } });
+      const capture = await call('PUT', `/api/pay/v1/orders/${orderId}/capture`, {
+        merchant_capture_reference: `${ref}c`,
+        capture_amount: { value: captureAmount, currency: 'INR' },
+      });
       if (capture.status !== 200) return;
       acks.push({ kind: 'capture', orderId, reference: `${ref}c` });
       if (action !== 'refund' || capture.body.data.status !== 'PROCESSED') return;
-      const refund = await call('POST', `/api/pay/v1/refunds/${orderId}`, { merchant_order_reference: `${ref}r`, order_amount: { value: Math.max(100, Math.floor(captureAmount / 2)), currency: 'INR' } });
+      const refund = await call('POST', `/api/pay/v1/refunds/${orderId}`, {
+        merchant_order_reference: `${ref}r`,
+        order_amount: { value: Math.max(100, Math.floor(captureAmount / 2)), currency: 'INR' },
+      });
       if (refund.status === 200) acks.push({ kind: 'refund', orderId, reference: `${ref}r` });
     };
 
@@ -212,12 +268,17 @@ async function main() {
     const problems: string[] = [];
     for (const ack of acks) {
       const q =
-        ack.kind === 'order' ? ['select 1 from orders where id = $1', [ack.orderId]]
-        : ack.kind === 'payment' ? ['select 1 from payments where order_id = $1 and merchant_payment_reference = $2', [ack.orderId, ack.reference]]
-        : ack.kind === 'capture' ? ['select 1 from captures where order_id = $1 and merchant_capture_reference = $2', [ack.orderId, ack.reference]]
-        : ack.kind === 'cancel' ? ["select 1 from reversals where order_id = $1 and kind = 'VOID'", [ack.orderId]]
-        : ['select 1 from refunds where order_id = $1 and merchant_refund_reference = $2', [ack.orderId, ack.reference]];
-      if ((await db.query(q[0] as string, q[1] as unknown[])).rowCount === 0) problems.push(`acknowledged ${ack.kind} missing on ${ack.orderId}`);
+        ack.kind === 'order'
+          ? ['select 1 from orders where id = $1', [ack.orderId]]
+          : ack.kind === 'payment'
+            ? ['select 1 from payments where order_id = $1 and merchant_payment_reference = $2', [ack.orderId, ack.reference]]
+            : ack.kind === 'capture'
+              ? ['select 1 from captures where order_id = $1 and merchant_capture_reference = $2', [ack.orderId, ack.reference]]
+              : ack.kind === 'cancel'
+                ? ["select 1 from reversals where order_id = $1 and kind = 'VOID'", [ack.orderId]]
+                : ['select 1 from refunds where order_id = $1 and merchant_refund_reference = $2', [ack.orderId, ack.reference]];
+      if ((await db.query(q[0] as string, q[1] as unknown[])).rowCount === 0)
+        problems.push(`acknowledged ${ack.kind} missing on ${ack.orderId}`);
     }
     const unbalanced = await db.query('select entry_id from postings group by entry_id having sum(amount) <> 0');
     if (unbalanced.rowCount) problems.push(`${unbalanced.rowCount} journal entries do not sum to zero`);
@@ -231,12 +292,15 @@ async function main() {
       from orders o left join journal_entries j on j.order_id = o.id left join postings p on p.entry_id = j.id group by o.id`);
     let balanced = 0;
     for (const l of ledgers.rows) {
-      if (l.captured + l.reversed + l.held !== l.authorized || l.refunded > l.captured || l.held < 0) problems.push(`order ${l.id} ledger broken: ${JSON.stringify(l)}`);
+      if (l.captured + l.reversed + l.held !== l.authorized || l.refunded > l.captured || l.held < 0)
+        problems.push(`order ${l.id} ledger broken: ${JSON.stringify(l)}`);
       else balanced += 1;
     }
     const left = await outstanding();
     if (left > 0) problems.push(`${left} operations or webhooks still outstanding after settling`);
-    const events = await db.query<{ id: string; order_id: string; event_type: string }>('select id, order_id, event_type from webhook_events');
+    const events = await db.query<{ id: string; order_id: string; event_type: string }>(
+      'select id, order_id, event_type from webhook_events',
+    );
     const notReceived = events.rows.filter((e) => !received.has(e.id));
     if (notReceived.length) problems.push(`${notReceived.length} webhook events never reached the receiver`);
     const expected = await db.query<{ missing: number }>(`select count(*)::int as missing from (
@@ -246,12 +310,16 @@ async function main() {
         select r.order_id, 'ORDER_CANCELLED' from reversals r where r.kind in ('VOID', 'AUTO_VOID') and r.status = 'SUCCEEDED'
       ) need where not exists (select 1 from webhook_events e where e.order_id = need.order_id and e.event_type = need.needed)`);
     if (expected.rows[0]!.missing > 0) problems.push(`${expected.rows[0]!.missing} state changes have no webhook event`);
-    const states = await db.query<{ state: string; n: number }>('select state, count(*)::int as n from orders group by state order by state');
+    const states = await db.query<{ state: string; n: number }>(
+      'select state, count(*)::int as n from orders group by state order by state',
+    );
     const summary = {
       kills,
       requests,
       requests_without_answer: failedRequests,
-      acknowledged: Object.fromEntries(['order', 'payment', 'capture', 'cancel', 'refund'].map((k) => [k, acks.filter((a) => a.kind === k).length])),
+      acknowledged: Object.fromEntries(
+        ['order', 'payment', 'capture', 'cancel', 'refund'].map((k) => [k, acks.filter((a) => a.kind === k).length]),
+      ),
       acknowledged_missing: problems.filter((p) => p.startsWith('acknowledged')).length,
       orders: ledgers.rowCount,
       orders_balanced: balanced,

@@ -67,9 +67,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
   };
   const server = await buildServer(ctx, config, links, logger);
-  const jobs = new JobRunner(db, ctx.clock, jobHandlers(ctx, { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000 }), {
-    onError: (error, job) => logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed'),
-  });
+  const jobs = new JobRunner(
+    db,
+    ctx.clock,
+    jobHandlers(ctx, { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000 }),
+    {
+      onError: (error, job) => logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed'),
+    },
+  );
   return {
     ctx,
     server,

@@ -68,7 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const dbPoolSize = env.HOLDFAST_DB_POOL === undefined || env.HOLDFAST_DB_POOL === '' ? 10 : Number(env.HOLDFAST_DB_POOL);
-  if (!Number.isInteger(dbPoolSize) || dbPoolSize < 1 || dbPoolSize > 1000) problems.push(`HOLDFAST_DB_POOL must be a whole number from 1 to 1000, got "${env.HOLDFAST_DB_POOL}"`);
+  if (!Number.isInteger(dbPoolSize) || dbPoolSize < 1 || dbPoolSize > 1000)
+    problems.push(`HOLDFAST_DB_POOL must be a whole number from 1 to 1000, got "${env.HOLDFAST_DB_POOL}"`);
 
   const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
 
@@ -94,11 +95,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const captureWindowMs = parseDuration(env.HOLDFAST_CAPTURE_WINDOW || '7d');
-  if (captureWindowMs === undefined) problems.push(`HOLDFAST_CAPTURE_WINDOW must be a duration such as 7d or 12h, got "${env.HOLDFAST_CAPTURE_WINDOW}"`);
+  if (captureWindowMs === undefined)
+    problems.push(`HOLDFAST_CAPTURE_WINDOW must be a duration such as 7d or 12h, got "${env.HOLDFAST_CAPTURE_WINDOW}"`);
 
   const schedule = (env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE).split(',').map((s) => parseDuration(s));
   if (schedule.some((d) => d === undefined)) {
-    problems.push(`HOLDFAST_WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 1m,5m,5m,10m, got "${env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE}"`);
+    problems.push(
+      `HOLDFAST_WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 1m,5m,5m,10m, got "${env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE}"`,
+    );
   }
 
   const logLevel = env.LOG_LEVEL || 'info';
@@ -109,15 +113,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`HOLDFAST_CONNECTOR must be sandbox or http-acquirer, got "${defaultConnector}"`);
   }
   const acquirerUrl = env.HOLDFAST_ACQUIRER_URL || undefined;
-  if (acquirerUrl !== undefined && !/^https?:\/\/\S+$/.test(acquirerUrl)) problems.push(`HOLDFAST_ACQUIRER_URL must be an http(s) URL, got "${acquirerUrl}"`);
+  if (acquirerUrl !== undefined && !/^https?:\/\/\S+$/.test(acquirerUrl))
+    problems.push(`HOLDFAST_ACQUIRER_URL must be an http(s) URL, got "${acquirerUrl}"`);
   if (defaultConnector === 'http-acquirer' && !acquirerUrl) problems.push('HOLDFAST_CONNECTOR=http-acquirer needs HOLDFAST_ACQUIRER_URL');
   const acquirerTimeoutMs = parseDuration(env.HOLDFAST_ACQUIRER_TIMEOUT || '5s');
-  if (acquirerTimeoutMs === undefined) problems.push(`HOLDFAST_ACQUIRER_TIMEOUT must be a duration such as 5s or 800ms, got "${env.HOLDFAST_ACQUIRER_TIMEOUT}"`);
+  if (acquirerTimeoutMs === undefined)
+    problems.push(`HOLDFAST_ACQUIRER_TIMEOUT must be a duration such as 5s or 800ms, got "${env.HOLDFAST_ACQUIRER_TIMEOUT}"`);
 
   const syncDelayMs = parseDuration(env.HOLDFAST_SYNC_DELAY || '10s');
   if (syncDelayMs === undefined) problems.push(`HOLDFAST_SYNC_DELAY must be a duration such as 10s, got "${env.HOLDFAST_SYNC_DELAY}"`);
-  const syncAttempts = env.HOLDFAST_SYNC_ATTEMPTS === undefined || env.HOLDFAST_SYNC_ATTEMPTS === '' ? 10 : Number(env.HOLDFAST_SYNC_ATTEMPTS);
-  if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100) problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
+  const syncAttempts =
+    env.HOLDFAST_SYNC_ATTEMPTS === undefined || env.HOLDFAST_SYNC_ATTEMPTS === '' ? 10 : Number(env.HOLDFAST_SYNC_ATTEMPTS);
+  if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
+    problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({

@@ -46,7 +46,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
-function summarize(latencies: number[], ok: number, failed: number, durationS: number, exhausted: boolean, failureSample?: string): LoadResult {
+function summarize(
+  latencies: number[],
+  ok: number,
+  failed: number,
+  durationS: number,
+  exhausted: boolean,
+  failureSample?: string,
+): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
   const s = Array.from(sorted);
   return {
@@ -64,7 +71,10 @@ function summarize(latencies: number[], ok: number, failed: number, durationS: n
 }
 
 /** `connections` connections for `durationS` seconds; `next()` gives each request (undefined: none left, stop). */
-export function closedLoop(baseUrl: string, options: { connections: number; durationS: number; next: () => RequestSpec | undefined }): Promise<LoadResult> {
+export function closedLoop(
+  baseUrl: string,
+  options: { connections: number; durationS: number; next: () => RequestSpec | undefined },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let failureSample: string | undefined;
   let exhausted = false;
@@ -117,7 +127,10 @@ export function closedLoop(baseUrl: string, options: { connections: number; dura
  * Requests started at `rate` per second for `durationS` seconds whatever the answers; latency is
  * measured from each request's scheduled start.
  */
-export async function openLoop(baseUrl: string, options: { rate: number; durationS: number; next: () => RequestSpec | undefined; timeoutMs?: number }): Promise<LoadResult & { targetRps: number; serviceP99Ms: number }> {
+export async function openLoop(
+  baseUrl: string,
+  options: { rate: number; durationS: number; next: () => RequestSpec | undefined; timeoutMs?: number },
+): Promise<LoadResult & { targetRps: number; serviceP99Ms: number }> {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 2048 });
   const interval = 1000 / options.rate;
@@ -238,7 +251,11 @@ export function flowLoop(
                 method: 'POST',
                 path: '/api/pay/v1/orders',
                 headers: { ...json, authorization: `Bearer ${String(context.token)}` },
-                body: JSON.stringify({ merchant_order_reference: `flow-${tag}-${String(context.n)}`, order_amount: { value: options.amount, currency: 'INR' }, pre_auth: true }),
+                body: JSON.stringify({
+                  merchant_order_reference: `flow-${tag}-${String(context.n)}`,
+                  order_amount: { value: options.amount, currency: 'INR' },
+                  pre_auth: true,
+                }),
               };
             },
             onResponse: (status, body, context) => {
@@ -260,7 +277,15 @@ export function flowLoop(
                       merchant_payment_reference: `flow-pay-${String(context.n)}`,
                       payment_method: 'CARD',
                       payment_amount: { value: options.amount, currency: 'INR' },
-                      payment_option: { card_details: { name: 'Bench Holder', card_number: '4111111111111111', cvv: '123', expiry_month: '12', expiry_year: '2035' } },
+                      payment_option: {
+                        card_details: {
+                          name: 'Bench Holder',
+                          card_number: '4111111111111111',
+                          cvv: '123',
+                          expiry_month: '12',
+                          expiry_year: '2035',
+                        },
+                      },
                     },
                   ],
                 }),
@@ -279,7 +304,10 @@ export function flowLoop(
                 method: 'PUT',
                 path: `/api/pay/v1/orders/${String(context.orderId)}/capture`,
                 headers: { ...json, authorization: `Bearer ${String(context.token)}` },
-                body: JSON.stringify({ merchant_capture_reference: `flow-cap-${String(context.n)}`, capture_amount: { value: options.captureAmount, currency: 'INR' } }),
+                body: JSON.stringify({
+                  merchant_capture_reference: `flow-cap-${String(context.n)}`,
+                  capture_amount: { value: options.captureAmount, currency: 'INR' },
+                }),
               };
             },
             onResponse: (status, body) => {
@@ -291,7 +319,14 @@ export function flowLoop(
       },
       (error, result) => {
         if (error) return reject(error);
-        const summary = summarize(latencies, result['2xx'], result.non2xx + result.errors + result.timeouts, result.duration, false, failureSample);
+        const summary = summarize(
+          latencies,
+          result['2xx'],
+          result.non2xx + result.errors + result.timeouts,
+          result.duration,
+          false,
+          failureSample,
+        );
         resolve({ ...summary, flows, flowsPerS: flows / result.duration });
       },
     );

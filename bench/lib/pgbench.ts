@@ -20,7 +20,9 @@ export function ensurePgbench(log: (line: string) => void): string {
   let path = find();
   if (path) return path;
   if (process.getuid?.() !== 0) {
-    throw new Error('pgbench is missing and this is not root: install it (Debian: apt-get install postgresql-client or postgresql-contrib) and run again');
+    throw new Error(
+      'pgbench is missing and this is not root: install it (Debian: apt-get install postgresql-client or postgresql-contrib) and run again',
+    );
   }
   log('pgbench is missing: installing it from Debian packages (apt-get)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -79,13 +81,20 @@ export async function runPgbench(options: {
   };
   const args = [
     '-n',
-    '-M', options.mode,
-    '-c', String(options.clients),
-    '-j', String(options.threads),
-    '-T', String(options.durationS),
-    '-f', options.scriptFile,
+    '-M',
+    options.mode,
+    '-c',
+    String(options.clients),
+    '-j',
+    String(options.threads),
+    '-T',
+    String(options.durationS),
+    '-f',
+    options.scriptFile,
     '-r',
-    '-l', '--log-prefix', join(logDir, 'tx'),
+    '-l',
+    '--log-prefix',
+    join(logDir, 'tx'),
     ...Object.entries(defines).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
     options.url,
   ];

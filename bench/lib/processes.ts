@@ -28,13 +28,19 @@ const launched = new Set<Launched>();
 
 /** Starts a command and resolves once `ready` appears in its output (stdout or stderr). */
 export function launch(command: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<Launched> {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+  });
   let output = '';
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const handle: Launched = {
     child,
     pid: child.pid ?? -1,

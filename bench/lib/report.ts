@@ -104,7 +104,12 @@ const n = (v: number | null | undefined, digits = 0) => (v === null || v === und
 const check = (ok: boolean | null) => (ok === null ? '' : ok ? 'yes' : 'no');
 const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
 const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
-const size = (count: number) => (count >= 1_000_000 && count % 1_000_000 === 0 ? `${count / 1_000_000}M` : count >= 1000 && count % 1000 === 0 ? `${count / 1000}k` : String(count));
+const size = (count: number) =>
+  count >= 1_000_000 && count % 1_000_000 === 0
+    ? `${count / 1_000_000}M`
+    : count >= 1000 && count % 1000 === 0
+      ? `${count / 1000}k`
+      : String(count);
 
 const workersLabel = (w: number) => `${w} worker${w === 1 ? '' : 's'}`;
 
@@ -119,22 +124,44 @@ export function rows(r: BenchResults): Row[] {
       .map((b): Row => [`  at ${workersLabel(b.workers)}`, `${n(b.rps)}/s`, '', '']),
     [`  pgbench, the same ${r.statements.per_capture} statements, ${conns} clients (${c.pgbench_mode})`, `${n(c.pgbench_tps)} tps`, '', ''],
     [`  pgbench, -M extended (unnamed statements, as node-postgres)`, `${n(c.pgbench_extended_tps)} tps`, '', ''],
-    [`  naive Fastify + pg, the same statements, ${workersLabel(r.settings.naive_workers).replace('worker', 'process').replace('processs', 'processes')}`, `${n(c.naive_rps)}/s`, '', ''],
+    [
+      `  naive Fastify + pg, the same statements, ${workersLabel(r.settings.naive_workers).replace('worker', 'process').replace('processs', 'processes')}`,
+      `${n(c.naive_rps)}/s`,
+      '',
+      '',
+    ],
     ...(c.naive_by_workers ?? [])
       .filter((b) => b.workers !== r.settings.naive_workers)
-      .map((b): Row => [`    at ${workersLabel(b.workers).replace('worker', 'process').replace('processs', 'processes')}`, `${n(b.rps)}/s`, '', '']),
+      .map((b): Row => [
+        `    at ${workersLabel(b.workers).replace('worker', 'process').replace('processs', 'processes')}`,
+        `${n(b.rps)}/s`,
+        '',
+        '',
+      ]),
     ['  Holdfast / pgbench', n(c.ratio_vs_pgbench, 2), '>= 0.6', check(atLeast(c.ratio_vs_pgbench, 0.6))],
     ['  Holdfast / naive', n(c.ratio_vs_naive, 2), '>= 1.0', check(atLeast(c.ratio_vs_naive, 1.0))],
     [`  p50 / p99 at ${conns} connections`, `${n(c.p50_ms, 1)} / ${n(c.p99_ms, 1)} ms`, '', ''],
-    [`  p50 / p99 at half load (${c.half_load_rps}/s, open model)`, `${n(c.p50_ms_at_half_load, 1)} / ${n(c.p99_ms_at_half_load, 1)} ms`, 'p99 <= 25 ms', check(atMost(c.p99_ms_at_half_load, 25))],
+    [
+      `  p50 / p99 at half load (${c.half_load_rps}/s, open model)`,
+      `${n(c.p50_ms_at_half_load, 1)} / ${n(c.p99_ms_at_half_load, 1)} ms`,
+      'p99 <= 25 ms',
+      check(atMost(c.p99_ms_at_half_load, 25)),
+    ],
     ...((): Row[] => {
       const mine = c.by_workers?.find((b) => b.workers === r.settings.holdfast_workers)?.wal_bytes_per_capture;
       if (mine === undefined || c.pgbench_wal_bytes_per_capture === undefined) return [];
-      return [[`  WAL per capture, Holdfast / pgbench`, `${n(mine / 1024, 1)} / ${n(c.pgbench_wal_bytes_per_capture / 1024, 1)} KiB`, '', '']];
+      return [
+        [`  WAL per capture, Holdfast / pgbench`, `${n(mine / 1024, 1)} / ${n(c.pgbench_wal_bytes_per_capture / 1024, 1)} KiB`, '', ''],
+      ];
     })(),
     [`Capture, Juspay, ${conns} connections`, `${n(c.juspay_rps)}/s (p50 ${n(c.juspay_p50_ms, 1)} ms)`, '', ''],
     [`Full flow: token, order, card payment, capture`, `${n(r.flow.flows_per_s)} flows/s`, '', ''],
-    [`Capture on the embedded PGlite (${size(r.pglite.orders)} orders)`, `${n(r.pglite.captures_per_s)}/s`, '>= 800/s', check(atLeast(r.pglite.captures_per_s, 800))],
+    [
+      `Capture on the embedded PGlite (${size(r.pglite.orders)} orders)`,
+      `${n(r.pglite.captures_per_s)}/s`,
+      '>= 800/s',
+      check(atLeast(r.pglite.captures_per_s, 800)),
+    ],
     [
       `p50 at ${size(r.scaling.orders_small)} / ${size(r.scaling.orders_large)} orders (1 connection)`,
       `${n(r.scaling.p50_ms_10k, 2)} / ${n(r.scaling.p50_ms_1m, 2)} ms (x${n(r.scaling.ratio, 2)})`,
@@ -142,7 +169,12 @@ export function rows(r: BenchResults): Row[] {
       check(atMost(r.scaling.ratio, 1.2)),
     ],
     [`  one capture alone in the database (pgbench, 1 client)`, `${n(c.pgbench_1_client_p50_ms, 2)} ms`, '', ''],
-    [`Peak RSS per Holdfast process (${procs} process${procs === 1 ? '' : 'es'})`, `${n(r.memory.peak_rss_mb)} MB`, '<= 200 MB', check(atMost(r.memory.peak_rss_mb, 200))],
+    [
+      `Peak RSS per Holdfast process (${procs} process${procs === 1 ? '' : 'es'})`,
+      `${n(r.memory.peak_rss_mb)} MB`,
+      '<= 200 MB',
+      check(atMost(r.memory.peak_rss_mb, 200)),
+    ],
     ...(r.pglite.peak_rss_mb !== null ? ([[`  Holdfast on PGlite`, `${n(r.pglite.peak_rss_mb)} MB`, '', '']] as Row[]) : []),
   ];
 }
@@ -155,7 +187,11 @@ function header(r: BenchResults): string {
 export function renderTable(r: BenchResults): string {
   const all: Row[] = [['Figure', 'Value', 'Target', 'Met'], ...rows(r)];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((row) => row[i]!.length)));
-  const line = (row: Row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (row: Row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [`Holdfast bench, ${header(r)}`, line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 

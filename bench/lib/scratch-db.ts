@@ -30,7 +30,11 @@ export async function createScratchDatabase(prefix: string, admin = adminUrl()):
   };
 }
 
-export async function adminQuery<Row extends Record<string, unknown> = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+export async function adminQuery<Row extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -7,9 +7,7 @@ import { cardRule, DECLINE_MESSAGES, SANDBOX_OTP, type CardBehaviour } from '../
 import type { OperationKind } from './protocol.js';
 
 export type AuthorizationDecision =
-  | { outcome: 'approved' }
-  | { outcome: 'challenge' }
-  | { outcome: 'declined'; code: string; message: string };
+  { outcome: 'approved' } | { outcome: 'challenge' } | { outcome: 'declined'; code: string; message: string };
 
 /** The decision and, for an authorization that goes on, the behaviour its later operations follow. */
 export function decideAuthorization(cardNumber: string): { decision: AuthorizationDecision; behaviour: CardBehaviour } {
@@ -17,7 +15,8 @@ export function decideAuthorization(cardNumber: string): { decision: Authorizati
     return { decision: { outcome: 'declined', code: 'INVALID_CARD', message: 'The card number is not valid' }, behaviour: 'ok' };
   }
   const rule = cardRule(cardNumber);
-  if ('decline' in rule) return { decision: { outcome: 'declined', code: rule.decline, message: DECLINE_MESSAGES[rule.decline] }, behaviour: 'ok' };
+  if ('decline' in rule)
+    return { decision: { outcome: 'declined', code: rule.decline, message: DECLINE_MESSAGES[rule.decline] }, behaviour: 'ok' };
   return { decision: { outcome: rule.behaviour === 'challenge' ? 'challenge' : 'approved' }, behaviour: rule.behaviour };
 }
 
@@ -39,7 +38,11 @@ const succeeded: OperationDecision = { outcome: 'succeeded', answered: true };
 const pending: OperationDecision = { outcome: 'pending', answered: true };
 const failed = (code: string, message: string): OperationDecision => ({ outcome: 'failed', code, message, answered: true });
 
-export function decideOperation(kind: OperationKind, behaviour: CardBehaviour, reason: 'void' | 'remainder' | undefined): OperationDecision {
+export function decideOperation(
+  kind: OperationKind,
+  behaviour: CardBehaviour,
+  reason: 'void' | 'remainder' | undefined,
+): OperationDecision {
   switch (kind) {
     case 'capture':
       if (behaviour === 'capture_pending') return pending;

@@ -73,15 +73,18 @@ export function defaultFaultSettings(overrides: Partial<FaultSettings> = {}): Fa
 /** Everything wrong with the settings, one sentence each, named as the settings are. */
 export function faultSettingsProblems(settings: FaultSettings): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > 0xffff_ffff) problems.push('seed must be an integer from 0 to 4294967295');
+  if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > 0xffff_ffff)
+    problems.push('seed must be an integer from 0 to 4294967295');
   if (!(settings.latencyMedianMs >= 0) || !Number.isFinite(settings.latencyMedianMs)) problems.push('latencyMedianMs must be a number ≥ 0');
-  if (!(settings.latencyP99Ms >= settings.latencyMedianMs) || !Number.isFinite(settings.latencyP99Ms)) problems.push('latencyP99Ms must be a number ≥ latencyMedianMs');
+  if (!(settings.latencyP99Ms >= settings.latencyMedianMs) || !Number.isFinite(settings.latencyP99Ms))
+    problems.push('latencyP99Ms must be a number ≥ latencyMedianMs');
   for (const [, name] of RATE_OF) {
     const rate = settings[name];
     if (!(rate >= 0 && rate <= 1)) problems.push(`${name} must be a number from 0 to 1`);
   }
   const total = totalFaultRate(settings);
-  if (total > 1 + 1e-9) problems.push(`the fault rates are shares of requests and must add up to at most 1 (they add up to ${round(total)})`);
+  if (total > 1 + 1e-9)
+    problems.push(`the fault rates are shares of requests and must add up to at most 1 (they add up to ${round(total)})`);
   if (settings.resetPoint !== 'before' && settings.resetPoint !== 'after') problems.push('resetPoint must be "before" or "after"');
   return problems;
 }

@@ -65,13 +65,31 @@ export class LedgerOfOperations {
   addAuthorization(record: AuthorizationRecord, at: number): void {
     this.authorizationsByReference.set(record.reference, record);
     this.referenceByPayment.set(record.paymentId, record.reference);
-    this.effectLog.push({ kind: 'authorization', key: record.paymentId, reference: record.reference, amount: record.amount, outcome: record.status, at });
+    this.effectLog.push({
+      kind: 'authorization',
+      key: record.paymentId,
+      reference: record.reference,
+      amount: record.amount,
+      outcome: record.status,
+      at,
+    });
   }
 
   /** The result of a 3-D Secure challenge, recorded once on its authorization. */
-  completeAuthentication(record: AuthorizationRecord, result: Pick<AuthorizationRecord, 'status' | 'approval' | 'decline'>, at: number): void {
+  completeAuthentication(
+    record: AuthorizationRecord,
+    result: Pick<AuthorizationRecord, 'status' | 'approval' | 'decline'>,
+    at: number,
+  ): void {
     Object.assign(record, result);
-    this.effectLog.push({ kind: 'authentication', key: record.paymentId, reference: record.reference, amount: record.amount, outcome: record.status, at });
+    this.effectLog.push({
+      kind: 'authentication',
+      key: record.paymentId,
+      reference: record.reference,
+      amount: record.amount,
+      outcome: record.status,
+      at,
+    });
   }
 
   /** The operation as it stands at `now`: a pending one whose settle time has come has succeeded. */
@@ -86,7 +104,14 @@ export class LedgerOfOperations {
 
   addOperation(record: OperationRecord, at: number): void {
     this.operationsById.set(record.operationId, record);
-    this.effectLog.push({ kind: record.kind, key: record.operationId, reference: record.reference, amount: record.amount, outcome: record.outcome, at });
+    this.effectLog.push({
+      kind: record.kind,
+      key: record.operationId,
+      reference: record.reference,
+      amount: record.amount,
+      outcome: record.outcome,
+      at,
+    });
   }
 
   /** Everything the simulator did, oldest first. */

@@ -100,11 +100,15 @@ export async function buildAcquirerServer(options: AcquirerOptions = {}): Promis
   app.post(ACQUIRER_PATHS.authorizations, { schema: { body: AuthorizationBody } }, (request, reply) =>
     serve(request, reply, false, () => bank.authorize(request.body)),
   );
-  app.post('/v1/authorizations/:reference/authenticate', { schema: { params: ReferenceParams, body: AuthenticationBody } }, (request, reply) =>
-    serve(request, reply, false, () => bank.authenticate(request.params.reference, request.body.otp)),
+  app.post(
+    '/v1/authorizations/:reference/authenticate',
+    { schema: { params: ReferenceParams, body: AuthenticationBody } },
+    (request, reply) => serve(request, reply, false, () => bank.authenticate(request.params.reference, request.body.otp)),
   );
   for (const [kind, path] of Object.entries(ACQUIRER_PATHS.operations) as Array<[OperationKind, string]>) {
-    app.post(path, { schema: { body: OperationBody } }, (request, reply) => serve(request, reply, false, () => bank.operate(kind, request.body)));
+    app.post(path, { schema: { body: OperationBody } }, (request, reply) =>
+      serve(request, reply, false, () => bank.operate(kind, request.body)),
+    );
   }
   app.get('/v1/operations/:operation_id', { schema: { params: OperationParams } }, (request, reply) =>
     serve(request, reply, true, () => bank.inquireOperation(request.params.operation_id)),

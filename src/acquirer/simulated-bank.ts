@@ -81,7 +81,11 @@ export class SimulatedBank {
     if (!record.challenged) return refuse(409, 'NO_AUTHENTICATION_PENDING', `Authorization ${reference} has no 3-D Secure challenge`);
     if (record.status === 'challenge') {
       const decision = decideAuthentication(otp);
-      this.ledger.completeAuthentication(record, { status: decision.outcome === 'approved' ? 'approved' : 'declined', ...decisionDetails(decision) }, this.now());
+      this.ledger.completeAuthentication(
+        record,
+        { status: decision.outcome === 'approved' ? 'approved' : 'declined', ...decisionDetails(decision) },
+        this.now(),
+      );
     }
     return answer(authorizationView(record));
   }
@@ -90,15 +94,23 @@ export class SimulatedBank {
     const reason = kind === 'reversal' ? (body.reason ?? 'void') : undefined;
     const existing = this.ledger.operation(body.operation_id, this.now());
     if (existing) {
-      const same = existing.kind === kind && existing.reference === body.reference && existing.amount === body.amount && existing.currency === body.currency && existing.reason === reason;
+      const same =
+        existing.kind === kind &&
+        existing.reference === body.reference &&
+        existing.amount === body.amount &&
+        existing.currency === body.currency &&
+        existing.reason === reason;
       if (!same) return refuse(409, 'IDEMPOTENCY_CONFLICT', `operation_id ${body.operation_id} was already sent with other parameters`);
       return answer(operationView(existing));
     }
     const authorization = this.ledger.authorizationByReference(body.reference);
     if (!authorization) return refuse(404, NOT_RECEIVED.authorization, `No authorization ${body.reference}`);
-    if (authorization.status !== 'approved') return refuse(409, 'AUTHORIZATION_NOT_APPROVED', `Authorization ${body.reference} is ${authorization.status}`);
-    if (authorization.currency !== body.currency) return refuse(422, 'CURRENCY_MISMATCH', `Authorization ${body.reference} is in ${authorization.currency}`);
-    if (body.amount > authorization.amount) return refuse(422, 'AMOUNT_EXCEEDS_AUTHORIZATION', `amount must be at most the authorized ${authorization.amount}`);
+    if (authorization.status !== 'approved')
+      return refuse(409, 'AUTHORIZATION_NOT_APPROVED', `Authorization ${body.reference} is ${authorization.status}`);
+    if (authorization.currency !== body.currency)
+      return refuse(422, 'CURRENCY_MISMATCH', `Authorization ${body.reference} is in ${authorization.currency}`);
+    if (body.amount > authorization.amount)
+      return refuse(422, 'AMOUNT_EXCEEDS_AUTHORIZATION', `amount must be at most the authorized ${authorization.amount}`);
 
     const decision = decideOperation(kind, authorization.behaviour, reason);
     const now = this.now();
@@ -125,7 +137,9 @@ export class SimulatedBank {
 
   inquireAuthorization(paymentId: string): BankAnswer {
     const record = this.ledger.authorizationByPayment(paymentId);
-    return record ? answer(authorizationView(record)) : refuse(404, NOT_RECEIVED.authorization, `No authorization for payment ${paymentId} was received`);
+    return record
+      ? answer(authorizationView(record))
+      : refuse(404, NOT_RECEIVED.authorization, `No authorization for payment ${paymentId} was received`);
   }
 }
 
@@ -145,9 +159,16 @@ function decisionDetails(decision: AuthorizationDecision): Pick<AuthorizationRec
 function authorizationView(record: AuthorizationRecord): AuthorizationAnswer {
   const base = { payment_id: record.paymentId, reference: record.reference };
   if (record.status === 'approved' && record.approval) {
-    return { outcome: 'approved', ...base, approval_code: record.approval.approvalCode, rrn: record.approval.rrn, acquirer_reference: record.approval.acquirerReference };
+    return {
+      outcome: 'approved',
+      ...base,
+      approval_code: record.approval.approvalCode,
+      rrn: record.approval.rrn,
+      acquirer_reference: record.approval.acquirerReference,
+    };
   }
-  if (record.status === 'declined' && record.decline) return { outcome: 'declined', ...base, code: record.decline.code, message: record.decline.message };
+  if (record.status === 'declined' && record.decline)
+    return { outcome: 'declined', ...base, code: record.decline.code, message: record.decline.message };
   return { outcome: 'challenge', ...base };
 }
 

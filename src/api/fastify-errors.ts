@@ -8,9 +8,7 @@ import { describeSchemaError, type SchemaError } from './validation-message.js';
  * failure (whose details never leave the server).
  */
 export type ClassifiedError =
-  | { kind: 'holdfast'; error: HoldfastError }
-  | { kind: 'client'; status: number; message: string; field?: string }
-  | { kind: 'internal' };
+  { kind: 'holdfast'; error: HoldfastError } | { kind: 'client'; status: number; message: string; field?: string } | { kind: 'internal' };
 
 export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof HoldfastError) return { kind: 'holdfast', error };

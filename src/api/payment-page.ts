@@ -59,7 +59,11 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
         if (target) return reply.redirect(target, 303);
         return reply.type(html).send(messagePage(outcomeText(after)));
       } catch (error) {
-        if (error instanceof HoldfastError) return reply.status(400).type(html).send(messagePage(`Payment not accepted: ${error.message}`));
+        if (error instanceof HoldfastError)
+          return reply
+            .status(400)
+            .type(html)
+            .send(messagePage(`Payment not accepted: ${error.message}`));
         throw error;
       }
     });
@@ -67,7 +71,9 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
 
   // Where a frictionless Juspay transaction's authentication URL leads: straight back to the merchant.
   app.get<{ Params: { txn_uuid: string } }>('/merchant/return/:txn_uuid', async (request, reply) => {
-    const orderId = isStorableText(request.params.txn_uuid) ? await findOrderIdByTxnUuidAnyMerchant(ctx.db, request.params.txn_uuid) : undefined;
+    const orderId = isStorableText(request.params.txn_uuid)
+      ? await findOrderIdByTxnUuidAnyMerchant(ctx.db, request.params.txn_uuid)
+      : undefined;
     const aggregate = orderId ? await loadAggregateById(ctx.db, orderId) : undefined;
     if (!aggregate) return reply.status(404).type(html).send(messagePage('Unknown transaction.'));
     const target = returnRedirect(aggregate);

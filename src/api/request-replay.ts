@@ -32,12 +32,19 @@ export async function answerOnce(
   renderOrder: (orderId: string) => Promise<Answer>,
 ): Promise<Answer> {
   if (!request.requestId) return run(undefined);
-  const fingerprint = keyedFingerprint(ctx.keys.fingerprint, canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }));
+  const fingerprint = keyedFingerprint(
+    ctx.keys.fingerprint,
+    canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }),
+  );
   const replay = (stored: StoredRequestKey): Promise<Answer> => {
     if (stored.requestFingerprint !== fingerprint) {
-      throw new HoldfastError('idempotency_conflict', 'The request has already been processed: this Request-ID was used for a different request', {
-        field: 'Request-ID',
-      });
+      throw new HoldfastError(
+        'idempotency_conflict',
+        'The request has already been processed: this Request-ID was used for a different request',
+        {
+          field: 'Request-ID',
+        },
+      );
     }
     if (stored.responseStatus !== null) return Promise.resolve({ status: stored.responseStatus, body: stored.responseBody });
     if (!stored.orderId) throw new Error('request key without order');

@@ -12,7 +12,12 @@ import { pineLabsRoutes } from './pinelabs/routes.js';
 import { followBoundPort, type PublicLinks } from './public-links.js';
 
 /** The HTTP server: health, both dialects, and the hosted pages, over one core. */
-export async function buildServer(ctx: CoreContext, config: Pick<Config, 'tls' | 'publicUrlExplicit'>, links: PublicLinks, logger: Logger): Promise<FastifyInstance> {
+export async function buildServer(
+  ctx: CoreContext,
+  config: Pick<Config, 'tls' | 'publicUrlExplicit'>,
+  links: PublicLinks,
+  logger: Logger,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request log lines are off: they cost on the hot path; errors are still logged.

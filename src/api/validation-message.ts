@@ -26,12 +26,18 @@ export function describeSchemaError(error: SchemaError, root = 'body'): { field:
     case 'pattern':
       return {
         field,
-        message: error.params.pattern === REFERENCE_PATTERN ? `${field} may contain only letters, digits, - and _` : `${field} has an invalid format`,
+        message:
+          error.params.pattern === REFERENCE_PATTERN
+            ? `${field} may contain only letters, digits, - and _`
+            : `${field} has an invalid format`,
       };
     case 'type': {
       const type = String(error.params.type);
       if (!path) return { field, message: 'request body must be a JSON object' };
-      return { field, message: `${field} must be ${type === 'integer' ? 'an integer' : type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`}` };
+      return {
+        field,
+        message: `${field} must be ${type === 'integer' ? 'an integer' : type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`}`,
+      };
     }
     case 'minimum':
       return { field, message: `${field} must be greater than or equal to ${limit}` };

@@ -82,14 +82,25 @@ export function acquirerOptionsFromArgs(args: string[]): AcquirerCliOptions {
     return value;
   };
   const port = number('port', values.port, (n) => Number.isInteger(n) && n <= 65535, 'an integer from 0 to 65535');
-  const seed = values.seed === undefined ? undefined : number('seed', values.seed, (n) => Number.isInteger(n) && n <= 0xffff_ffff, 'an integer from 0 to 4294967295');
+  const seed =
+    values.seed === undefined
+      ? undefined
+      : number('seed', values.seed, (n) => Number.isInteger(n) && n <= 0xffff_ffff, 'an integer from 0 to 4294967295');
   const latencyMedianMs = number('latency-median-ms', values['latency-median-ms'], Number.isFinite, 'a number of milliseconds ≥ 0');
   const latencyP99Ms =
     values['latency-p99-ms'] === undefined
       ? undefined
-      : number('latency-p99-ms', values['latency-p99-ms'], (n) => n >= latencyMedianMs, `a number of milliseconds ≥ --latency-median-ms (${latencyMedianMs})`);
+      : number(
+          'latency-p99-ms',
+          values['latency-p99-ms'],
+          (n) => n >= latencyMedianMs,
+          `a number of milliseconds ≥ --latency-median-ms (${latencyMedianMs})`,
+        );
   const rates = Object.fromEntries(
-    Object.entries(RATE_FLAGS).map(([flag, name]) => [name, number(flag, values[flag as keyof typeof RATE_FLAGS], (n) => n >= 0 && n <= 1, 'a number from 0 to 1')]),
+    Object.entries(RATE_FLAGS).map(([flag, name]) => [
+      name,
+      number(flag, values[flag as keyof typeof RATE_FLAGS], (n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
+    ]),
   ) as Record<(typeof RATE_FLAGS)[keyof typeof RATE_FLAGS], number>;
   const resetPoint = values['reset-point'];
   if (resetPoint !== 'before' && resetPoint !== 'after') problems.push(`--reset-point must be "before" or "after" (got "${resetPoint}")`);
@@ -101,7 +112,9 @@ export function acquirerOptionsFromArgs(args: string[]): AcquirerCliOptions {
   const validRates = Object.values(rates).every((rate) => rate >= 0 && rate <= 1);
   const total = Object.values(rates).reduce((sum, rate) => sum + rate, 0);
   if (validRates && total > 1 + 1e-9) {
-    problems.push(`--timeout-rate, --error-rate, --reset-rate and --late-success-rate are shares of requests and must add up to at most 1 (they add up to ${Math.round(total * 1000) / 1000})`);
+    problems.push(
+      `--timeout-rate, --error-rate, --reset-rate and --late-success-rate are shares of requests and must add up to at most 1 (they add up to ${Math.round(total * 1000) / 1000})`,
+    );
   }
   if (problems.length > 0) throw new Error(problems.length === 1 ? problems[0] : `invalid options:\n  ${problems.join('\n  ')}`);
 
@@ -122,7 +135,10 @@ export function acquirerOptionsFromArgs(args: string[]): AcquirerCliOptions {
 /** `holdfast acquirer`: the acquirer simulator on 127.0.0.1 until a signal. */
 export async function runAcquirer(options: AcquirerCliOptions): Promise<void> {
   // The simulator never logs bodies; the redaction of card fields is a second guard.
-  const logger = pino({ level: options.logLevel, redact: { paths: [...REDACTED_PATHS, 'card', '*.card', '*.*.card'], censor: '[REDACTED]' } });
+  const logger = pino({
+    level: options.logLevel,
+    redact: { paths: [...REDACTED_PATHS, 'card', '*.card', '*.*.card'], censor: '[REDACTED]' },
+  });
   const simulator = await buildAcquirerServer({ faults: options.faults, settleMs: options.settleMs, logger });
   const address = await simulator.app.listen({ port: options.port, host: '127.0.0.1' });
   console.log(`Holdfast acquirer simulator listening on ${address} (seed ${options.faults.seed}${describeFaults(options)})`);

@@ -45,11 +45,23 @@ export async function main(argv: string[]): Promise<void> {
         if (sub !== 'create') return fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
         const { values } = parseArgs({
           args: options,
-          options: { name: { type: 'string' }, 'webhook-url': { type: 'string' }, connector: { type: 'string' }, 'capture-window': { type: 'string' }, json: { type: 'boolean', default: false } },
+          options: {
+            name: { type: 'string' },
+            'webhook-url': { type: 'string' },
+            connector: { type: 'string' },
+            'capture-window': { type: 'string' },
+            json: { type: 'boolean', default: false },
+          },
           strict: true,
         });
         if (!values.name) return fail('merchant create needs --name NAME');
-        return await runMerchantCreate({ name: values.name, webhookUrl: values['webhook-url'], connector: values.connector, captureWindow: values['capture-window'], json: values.json ?? false });
+        return await runMerchantCreate({
+          name: values.name,
+          webhookUrl: values['webhook-url'],
+          connector: values.connector,
+          captureWindow: values['capture-window'],
+          json: values.json ?? false,
+        });
       }
       case 'worker':
         return await runWorker();

@@ -6,7 +6,13 @@ import { createMerchant } from '../core/merchants.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 
-export async function runMerchantCreate(options: { name: string; webhookUrl: string | undefined; connector: string | undefined; captureWindow: string | undefined; json: boolean }): Promise<void> {
+export async function runMerchantCreate(options: {
+  name: string;
+  webhookUrl: string | undefined;
+  connector: string | undefined;
+  captureWindow: string | undefined;
+  json: boolean;
+}): Promise<void> {
   const captureWindowMs = options.captureWindow === undefined ? undefined : parseDuration(options.captureWindow);
   if (options.captureWindow !== undefined && (captureWindowMs === undefined || captureWindowMs < 1000)) {
     throw new Error(`--capture-window must be a duration of at least 1s such as 2d or 12h, got "${options.captureWindow}"`);
@@ -19,12 +25,15 @@ export async function runMerchantCreate(options: { name: string; webhookUrl: str
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const credentials = await createMerchant({ db, clock: systemClock, keys: await loadServerKeys(db) }, {
-      name: options.name,
-      webhookUrl: options.webhookUrl ?? null,
-      connector: options.connector ?? config.defaultConnector,
-      captureWindowSeconds: captureWindowMs === undefined ? null : Math.round(captureWindowMs / 1000),
-    });
+    const credentials = await createMerchant(
+      { db, clock: systemClock, keys: await loadServerKeys(db) },
+      {
+        name: options.name,
+        webhookUrl: options.webhookUrl ?? null,
+        connector: options.connector ?? config.defaultConnector,
+        captureWindowSeconds: captureWindowMs === undefined ? null : Math.round(captureWindowMs / 1000),
+      },
+    );
     if (options.json) {
       console.log(JSON.stringify(credentials));
     } else {

@@ -8,7 +8,12 @@ import { checkWebhookUrl } from './webhook-url.js';
 export async function merchantSetWebhook(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { merchant: { type: 'string' }, url: { type: 'string' }, none: { type: 'boolean', default: false }, 'basic-auth': { type: 'string' } },
+    options: {
+      merchant: { type: 'string' },
+      url: { type: 'string' },
+      none: { type: 'boolean', default: false },
+      'basic-auth': { type: 'string' },
+    },
     strict: true,
   });
   if (!values.merchant) throw new Error('merchant set-webhook needs --merchant ID');

@@ -19,7 +19,8 @@ export async function runStart(args: string[] = []): Promise<void> {
   const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true });
   const config = loadConfig();
   const workers = values.workers === undefined ? (config.databaseUrl ? availableParallelism() : 1) : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`--workers must be a whole number from 1 to 64, got "${values.workers}"`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new Error(`--workers must be a whole number from 1 to 64, got "${values.workers}"`);
   if (workers > 1 && !config.databaseUrl) {
     throw new Error('--workers above 1 needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process at a time');
   }

@@ -9,14 +9,23 @@ export async function webhooksCommand(args: string[]): Promise<void> {
   if (sub === 'list') {
     const { values } = parseArgs({
       args: rest,
-      options: { merchant: { type: 'string' }, order: { type: 'string' }, limit: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } },
+      options: {
+        merchant: { type: 'string' },
+        order: { type: 'string' },
+        limit: { type: 'string', default: '50' },
+        json: { type: 'boolean', default: false },
+      },
       strict: true,
     });
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be a whole number from 1 to 10000');
     const cli = await openCliApp();
     try {
-      const events = await listWebhookEvents(cli.app.ctx.db, { limit, ...(values.merchant ? { merchantId: values.merchant } : {}), ...(values.order ? { orderId: values.order } : {}) });
+      const events = await listWebhookEvents(cli.app.ctx.db, {
+        limit,
+        ...(values.merchant ? { merchantId: values.merchant } : {}),
+        ...(values.order ? { orderId: values.order } : {}),
+      });
       if (values.json) {
         console.log(JSON.stringify(events.map(({ payload, ...e }) => ({ ...e, payload: JSON.parse(payload) }))));
         return;
@@ -24,7 +33,9 @@ export async function webhooksCommand(args: string[]): Promise<void> {
       if (events.length === 0) console.log('No webhook events.');
       for (const e of events) {
         const state = e.deliveredAt ? `delivered ${e.deliveredAt.toISOString()}` : e.gaveUpAt ? 'gave up' : 'pending';
-        console.log(`${e.id}  ${e.createdAt.toISOString()}  ${e.dialect.padEnd(8)}  ${e.eventType.padEnd(22)}  order ${e.orderId}  attempts ${e.attempts}  ${state}`);
+        console.log(
+          `${e.id}  ${e.createdAt.toISOString()}  ${e.dialect.padEnd(8)}  ${e.eventType.padEnd(22)}  order ${e.orderId}  attempts ${e.attempts}  ${state}`,
+        );
       }
     } finally {
       await cli.close();

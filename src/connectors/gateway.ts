@@ -32,12 +32,7 @@ export type AuthorizeOutcome =
   | { kind: 'unknown'; connectorReference: string | null; reason: string };
 
 /** Decline codes shared by every connector; dialects render them. */
-export type DeclineCode =
-  | 'PAYMENT_DECLINED'
-  | 'INSUFFICIENT_FUNDS'
-  | 'CARD_EXPIRED'
-  | 'USER_AUTHENTICATION_FAILED'
-  | 'INVALID_CARD';
+export type DeclineCode = 'PAYMENT_DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_EXPIRED' | 'USER_AUTHENTICATION_FAILED' | 'INVALID_CARD';
 
 export interface OperationRequest {
   /** Our id for this operation (capture, reversal or refund id): the connector's idempotency key. */
@@ -60,7 +55,14 @@ export interface GatewayConnector {
   readonly name: string;
   authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome>;
   /** Finishes a challenged authorization with what the cardholder entered. */
-  completeAuthentication(request: { paymentId: string; connectorReference: string; otp: string; capture: boolean; amount: number; currency: string }): Promise<AuthorizeOutcome>;
+  completeAuthentication(request: {
+    paymentId: string;
+    connectorReference: string;
+    otp: string;
+    capture: boolean;
+    amount: number;
+    currency: string;
+  }): Promise<AuthorizeOutcome>;
   capture(request: OperationRequest): Promise<OperationOutcome>;
   /** Releases held funds: a void of the whole authorization or a reversal of the uncaptured remainder. */
   reverse(request: OperationRequest): Promise<OperationOutcome>;

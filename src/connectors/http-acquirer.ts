@@ -31,9 +31,19 @@ export interface HttpAcquirerOptions {
 /** What came back from one request: an HTTP answer (its body parsed if it was JSON), or nothing usable. */
 type Exchange = { kind: 'answer'; status: number; body: unknown } | { kind: 'no_answer'; reason: string };
 
-const OPERATION_KIND: Record<'capture' | 'reverse' | 'refund', OperationKind> = { capture: 'capture', reverse: 'reversal', refund: 'refund' };
+const OPERATION_KIND: Record<'capture' | 'reverse' | 'refund', OperationKind> = {
+  capture: 'capture',
+  reverse: 'reversal',
+  refund: 'refund',
+};
 
-const DECLINE_CODES: ReadonlySet<string> = new Set<DeclineCode>(['PAYMENT_DECLINED', 'INSUFFICIENT_FUNDS', 'CARD_EXPIRED', 'USER_AUTHENTICATION_FAILED', 'INVALID_CARD']);
+const DECLINE_CODES: ReadonlySet<string> = new Set<DeclineCode>([
+  'PAYMENT_DECLINED',
+  'INSUFFICIENT_FUNDS',
+  'CARD_EXPIRED',
+  'USER_AUTHENTICATION_FAILED',
+  'INVALID_CARD',
+]);
 
 export class HttpAcquirerConnector implements GatewayConnector {
   readonly name = 'http-acquirer';
@@ -68,7 +78,10 @@ export class HttpAcquirerConnector implements GatewayConnector {
 
   async completeAuthentication(request: Parameters<GatewayConnector['completeAuthentication']>[0]): Promise<AuthorizeOutcome> {
     const exchange = await this.send('POST', ACQUIRER_PATHS.authenticate(request.connectorReference), { otp: request.otp });
-    return this.authorizationOutcome(exchange, { connectorReference: request.connectorReference, refusedCode: 'USER_AUTHENTICATION_FAILED' });
+    return this.authorizationOutcome(exchange, {
+      connectorReference: request.connectorReference,
+      refusedCode: 'USER_AUTHENTICATION_FAILED',
+    });
   }
 
   capture(request: OperationRequest): Promise<OperationOutcome> {
@@ -89,7 +102,8 @@ export class HttpAcquirerConnector implements GatewayConnector {
       return { kind: 'failed', code: 'NOT_FOUND', message: 'The acquirer never received the operation' };
     }
     // Any other refusal is of the inquiry, not of the operation: the outcome stays unknown.
-    if (exchange.kind === 'answer' && exchange.status !== 200) return { kind: 'unknown', reason: `acquirer answered the inquiry with HTTP ${exchange.status}` };
+    if (exchange.kind === 'answer' && exchange.status !== 200)
+      return { kind: 'unknown', reason: `acquirer answered the inquiry with HTTP ${exchange.status}` };
     return operationOutcome(exchange);
   }
 
@@ -99,7 +113,11 @@ export class HttpAcquirerConnector implements GatewayConnector {
       return { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: 'No such authorization at the gateway' };
     }
     if (exchange.kind === 'answer' && exchange.status !== 200) {
-      return { kind: 'unknown', connectorReference: request.connectorReference, reason: `acquirer answered the inquiry with HTTP ${exchange.status}` };
+      return {
+        kind: 'unknown',
+        connectorReference: request.connectorReference,
+        reason: `acquirer answered the inquiry with HTTP ${exchange.status}`,
+      };
     }
     return this.authorizationOutcome(exchange, { connectorReference: request.connectorReference, refusedCode: 'PAYMENT_DECLINED' });
   }
@@ -119,7 +137,10 @@ export class HttpAcquirerConnector implements GatewayConnector {
    * `connectorReference`: what an unknown outcome carries (the reference we already had, if any);
    * `refusedCode`: the decline code of a 4xx whose code is not one of ours.
    */
-  private authorizationOutcome(exchange: Exchange, context: { connectorReference: string | null; refusedCode: DeclineCode }): AuthorizeOutcome {
+  private authorizationOutcome(
+    exchange: Exchange,
+    context: { connectorReference: string | null; refusedCode: DeclineCode },
+  ): AuthorizeOutcome {
     const unknown = (reason: string): AuthorizeOutcome => ({ kind: 'unknown', connectorReference: context.connectorReference, reason });
     if (exchange.kind === 'no_answer') return unknown(exchange.reason);
     if (isRefusal(exchange.status)) {
@@ -131,7 +152,13 @@ export class HttpAcquirerConnector implements GatewayConnector {
     const answer = exchange.body;
     switch (answer.outcome) {
       case 'approved':
-        return { kind: 'approved', connectorReference: answer.reference, approvalCode: answer.approval_code, rrn: answer.rrn, acquirerReference: answer.acquirer_reference };
+        return {
+          kind: 'approved',
+          connectorReference: answer.reference,
+          approvalCode: answer.approval_code,
+          rrn: answer.rrn,
+          acquirerReference: answer.acquirer_reference,
+        };
       case 'challenge':
         return { kind: 'challenge', connectorReference: answer.reference };
       case 'declined':
@@ -167,7 +194,8 @@ function operationOutcome(exchange: Exchange): OperationOutcome {
   if (exchange.kind === 'no_answer') return { kind: 'unknown', reason: exchange.reason };
   if (isRefusal(exchange.status)) return { kind: 'failed', ...refusal(exchange) };
   if (exchange.status !== 200) return { kind: 'unknown', reason: `acquirer answered HTTP ${exchange.status}` };
-  if (!Value.Check(OperationAnswer, exchange.body)) return { kind: 'unknown', reason: 'acquirer answered HTTP 200 with a body it does not recognise' };
+  if (!Value.Check(OperationAnswer, exchange.body))
+    return { kind: 'unknown', reason: 'acquirer answered HTTP 200 with a body it does not recognise' };
   const answer = exchange.body;
   if (answer.outcome === 'failed') return { kind: 'failed', code: answer.code, message: answer.message };
   return { kind: answer.outcome, gatewayReference: answer.gateway_reference };

@@ -40,10 +40,20 @@ export class SandboxConnector implements GatewayConnector {
 
   async completeAuthentication(request: { connectorReference: string; otp: string }): Promise<AuthorizeOutcome> {
     if (behaviourOf(request.connectorReference) !== 'challenge') {
-      return { kind: 'declined', connectorReference: request.connectorReference, code: 'USER_AUTHENTICATION_FAILED', message: 'No authentication is pending' };
+      return {
+        kind: 'declined',
+        connectorReference: request.connectorReference,
+        code: 'USER_AUTHENTICATION_FAILED',
+        message: 'No authentication is pending',
+      };
     }
     if (request.otp !== SANDBOX_OTP) {
-      return { kind: 'declined', connectorReference: request.connectorReference, code: 'USER_AUTHENTICATION_FAILED', message: 'Consumer Authentication failed' };
+      return {
+        kind: 'declined',
+        connectorReference: request.connectorReference,
+        code: 'USER_AUTHENTICATION_FAILED',
+        message: 'Consumer Authentication failed',
+      };
     }
     return approval('ok');
   }
@@ -85,7 +95,9 @@ export class SandboxConnector implements GatewayConnector {
   async inquire(kind: 'capture' | 'reverse' | 'refund', request: OperationRequest): Promise<OperationOutcome> {
     const prefix = kind === 'capture' ? 'cap' : kind === 'reverse' ? 'rev' : 'rfnd';
     const answer = await this[kind](request);
-    return answer.kind === 'pending' || answer.kind === 'unknown' ? { kind: 'succeeded', gatewayReference: gatewayRef(prefix, request.operationId) } : answer;
+    return answer.kind === 'pending' || answer.kind === 'unknown'
+      ? { kind: 'succeeded', gatewayReference: gatewayRef(prefix, request.operationId) }
+      : answer;
   }
 
   /** The sandbox always answers authorizations, so an inquiry finds none it did not answer. */

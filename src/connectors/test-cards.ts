@@ -3,14 +3,7 @@
  * simulator so both behave the same for the same number.
  */
 export type CardBehaviour =
-  | 'ok'
-  | 'challenge'
-  | 'capture_pending'
-  | 'capture_fails'
-  | 'capture_times_out'
-  | 'void_pending'
-  | 'void_fails'
-  | 'refund_fails';
+  'ok' | 'challenge' | 'capture_pending' | 'capture_fails' | 'capture_times_out' | 'void_pending' | 'void_fails' | 'refund_fails';
 
 export type DeclineReason = 'PAYMENT_DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_EXPIRED';
 

@@ -49,7 +49,10 @@ export const MAX_PAYMENT_ATTEMPTS = 3;
  * asks the merchant's connector, and records its answer. A 3-D Secure challenge leaves the payment
  * PENDING with a challenge id; `completeAuthentication` finishes it.
  */
-export async function authorizePayment(ctx: CoreContext, input: AuthorizePaymentInput): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
+export async function authorizePayment(
+  ctx: CoreContext,
+  input: AuthorizePaymentInput,
+): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
   const card = validateCard(input.card, ctx.clock.now());
   const now = ctx.clock.now();
   const merchant = await findMerchant(ctx.db, input.merchantId);
@@ -64,14 +67,18 @@ export async function authorizePayment(ctx: CoreContext, input: AuthorizePayment
     );
     if (existing[0]) {
       if (existing[0].request_fingerprint !== input.requestFingerprint) {
-        throw new HoldfastError('idempotency_conflict', 'Duplicate Merchant Reference ID received', { field: 'merchant_payment_reference' });
+        throw new HoldfastError('idempotency_conflict', 'Duplicate Merchant Reference ID received', {
+          field: 'merchant_payment_reference',
+        });
       }
       return undefined; // identical replay: answer with the order as it is
     }
     const state = nextState(order.state, 'payment_started');
     if (!state) throw invalidState('payment', order.state);
-    if (input.currency !== order.currency) throw invalidInput('payment_amount.currency', `currency must be ${order.currency}, the order's currency`);
-    if (input.amount !== order.amount) throw invalidInput('payment_amount.value', `payment amount must equal the order amount (${order.amount})`);
+    if (input.currency !== order.currency)
+      throw invalidInput('payment_amount.currency', `currency must be ${order.currency}, the order's currency`);
+    if (input.amount !== order.amount)
+      throw invalidInput('payment_amount.value', `payment amount must equal the order amount (${order.amount})`);
     const payment: Payment = {
       id: newPaymentId(order.id),
       txnUuid: newTxnUuid(),
@@ -107,7 +114,13 @@ export async function authorizePayment(ctx: CoreContext, input: AuthorizePayment
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     await ctx.events.record(tx, { type: 'payment.started', merchantId: order.merchantId, orderId: order.id }, now);
     // If this process dies before the gateway's answer is recorded, the inquiry settles it.
-    await scheduleStatusSync(tx, 'authorization', { merchantId: order.merchantId, orderId: order.id, operationId: payment.id }, ctx.syncPolicy, now);
+    await scheduleStatusSync(
+      tx,
+      'authorization',
+      { merchantId: order.merchantId, orderId: order.id, operationId: payment.id },
+      ctx.syncPolicy,
+      now,
+    );
     return { order, payment };
   });
   if (!started) return { aggregate: await getOrder(ctx.db, input.merchantId, input.orderId), replayed: true };
@@ -161,17 +174,32 @@ export async function isChallengeOpen(ctx: CoreContext, challengeId: string): Pr
  * Applies an authorization answer (from the request, the challenge page or a status sync); a no-op
  * when the payment already left PENDING (a duplicate answer).
  */
-export async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, merchantId: string, orderId: string, paymentId: string, outcome: AuthorizeOutcome): Promise<void> {
+export async function recordAuthorizeOutcome(
+  ctx: CoreContext,
+  tx: Queryable,
+  merchantId: string,
+  orderId: string,
+  paymentId: string,
+  outcome: AuthorizeOutcome,
+): Promise<void> {
   const order = await lockOrder(tx, merchantId, orderId);
   if (!order) throw notFound('order');
-  const rows = await tx.query<{ status: string; amount: number; currency: string }>('select status, amount, currency from payments where id = $1', [paymentId]);
+  const rows = await tx.query<{ status: string; amount: number; currency: string }>(
+    'select status, amount, currency from payments where id = $1',
+    [paymentId],
+  );
   const payment = rows[0];
   if (!payment || payment.status !== 'PENDING' || order.state !== 'PENDING') return;
   const now = ctx.clock.now();
   if (outcome.kind !== 'unknown') await cancelStatusSync(tx, paymentId);
   switch (outcome.kind) {
     case 'approved': {
-      const ids = { connectorReference: outcome.connectorReference, approvalCode: outcome.approvalCode, rrn: outcome.rrn, acquirerReference: outcome.acquirerReference };
+      const ids = {
+        connectorReference: outcome.connectorReference,
+        approvalCode: outcome.approvalCode,
+        rrn: outcome.rrn,
+        acquirerReference: outcome.acquirerReference,
+      };
       await insertJournalEntry(tx, merchantId, orderId, journalEntry('AUTHORIZE', paymentId, payment.amount, payment.currency), now);
       if (order.preAuth) {
         const deadline = new Date(now.getTime() + (await captureWindowMs(ctx, tx, merchantId)));
@@ -188,10 +216,20 @@ export async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, me
       return;
     }
     case 'challenge':
-      await updatePayment(tx, paymentId, { status: 'PENDING', connectorReference: outcome.connectorReference, challengeId: newId('chl') }, now);
+      await updatePayment(
+        tx,
+        paymentId,
+        { status: 'PENDING', connectorReference: outcome.connectorReference, challengeId: newId('chl') },
+        now,
+      );
       return;
     case 'declined': {
-      await updatePayment(tx, paymentId, { status: 'FAILED', connectorReference: outcome.connectorReference, errorCode: outcome.code, errorMessage: outcome.message }, now);
+      await updatePayment(
+        tx,
+        paymentId,
+        { status: 'FAILED', connectorReference: outcome.connectorReference, errorCode: outcome.code, errorMessage: outcome.message },
+        now,
+      );
       const attempts = await tx.query<{ n: number }>('select count(*)::int as n from payments where order_id = $1', [orderId]);
       const final = (attempts[0]?.n ?? 0) >= MAX_PAYMENT_ATTEMPTS;
       await setOrderState(tx, orderId, final ? 'FAILED' : 'ATTEMPTED', now);
@@ -200,14 +238,21 @@ export async function recordAuthorizeOutcome(ctx: CoreContext, tx: Queryable, me
     }
     case 'unknown':
       // The gateway may have authorized: keep the payment PENDING for a status sync to settle.
-      await updatePayment(tx, paymentId, { status: 'PENDING', connectorReference: outcome.connectorReference, errorMessage: outcome.reason }, now);
+      await updatePayment(
+        tx,
+        paymentId,
+        { status: 'PENDING', connectorReference: outcome.connectorReference, errorMessage: outcome.reason },
+        now,
+      );
       await scheduleStatusSync(tx, 'authorization', { merchantId, orderId, operationId: paymentId }, ctx.syncPolicy, now);
       return;
   }
 }
 
 async function captureWindowMs(ctx: CoreContext, tx: Queryable, merchantId: string): Promise<number> {
-  const rows = await tx.query<{ capture_window_seconds: number | null }>('select capture_window_seconds from merchants where id = $1', [merchantId]);
+  const rows = await tx.query<{ capture_window_seconds: number | null }>('select capture_window_seconds from merchants where id = $1', [
+    merchantId,
+  ]);
   const seconds = rows[0]?.capture_window_seconds;
   return seconds ? seconds * 1000 : ctx.captureWindowMs;
 }
@@ -229,4 +274,3 @@ function validateCard(input: CardInput, now: Date): CardForAuthorization {
     network: detectNetwork(number),
   };
 }
-

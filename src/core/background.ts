@@ -32,10 +32,22 @@ const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
 const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
 
 function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
-  return { kind: `sync.${kind}`, key: syncJobKey(payload.operationId), payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: policy.maxAttempts };
+  return {
+    kind: `sync.${kind}`,
+    key: syncJobKey(payload.operationId),
+    payload,
+    runAt: new Date(now.getTime() + policy.firstDelayMs),
+    maxAttempts: policy.maxAttempts,
+  };
 }
 
-export async function scheduleStatusSync(tx: Queryable, kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): Promise<void> {
+export async function scheduleStatusSync(
+  tx: Queryable,
+  kind: SyncKind,
+  payload: SyncPayload,
+  policy: SyncPolicy,
+  now: Date,
+): Promise<void> {
   await enqueueJob(tx, statusSyncJob(kind, payload, policy, now), now);
 }
 
@@ -54,7 +66,11 @@ export function cancelStatusSyncIn(w: GuardedWrite, operationId: string): void {
 
 /** The end of the capture window: release the authorization if it is still held. */
 export async function scheduleAutoVoid(tx: Queryable, merchantId: string, orderId: string, at: Date, now: Date): Promise<void> {
-  await enqueueJob(tx, { kind: 'order.auto_void', key: autoVoidJobKey(orderId), payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 }, now);
+  await enqueueJob(
+    tx,
+    { kind: 'order.auto_void', key: autoVoidJobKey(orderId), payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 },
+    now,
+  );
 }
 
 /** Nothing is held any more (captured or voided): the capture window's job is not needed. */
@@ -74,7 +90,13 @@ export function cancelAutoVoidIn(w: GuardedWrite, orderId: string): void {
 export function scheduleRemainderReversalIn(w: GuardedWrite, payload: SyncPayload, policy: SyncPolicy, now: Date): void {
   enqueueJobIn(
     w,
-    { kind: 'reversal.remainder', key: remainderJobKey(payload.operationId), payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: 20 },
+    {
+      kind: 'reversal.remainder',
+      key: remainderJobKey(payload.operationId),
+      payload,
+      runAt: new Date(now.getTime() + policy.firstDelayMs),
+      maxAttempts: 20,
+    },
     now,
   );
 }

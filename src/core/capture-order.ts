@@ -72,7 +72,9 @@ export async function captureOrder(ctx: CoreContext, input: CaptureOrderInput): 
   if (started.kind === 'window_closed') {
     // Too late to capture: release the authorization instead of leaving money held.
     await voidOrder(ctx, { merchantId: input.merchantId, orderId: input.orderId, kind: 'AUTO_VOID' });
-    throw new HoldfastError('capture_window_expired', 'The capture window has closed; the authorization has been released', { operation: 'capture' });
+    throw new HoldfastError('capture_window_expired', 'The capture window has closed; the authorization has been released', {
+      operation: 'capture',
+    });
   }
 
   const { capture, payment, aggregate } = started;
@@ -99,10 +101,17 @@ async function writeCaptureIntent(ctx: CoreContext, input: CaptureOrderInput, no
     const write = new GuardedWrite();
     guardOrderTransition(write, { orderId: read.order.id, merchantId: input.merchantId, from: read.order.state, to: state, now });
     insertCaptureIn(write, capture);
-    scheduleStatusSyncIn(write, 'capture', { merchantId: input.merchantId, orderId: read.order.id, operationId: capture.id }, ctx.syncPolicy, now);
+    scheduleStatusSyncIn(
+      write,
+      'capture',
+      { merchantId: input.merchantId, orderId: read.order.id, operationId: capture.id },
+      ctx.syncPolicy,
+      now,
+    );
     if (input.requestKey) claimRequestKeyIn(write, input.merchantId, input.requestKey.id, input.requestKey.fingerprint, read.order.id, now);
     try {
-      if (await write.run(ctx.db)) return { kind: 'started', capture, payment, aggregate: withCapture(withOrderState(read, state, now), capture) };
+      if (await write.run(ctx.db))
+        return { kind: 'started', capture, payment, aggregate: withCapture(withOrderState(read, state, now), capture) };
     } catch (error) {
       const constraint = violatedUniqueConstraint(error);
       if (constraint === undefined) throw error;
@@ -116,7 +125,9 @@ async function writeCaptureIntent(ctx: CoreContext, input: CaptureOrderInput, no
   }
 }
 
-type CaptureDecision = Exclude<IntentResult, { kind: 'started' }> | { kind: 'start'; capture: Capture; payment: Payment & { connectorReference: string }; state: OrderState };
+type CaptureDecision =
+  | Exclude<IntentResult, { kind: 'started' }>
+  | { kind: 'start'; capture: Capture; payment: Payment & { connectorReference: string }; state: OrderState };
 
 /** The capture rules, on the order as read. */
 function decideCapture(read: OrderAggregate, input: CaptureOrderInput, now: Date): CaptureDecision {
@@ -128,7 +139,11 @@ function decideCapture(read: OrderAggregate, input: CaptureOrderInput, now: Date
     }
     return { kind: 'replay', aggregate: read };
   }
-  if (!order.preAuth) throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be captured', { operation: 'capture', state: order.state });
+  if (!order.preAuth)
+    throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be captured', {
+      operation: 'capture',
+      state: order.state,
+    });
   const state = nextState(order.state, 'capture_requested');
   if (!state) throw invalidState('capture', order.state);
   if (order.captureDeadline && now.getTime() >= order.captureDeadline.getTime()) return { kind: 'window_closed' };
@@ -158,7 +173,10 @@ export function remainderOf(capture: Capture, authorized: number, outcome: Opera
   const amount = authorized - capture.amount;
   if (outcome.kind !== 'succeeded' || amount <= 0) return undefined;
   return {
-    ...initiatedOperation({ id: remainderReversalId(capture.id), orderId: capture.orderId, paymentId: capture.paymentId, amount, currency: capture.currency }, now),
+    ...initiatedOperation(
+      { id: remainderReversalId(capture.id), orderId: capture.orderId, paymentId: capture.paymentId, amount, currency: capture.currency },
+      now,
+    ),
     kind: 'REMAINDER',
   };
 }
@@ -189,9 +207,16 @@ export async function recordCaptureOutcome(
   const initiated = remainderOf(capture, authorized, outcome, now);
   const remainder = initiated && release ? answeredOperation(initiated, operationUpdate(release), now) : initiated;
   const state: OrderState | undefined =
-    outcome.kind === 'failed' ? 'CAPTURE_FAILED' : outcome.kind === 'succeeded' ? (remainder ? 'PARTIALLY_CAPTURED' : 'CAPTURED') : undefined;
+    outcome.kind === 'failed'
+      ? 'CAPTURE_FAILED'
+      : outcome.kind === 'succeeded'
+        ? remainder
+          ? 'PARTIALLY_CAPTURED'
+          : 'CAPTURED'
+        : undefined;
   const captured = journalEntry('CAPTURE', capture.id, capture.amount, capture.currency);
-  const released = remainder?.status === 'SUCCEEDED' ? journalEntry('REVERSE', remainder.id, remainder.amount, remainder.currency) : undefined;
+  const released =
+    remainder?.status === 'SUCCEEDED' ? journalEntry('REVERSE', remainder.id, remainder.amount, remainder.currency) : undefined;
   const build = () => {
     const write = new GuardedWrite();
     // Pending or unknown: the order stays CAPTURE_PENDING; the inquiry scheduled with the intent settles it.

@@ -28,7 +28,8 @@ export const MAX_ORDER_AMOUNT = 100_000_000;
  * existing order; with a different request it is `idempotency_conflict`.
  */
 export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
-  if (!Number.isSafeInteger(input.amount) || input.amount < 1) throw invalidInput('amount', 'amount must be an integer of at least 1 minor unit');
+  if (!Number.isSafeInteger(input.amount) || input.amount < 1)
+    throw invalidInput('amount', 'amount must be an integer of at least 1 minor unit');
   if (input.amount > MAX_ORDER_AMOUNT) throw invalidInput('amount', `amount must be less than or equal to ${MAX_ORDER_AMOUNT}`);
   if (!isSupportedCurrency(input.currency)) throw invalidInput('currency', `currency ${input.currency} is not supported (INR only)`);
 

@@ -44,5 +44,8 @@ export function callOperation(
     amount: operation.amount,
     currency: operation.currency,
   };
-  return callGateway<OperationOutcome>(() => connector[kind](request), (reason) => ({ kind: 'unknown', reason }));
+  return callGateway<OperationOutcome>(
+    () => connector[kind](request),
+    (reason) => ({ kind: 'unknown', reason }),
+  );
 }

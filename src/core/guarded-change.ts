@@ -9,7 +9,12 @@ import type { OrderEvent } from './events.js';
  * transaction together with the event, so an event exists exactly when the change does.
  * `build` must return a fresh write each time. True when the change was made.
  */
-export async function applyGuardedChange(ctx: CoreContext, build: () => GuardedWrite, event: OrderEvent | undefined, now: Date): Promise<boolean> {
+export async function applyGuardedChange(
+  ctx: CoreContext,
+  build: () => GuardedWrite,
+  event: OrderEvent | undefined,
+  now: Date,
+): Promise<boolean> {
   if (!event) return build().run(ctx.db);
   const silentCondition = ctx.events.silentCondition;
   if (silentCondition) {

@@ -20,7 +20,10 @@ export interface CreateMerchantInput {
   captureWindowSeconds?: number | null;
 }
 
-export async function createMerchant(ctx: Pick<CoreContext, 'db' | 'clock' | 'keys'>, input: CreateMerchantInput): Promise<MerchantCredentials> {
+export async function createMerchant(
+  ctx: Pick<CoreContext, 'db' | 'clock' | 'keys'>,
+  input: CreateMerchantInput,
+): Promise<MerchantCredentials> {
   const credentials: MerchantCredentials = {
     merchant_id: newMerchantId(),
     client_id: newUuid(),

@@ -31,7 +31,10 @@ export const MIN_REFUND_AMOUNT = 100;
  * Refunds captured money. Pending refunds count against the refundable amount, so concurrent
  * refunds can never together exceed what was captured.
  */
-export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Promise<{ aggregate: OrderAggregate; refundId: string; replayed: boolean }> {
+export async function refundOrder(
+  ctx: CoreContext,
+  input: RefundOrderInput,
+): Promise<{ aggregate: OrderAggregate; refundId: string; replayed: boolean }> {
   const now = ctx.clock.now();
   const started = await ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, input.merchantId, input.orderId);
@@ -54,7 +57,10 @@ export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Pr
       throw invalidInput('amount', `refund amount must be an integer of at least ${MIN_REFUND_AMOUNT}`);
     }
     if (amount > refundable) {
-      throw new HoldfastError('amount_exceeded', `refund amount exceeds the refundable amount (${refundable})`, { field: 'amount', limit: refundable });
+      throw new HoldfastError('amount_exceeded', `refund amount exceeds the refundable amount (${refundable})`, {
+        field: 'amount',
+        limit: refundable,
+      });
     }
     const payment = currentPayment(aggregate);
     if (!payment || !payment.connectorReference) throw invalidState('refund', order.state);
@@ -66,7 +72,13 @@ export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Pr
       details: input.details ?? {},
     };
     await insertRefund(tx, refund);
-    await scheduleStatusSync(tx, 'refund', { merchantId: order.merchantId, orderId: order.id, operationId: refund.id }, ctx.syncPolicy, now);
+    await scheduleStatusSync(
+      tx,
+      'refund',
+      { merchantId: order.merchantId, orderId: order.id, operationId: refund.id },
+      ctx.syncPolicy,
+      now,
+    );
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     return { refund, connectorReference: payment.connectorReference as string, connector: payment.connector };
   });
@@ -81,7 +93,13 @@ export async function refundOrder(ctx: CoreContext, input: RefundOrderInput): Pr
 }
 
 /** Records a refund answer; idempotent once the refund has a final status. */
-export async function recordRefundOutcome(ctx: CoreContext, tx: Queryable, merchantId: string, refund: Refund, outcome: OperationOutcome): Promise<void> {
+export async function recordRefundOutcome(
+  ctx: CoreContext,
+  tx: Queryable,
+  merchantId: string,
+  refund: Refund,
+  outcome: OperationOutcome,
+): Promise<void> {
   const order = await lockOrder(tx, merchantId, refund.orderId);
   if (!order) return;
   const rows = await tx.query<{ status: string }>('select status from refunds where id = $1', [refund.id]);

@@ -29,10 +29,20 @@ export async function releaseRemainder(ctx: CoreContext, payload: SyncPayload, k
   if (!found || found.reversal.status === 'SUCCEEDED' || !connectorReference) return 'done';
   const { reversal, payment } = found;
   const connector = ctx.connector(payment.connector);
-  const request = { operationId: reversal.id, paymentId: reversal.paymentId, connectorReference, amount: reversal.amount, currency: reversal.currency, reason: 'remainder' as const };
+  const request = {
+    operationId: reversal.id,
+    paymentId: reversal.paymentId,
+    connectorReference,
+    amount: reversal.amount,
+    currency: reversal.currency,
+    reason: 'remainder' as const,
+  };
   let outcome: OperationOutcome =
     reversal.status === 'GATEWAY_PENDING' || reversal.status === 'UNKNOWN'
-      ? await callGateway<OperationOutcome>(() => connector.inquire('reverse', request), (reason) => ({ kind: 'unknown', reason }))
+      ? await callGateway<OperationOutcome>(
+          () => connector.inquire('reverse', request),
+          (reason) => ({ kind: 'unknown', reason }),
+        )
       : await callOperation(connector, 'reverse', reversal, connectorReference, 'remainder');
   if (outcome.kind === 'failed' && outcome.code === 'NOT_FOUND') {
     outcome = await callOperation(connector, 'reverse', reversal, connectorReference, 'remainder');
@@ -46,7 +56,13 @@ async function recordRemainderOutcome(ctx: CoreContext, merchantId: string, reve
   const write = new GuardedWrite();
   guardOperationUpdate(write, 'reversals', reversal.id, operationUpdate(outcome), now, 'SUCCEEDED');
   if (outcome.kind === 'succeeded') {
-    insertJournalEntriesIn(write, merchantId, reversal.orderId, [journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency)], now);
+    insertJournalEntriesIn(
+      write,
+      merchantId,
+      reversal.orderId,
+      [journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency)],
+      now,
+    );
     cancelRemainderReversalIn(write, reversal.id);
   }
   await write.run(ctx.db);

@@ -19,7 +19,13 @@ export class RequestKeyTaken extends Error {
 }
 
 /** Records the request id in the same transaction as the effect it names. */
-export async function recordRequestKey(tx: Queryable, merchantId: string, key: RequestKey | undefined, orderId: string, now: Date): Promise<void> {
+export async function recordRequestKey(
+  tx: Queryable,
+  merchantId: string,
+  key: RequestKey | undefined,
+  orderId: string,
+  now: Date,
+): Promise<void> {
   if (!key) return;
   if (await claimRequestKey(tx, merchantId, key.id, key.fingerprint, orderId, now)) return;
   const stored = await findRequestKey(tx, merchantId, key.id);

@@ -36,15 +36,22 @@ export async function resolveOutcome(ctx: CoreContext, kind: SyncKind, payload: 
     currency: row.currency,
     ...(kind === 'reversal' ? { reason: 'void' as const } : {}),
   };
-  let outcome = await callGateway<OperationOutcome>(() => connector.inquire(connectorKind, request), (reason) => ({ kind: 'unknown', reason }));
+  let outcome = await callGateway<OperationOutcome>(
+    () => connector.inquire(connectorKind, request),
+    (reason) => ({ kind: 'unknown', reason }),
+  );
   if (outcome.kind === 'failed' && outcome.code === 'NOT_FOUND') {
-    outcome = await callGateway<OperationOutcome>(() => connector[connectorKind](request), (reason) => ({ kind: 'unknown', reason }));
+    outcome = await callGateway<OperationOutcome>(
+      () => connector[connectorKind](request),
+      (reason) => ({ kind: 'unknown', reason }),
+    );
   }
   if (outcome.kind === 'pending' || outcome.kind === 'unknown') return 'retry';
   if (kind === 'capture') {
     const remainder = (await recordCaptureOutcome(ctx, payload.merchantId, row as never, aggregate.order.amount, outcome))?.remainder;
     // Release the remainder now (the request does it before recording); its job retries if this try does not settle it.
-    if (remainder) await releaseRemainder(ctx, { ...payload, operationId: remainder.id }, { reversal: remainder, payment }).catch(() => undefined);
+    if (remainder)
+      await releaseRemainder(ctx, { ...payload, operationId: remainder.id }, { reversal: remainder, payment }).catch(() => undefined);
     return 'done';
   }
   await ctx.db.transaction(async (tx) => {
@@ -59,7 +66,12 @@ async function resolveAuthorization(ctx: CoreContext, aggregate: OrderAggregate,
   if (!payment || payment.status !== 'PENDING' || payment.challengeId) return 'done';
   const connector = ctx.connector(payment.connector);
   const outcome = await callGateway<AuthorizeOutcome>(
-    () => connector.inquireAuthorization({ paymentId: payment.id, connectorReference: payment.connectorReference, capture: !aggregate.order.preAuth }),
+    () =>
+      connector.inquireAuthorization({
+        paymentId: payment.id,
+        connectorReference: payment.connectorReference,
+        capture: !aggregate.order.preAuth,
+      }),
     (reason) => ({ kind: 'unknown', connectorReference: payment.connectorReference, reason }),
   );
   if (outcome.kind === 'unknown' || outcome.kind === 'challenge') return 'retry';
@@ -74,5 +86,10 @@ function findOperation(aggregate: OrderAggregate, kind: Exclude<SyncKind, 'autho
 
 /** The last inquiry came back without a final answer: a person decides, nothing is guessed. */
 export async function flagForReview(ctx: CoreContext, payload: SyncPayload, kind: string, error: string): Promise<void> {
-  await setReviewReason(ctx.db, payload.orderId, `${kind} ${payload.operationId}: outcome still unknown after the last status inquiry (${error})`, ctx.clock.now());
+  await setReviewReason(
+    ctx.db,
+    payload.orderId,
+    `${kind} ${payload.operationId}: outcome still unknown after the last status inquiry (${error})`,
+    ctx.clock.now(),
+  );
 }

@@ -5,7 +5,14 @@ import { journalEntry, ledgerTotals } from '../domain/ledger.js';
 import { currentPayment, initiatedOperation, type OrderAggregate, type Reversal, type ReversalKind } from '../domain/order.js';
 import { nextState } from '../domain/order-state.js';
 import type { Queryable } from '../store/db.js';
-import { insertJournalEntry, insertReversal, lockOrder, setOrderState, updateOperation, updatePayment } from '../store/orders-repository.js';
+import {
+  insertJournalEntry,
+  insertReversal,
+  lockOrder,
+  setOrderState,
+  updateOperation,
+  updatePayment,
+} from '../store/orders-repository.js';
 import { cancelAutoVoid, cancelStatusSync, scheduleStatusSync } from './background.js';
 import type { CoreContext } from './context.js';
 import { callOperation, operationUpdate } from './gateway-call.js';
@@ -30,7 +37,11 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
   const started = await ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, input.merchantId, input.orderId);
     if (!order) throw notFound('order');
-    if (!order.preAuth) throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be cancelled', { operation: 'void', state: order.state });
+    if (!order.preAuth)
+      throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be cancelled', {
+        operation: 'void',
+        state: order.state,
+      });
     const state = nextState(order.state, 'void_requested');
     if (!state) throw invalidState('void', order.state);
     const aggregate = await getOrder(tx, order.merchantId, order.id);
@@ -43,7 +54,13 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
     };
     await insertReversal(tx, reversal);
     await setOrderState(tx, order.id, state, now);
-    await scheduleStatusSync(tx, 'reversal', { merchantId: order.merchantId, orderId: order.id, operationId: reversal.id }, ctx.syncPolicy, now);
+    await scheduleStatusSync(
+      tx,
+      'reversal',
+      { merchantId: order.merchantId, orderId: order.id, operationId: reversal.id },
+      ctx.syncPolicy,
+      now,
+    );
     await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
     return { reversal, connectorReference: payment.connectorReference, connector: payment.connector };
   });
@@ -55,7 +72,13 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
 }
 
 /** Records a void answer; idempotent once the order has left VOID_PENDING. */
-export async function recordVoidOutcome(ctx: CoreContext, tx: Queryable, merchantId: string, reversal: Reversal, outcome: OperationOutcome): Promise<void> {
+export async function recordVoidOutcome(
+  ctx: CoreContext,
+  tx: Queryable,
+  merchantId: string,
+  reversal: Reversal,
+  outcome: OperationOutcome,
+): Promise<void> {
   const order = await lockOrder(tx, merchantId, reversal.orderId);
   if (!order || order.state !== 'VOID_PENDING') return;
   const now = ctx.clock.now();

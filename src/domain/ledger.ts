@@ -32,7 +32,15 @@ const MOVEMENTS: Readonly<Record<JournalKind, { from: LedgerAccount; to: LedgerA
 export function journalEntry(kind: JournalKind, referenceId: string, amount: number, currency: string): JournalEntry {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`ledger amount must be a positive integer, got ${amount}`);
   const { from, to } = MOVEMENTS[kind];
-  return { kind, referenceId, currency, postings: [{ account: from, amount: -amount }, { account: to, amount }] };
+  return {
+    kind,
+    referenceId,
+    currency,
+    postings: [
+      { account: from, amount: -amount },
+      { account: to, amount },
+    ],
+  };
 }
 
 export interface LedgerTotals {

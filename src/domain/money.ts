@@ -38,6 +38,8 @@ export function toMajorUnitsNumber(amount: number, currency: string): number {
 
 function toMajorUnitsString(amount: number, exponent: number): string {
   const sign = amount < 0 ? '-' : '';
-  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(amount)
+    .toString()
+    .padStart(exponent + 1, '0');
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

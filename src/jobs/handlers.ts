@@ -35,7 +35,13 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record
     'order.auto_void': {
       backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
       run: async (job) => retryUnlessDone(await autoVoidOrder(ctx, String(job.payload.merchantId), String(job.payload.orderId))),
-      giveUp: (job, error) => flagForReview(ctx, { merchantId: String(job.payload.merchantId), orderId: String(job.payload.orderId), operationId: 'auto-void' }, 'auto-void', error),
+      giveUp: (job, error) =>
+        flagForReview(
+          ctx,
+          { merchantId: String(job.payload.merchantId), orderId: String(job.payload.orderId), operationId: 'auto-void' },
+          'auto-void',
+          error,
+        ),
     },
     'webhook.deliver': webhookDeliveryHandler(ctx, webhooks),
   };

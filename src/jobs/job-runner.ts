@@ -11,7 +11,10 @@ import { claimDueJobs, completeJob, failJob, retryJob, type Job } from '../store
 
 /** Thrown by a handler to be tried again later (an outcome not known yet, a receiver down). */
 export class RetryLater extends Error {
-  constructor(message: string, readonly delayMs?: number) {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+  ) {
     super(message);
     this.name = 'RetryLater';
   }
@@ -56,7 +59,13 @@ export class JobRunner {
     let total = 0;
     for (;;) {
       const now = this.clock.now();
-      const jobs = await claimDueJobs(this.db, this.workerId, now, new Date(now.getTime() + (this.options.leaseMs ?? 30_000)), this.options.batchSize ?? 10);
+      const jobs = await claimDueJobs(
+        this.db,
+        this.workerId,
+        now,
+        new Date(now.getTime() + (this.options.leaseMs ?? 30_000)),
+        this.options.batchSize ?? 10,
+      );
       if (jobs.length === 0) return total;
       for (const job of jobs) await this.runOne(job);
       total += jobs.length;
@@ -78,7 +87,8 @@ export class JobRunner {
         await handler?.giveUp?.(job, message);
         return;
       }
-      const delay = error instanceof RetryLater && error.delayMs !== undefined ? error.delayMs : (handler?.backoffMs ?? defaultBackoffMs)(job.attempts);
+      const delay =
+        error instanceof RetryLater && error.delayMs !== undefined ? error.delayMs : (handler?.backoffMs ?? defaultBackoffMs)(job.attempts);
       await retryJob(this.db, job, this.workerId, new Date(now.getTime() + delay), message, now);
     }
   }
@@ -90,7 +100,9 @@ export class JobRunner {
     const tick = () => {
       if (this.stopped) return;
       this.running = this.runDue()
-        .catch((error) => this.options.onError?.(error, { id: 0, kind: 'poll', key: '', payload: {}, runAt: new Date(), attempts: 0, maxAttempts: 0 }))
+        .catch((error) =>
+          this.options.onError?.(error, { id: 0, kind: 'poll', key: '', payload: {}, runAt: new Date(), attempts: 0, maxAttempts: 0 }),
+        )
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 500);
         });

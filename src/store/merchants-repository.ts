@@ -34,7 +34,18 @@ export async function insertMerchant(q: Queryable, m: MerchantRecord): Promise<v
   await q.query(
     `insert into merchants (id, name, client_id, client_secret_hash, api_key_hash, webhook_url, webhook_secret_ciphertext, connector, capture_window_seconds, created_at)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-    [m.id, m.name, m.clientId, m.clientSecretHash, m.apiKeyHash, m.webhookUrl, m.webhookSecretCiphertext, m.connector, m.captureWindowSeconds, m.createdAt],
+    [
+      m.id,
+      m.name,
+      m.clientId,
+      m.clientSecretHash,
+      m.apiKeyHash,
+      m.webhookUrl,
+      m.webhookSecretCiphertext,
+      m.connector,
+      m.captureWindowSeconds,
+      m.createdAt,
+    ],
   );
 }
 

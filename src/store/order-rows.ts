@@ -1,6 +1,17 @@
 import type { CardNetwork } from '../domain/card.js';
 import type { JournalEntry, JournalKind, LedgerAccount } from '../domain/ledger.js';
-import type { Capture, Dialect, Order, OrderAggregate, Payment, PaymentStatus, Refund, Reversal, ReversalKind, OperationStatus } from '../domain/order.js';
+import type {
+  Capture,
+  Dialect,
+  Order,
+  OrderAggregate,
+  Payment,
+  PaymentStatus,
+  Refund,
+  Reversal,
+  ReversalKind,
+  OperationStatus,
+} from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
 
 /** Row shapes as the database returns them (snake_case), and their mapping to domain types. */
@@ -11,8 +22,7 @@ const optStr = (v: unknown): string | null => (v === null || v === undefined ? n
 const num = (v: unknown): number => Number(v);
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const optDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
-const json = (v: unknown): Record<string, unknown> =>
-  (typeof v === 'string' ? JSON.parse(v) : (v ?? {})) as Record<string, unknown>;
+const json = (v: unknown): Record<string, unknown> => (typeof v === 'string' ? JSON.parse(v) : (v ?? {})) as Record<string, unknown>;
 
 export function toOrder(r: Row): Order {
   return {

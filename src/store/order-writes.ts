@@ -13,13 +13,19 @@ import { toReversal } from './order-rows.js';
  */
 
 /** Guard: moves the order from `from` to `to`; matches nothing if it is no longer in `from`. */
-export function guardOrderTransition(w: GuardedWrite, o: { orderId: string; merchantId: string; from: OrderState; to: OrderState; now: Date }): GuardedWrite {
+export function guardOrderTransition(
+  w: GuardedWrite,
+  o: { orderId: string; merchantId: string; from: OrderState; to: OrderState; now: Date },
+): GuardedWrite {
   const id = w.param(o.orderId, 'text');
   const merchant = w.param(o.merchantId, 'text');
   const from = w.param(o.from, 'text');
   const to = w.param(o.to, 'text');
   const now = w.param(o.now, 'timestamptz');
-  return w.guard((extra) => `update orders set state = ${to}, updated_at = ${now} where id = ${id} and merchant_id = ${merchant} and state = ${from}${extra()} returning id`);
+  return w.guard(
+    (extra) =>
+      `update orders set state = ${to}, updated_at = ${now} where id = ${id} and merchant_id = ${merchant} and state = ${from}${extra()} returning id`,
+  );
 }
 
 /** Guard: locks the order while it is in `state`, changing nothing on it. */
@@ -27,11 +33,20 @@ export function guardOrderState(w: GuardedWrite, o: { orderId: string; merchantI
   const id = w.param(o.orderId, 'text');
   const merchant = w.param(o.merchantId, 'text');
   const state = w.param(o.state, 'text');
-  return w.guard((extra) => `select id from orders where id = ${id} and merchant_id = ${merchant} and state = ${state}${extra()} for update`);
+  return w.guard(
+    (extra) => `select id from orders where id = ${id} and merchant_id = ${merchant} and state = ${state}${extra()} for update`,
+  );
 }
 
 /** Guard: records an operation's answer unless the row already reached `final` (a second recorder then changes nothing). */
-export function guardOperationUpdate(w: GuardedWrite, table: OperationTable, id: string, u: OperationOutcomeUpdate, now: Date, final: OperationStatus): GuardedWrite {
+export function guardOperationUpdate(
+  w: GuardedWrite,
+  table: OperationTable,
+  id: string,
+  u: OperationOutcomeUpdate,
+  now: Date,
+  final: OperationStatus,
+): GuardedWrite {
   const set = operationSet(w, u, now);
   const rowId = w.param(id, 'text');
   const finalStatus = w.param(final, 'text');
@@ -73,21 +88,48 @@ export function setPaymentStatusIn(w: GuardedWrite, paymentId: string, status: P
  * INSERT numbers its rows in order, where separate CTEs would run in no set order). The
  * (kind, reference_id) key still makes each movement exactly-once.
  */
-export function insertJournalEntriesIn(w: GuardedWrite, merchantId: string, orderId: string, entries: readonly JournalEntry[], now: Date): void {
+export function insertJournalEntriesIn(
+  w: GuardedWrite,
+  merchantId: string,
+  orderId: string,
+  entries: readonly JournalEntry[],
+  now: Date,
+): void {
   for (const entry of entries) {
     const sum = entry.postings.reduce((s, p) => s + p.amount, 0);
     if (sum !== 0) throw new Error(`unbalanced journal entry ${entry.kind} ${entry.referenceId}: sums to ${sum}`);
   }
   const header = w.write(`insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
     select ${w.param(merchantId, 'text')}, ${w.param(orderId, 'text')}, e.kind, e.reference_id, e.currency, ${w.param(now, 'timestamptz')}
-    from guard, unnest(${w.param(entries.map((e) => e.kind), 'text[]')}, ${w.param(entries.map((e) => e.referenceId), 'text[]')},
-      ${w.param(entries.map((e) => e.currency), 'text[]')}) with ordinality as e(kind, reference_id, currency, n)
+    from guard, unnest(${w.param(
+      entries.map((e) => e.kind),
+      'text[]',
+    )}, ${w.param(
+      entries.map((e) => e.referenceId),
+      'text[]',
+    )},
+      ${w.param(
+        entries.map((e) => e.currency),
+        'text[]',
+      )}) with ordinality as e(kind, reference_id, currency, n)
     order by e.n returning id, kind, reference_id`);
   const postings = entries.flatMap((e) => e.postings.map((p) => ({ kind: e.kind, referenceId: e.referenceId, ...p })));
   w.write(`insert into postings (entry_id, account, amount)
     select h.id, p.account, p.amount from ${header} h
-    join unnest(${w.param(postings.map((p) => p.kind), 'text[]')}, ${w.param(postings.map((p) => p.referenceId), 'text[]')},
-      ${w.param(postings.map((p) => p.account), 'text[]')}, ${w.param(postings.map((p) => p.amount), 'bigint[]')}) as p(kind, reference_id, account, amount)
+    join unnest(${w.param(
+      postings.map((p) => p.kind),
+      'text[]',
+    )}, ${w.param(
+      postings.map((p) => p.referenceId),
+      'text[]',
+    )},
+      ${w.param(
+        postings.map((p) => p.account),
+        'text[]',
+      )}, ${w.param(
+        postings.map((p) => p.amount),
+        'bigint[]',
+      )}) as p(kind, reference_id, account, amount)
       on p.kind = h.kind and p.reference_id = h.reference_id`);
 }
 
@@ -107,6 +149,9 @@ export async function loadReversalForRelease(
   if (!r) return undefined;
   return {
     reversal: toReversal(r),
-    payment: { connector: String(r.payment_connector), connectorReference: r.payment_connector_reference === null ? null : String(r.payment_connector_reference) },
+    payment: {
+      connector: String(r.payment_connector),
+      connectorReference: r.payment_connector_reference === null ? null : String(r.payment_connector_reference),
+    },
   };
 }

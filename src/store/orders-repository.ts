@@ -24,10 +24,10 @@ export async function loadAggregate(q: Queryable, merchantId: string, orderId: s
 
 /** The order a payment attempt belongs to, by the attempt's public txn_uuid, in one round trip. */
 export async function loadAggregateByTxnUuid(q: Queryable, merchantId: string, txnUuid: string): Promise<OrderAggregate | undefined> {
-  const rows = await q.query(`${AGGREGATE_SELECT} where o.id = (select p.order_id from payments p where p.txn_uuid = $1) and o.merchant_id = $2`, [
-    txnUuid,
-    merchantId,
-  ]);
+  const rows = await q.query(
+    `${AGGREGATE_SELECT} where o.id = (select p.order_id from payments p where p.txn_uuid = $1) and o.merchant_id = $2`,
+    [txnUuid, merchantId],
+  );
   return rows[0] ? toAggregate(rows[0]) : undefined;
 }
 
@@ -60,17 +60,40 @@ export async function insertOrder(tx: Queryable, o: Order): Promise<boolean> {
        pre_auth, state, details, capture_deadline, created_at, updated_at)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12)
      on conflict (merchant_id, merchant_order_reference) do nothing returning id`,
-    [o.id, o.merchantId, o.dialect, o.merchantOrderReference, o.requestFingerprint, o.amount, o.currency, o.preAuth, o.state,
-      JSON.stringify(o.details), o.captureDeadline, o.createdAt],
+    [
+      o.id,
+      o.merchantId,
+      o.dialect,
+      o.merchantOrderReference,
+      o.requestFingerprint,
+      o.amount,
+      o.currency,
+      o.preAuth,
+      o.state,
+      JSON.stringify(o.details),
+      o.captureDeadline,
+      o.createdAt,
+    ],
   );
   return rows.length === 1;
 }
 
-export async function setOrderState(tx: Queryable, orderId: string, state: OrderState, now: Date, captureDeadline?: Date | null): Promise<void> {
+export async function setOrderState(
+  tx: Queryable,
+  orderId: string,
+  state: OrderState,
+  now: Date,
+  captureDeadline?: Date | null,
+): Promise<void> {
   if (captureDeadline === undefined) {
     await tx.query('update orders set state = $2, updated_at = $3 where id = $1', [orderId, state, now]);
   } else {
-    await tx.query('update orders set state = $2, updated_at = $3, capture_deadline = $4 where id = $1', [orderId, state, now, captureDeadline]);
+    await tx.query('update orders set state = $2, updated_at = $3, capture_deadline = $4 where id = $1', [
+      orderId,
+      state,
+      now,
+      captureDeadline,
+    ]);
   }
 }
 
@@ -81,10 +104,33 @@ export async function insertPayment(tx: Queryable, p: Payment): Promise<void> {
        card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
        connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$24,$25)`,
-    [p.id, p.orderId, p.merchantPaymentReference, p.requestFingerprint, p.amount, p.currency, p.method, p.status,
-      c?.bin ?? null, c?.last4 ?? null, c?.network ?? null, c?.expiryMonth ?? null, c?.expiryYear ?? null, c?.holderName ?? null,
-      c?.fingerprint ?? null, p.connector, p.connectorReference, p.challengeId, p.errorCode, p.errorMessage, p.approvalCode, p.rrn,
-      p.acquirerReference, p.createdAt, p.txnUuid],
+    [
+      p.id,
+      p.orderId,
+      p.merchantPaymentReference,
+      p.requestFingerprint,
+      p.amount,
+      p.currency,
+      p.method,
+      p.status,
+      c?.bin ?? null,
+      c?.last4 ?? null,
+      c?.network ?? null,
+      c?.expiryMonth ?? null,
+      c?.expiryYear ?? null,
+      c?.holderName ?? null,
+      c?.fingerprint ?? null,
+      p.connector,
+      p.connectorReference,
+      p.challengeId,
+      p.errorCode,
+      p.errorMessage,
+      p.approvalCode,
+      p.rrn,
+      p.acquirerReference,
+      p.createdAt,
+      p.txnUuid,
+    ],
   );
 }
 
@@ -111,12 +157,25 @@ export async function updatePayment(tx: Queryable, paymentId: string, u: Payment
        error_code = $6, error_message = $7,
        approval_code = coalesce($8, approval_code), rrn = coalesce($9, rrn), acquirer_reference = coalesce($10, acquirer_reference)
      where id = $1`,
-    [paymentId, u.status, now, u.connectorReference ?? null, u.challengeId ?? null, u.errorCode ?? null, u.errorMessage ?? null,
-      u.approvalCode ?? null, u.rrn ?? null, u.acquirerReference ?? null],
+    [
+      paymentId,
+      u.status,
+      now,
+      u.connectorReference ?? null,
+      u.challengeId ?? null,
+      u.errorCode ?? null,
+      u.errorMessage ?? null,
+      u.approvalCode ?? null,
+      u.rrn ?? null,
+      u.acquirerReference ?? null,
+    ],
   );
 }
 
-export async function findPaymentByChallenge(q: Queryable, challengeId: string): Promise<{ paymentId: string; orderId: string; merchantId: string } | undefined> {
+export async function findPaymentByChallenge(
+  q: Queryable,
+  challengeId: string,
+): Promise<{ paymentId: string; orderId: string; merchantId: string } | undefined> {
   const rows = await q.query<{ id: string; order_id: string; merchant_id: string }>(
     'select p.id, p.order_id, o.merchant_id from payments p join orders o on o.id = p.order_id where p.challenge_id = $1',
     [challengeId],
@@ -137,7 +196,18 @@ export async function insertRefund(tx: Queryable, r: Refund): Promise<void> {
   await tx.query(
     `insert into refunds (id, order_id, payment_id, merchant_refund_reference, request_fingerprint, amount, currency, status, details, created_at, updated_at)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10)`,
-    [r.id, r.orderId, r.paymentId, r.merchantRefundReference, r.requestFingerprint, r.amount, r.currency, r.status, JSON.stringify(r.details), r.createdAt],
+    [
+      r.id,
+      r.orderId,
+      r.paymentId,
+      r.merchantRefundReference,
+      r.requestFingerprint,
+      r.amount,
+      r.currency,
+      r.status,
+      JSON.stringify(r.details),
+      r.createdAt,
+    ],
   );
 }
 
@@ -146,7 +216,13 @@ export type OperationTable = 'captures' | 'reversals' | 'refunds';
 /** How an operation's answer is written (domain/aggregate-changes.ts mirrors it in memory). */
 export type OperationOutcomeUpdate = OperationAnswer;
 
-export async function updateOperation(tx: Queryable, table: OperationTable, id: string, u: OperationOutcomeUpdate, now: Date): Promise<void> {
+export async function updateOperation(
+  tx: Queryable,
+  table: OperationTable,
+  id: string,
+  u: OperationOutcomeUpdate,
+  now: Date,
+): Promise<void> {
   await tx.query(
     `update ${table} set status = $2, error_code = $3, error_message = $4, gateway_reference = coalesce($5, gateway_reference), updated_at = $6 where id = $1`,
     [id, u.status, u.errorCode ?? null, u.errorMessage ?? null, u.gatewayReference ?? null, now],
@@ -163,7 +239,13 @@ export async function findRefundParent(q: Queryable, merchantId: string, refundI
 }
 
 /** Writes a balanced journal entry; the (kind, reference_id) key makes each movement exactly-once. */
-export async function insertJournalEntry(tx: Queryable, merchantId: string, orderId: string, entry: JournalEntry, now: Date): Promise<void> {
+export async function insertJournalEntry(
+  tx: Queryable,
+  merchantId: string,
+  orderId: string,
+  entry: JournalEntry,
+  now: Date,
+): Promise<void> {
   const sum = entry.postings.reduce((s, p) => s + p.amount, 0);
   if (sum !== 0) throw new Error(`unbalanced journal entry ${entry.kind} ${entry.referenceId}: sums to ${sum}`);
   const accounts = entry.postings.map((p) => p.account);
@@ -183,10 +265,19 @@ export async function setReviewReason(q: Queryable, orderId: string, reason: str
 }
 
 /** Orders flagged for manual review, newest first. */
-export async function listOrdersForReview(q: Queryable, limit: number): Promise<{ id: string; merchantId: string; state: string; reason: string; updatedAt: Date }[]> {
+export async function listOrdersForReview(
+  q: Queryable,
+  limit: number,
+): Promise<{ id: string; merchantId: string; state: string; reason: string; updatedAt: Date }[]> {
   const rows = await q.query<{ id: string; merchant_id: string; state: string; review_reason: string; updated_at: Date }>(
     'select id, merchant_id, state, review_reason, updated_at from orders where review_reason is not null order by updated_at desc limit $1',
     [limit],
   );
-  return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id, state: r.state, reason: r.review_reason, updatedAt: new Date(r.updated_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    merchantId: r.merchant_id,
+    state: r.state,
+    reason: r.review_reason,
+    updatedAt: new Date(r.updated_at),
+  }));
 }

@@ -32,9 +32,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     let statement = prepared.get(sql);
     if (!statement) {
       const name = `hf_${prepared.size + 1}`;
-      const described = await pglite.execProtocol(concat([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]), {
-        syncToFs: false,
-      });
+      const described = await pglite.execProtocol(
+        concat([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+        {
+          syncToFs: false,
+        },
+      );
       statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(described.messages) };
       prepared.set(sql, statement);
     }
@@ -44,7 +47,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       const serializer = pglite.serializers[paramTypes[i] ?? 0];
       return serializer ? serializer(value) : String(value);
     });
-    const results = await exchange(serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync());
+    const results = await exchange(
+      serialize.bind({ statement: name, values }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    );
     return (results[0]?.rows ?? []) as Row[];
   }
 

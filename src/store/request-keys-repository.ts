@@ -9,10 +9,15 @@ export interface StoredRequestKey {
 }
 
 export async function findRequestKey(q: Queryable, merchantId: string, requestId: string): Promise<StoredRequestKey | undefined> {
-  const rows = await q.query<{ request_fingerprint: string; order_id: string | null; response_status: number | null; response_body: string | null }>(
-    'select request_fingerprint, order_id, response_status, response_body from request_keys where merchant_id = $1 and request_id = $2',
-    [merchantId, requestId],
-  );
+  const rows = await q.query<{
+    request_fingerprint: string;
+    order_id: string | null;
+    response_status: number | null;
+    response_body: string | null;
+  }>('select request_fingerprint, order_id, response_status, response_body from request_keys where merchant_id = $1 and request_id = $2', [
+    merchantId,
+    requestId,
+  ]);
   const r = rows[0];
   return r
     ? {
@@ -25,7 +30,14 @@ export async function findRequestKey(q: Queryable, merchantId: string, requestId
 }
 
 /** Claims the key in the caller's transaction; false when it is already taken. */
-export async function claimRequestKey(tx: Queryable, merchantId: string, requestId: string, fingerprint: string, orderId: string, now: Date): Promise<boolean> {
+export async function claimRequestKey(
+  tx: Queryable,
+  merchantId: string,
+  requestId: string,
+  fingerprint: string,
+  orderId: string,
+  now: Date,
+): Promise<boolean> {
   const rows = await tx.query(
     `insert into request_keys (merchant_id, request_id, request_fingerprint, order_id, created_at)
      values ($1,$2,$3,$4,$5) on conflict (merchant_id, request_id) do nothing returning request_id`,
@@ -41,7 +53,14 @@ export const REQUEST_KEY_CONSTRAINT = 'request_keys_pkey';
  * Claims the key as a write of a GuardedWrite. No ON CONFLICT on purpose: a key already taken
  * fails the whole statement (REQUEST_KEY_CONSTRAINT), so the effect is not made either.
  */
-export function claimRequestKeyIn(w: GuardedWrite, merchantId: string, requestId: string, fingerprint: string, orderId: string, now: Date): void {
+export function claimRequestKeyIn(
+  w: GuardedWrite,
+  merchantId: string,
+  requestId: string,
+  fingerprint: string,
+  orderId: string,
+  now: Date,
+): void {
   w.write(`insert into request_keys (merchant_id, request_id, request_fingerprint, order_id, created_at)
      select ${w.param(merchantId, 'text')}, ${w.param(requestId, 'text')}, ${w.param(fingerprint, 'text')}, ${w.param(orderId, 'text')},
        ${w.param(now, 'timestamptz')} from guard`);

@@ -53,7 +53,10 @@ export async function findWebhookEvent(q: Queryable, id: string): Promise<Webhoo
   return rows[0] ? toEvent(rows[0]) : undefined;
 }
 
-export async function listWebhookEvents(q: Queryable, options: { merchantId?: string; orderId?: string; limit: number }): Promise<WebhookEventRow[]> {
+export async function listWebhookEvents(
+  q: Queryable,
+  options: { merchantId?: string; orderId?: string; limit: number },
+): Promise<WebhookEventRow[]> {
   const rows = await q.query<Record<string, unknown>>(
     `${SELECT_EVENTS} where ($1::text is null or e.merchant_id = $1) and ($2::text is null or e.order_id = $2) order by e.created_at desc, e.seq desc limit $3`,
     [options.merchantId ?? null, options.orderId ?? null, options.limit],
@@ -87,15 +90,23 @@ export interface WebhookEndpoint {
 }
 
 export async function findWebhookEndpoint(q: Queryable, merchantId: string): Promise<WebhookEndpoint | undefined> {
-  const rows = await q.query<{ webhook_url: string | null; webhook_secret_ciphertext: string | null; webhook_basic_auth_ciphertext: string | null }>(
-    'select webhook_url, webhook_secret_ciphertext, webhook_basic_auth_ciphertext from merchants where id = $1',
-    [merchantId],
-  );
+  const rows = await q.query<{
+    webhook_url: string | null;
+    webhook_secret_ciphertext: string | null;
+    webhook_basic_auth_ciphertext: string | null;
+  }>('select webhook_url, webhook_secret_ciphertext, webhook_basic_auth_ciphertext from merchants where id = $1', [merchantId]);
   const r = rows[0];
-  return r ? { url: r.webhook_url, secretCiphertext: r.webhook_secret_ciphertext, basicAuthCiphertext: r.webhook_basic_auth_ciphertext } : undefined;
+  return r
+    ? { url: r.webhook_url, secretCiphertext: r.webhook_secret_ciphertext, basicAuthCiphertext: r.webhook_basic_auth_ciphertext }
+    : undefined;
 }
 
-export async function setWebhookEndpoint(q: Queryable, merchantId: string, url: string | null, basicAuthCiphertext: string | null | undefined): Promise<boolean> {
+export async function setWebhookEndpoint(
+  q: Queryable,
+  merchantId: string,
+  url: string | null,
+  basicAuthCiphertext: string | null | undefined,
+): Promise<boolean> {
   const rows = await q.query(
     `update merchants set webhook_url = $2, webhook_basic_auth_ciphertext = case when $3::boolean then $4 else webhook_basic_auth_ciphertext end
      where id = $1 returning id`,

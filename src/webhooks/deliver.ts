@@ -2,7 +2,13 @@ import { Webhook } from 'standardwebhooks';
 import { decryptSecret } from '../core/secrets.js';
 import type { CoreContext } from '../core/context.js';
 import { RetryLater, type JobHandler } from '../jobs/job-runner.js';
-import { findWebhookEndpoint, findWebhookEvent, markWebhookDelivered, markWebhookGivenUp, recordWebhookAttempt } from '../store/webhooks-repository.js';
+import {
+  findWebhookEndpoint,
+  findWebhookEvent,
+  markWebhookDelivered,
+  markWebhookGivenUp,
+  recordWebhookAttempt,
+} from '../store/webhooks-repository.js';
 
 export interface DeliveryOptions {
   /** Delays between attempts (HOLDFAST_WEBHOOK_RETRY_SCHEDULE). */
@@ -42,14 +48,24 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
       let excerpt: string | null = null;
       let error: string | null = null;
       try {
-        const response = await fetch(endpoint.url, { method: 'POST', headers, body: event.payload, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        const response = await fetch(endpoint.url, {
+          method: 'POST',
+          headers,
+          body: event.payload,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
         statusCode = response.status;
         excerpt = await readExcerpt(response, 500);
       } catch (e) {
         error = describeFailure(e);
       }
       const latencyMs = Math.round(performance.now() - started);
-      await recordWebhookAttempt(ctx.db, { eventId: event.id, url: endpoint.url, statusCode, latencyMs, responseExcerpt: excerpt, error }, ctx.clock.now());
+      await recordWebhookAttempt(
+        ctx.db,
+        { eventId: event.id, url: endpoint.url, statusCode, latencyMs, responseExcerpt: excerpt, error },
+        ctx.clock.now(),
+      );
       if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
         await markWebhookDelivered(ctx.db, event.id, ctx.clock.now());
         return;

@@ -18,7 +18,11 @@ export function webhookOutbox(renderers: Readonly<Record<Dialect, WebhookRendere
       const aggregate = await loadAggregate(tx, event.merchantId, event.orderId);
       if (!aggregate) return;
       for (const webhook of renderers[aggregate.order.dialect](aggregate, event, now)) {
-        await insertWebhookEvent(tx, { ...webhook, payload: webhook.body, merchantId: event.merchantId, orderId: event.orderId, dialect: aggregate.order.dialect }, now);
+        await insertWebhookEvent(
+          tx,
+          { ...webhook, payload: webhook.body, merchantId: event.merchantId, orderId: event.orderId, dialect: aggregate.order.dialect },
+          now,
+        );
         await enqueueWebhookDelivery(tx, webhook.id, retrySchedule, now);
       }
     },
@@ -27,6 +31,15 @@ export function webhookOutbox(renderers: Readonly<Record<Dialect, WebhookRendere
 }
 
 /** One delivery job per event: the first attempt now, then one per delay of the schedule. */
-export async function enqueueWebhookDelivery(tx: Parameters<typeof enqueueJob>[0], eventId: string, retrySchedule: readonly number[], now: Date): Promise<void> {
-  await enqueueJob(tx, { kind: 'webhook.deliver', key: `webhook:${eventId}`, payload: { eventId }, runAt: now, maxAttempts: retrySchedule.length + 1 }, now);
+export async function enqueueWebhookDelivery(
+  tx: Parameters<typeof enqueueJob>[0],
+  eventId: string,
+  retrySchedule: readonly number[],
+  now: Date,
+): Promise<void> {
+  await enqueueJob(
+    tx,
+    { kind: 'webhook.deliver', key: `webhook:${eventId}`, payload: { eventId }, runAt: now, maxAttempts: retrySchedule.length + 1 },
+    now,
+  );
 }

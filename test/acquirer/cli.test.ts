@@ -12,7 +12,11 @@ const BIN = join(process.cwd(), 'bin', 'holdfast.js');
 const START_LIMIT_MS = 20_000;
 
 function holdfast(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: START_LIMIT_MS });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+    timeout: START_LIMIT_MS,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -27,7 +31,10 @@ async function freePort(): Promise<number> {
 
 /** Starts `holdfast acquirer …` and resolves once it prints its listening line. */
 function startAcquirer(args: string[]): Promise<{ child: ChildProcess; line: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'acquirer', ...args], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'acquirer', ...args], {
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const limit = setTimeout(() => {
@@ -74,7 +81,13 @@ describe('holdfast acquirer (command line)', () => {
     const health = await fetch(`${baseUrl}/v1/health`);
     assert.deepEqual(await health.json(), { status: 'ok' });
     const connector = new HttpAcquirerConnector({ baseUrl, timeoutMs: PATIENT_TIMEOUT_MS });
-    const outcome = await connector.authorize({ paymentId: 'cli_pay_1', amount: 500, currency: 'INR', capture: false, card: card('4000000000000077') });
+    const outcome = await connector.authorize({
+      paymentId: 'cli_pay_1',
+      amount: 500,
+      currency: 'INR',
+      capture: false,
+      card: card('4000000000000077'),
+    });
     assert.equal(outcome.kind, 'approved');
 
     child.kill('SIGTERM');
@@ -90,7 +103,21 @@ describe('holdfast acquirer (command line)', () => {
   });
 
   it('names every bad option at once, including rates that add up to more than 1', () => {
-    const run = holdfast(['acquirer', '--port', 'http', '--error-rate', '0.7', '--reset-rate', '0.6', '--latency-median-ms', '50', '--latency-p99-ms', '10', '--reset-point', 'during']);
+    const run = holdfast([
+      'acquirer',
+      '--port',
+      'http',
+      '--error-rate',
+      '0.7',
+      '--reset-rate',
+      '0.6',
+      '--latency-median-ms',
+      '50',
+      '--latency-p99-ms',
+      '10',
+      '--reset-point',
+      'during',
+    ]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /--port must be an integer from 0 to 65535 \(got "http"\)/);
     assert.match(run.stderr, /--latency-p99-ms must be a number of milliseconds ≥ --latency-median-ms \(50\)/);
@@ -104,7 +131,17 @@ describe('holdfast acquirer (command line)', () => {
     assert.match(unknown.stderr, /Unknown option '--chaos'/);
     const help = holdfast(['acquirer', '--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--port', '--seed', '--latency-median-ms', '--latency-p99-ms', '--timeout-rate', '--error-rate', '--reset-rate', '--late-success-rate', '--settle-ms']) {
+    for (const flag of [
+      '--port',
+      '--seed',
+      '--latency-median-ms',
+      '--latency-p99-ms',
+      '--timeout-rate',
+      '--error-rate',
+      '--reset-rate',
+      '--late-success-rate',
+      '--settle-ms',
+    ]) {
       assert.ok(help.stdout.includes(flag), flag);
     }
   });

@@ -11,7 +11,10 @@ function answering(status: number, body: string) {
     urls.push(String(input));
     return new Response(body, { status, headers: { 'content-type': 'application/json' } });
   };
-  return { connector: new HttpAcquirerConnector({ baseUrl: 'http://acquirer.test/base/', timeoutMs: PATIENT_TIMEOUT_MS, fetch: fetchStub }), urls };
+  return {
+    connector: new HttpAcquirerConnector({ baseUrl: 'http://acquirer.test/base/', timeoutMs: PATIENT_TIMEOUT_MS, fetch: fetchStub }),
+    urls,
+  };
 }
 
 const operation = { operationId: 'cap_1', paymentId: 'pay_1', connectorReference: 'auth_1', amount: 100, currency: 'INR' };
@@ -29,7 +32,11 @@ describe('http-acquirer connector: translation of unusual answers', () => {
     assert.equal((await answering(200, 'not json').connector.capture(operation)).kind, 'unknown');
     assert.equal((await answering(200, '{"outcome":"maybe"}').connector.capture(operation)).kind, 'unknown');
     const authorize = await answering(200, '{"outcome":"approved","reference":"a"}').connector.authorize(authorization);
-    assert.deepEqual(authorize, { kind: 'unknown', connectorReference: null, reason: 'acquirer answered HTTP 200 with a body it does not recognise' });
+    assert.deepEqual(authorize, {
+      kind: 'unknown',
+      connectorReference: null,
+      reason: 'acquirer answered HTTP 200 with a body it does not recognise',
+    });
   });
 
   it('5xx, 408 and 429 are unknown; other 4xx are failed with the acquirer code, or HTTP_<status> without one', async () => {
@@ -41,20 +48,37 @@ describe('http-acquirer connector: translation of unusual answers', () => {
       code: 'AMOUNT_EXCEEDS_AUTHORIZATION',
       message: 'too much',
     });
-    assert.deepEqual(await answering(400, '<html>').connector.capture(operation), { kind: 'failed', code: 'HTTP_400', message: 'The acquirer refused the request with HTTP 400' });
+    assert.deepEqual(await answering(400, '<html>').connector.capture(operation), {
+      kind: 'failed',
+      code: 'HTTP_400',
+      message: 'The acquirer refused the request with HTTP 400',
+    });
   });
 
   it('a 4xx authorization is declined, keeping a code that is not ours in the message', async () => {
     const declined = await answering(409, '{"code":"IDEMPOTENCY_CONFLICT","message":"other amount"}').connector.authorize(authorization);
-    assert.deepEqual(declined, { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: 'other amount (IDEMPOTENCY_CONFLICT)' });
+    assert.deepEqual(declined, {
+      kind: 'declined',
+      connectorReference: null,
+      code: 'PAYMENT_DECLINED',
+      message: 'other amount (IDEMPOTENCY_CONFLICT)',
+    });
   });
 
   it('only the simulator’s own "never received" 404 makes an inquiry final; any other 404 leaves it unknown', async () => {
     const other404 = '{"code":"NO_SUCH_ENDPOINT","message":"No such endpoint"}';
     assert.equal((await answering(404, other404).connector.inquire('capture', operation)).kind, 'unknown');
-    assert.equal((await answering(404, other404).connector.inquireAuthorization({ paymentId: 'p', connectorReference: 'auth_1', capture: false })).kind, 'unknown');
+    assert.equal(
+      (await answering(404, other404).connector.inquireAuthorization({ paymentId: 'p', connectorReference: 'auth_1', capture: false }))
+        .kind,
+      'unknown',
+    );
     assert.equal((await answering(400, '{"code":"INVALID_REQUEST","message":"x"}').connector.inquire('refund', operation)).kind, 'unknown');
-    const notFound = await answering(404, '{"code":"AUTHORIZATION_NOT_FOUND","message":"x"}').connector.inquireAuthorization({ paymentId: 'p', connectorReference: null, capture: false });
+    const notFound = await answering(404, '{"code":"AUTHORIZATION_NOT_FOUND","message":"x"}').connector.inquireAuthorization({
+      paymentId: 'p',
+      connectorReference: null,
+      capture: false,
+    });
     assert.equal(notFound.kind === 'declined' && notFound.code, 'PAYMENT_DECLINED');
   });
 

@@ -38,7 +38,8 @@ describe('acquirer fault plan', () => {
 
   it('rates are shares of requests', () => {
     const counts = new Map<Fault | null, number>();
-    for (const d of draw({ timeoutRate: 0.1, errorRate: 0.2, resetRate: 0.05, lateSuccessRate: 0.15 })) counts.set(d.fault, (counts.get(d.fault) ?? 0) + 1);
+    for (const d of draw({ timeoutRate: 0.1, errorRate: 0.2, resetRate: 0.05, lateSuccessRate: 0.15 }))
+      counts.set(d.fault, (counts.get(d.fault) ?? 0) + 1);
     const share = (fault: Fault | null) => (counts.get(fault) ?? 0) / DRAWS;
     assert.ok(Math.abs(share('timeout') - 0.1) < 0.03, `timeout ${share('timeout')}`);
     assert.ok(Math.abs(share('error') - 0.2) < 0.03, `error ${share('error')}`);
@@ -48,7 +49,9 @@ describe('acquirer fault plan', () => {
   });
 
   it('draws latency from a long-tailed distribution with the configured median and p99', () => {
-    const latencies = draw({ latencyMedianMs: 40, latencyP99Ms: 400 }, false, 20_000).map((d) => d.latencyMs).sort((a, b) => a - b);
+    const latencies = draw({ latencyMedianMs: 40, latencyP99Ms: 400 }, false, 20_000)
+      .map((d) => d.latencyMs)
+      .sort((a, b) => a - b);
     const median = quantile(latencies, 0.5);
     const p99 = quantile(latencies, 0.99);
     assert.ok(median >= 36 && median <= 44, `median ${median}`);
@@ -67,7 +70,9 @@ describe('acquirer fault plan', () => {
   });
 
   it('names every bad setting', () => {
-    const problems = faultSettingsProblems(defaultFaultSettings({ seed: -1, timeoutRate: 2, errorRate: 0.5, latencyMedianMs: 10, latencyP99Ms: 5 }));
+    const problems = faultSettingsProblems(
+      defaultFaultSettings({ seed: -1, timeoutRate: 2, errorRate: 0.5, latencyMedianMs: 10, latencyP99Ms: 5 }),
+    );
     assert.deepEqual(problems, [
       'seed must be an integer from 0 to 4294967295',
       'latencyP99Ms must be a number ≥ latencyMedianMs',

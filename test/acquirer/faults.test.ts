@@ -27,7 +27,11 @@ describe('http-acquirer connector: injected faults', () => {
     assert.equal(capture.kind, 'unknown');
     assert.match(capture.kind === 'unknown' ? capture.reason : '', /no answer within 200 ms/);
 
-    assert.deepEqual(await sim.connector.inquire('capture', request), { kind: 'failed', code: 'NOT_FOUND', message: 'The acquirer never received the operation' });
+    assert.deepEqual(await sim.connector.inquire('capture', request), {
+      kind: 'failed',
+      code: 'NOT_FOUND',
+      message: 'The acquirer never received the operation',
+    });
     sim.simulator.configureFaults({});
     assert.equal((await sim.connector.capture(request)).kind, 'succeeded');
     assert.equal((await sim.connector.inquire('capture', request)).kind, 'succeeded');
@@ -40,7 +44,12 @@ describe('http-acquirer connector: injected faults', () => {
     assert.equal(outcome.kind, 'unknown');
     assert.equal(outcome.connectorReference, null);
     const inquiry = await sim.connector.inquireAuthorization({ paymentId, connectorReference: null, capture: false });
-    assert.deepEqual(inquiry, { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: 'No such authorization at the gateway' });
+    assert.deepEqual(inquiry, {
+      kind: 'declined',
+      connectorReference: null,
+      code: 'PAYMENT_DECLINED',
+      message: 'No such authorization at the gateway',
+    });
     assert.equal(effectCount(sim.simulator, 'authorization', paymentId), 0);
   });
 
@@ -106,14 +115,24 @@ describe('http-acquirer connector: injected faults', () => {
     assert.equal((await sim.connector.capture(request)).kind, 'succeeded');
     sim.simulator.configureFaults({ timeoutRate: 1 });
     assert.equal((await sim.connector.inquire('capture', request)).kind, 'succeeded');
-    assert.equal((await sim.connector.inquireAuthorization({ paymentId: request.paymentId, connectorReference: null, capture: false })).kind, 'approved');
+    assert.equal(
+      (await sim.connector.inquireAuthorization({ paymentId: request.paymentId, connectorReference: null, capture: false })).kind,
+      'approved',
+    );
   });
 
   it('with faultInquiries, inquiries suffer the faults too and stay unknown', async () => {
     const request = await approvedCapture();
     sim.simulator.configureFaults({ errorRate: 1, faultInquiries: true });
-    assert.deepEqual(await sim.connector.inquire('capture', request), { kind: 'unknown', reason: 'acquirer answered the inquiry with HTTP 503' });
-    const authorization = await sim.connector.inquireAuthorization({ paymentId: request.paymentId, connectorReference: request.connectorReference, capture: false });
+    assert.deepEqual(await sim.connector.inquire('capture', request), {
+      kind: 'unknown',
+      reason: 'acquirer answered the inquiry with HTTP 503',
+    });
+    const authorization = await sim.connector.inquireAuthorization({
+      paymentId: request.paymentId,
+      connectorReference: request.connectorReference,
+      capture: false,
+    });
     assert.equal(authorization.kind, 'unknown');
     assert.equal(authorization.connectorReference, request.connectorReference);
   });

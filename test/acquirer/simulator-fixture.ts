@@ -45,13 +45,20 @@ export function uniqueId(prefix: string): string {
 /** Authorizes `number` for 10000 paise (pre-authorization) and returns the outcome with its payment id. */
 export async function authorize(connector: HttpAcquirerConnector, number: string, options: { amount?: number; capture?: boolean } = {}) {
   const paymentId = uniqueId('pay');
-  const outcome = await connector.authorize({ paymentId, amount: options.amount ?? 10_000, currency: 'INR', card: card(number), capture: options.capture ?? false });
+  const outcome = await connector.authorize({
+    paymentId,
+    amount: options.amount ?? 10_000,
+    currency: 'INR',
+    card: card(number),
+    capture: options.capture ?? false,
+  });
   return { paymentId, outcome };
 }
 
 /** The connector reference of an outcome that must have one. */
 export function referenceOf(outcome: AuthorizeOutcome): string {
-  if (outcome.kind === 'unknown' || outcome.connectorReference === null) throw new Error(`no connector reference in ${JSON.stringify(outcome)}`);
+  if (outcome.kind === 'unknown' || outcome.connectorReference === null)
+    throw new Error(`no connector reference in ${JSON.stringify(outcome)}`);
   return outcome.connectorReference;
 }
 

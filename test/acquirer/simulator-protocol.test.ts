@@ -56,8 +56,17 @@ describe('acquirer simulator: idempotency and refusals', () => {
   });
 
   it('answers malformed requests 400 {code, message} naming the field, never echoing the card number', async () => {
-    const post = (body: string) => fetch(`${sim.baseUrl}/v1/authorizations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const badNumber = await post(JSON.stringify({ payment_id: uniqueId('p'), amount: 100, currency: 'INR', capture: false, card: { number: '4111-1111-1111-1111', expiry_month: '12', expiry_year: '30' } }));
+    const post = (body: string) =>
+      fetch(`${sim.baseUrl}/v1/authorizations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const badNumber = await post(
+      JSON.stringify({
+        payment_id: uniqueId('p'),
+        amount: 100,
+        currency: 'INR',
+        capture: false,
+        card: { number: '4111-1111-1111-1111', expiry_month: '12', expiry_year: '30' },
+      }),
+    );
     assert.equal(badNumber.status, 400);
     const body = (await badNumber.json()) as { code: string; message: string };
     assert.deepEqual(body, { code: 'INVALID_REQUEST', message: 'card.number has an invalid format' });
@@ -67,7 +76,11 @@ describe('acquirer simulator: idempotency and refusals', () => {
     const text = await broken.text();
     assert.ok(!text.includes('4111'), text);
 
-    const missing = await fetch(`${sim.baseUrl}/v1/captures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const missing = await fetch(`${sim.baseUrl}/v1/captures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(missing.status, 400);
     assert.match(((await missing.json()) as { message: string }).message, /operation_id is required/);
   });
@@ -91,7 +104,11 @@ describe('acquirer simulator: logging', () => {
     const sim = await startSimulator({ logger: pino({ level: 'trace' }, stream) });
     try {
       await authorize(sim.connector, '4000000000000077');
-      await fetch(`${sim.baseUrl}/v1/authorizations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"card":{"number":"4000000000000077","cvv":"987"' });
+      await fetch(`${sim.baseUrl}/v1/authorizations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"card":{"number":"4000000000000077","cvv":"987"',
+      });
       sim.simulator.configureFaults({ errorRate: 1 });
       await authorize(sim.connector, '4000000000000077');
     } finally {

@@ -16,7 +16,12 @@ describe('http-acquirer connector: test cards', () => {
       const { connector } = sim;
       const first = await authorize(connector, number);
       assert.equal(first.outcome.kind, 'approved');
-      assert.ok(first.outcome.kind === 'approved' && /^\d{6}$/.test(first.outcome.approvalCode) && /^\d{12}$/.test(first.outcome.rrn) && first.outcome.acquirerReference);
+      assert.ok(
+        first.outcome.kind === 'approved' &&
+          /^\d{6}$/.test(first.outcome.approvalCode) &&
+          /^\d{12}$/.test(first.outcome.rrn) &&
+          first.outcome.acquirerReference,
+      );
       const reference = referenceOf(first.outcome);
 
       const capture = await connector.capture(operation(first.paymentId, reference));
@@ -59,15 +64,34 @@ describe('http-acquirer connector: test cards', () => {
     const { connector } = sim;
     const { paymentId, outcome } = await authorize(connector, '4000000000003220');
     const reference = referenceOf(outcome);
-    const failed = await connector.completeAuthentication({ paymentId, connectorReference: reference, otp: '654321', capture: false, amount: 10_000, currency: 'INR' });
-    assert.deepEqual(failed, { kind: 'declined', connectorReference: reference, code: 'USER_AUTHENTICATION_FAILED', message: 'Consumer Authentication failed' });
+    const failed = await connector.completeAuthentication({
+      paymentId,
+      connectorReference: reference,
+      otp: '654321',
+      capture: false,
+      amount: 10_000,
+      currency: 'INR',
+    });
+    assert.deepEqual(failed, {
+      kind: 'declined',
+      connectorReference: reference,
+      code: 'USER_AUTHENTICATION_FAILED',
+      message: 'Consumer Authentication failed',
+    });
     const capture = await connector.capture(operation(paymentId, reference));
     assert.equal(capture.kind === 'failed' && capture.code, 'AUTHORIZATION_NOT_APPROVED');
   });
 
   it('authentication of an authorization with no challenge is declined', async () => {
     const { paymentId, outcome } = await authorize(sim.connector, '4111111111111111');
-    const answer = await sim.connector.completeAuthentication({ paymentId, connectorReference: referenceOf(outcome), otp: SANDBOX_OTP, capture: false, amount: 10_000, currency: 'INR' });
+    const answer = await sim.connector.completeAuthentication({
+      paymentId,
+      connectorReference: referenceOf(outcome),
+      otp: SANDBOX_OTP,
+      capture: false,
+      amount: 10_000,
+      currency: 'INR',
+    });
     assert.equal(answer.kind === 'declined' && answer.code, 'USER_AUTHENTICATION_FAILED');
   });
 
@@ -130,7 +154,11 @@ describe('http-acquirer connector: test cards', () => {
     const { paymentId, outcome } = await authorize(sim.connector, '4000000000000119');
     const reference = referenceOf(outcome);
     const voidRequest = operation(paymentId, reference, { reason: 'void' });
-    assert.deepEqual(await sim.connector.reverse(voidRequest), { kind: 'failed', code: 'VOID_DECLINED', message: 'The acquirer declined the void' });
+    assert.deepEqual(await sim.connector.reverse(voidRequest), {
+      kind: 'failed',
+      code: 'VOID_DECLINED',
+      message: 'The acquirer declined the void',
+    });
     assert.equal((await sim.connector.inquire('reverse', voidRequest)).kind, 'failed');
     assert.equal((await sim.connector.capture(operation(paymentId, reference, { amount: 6000 }))).kind, 'succeeded');
     assert.equal((await sim.connector.reverse(operation(paymentId, reference, { reason: 'remainder', amount: 4000 }))).kind, 'succeeded');
@@ -141,7 +169,11 @@ describe('http-acquirer connector: test cards', () => {
     const reference = referenceOf(outcome);
     assert.equal((await sim.connector.capture(operation(paymentId, reference))).kind, 'succeeded');
     const refund = operation(paymentId, reference, { amount: 1000 });
-    assert.deepEqual(await sim.connector.refund(refund), { kind: 'failed', code: 'REFUND_DECLINED', message: 'The acquirer declined the refund' });
+    assert.deepEqual(await sim.connector.refund(refund), {
+      kind: 'failed',
+      code: 'REFUND_DECLINED',
+      message: 'The acquirer declined the refund',
+    });
     assert.equal((await sim.connector.inquire('refund', refund)).kind, 'failed');
   });
 });

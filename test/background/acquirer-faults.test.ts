@@ -17,7 +17,11 @@ describe('Holdfast through the HTTP acquirer: every fault ends in the true outco
   before(async () => {
     simulator = await buildAcquirerServer({ faults: { seed: 7 } });
     const acquirerUrl = await simulator.app.listen({ port: 0, host: '127.0.0.1' });
-    server = await startTestServer({ HOLDFAST_ACQUIRER_URL: acquirerUrl, HOLDFAST_ACQUIRER_TIMEOUT: '300ms', HOLDFAST_CONNECTOR: 'http-acquirer' });
+    server = await startTestServer({
+      HOLDFAST_ACQUIRER_URL: acquirerUrl,
+      HOLDFAST_ACQUIRER_TIMEOUT: '300ms',
+      HOLDFAST_CONNECTOR: 'http-acquirer',
+    });
     merchant = await server.newMerchant('Acquirer merchant', {});
     await server.db.query("update merchants set connector = 'http-acquirer' where id = $1", [merchant.merchant_id]);
     pine = await PineLabsClient.login(server.baseUrl, merchant);
@@ -34,24 +38,41 @@ describe('Holdfast through the HTTP acquirer: every fault ends in the true outco
       await server.runJobs();
     }
   };
-  const stateOf = async (orderId: string) => (await server.db.query<{ state: string }>('select state from orders where id = $1', [orderId]))[0]!.state;
+  const stateOf = async (orderId: string) =>
+    (await server.db.query<{ state: string }>('select state from orders where id = $1', [orderId]))[0]!.state;
 
   for (const fault of FAULTS) {
     it(`capture under ${fault}: shown AUTHORIZED while unknown, then captured by the sync`, async () => {
       simulator.configureFaults({});
       const orderId = await pine.authorizedOrder(9000);
       simulator.configureFaults({ [fault]: 1 });
-      const captured = await pine.capture(orderId, { merchant_capture_reference: `cap-${fault}`, capture_amount: { value: 6000, currency: 'INR' } });
+      const captured = await pine.capture(orderId, {
+        merchant_capture_reference: `cap-${fault}`,
+        capture_amount: { value: 6000, currency: 'INR' },
+      });
       assert.equal(captured.status, 200);
       assert.equal(captured.body.data.status, 'AUTHORIZED', 'Pine Labs shows the authorization while the outcome is unknown');
       assert.equal(await stateOf(orderId), 'CAPTURE_PENDING');
-      const reference = (await server.db.query<{ merchant_order_reference: string }>('select merchant_order_reference from orders where id = $1', [orderId]))[0]!;
-      assert.equal((await juspay.status(reference.merchant_order_reference)).body.status, 'AUTHORIZED', 'Juspay too: no answer is not CAPTURE_INITIATED');
+      const reference = (
+        await server.db.query<{ merchant_order_reference: string }>('select merchant_order_reference from orders where id = $1', [orderId])
+      )[0]!;
+      assert.equal(
+        (await juspay.status(reference.merchant_order_reference)).body.status,
+        'AUTHORIZED',
+        'Juspay too: no answer is not CAPTURE_INITIATED',
+      );
       assert.equal((await orderLedger(server.db, orderId)).captured, 0, 'nothing is guessed');
       simulator.configureFaults({});
       await settle();
       assert.equal(await stateOf(orderId), 'PARTIALLY_CAPTURED');
-      assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 9000, captured: 6000, reversed: 3000, refunded: 0, held: 0, merchant: 6000 });
+      assert.deepEqual(await orderLedger(server.db, orderId), {
+        authorized: 9000,
+        captured: 6000,
+        reversed: 3000,
+        refunded: 0,
+        held: 0,
+        merchant: 6000,
+      });
       pine = await PineLabsClient.login(server.baseUrl, merchant);
     });
   }
@@ -89,9 +110,15 @@ describe('Holdfast through the HTTP acquirer: every fault ends in the true outco
     await pine.capture(pendingCapture, { merchant_capture_reference: 'p' });
     await pine.capture(timedOut, { merchant_capture_reference: 't' });
     await pine.cancel(pendingVoid);
-    assert.deepEqual([await stateOf(pendingCapture), await stateOf(timedOut), await stateOf(pendingVoid)], ['CAPTURE_PENDING', 'CAPTURE_PENDING', 'VOID_PENDING']);
+    assert.deepEqual(
+      [await stateOf(pendingCapture), await stateOf(timedOut), await stateOf(pendingVoid)],
+      ['CAPTURE_PENDING', 'CAPTURE_PENDING', 'VOID_PENDING'],
+    );
     await settle();
-    assert.deepEqual([await stateOf(pendingCapture), await stateOf(timedOut), await stateOf(pendingVoid)], ['CAPTURED', 'CAPTURED', 'VOIDED']);
+    assert.deepEqual(
+      [await stateOf(pendingCapture), await stateOf(timedOut), await stateOf(pendingVoid)],
+      ['CAPTURED', 'CAPTURED', 'VOIDED'],
+    );
     const effects = simulator.ledger;
     assert.ok(effects, 'the simulator kept its own record');
     await assertLedgerInvariants(server.db);

@@ -23,7 +23,9 @@ describe(`jobs as rows (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
   it('a job key replaces the pending job instead of adding one', async () => {
     await enqueue('same', 'test.noop', new Date(clock.now().getTime() + 60_000));
     await enqueue('same', 'test.noop', new Date(clock.now().getTime() + 120_000));
-    const rows = await db.query<{ n: number; run_at: Date }>("select count(*)::int as n, max(run_at) as run_at from jobs where job_key = 'same'");
+    const rows = await db.query<{ n: number; run_at: Date }>(
+      "select count(*)::int as n, max(run_at) as run_at from jobs where job_key = 'same'",
+    );
     assert.equal(rows[0]!.n, 1);
     assert.equal(new Date(rows[0]!.run_at).getTime(), clock.now().getTime() + 120_000);
     await db.query("delete from jobs where job_key = 'same'");
@@ -58,7 +60,11 @@ describe(`jobs as rows (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     await runner.runDue();
     assert.deepEqual(runs, ['later#1', 'later#2', 'later#3']);
     assert.equal(gaveUp, 1);
-    const job = (await db.query<{ attempts: number; failed_at: Date | null; last_error: string }>("select attempts, failed_at, last_error from jobs where job_key = 'later'"))[0]!;
+    const job = (
+      await db.query<{ attempts: number; failed_at: Date | null; last_error: string }>(
+        "select attempts, failed_at, last_error from jobs where job_key = 'later'",
+      )
+    )[0]!;
     assert.equal(job.attempts, 3);
     assert.ok(job.failed_at);
     assert.equal(job.last_error, 'not yet');
@@ -67,7 +73,10 @@ describe(`jobs as rows (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
   it('a job claimed by a worker that died is taken again once its lease expires', async () => {
     await enqueue('orphan', 'test.done');
     const claimed = await claimDueJobs(db, 'dead-worker', clock.now(), new Date(clock.now().getTime() + 30_000), 10);
-    assert.deepEqual(claimed.map((j) => j.key), ['orphan']);
+    assert.deepEqual(
+      claimed.map((j) => j.key),
+      ['orphan'],
+    );
     let ran = 0;
     const runner = new JobRunner(db, clock, { 'test.done': { run: async () => void (ran += 1) } });
     assert.equal(await runner.runDue(), 0, 'leased to the dead worker');
@@ -94,7 +103,10 @@ describe(`jobs as rows (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     if (second !== db) await second.close();
     assert.equal(ranA + ranB, 200);
     assert.equal(counts.size, 200);
-    assert.ok([...counts.values()].every((n) => n === 1), 'no job ran twice');
+    assert.ok(
+      [...counts.values()].every((n) => n === 1),
+      'no job ran twice',
+    );
     if (onPostgres) assert.ok(ranA > 0 && ranB > 0, `both workers took jobs (${ranA} / ${ranB})`);
   });
 });

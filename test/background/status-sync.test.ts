@@ -52,7 +52,14 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     await server.runJobs();
     assert.equal(await state(server, orderId), 'CAPTURED');
     assert.equal((await client.getOrder(orderId)).body.data.status, 'PROCESSED');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 8000, captured: 8000, reversed: 0, refunded: 0, held: 0, merchant: 8000 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 8000,
+      captured: 8000,
+      reversed: 0,
+      refunded: 0,
+      held: 0,
+      merchant: 8000,
+    });
     assert.ok(!(await jobKinds(server)).includes('sync.capture'), 'the sync job is done');
   });
 
@@ -65,7 +72,14 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     server.clock.advance(10 * SECOND);
     await server.runJobs();
     assert.equal(await state(server, orderId), 'PARTIALLY_CAPTURED');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 8000, captured: 5000, reversed: 3000, refunded: 0, held: 0, merchant: 5000 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 8000,
+      captured: 5000,
+      reversed: 3000,
+      refunded: 0,
+      held: 0,
+      merchant: 5000,
+    });
   });
 
   it('a void answered pending (4000 0000 0000 0101) is found voided', async () => {
@@ -76,7 +90,14 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     await server.runJobs();
     assert.equal(await state(server, orderId), 'VOIDED');
     assert.equal((await client.getOrder(orderId)).body.data.status, 'CANCELLED');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 4000, captured: 0, reversed: 4000, refunded: 0, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 4000,
+      captured: 0,
+      reversed: 4000,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
   });
 
   it('a capture the gateway never received is sent again under the same id', async () => {
@@ -122,7 +143,13 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
         authorize: async () => {
           throw new Error('connect ETIMEDOUT');
         },
-        inquireAuthorization: async (): Promise<AuthorizeOutcome> => ({ kind: 'approved', connectorReference: 'sbx.ok.late', approvalCode: '123456', rrn: '000000000001', acquirerReference: 'late' }),
+        inquireAuthorization: async (): Promise<AuthorizeOutcome> => ({
+          kind: 'approved',
+          connectorReference: 'sbx.ok.late',
+          approvalCode: '123456',
+          rrn: '000000000001',
+          acquirerReference: 'late',
+        }),
       }),
     );
     const created = await client.createOrder(2000);
@@ -154,8 +181,14 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
       await server.runJobs();
     }
     assert.equal(await state(server, orderId), 'CAPTURE_PENDING', 'still pending: nothing was guessed');
-    const failed = await server.db.query<{ kind: string; attempts: number }>("select kind, attempts from jobs where failed_at is not null and payload->>'orderId' = $1", [orderId]);
-    assert.deepEqual(failed.map((j) => j.kind), ['sync.capture']);
+    const failed = await server.db.query<{ kind: string; attempts: number }>(
+      "select kind, attempts from jobs where failed_at is not null and payload->>'orderId' = $1",
+      [orderId],
+    );
+    assert.deepEqual(
+      failed.map((j) => j.kind),
+      ['sync.capture'],
+    );
     assert.equal(failed[0]!.attempts, server.app.ctx.syncPolicy.maxAttempts);
     client = await PineLabsClient.login(server.baseUrl, merchant); // hours have passed: a fresh token
     const order = await client.getOrder(orderId);
@@ -184,10 +217,19 @@ describe('background release of held money', () => {
     server.clock.advance(HOUR);
     await server.runJobs();
     assert.equal(await state(server, orderId), 'VOIDED');
-    client = await PineLabsClient.login(server.baseUrl, (await server.newMerchant()));
-    const reversals = await server.db.query<{ kind: string; amount: number }>('select kind, amount from reversals where order_id = $1', [orderId]);
+    client = await PineLabsClient.login(server.baseUrl, await server.newMerchant());
+    const reversals = await server.db.query<{ kind: string; amount: number }>('select kind, amount from reversals where order_id = $1', [
+      orderId,
+    ]);
     assert.deepEqual(reversals, [{ kind: 'AUTO_VOID', amount: 7000 }]);
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 7000, captured: 0, reversed: 7000, refunded: 0, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 7000,
+      captured: 0,
+      reversed: 7000,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
   });
 
   it('a captured order is left alone by its auto-void job', async () => {
@@ -229,13 +271,30 @@ describe('background release of held money', () => {
         },
       });
     const orderId = await client.authorizedOrder(10000);
-    const captured = await client.capture(orderId, { merchant_capture_reference: 'part', capture_amount: { value: 6000, currency: 'INR' } });
+    const captured = await client.capture(orderId, {
+      merchant_capture_reference: 'part',
+      capture_amount: { value: 6000, currency: 'INR' },
+    });
     assert.equal(captured.body.data.status, 'PROCESSED');
     assert.equal(captured.body.data.payments[0].reversal_data[0].status, 'PENDING');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 6000, reversed: 0, refunded: 0, held: 4000, merchant: 6000 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 10000,
+      captured: 6000,
+      reversed: 0,
+      refunded: 0,
+      held: 4000,
+      merchant: 6000,
+    });
     server.clock.advance(10 * SECOND);
     await server.runJobs();
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 0, held: 0, merchant: 6000 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 10000,
+      captured: 6000,
+      reversed: 4000,
+      refunded: 0,
+      held: 0,
+      merchant: 6000,
+    });
     assert.equal((await client.getOrder(orderId)).body.data.payments[0].reversal_data[0].status, 'PROCESSED');
     await assertLedgerInvariants(server.db);
   });

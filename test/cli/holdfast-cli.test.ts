@@ -43,7 +43,9 @@ describe('holdfast command line', () => {
 
   it('merchant create --json prints one JSON object of credentials, stored only hashed or encrypted', async () => {
     const dataDir = tempDir();
-    const run = holdfast(['merchant', 'create', '--name', 'Acme', '--webhook-url', 'http://127.0.0.1:9/hook', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+    const run = holdfast(['merchant', 'create', '--name', 'Acme', '--webhook-url', 'http://127.0.0.1:9/hook', '--json'], {
+      HOLDFAST_DATA_DIR: dataDir,
+    });
     assert.equal(run.code, 0, run.stderr);
     const credentials = JSON.parse(run.stdout.trim());
     assert.deepEqual(Object.keys(credentials).sort(), CREDENTIAL_KEYS);
@@ -51,7 +53,7 @@ describe('holdfast command line', () => {
 
     const db = await openPglite(join(dataDir, 'pgdata'));
     try {
-      const rows = await db.query<{ dump: string }>("select row_to_json(m)::text as dump from merchants m");
+      const rows = await db.query<{ dump: string }>('select row_to_json(m)::text as dump from merchants m');
       assert.equal(rows.length, 1);
       const dump = rows[0]!.dump;
       assert.ok(dump.includes('Acme'));
@@ -147,7 +149,9 @@ describe('holdfast merchant create --capture-window', () => {
       const { merchant_id } = JSON.parse(ok.stdout);
       const db = await openPglite(join(dataDir, 'pgdata'));
       try {
-        const rows = await db.query<{ capture_window_seconds: number }>('select capture_window_seconds from merchants where id = $1', [merchant_id]);
+        const rows = await db.query<{ capture_window_seconds: number }>('select capture_window_seconds from merchants where id = $1', [
+          merchant_id,
+        ]);
         assert.equal(rows[0]!.capture_window_seconds, 2 * 86400);
       } finally {
         await db.close();

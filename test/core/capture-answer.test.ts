@@ -50,7 +50,10 @@ describe('a capture answers exactly what a fresh read of the order shows', () =>
   it('partial capture: captured, remainder released, two ledger entries', async () => {
     const { answer, read } = await captureAndRead(client, merchantId, 10000, CARDS.ok, 6000);
     assert.equal(read?.order.state, 'PARTIALLY_CAPTURED');
-    assert.deepEqual(read?.reversals.map((r) => [r.kind, r.amount, r.status]), [['REMAINDER', 4000, 'SUCCEEDED']]);
+    assert.deepEqual(
+      read?.reversals.map((r) => [r.kind, r.amount, r.status]),
+      [['REMAINDER', 4000, 'SUCCEEDED']],
+    );
     assert.deepEqual(answer.aggregate, read);
   });
 
@@ -77,7 +80,10 @@ describe('a capture answers exactly what a fresh read of the order shows', () =>
   it('merchant with a webhook URL (the answer is recorded in a transaction with its event)', async () => {
     const { orderId, answer, read } = await captureAndRead(webhookClient, webhookMerchantId, 10000, CARDS.ok, 7000);
     assert.deepEqual(answer.aggregate, read);
-    const events = await server.db.query<{ event_type: string }>('select event_type from webhook_events where order_id = $1 order by created_at, id', [orderId]);
+    const events = await server.db.query<{ event_type: string }>(
+      'select event_type from webhook_events where order_id = $1 order by created_at, id',
+      [orderId],
+    );
     assert.ok(events.length > 0, 'the capture recorded its webhook event');
   });
 

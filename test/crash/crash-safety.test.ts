@@ -22,7 +22,10 @@ describe('crash safety under SIGKILL (scripts/crash-safety.ts)', () => {
       assert.equal(summary.orders_balanced, summary.orders);
       assert.equal(summary.outstanding_after_sync, 0);
       assert.equal(summary.webhook_events_delivered, summary.webhook_events);
-      assert.ok(summary.acknowledged.capture > 0 && summary.acknowledged.refund > 0 && summary.acknowledged.cancel > 0, 'the load exercised every operation');
+      assert.ok(
+        summary.acknowledged.capture > 0 && summary.acknowledged.refund > 0 && summary.acknowledged.cancel > 0,
+        'the load exercised every operation',
+      );
     },
   );
 });

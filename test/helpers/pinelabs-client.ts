@@ -7,7 +7,12 @@ export interface Reply {
   headers: Headers;
 }
 
-export async function call(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}): Promise<Reply> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -36,7 +41,9 @@ export function cardPayment(reference: string, amount: number, cardNumber = VISA
         merchant_payment_reference: reference,
         payment_method: 'CARD',
         payment_amount: { value: amount, currency },
-        payment_option: { card_details: { name: 'Test Holder', card_number: cardNumber, cvv: '123', expiry_month: '12', expiry_year: '2035' } },
+        payment_option: {
+          card_details: { name: 'Test Holder', card_number: cardNumber, cvv: '123', expiry_month: '12', expiry_year: '2035' },
+        },
       },
     ],
   };
@@ -47,7 +54,10 @@ export const uniqueRef = (prefix: string) => `${prefix}-${process.pid}-${Date.no
 
 /** A merchant's session against the Pine Labs dialect. */
 export class PineLabsClient {
-  constructor(readonly baseUrl: string, readonly token: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly token: string,
+  ) {}
 
   static async login(baseUrl: string, merchant: MerchantCredentials): Promise<PineLabsClient> {
     const reply = await call(baseUrl, 'POST', '/api/auth/v1/token', {

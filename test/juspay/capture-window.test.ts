@@ -21,7 +21,14 @@ describe('Juspay capture after the capture window (HOLDFAST_CAPTURE_WINDOW=2h)',
     const captured = await juspay.capture(order.txnUuid, { amount: '10.00', idempotence_key: 'in-time' });
     assert.equal(captured.status, 200);
     assert.equal(captured.body.status, 'PARTIAL_CHARGED');
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 1000, reversed: 2000, refunded: 0, held: 0, merchant: 1000 });
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 3000,
+      captured: 1000,
+      reversed: 2000,
+      refunded: 0,
+      held: 0,
+      merchant: 1000,
+    });
   });
 
   it('refuses a capture once the window has closed and releases the authorization (VOIDED 31)', async () => {
@@ -40,9 +47,22 @@ describe('Juspay capture after the capture window (HOLDFAST_CAPTURE_WINDOW=2h)',
     assert.equal(read.body.txn_detail.status, 'VOIDED');
     const captures = await server.db.query('select id from captures where order_id = $1', [order.id]);
     assert.deepEqual(captures, [], 'no capture was recorded');
-    const reversals = await server.db.query<{ kind: string; amount: number; status: string }>('select kind, amount, status from reversals where order_id = $1', [order.id]);
-    assert.deepEqual(reversals.map((r) => [r.kind, Number(r.amount), r.status]), [['AUTO_VOID', 3000, 'SUCCEEDED']]);
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 0, reversed: 3000, refunded: 0, held: 0, merchant: 0 });
+    const reversals = await server.db.query<{ kind: string; amount: number; status: string }>(
+      'select kind, amount, status from reversals where order_id = $1',
+      [order.id],
+    );
+    assert.deepEqual(
+      reversals.map((r) => [r.kind, Number(r.amount), r.status]),
+      [['AUTO_VOID', 3000, 'SUCCEEDED']],
+    );
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 3000,
+      captured: 0,
+      reversed: 3000,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
 
     const retry = await juspay.capture(order.txnUuid, { amount: '10.00', idempotence_key: 'too-late' });
     assert.equal(retry.status, 400);

@@ -38,7 +38,14 @@ describe(`Juspay dialect under concurrency (${onPostgres ? 'PostgreSQL' : 'PGlit
     const rows = await server.db.query<{ amount: number }>('select amount from captures where order_id = $1', [order.id]);
     assert.equal(rows.length, 1);
     const captured = Number(rows[0]!.amount);
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 10000, captured, reversed: 10000 - captured, refunded: 0, held: 0, merchant: captured });
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 10000,
+      captured,
+      reversed: 10000 - captured,
+      refunded: 0,
+      held: 0,
+      merchant: captured,
+    });
     const read = await juspay.status(order.orderId);
     assert.equal(read.body.status, 'PARTIAL_CHARGED');
     await assertLedgerInvariants(server.db);
@@ -46,11 +53,20 @@ describe(`Juspay dialect under concurrency (${onPostgres ? 'PostgreSQL' : 'PGlit
 
   it('10 concurrent captures replaying one idempotence_key: all answered 200, one capture, one ledger movement', async () => {
     const order = await juspay.authorizedOrder('50.00');
-    const replies = await Promise.all(Array.from({ length: 10 }, () => juspay.capture(order.txnUuid, { amount: '20.00', idempotence_key: 'same-key' })));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => juspay.capture(order.txnUuid, { amount: '20.00', idempotence_key: 'same-key' })),
+    );
     assert.equal(count(replies, 200), 10, JSON.stringify(replies.filter((r) => r.status !== 200).map((r) => r.body)));
     const rows = await server.db.query<{ n: number }>('select count(*)::int as n from captures where order_id = $1', [order.id]);
     assert.equal(rows[0]!.n, 1);
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 5000, captured: 2000, reversed: 3000, refunded: 0, held: 0, merchant: 2000 });
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 5000,
+      captured: 2000,
+      reversed: 3000,
+      refunded: 0,
+      held: 0,
+      merchant: 2000,
+    });
   });
 
   it('capture racing void on the same txn: exactly one wins, 10 times over; the ledger matches the winner', async () => {
@@ -60,7 +76,11 @@ describe(`Juspay dialect under concurrency (${onPostgres ? 'PostgreSQL' : 'PGlit
         juspay.capture(order.txnUuid, { amount: '30.00', idempotence_key: `c-${round}` }),
         juspay.void(order.txnUuid),
       ]);
-      assert.deepEqual([capture.status, voided.status].sort(), [200, 400], `round ${round}: ${JSON.stringify([capture.body.error_message, voided.body.error_message])}`);
+      assert.deepEqual(
+        [capture.status, voided.status].sort(),
+        [200, 400],
+        `round ${round}: ${JSON.stringify([capture.body.error_message, voided.body.error_message])}`,
+      );
       const ledger = await orderLedger(server.db, order.id);
       if (capture.status === 200) {
         assert.equal(capture.body.status, 'PARTIAL_CHARGED');
@@ -79,7 +99,9 @@ describe(`Juspay dialect under concurrency (${onPostgres ? 'PostgreSQL' : 'PGlit
   it('15 concurrent refunds with distinct unique_request_ids never refund more than was captured', async () => {
     const order = await juspay.authorizedOrder('50.00');
     await juspay.capture(order.txnUuid, { amount: '35.00', idempotence_key: 'cap' });
-    const replies = await Promise.all(Array.from({ length: 15 }, (_, i) => juspay.refund(order.orderId, { unique_request_id: `rf-${i}`, amount: '6.00' })));
+    const replies = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => juspay.refund(order.orderId, { unique_request_id: `rf-${i}`, amount: '6.00' })),
+    );
     // 35.00 / 6.00 → at most 5 refunds fit.
     assert.equal(count(replies, 200), 5);
     assert.equal(count(replies, 400), 10);
@@ -143,8 +165,14 @@ describe('one merchant, both dialects, one ledger', () => {
     const afterCapture = await pine.getOrder(orderId);
     assert.equal(afterCapture.body.data.status, 'PROCESSED');
     const payment = afterCapture.body.data.payments[0];
-    assert.deepEqual(payment.capture_data.map((c: any) => [c.merchant_capture_reference, c.capture_amount.value]), [['jp-cap', 6000]]);
-    assert.deepEqual(payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]), [['AUTO_REVERSAL', 4000]]);
+    assert.deepEqual(
+      payment.capture_data.map((c: any) => [c.merchant_capture_reference, c.capture_amount.value]),
+      [['jp-cap', 6000]],
+    );
+    assert.deepEqual(
+      payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]),
+      [['AUTO_REVERSAL', 4000]],
+    );
 
     const refunded = await juspay.refund(reference, { unique_request_id: 'jp-rf', amount: '10.00' });
     assert.equal(refunded.status, 200);
@@ -155,8 +183,18 @@ describe('one merchant, both dialects, one ledger', () => {
     const final = await juspay.status(reference);
     assert.equal(final.body.amount_refunded, 60);
     assert.equal(final.body.refunded, true);
-    assert.deepEqual(final.body.refunds.map((r: any) => [r.unique_request_id, r.amount]).sort(), [['jp-rf', 10], ['pl-rf', 50]]);
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 6000, held: 0, merchant: 0 });
+    assert.deepEqual(final.body.refunds.map((r: any) => [r.unique_request_id, r.amount]).sort(), [
+      ['jp-rf', 10],
+      ['pl-rf', 50],
+    ]);
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 10000,
+      captured: 6000,
+      reversed: 4000,
+      refunded: 6000,
+      held: 0,
+      merchant: 0,
+    });
     await assertLedgerInvariants(server.db);
   });
 
@@ -189,7 +227,14 @@ describe('one merchant, both dialects, one ledger', () => {
     const more = await juspay.refund(order.orderId, { unique_request_id: 'jp-more', amount: '1.00' });
     assert.equal(more.status, 400);
     assert.ok(['invalid.amount.exceeded', 'invalid.order.not_successful'].includes(more.body.error_code), more.body.error_code);
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 7500, captured: 7500, reversed: 0, refunded: 7500, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 7500,
+      captured: 7500,
+      reversed: 0,
+      refunded: 7500,
+      held: 0,
+      merchant: 0,
+    });
   });
 
   it('a Juspay order cancelled through Pine Labs reads VOIDED (31); a Pine Labs order voided through Juspay reads CANCELLED', async () => {
@@ -207,15 +252,29 @@ describe('one merchant, both dialects, one ledger', () => {
     assert.equal(voided.body.status, 'VOIDED');
     assert.equal((await pine.getOrder(pineOrderId)).body.data.status, 'CANCELLED');
     for (const id of [juspayOrder.id, pineOrderId]) {
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 2000, captured: 0, reversed: 2000, refunded: 0, held: 0, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 2000,
+        captured: 0,
+        reversed: 2000,
+        refunded: 0,
+        held: 0,
+        merchant: 0,
+      });
     }
   });
 
   it('a Juspay capture racing a Pine Labs cancel: exactly one wins', async () => {
     for (let round = 0; round < 6; round++) {
       const order = await juspay.authorizedOrder('30.00');
-      const [capture, cancel] = await Promise.all([juspay.capture(order.txnUuid, { idempotence_key: `x-${round}` }), pine.cancel(order.id)]);
-      assert.deepEqual([capture.status === 200, cancel.status === 200].filter(Boolean).length, 1, `round ${round}: ${capture.status} ${cancel.status}`);
+      const [capture, cancel] = await Promise.all([
+        juspay.capture(order.txnUuid, { idempotence_key: `x-${round}` }),
+        pine.cancel(order.id),
+      ]);
+      assert.deepEqual(
+        [capture.status === 200, cancel.status === 200].filter(Boolean).length,
+        1,
+        `round ${round}: ${capture.status} ${cancel.status}`,
+      );
       const ledger = await orderLedger(server.db, order.id);
       assert.equal(ledger.captured + ledger.reversed, 3000);
       assert.equal(ledger.held, 0);
@@ -239,7 +298,7 @@ describe('one merchant, both dialects, one ledger', () => {
     assert.deepEqual([await snapshot(server.db, juspayOrder.id), await snapshot(server.db, pineOrderId)], before);
   });
 
-  it("a Juspay order_id that is already a Pine Labs merchant_order_reference is refused (duplicate.call), not merged", async () => {
+  it('a Juspay order_id that is already a Pine Labs merchant_order_reference is refused (duplicate.call), not merged', async () => {
     const reference = newOrderId('pl');
     const pineOrder = await pine.createOrder(1000, { reference });
     const before = await snapshot(server.db, pineOrder.body.data.order_id);

@@ -27,17 +27,24 @@ describe("Juspay response bodies against Juspay's OpenAPI schemas", () => {
     const problems: string[] = [];
     for (const name of wholeBody) problems.push(...schemas.errors(name, body));
     if (body.txn_detail !== undefined) problems.push(...schemas.errors('OrderTxnDetails', body.txn_detail));
-    if (body.payment_gateway_response !== undefined) problems.push(...schemas.errors('paymentGatewayResponse', body.payment_gateway_response));
+    if (body.payment_gateway_response !== undefined)
+      problems.push(...schemas.errors('paymentGatewayResponse', body.payment_gateway_response));
     if (body.card !== undefined) problems.push(...schemas.errors('OrderCard', body.card));
     problems.push(...schemas.errors('orderPaymentlinks', body.payment_links));
     problems.push(...schemas.errors('PaymentLinks', body.payment_links));
-    for (const refund of body.refunds ?? []) problems.push(...schemas.errors('OrderRefunds', refund), ...schemas.errors('RefundDetails', refund));
+    for (const refund of body.refunds ?? [])
+      problems.push(...schemas.errors('OrderRefunds', refund), ...schemas.errors('RefundDetails', refund));
     assert.deepEqual(problems, [], label);
     // The conflict noted in helpers/openapi.ts: Holdfast sends status_id as a JSON number.
     assert.equal(typeof body.status_id, 'number', `${label}: status_id is a number`);
-    assert.ok([...schemas.enums.orderStatus, ...schemas.enums.txnStatus].includes(body.status), `${label}: status ${body.status} is a Juspay status`);
-    if (body.txn_detail) assert.ok(schemas.enums.txnStatus.includes(body.txn_detail.status), `${label}: txn status ${body.txn_detail.status} in TxnStatus`);
-    for (const refund of body.refunds ?? []) assert.ok(schemas.enums.refundStatus.includes(refund.status), `${label}: refund status ${refund.status}`);
+    assert.ok(
+      [...schemas.enums.orderStatus, ...schemas.enums.txnStatus].includes(body.status),
+      `${label}: status ${body.status} is a Juspay status`,
+    );
+    if (body.txn_detail)
+      assert.ok(schemas.enums.txnStatus.includes(body.txn_detail.status), `${label}: txn status ${body.txn_detail.status} in TxnStatus`);
+    for (const refund of body.refunds ?? [])
+      assert.ok(schemas.enums.refundStatus.includes(refund.status), `${label}: refund status ${refund.status}`);
   }
 
   /** Capture and void answers: the declared response schema (oneOf read as anyOf) and the order object. */
@@ -53,8 +60,16 @@ describe("Juspay response bodies against Juspay's OpenAPI schemas", () => {
     }
     // and the patched copy still rejects what the OpenAPI forbids
     assert.notDeepEqual(schemas.errors('OrderStatusResponseV1', { status: 'CHARGED' }), [], 'status_id is required');
-    assert.notDeepEqual(schemas.errors('OrderStatusResponseV1', { status: 'CHARGED', status_id: 21, amount: '1.00' }), [], 'amount is a number');
-    assert.notDeepEqual(schemas.errors('OrderStatusResponseV1', { status: 'CHARGED', status_id: true }), [], 'status_id is a number or a string');
+    assert.notDeepEqual(
+      schemas.errors('OrderStatusResponseV1', { status: 'CHARGED', status_id: 21, amount: '1.00' }),
+      [],
+      'amount is a number',
+    );
+    assert.notDeepEqual(
+      schemas.errors('OrderStatusResponseV1', { status: 'CHARGED', status_id: true }),
+      [],
+      'status_id is a number or a string',
+    );
     assert.notDeepEqual(schemas.errors('OrderRefunds', { amount: 1, created: 'yesterday' }), [], 'created is a date-time');
   });
 
@@ -67,7 +82,9 @@ describe("Juspay response bodies against Juspay's OpenAPI schemas", () => {
     };
 
     const fresh = newOrderId('new');
-    await juspay.createOrder(fresh, '10.00', { extra: { customer_id: 'c1', customer_email: 'a@b.example', customer_phone: '9999999999', udf3: 'x' } });
+    await juspay.createOrder(fresh, '10.00', {
+      extra: { customer_id: 'c1', customer_email: 'a@b.example', customer_phone: '9999999999', udf3: 'x' },
+    });
     await check('NEW', fresh);
 
     const vbv = await juspay.paidOrder('10.00', CARDS.threeDs);
@@ -90,7 +107,14 @@ describe("Juspay response bodies against Juspay's OpenAPI schemas", () => {
     await juspay.refund(partial.orderId, { unique_request_id: 'pr', amount: '1.00' });
     await check('PARTIAL_CHARGED refunded', partial.orderId);
 
-    for (const [card, op] of [[CARDS.capturePending, 'capture'], [CARDS.captureFails, 'capture'], [CARDS.captureTimesOut, 'capture'], [CARDS.voidPending, 'void'], [CARDS.voidFails, 'void'], [CARDS.ok, 'void']] as const) {
+    for (const [card, op] of [
+      [CARDS.capturePending, 'capture'],
+      [CARDS.captureFails, 'capture'],
+      [CARDS.captureTimesOut, 'capture'],
+      [CARDS.voidPending, 'void'],
+      [CARDS.voidFails, 'void'],
+      [CARDS.ok, 'void'],
+    ] as const) {
       const order = await juspay.authorizedOrder('10.00', card);
       await (op === 'capture' ? juspay.capture(order.txnUuid) : juspay.void(order.txnUuid));
       await check(`${card} ${op}`, order.orderId);
@@ -100,7 +124,20 @@ describe("Juspay response bodies against Juspay's OpenAPI schemas", () => {
     await juspay.refund(refundFails.orderId, { unique_request_id: 'f', amount: '2.00' });
     await check('refund FAILURE', refundFails.orderId);
 
-    for (const status of ['NEW', 'PENDING_VBV', 'AUTHENTICATION_FAILED', 'AUTHORIZATION_FAILED', 'AUTHORIZED', 'CHARGED', 'PARTIAL_CHARGED', 'CAPTURE_INITIATED', 'CAPTURE_FAILED', 'VOID_INITIATED', 'VOID_FAILED', 'VOIDED']) {
+    for (const status of [
+      'NEW',
+      'PENDING_VBV',
+      'AUTHENTICATION_FAILED',
+      'AUTHORIZATION_FAILED',
+      'AUTHORIZED',
+      'CHARGED',
+      'PARTIAL_CHARGED',
+      'CAPTURE_INITIATED',
+      'CAPTURE_FAILED',
+      'VOID_INITIATED',
+      'VOID_FAILED',
+      'VOIDED',
+    ]) {
       assert.ok(seen.has(status), `covered ${status}`);
     }
   });

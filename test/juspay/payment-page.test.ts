@@ -46,7 +46,14 @@ describe('Juspay payment_links open a hosted payment page', () => {
     const status = await juspay.status('pagepay1');
     assert.equal(status.body.status, 'AUTHORIZED');
     assert.equal(status.body.card.last_four_digits, '1111');
-    assert.deepEqual(await orderLedger(server.db, created.body.id), { authorized: 5000, captured: 0, reversed: 0, refunded: 0, held: 5000, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, created.body.id), {
+      authorized: 5000,
+      captured: 0,
+      reversed: 0,
+      refunded: 0,
+      held: 5000,
+      merchant: 0,
+    });
     // The page no longer offers a form once the order is paid.
     assert.doesNotMatch(await (await fetch(created.body.payment_links.web)).text(), /name="card_number"/);
   });

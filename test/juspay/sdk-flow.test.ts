@@ -48,7 +48,8 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
 
   const capture = (client: SdkClientConfig, txnUuid: string, body?: Record<string, unknown>) =>
     sdk.call(client, 'serviceCall', { method: 'POST', path: `/v2/txns/${txnUuid}/capture`, ...(body ? { body } : {}) });
-  const voidTxn = (client: SdkClientConfig, txnUuid: string) => sdk.call(client, 'serviceCall', { method: 'POST', path: `/v2/txns/${txnUuid}/void` });
+  const voidTxn = (client: SdkClientConfig, txnUuid: string) =>
+    sdk.call(client, 'serviceCall', { method: 'POST', path: `/v2/txns/${txnUuid}/void` });
 
   /** order.create (pre-auth through the dotted key) + payments.create with `card`. */
   async function sdkAuthorized(amount: string, card: string = CARDS.ok) {
@@ -77,8 +78,15 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     assert.equal(created.amount, 100.5);
     assert.equal(created.customer_email, 'buyer@example.com');
     assert.equal(created.udf1, 'basket 42');
-    const rows = await server.db.query<{ amount: number; pre_auth: boolean; dialect: string }>('select amount, pre_auth, dialect from orders where id = $1', [created.id]);
-    assert.deepEqual(rows.map((r) => ({ ...r, amount: Number(r.amount) })), [{ amount: 10050, pre_auth: true, dialect: 'juspay' }], 'rupees "100.50" → 10050 paise, pre-auth');
+    const rows = await server.db.query<{ amount: number; pre_auth: boolean; dialect: string }>(
+      'select amount, pre_auth, dialect from orders where id = $1',
+      [created.id],
+    );
+    assert.deepEqual(
+      rows.map((r) => ({ ...r, amount: Number(r.amount) })),
+      [{ amount: 10050, pre_auth: true, dialect: 'juspay' }],
+      'rupees "100.50" → 10050 paise, pre-auth',
+    );
 
     const txn = await sdk.ok(merchantA, 'payments.create', { ...cardTxn(orderId, CARDS.ok), payment_method: 'VISA' });
     assert.equal(txn.status, 'AUTHORIZED', 'auto_capture=false: the transaction stops at AUTHORIZED');
@@ -93,14 +101,28 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     assert.equal(status.txn_detail.status, 'AUTHORIZED');
     assert.equal(status.card.last_four_digits, '1111');
     assert.equal(status.payment_method_type, 'CARD');
-    assert.deepEqual(await orderLedger(server.db, created.id), { authorized: 10050, captured: 0, reversed: 0, refunded: 0, held: 10050, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, created.id), {
+      authorized: 10050,
+      captured: 0,
+      reversed: 0,
+      refunded: 0,
+      held: 10050,
+      merchant: 0,
+    });
 
     const captured = await capture(merchantA, txn.txn_uuid, { amount: '60.25', idempotence_key: 'sdk-cap-1' });
     assert.ok(captured.ok, JSON.stringify(captured));
     assert.equal(captured.value.status, 'PARTIAL_CHARGED');
     assert.equal(captured.value.status_id, 37);
     assert.equal(captured.value.txn_detail.status, 'CHARGED');
-    assert.deepEqual(await orderLedger(server.db, created.id), { authorized: 10050, captured: 6025, reversed: 4025, refunded: 0, held: 0, merchant: 6025 });
+    assert.deepEqual(await orderLedger(server.db, created.id), {
+      authorized: 10050,
+      captured: 6025,
+      reversed: 4025,
+      refunded: 0,
+      held: 0,
+      merchant: 6025,
+    });
 
     const replay = await capture(merchantA, txn.txn_uuid, { amount: '60.25', idempotence_key: 'sdk-cap-1' });
     assert.ok(replay.ok, 'the same idempotence_key replays');
@@ -119,7 +141,14 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     const rest = await sdk.ok(merchantA, 'order.refund', orderId, { unique_request_id: 'sdk-rf-2', amount: '50' });
     assert.equal(rest.amount_refunded, 60.25);
     assert.equal(rest.refunded, true);
-    assert.deepEqual(await orderLedger(server.db, created.id), { authorized: 10050, captured: 6025, reversed: 4025, refunded: 6025, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, created.id), {
+      authorized: 10050,
+      captured: 6025,
+      reversed: 4025,
+      refunded: 6025,
+      held: 0,
+      merchant: 0,
+    });
 
     const final = await sdk.ok(merchantA, 'order.status', orderId, { 'options.add_full_gateway_response': true });
     assert.equal(final.amount_refunded, 60.25);
@@ -134,14 +163,28 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     assert.equal(captured.value.status, 'CHARGED');
     assert.equal(captured.value.status_id, 21);
     assert.equal(captured.value.payment_gateway_response.resp_message, 'Capture successful');
-    assert.deepEqual(await orderLedger(server.db, full.id), { authorized: 2500, captured: 2500, reversed: 0, refunded: 0, held: 0, merchant: 2500 });
+    assert.deepEqual(await orderLedger(server.db, full.id), {
+      authorized: 2500,
+      captured: 2500,
+      reversed: 0,
+      refunded: 0,
+      held: 0,
+      merchant: 2500,
+    });
 
     const toVoid = await sdkAuthorized('40.00');
     const voided = await voidTxn(merchantA, toVoid.txnUuid);
     assert.ok(voided.ok, JSON.stringify(voided));
     assert.equal(voided.value.status, 'VOIDED');
     assert.equal(voided.value.status_id, 31);
-    assert.deepEqual(await orderLedger(server.db, toVoid.id), { authorized: 4000, captured: 0, reversed: 4000, refunded: 0, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, toVoid.id), {
+      authorized: 4000,
+      captured: 0,
+      reversed: 4000,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
     const status = await sdk.ok(merchantA, 'order.status', toVoid.orderId);
     assert.equal(status.status, 'VOIDED');
   });
@@ -181,7 +224,10 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
   });
 
   it('3-D Secure: PENDING_VBV with payment.authentication.url; OTP 123456 on that page → AUTHORIZED; a wrong OTP → AUTHENTICATION_FAILED', async () => {
-    for (const [otp, expected, expectedId] of [['123456', 'AUTHORIZED', 25], ['000000', 'AUTHENTICATION_FAILED', 26]] as const) {
+    for (const [otp, expected, expectedId] of [
+      ['123456', 'AUTHORIZED', 25],
+      ['000000', 'AUTHENTICATION_FAILED', 26],
+    ] as const) {
       const orderId = newOrderId('sdk3ds');
       await sdk.ok(merchantA, 'order.create', {
         order_id: orderId,
@@ -197,7 +243,12 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
       assert.equal(pending.status, 'PENDING_VBV');
       assert.equal(pending.status_id, 23);
 
-      const page = await httpsRequest(url, { ca: certs.ca, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `otp=${otp}` });
+      const page = await httpsRequest(url, {
+        ca: certs.ca,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `otp=${otp}`,
+      });
       assert.equal(page.status, 303);
       const back = new URL(String(page.headers.location));
       assert.equal(`${back.origin}${back.pathname}`, 'https://shop.example/juspay/return');
@@ -212,7 +263,11 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
   });
 
   it('declined cards: the txn answers AUTHORIZATION_FAILED (27) and capturing it is an InvalidRequestError', async () => {
-    for (const [card, code] of [[CARDS.declined, 'PAYMENT_DECLINED'], [CARDS.insufficientFunds, 'INSUFFICIENT_FUNDS'], [CARDS.expired, 'CARD_EXPIRED']] as const) {
+    for (const [card, code] of [
+      [CARDS.declined, 'PAYMENT_DECLINED'],
+      [CARDS.insufficientFunds, 'INSUFFICIENT_FUNDS'],
+      [CARDS.expired, 'CARD_EXPIRED'],
+    ] as const) {
       const order = await sdkAuthorized('9.00', card);
       assert.equal(order.txn.status, 'AUTHORIZATION_FAILED', card);
       const status = await sdk.ok(merchantA, 'order.status', order.orderId);
@@ -224,7 +279,14 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
       assert.equal(refused.error.is.InvalidRequestError, true);
       assert.equal(refused.error.error_message, 'Cannot Capture AUTHORIZATION_FAILED Transaction');
       assert.equal(refused.error.error_info.developer_message, 'Cannot Capture AUTHORIZATION_FAILED Transaction');
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 0, captured: 0, reversed: 0, refunded: 0, held: 0, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 0,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 0,
+      });
     }
   });
 
@@ -253,7 +315,14 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     if (!otherCapture.ok) assert.equal(otherCapture.error.status, 'NOT_FOUND');
     const otherRefund = await sdk.fails(merchantB, 'order.refund', order.orderId, { unique_request_id: 'x1', amount: '1' });
     assert.equal(otherRefund.status, 'NOT_FOUND');
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 0, reversed: 0, refunded: 0, held: 3000, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 3000,
+      captured: 0,
+      reversed: 0,
+      refunded: 0,
+      held: 3000,
+      merchant: 0,
+    });
 
     assert.ok((await capture(merchantA, order.txnUuid)).ok);
     const twice = await capture(merchantA, order.txnUuid);
@@ -277,7 +346,11 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     assert.equal(exceeded.error_code, 'invalid.amount.exceeded');
     assert.equal(exceeded.raw.status_id, -1);
 
-    const conflicting = await sdk.fails(merchantA, 'order.create', { order_id: order.orderId, amount: '31.00', 'metadata.txns.auto_capture': false });
+    const conflicting = await sdk.fails(merchantA, 'order.create', {
+      order_id: order.orderId,
+      amount: '31.00',
+      'metadata.txns.auto_capture': false,
+    });
     assert.equal(conflicting.is.InvalidRequestError, true);
     assert.equal(conflicting.error_code, 'duplicate.call');
     await assertLedgerInvariants(server.db);
@@ -289,7 +362,9 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     const first = await sdk.ok(merchantA, 'order.create', body);
     const second = await sdk.ok(merchantA, 'order.create', body);
     assert.equal(second.id, first.id);
-    const rows = await server.db.query<{ n: number }>('select count(*)::int as n from orders where merchant_order_reference = $1', [orderId]);
+    const rows = await server.db.query<{ n: number }>('select count(*)::int as n from orders where merchant_order_reference = $1', [
+      orderId,
+    ]);
     assert.equal(rows[0]!.n, 1);
   });
 
@@ -312,8 +387,14 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
       assert.ok(r.headers['x-merchantid']);
       assert.equal(r.headers.version, '2019-05-07');
     }
-    assert.ok(juspayCalls.some((r) => r.method === 'GET' && /^\/orders\/[^/?]+\?.*order_id=/.test(r.url)), 'order.status appends ?order_id=');
-    assert.ok(juspayCalls.some((r) => r.method === 'POST' && /\/void$/.test(r.url)), 'void sent with an empty chunked body');
+    assert.ok(
+      juspayCalls.some((r) => r.method === 'GET' && /^\/orders\/[^/?]+\?.*order_id=/.test(r.url)),
+      'order.status appends ?order_id=',
+    );
+    assert.ok(
+      juspayCalls.some((r) => r.method === 'POST' && /\/void$/.test(r.url)),
+      'void sent with an empty chunked body',
+    );
   });
 
   it('without the port preload the SDK cannot resolve "localhost:<port>"; without the CA it rejects the certificate', async () => {

@@ -62,7 +62,9 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
   const paymentIdOf = async (txnUuid: string) =>
     (await server.db.query<{ id: string }>('select id from payments where txn_uuid = $1', [txnUuid]))[0]!.id;
   const rowStatus = async (table: 'captures' | 'reversals', orderId: string) =>
-    (await server.db.query<{ status: string }>(`select status from ${table} where order_id = $1 order by created_at`, [orderId])).map((r) => r.status);
+    (await server.db.query<{ status: string }>(`select status from ${table} where order_id = $1 order by created_at`, [orderId])).map(
+      (r) => r.status,
+    );
 
   describe('capture: gateway outcome → Juspay status (SPEC §2)', () => {
     it('success → CHARGED (21); the txn and the ledger agree', async () => {
@@ -73,7 +75,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status_id, 21);
       assert.equal(reply.body.txn_detail.status, 'CHARGED');
       assert.equal(reply.body.txn_uuid, order.txnUuid);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 10000, captured: 10000, reversed: 0, refunded: 0, held: 0, merchant: 10000 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 10000,
+        captured: 10000,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 10000,
+      });
       const read = await juspay.status(order.orderId);
       assert.equal(read.body.status, 'CHARGED');
       assert.equal(read.body.status_id, 21);
@@ -87,7 +96,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status_id, 37);
       assert.equal(reply.body.txn_detail.status, 'CHARGED');
       assert.equal(reply.body.amount, 100);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 10000, captured: 4050, reversed: 5950, refunded: 0, held: 0, merchant: 4050 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 10000,
+        captured: 4050,
+        reversed: 5950,
+        refunded: 0,
+        held: 0,
+        merchant: 4050,
+      });
     });
 
     it('failure → CAPTURE_FAILED (34) with the bank error; nothing captured', async () => {
@@ -111,7 +127,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status, 'CAPTURE_INITIATED');
       assert.equal(reply.body.status_id, 33);
       assert.deepEqual(await rowStatus('captures', order.id), ['GATEWAY_PENDING']);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 2000, captured: 0, reversed: 0, refunded: 0, held: 2000, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 2000,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 2000,
+        merchant: 0,
+      });
       assert.equal((await juspay.status(order.orderId)).body.status, 'CAPTURE_INITIATED');
     });
 
@@ -122,7 +145,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status, 'AUTHORIZED');
       assert.equal(reply.body.status_id, 25);
       assert.deepEqual(await rowStatus('captures', order.id), ['UNKNOWN']);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 2000, captured: 0, reversed: 0, refunded: 0, held: 2000, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 2000,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 2000,
+        merchant: 0,
+      });
       assert.equal((await juspay.status(order.orderId)).body.status, 'AUTHORIZED');
     });
   });
@@ -135,7 +165,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status, 'VOIDED');
       assert.equal(reply.body.status_id, 31);
       assert.equal(reply.body.txn_detail.status, 'VOIDED');
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 0, reversed: 3000, refunded: 0, held: 0, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 3000,
+        captured: 0,
+        reversed: 3000,
+        refunded: 0,
+        held: 0,
+        merchant: 0,
+      });
     });
 
     it('failure → VOID_FAILED (35); the authorization stands and can still be captured', async () => {
@@ -145,11 +182,25 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status, 'VOID_FAILED');
       assert.equal(reply.body.status_id, 35);
       assert.deepEqual(await rowStatus('reversals', order.id), ['FAILED']);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 0, reversed: 0, refunded: 0, held: 3000, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 3000,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 3000,
+        merchant: 0,
+      });
       const captured = await juspay.capture(order.txnUuid);
       assert.equal(captured.status, 200);
       assert.equal(captured.body.status, 'CHARGED');
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 3000, reversed: 0, refunded: 0, held: 0, merchant: 3000 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 3000,
+        captured: 3000,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 3000,
+      });
     });
 
     it('gateway accepted and pending → VOID_INITIATED (32)', async () => {
@@ -159,7 +210,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status, 'VOID_INITIATED');
       assert.equal(reply.body.status_id, 32);
       assert.deepEqual(await rowStatus('reversals', order.id), ['GATEWAY_PENDING']);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 0, reversed: 0, refunded: 0, held: 3000, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 3000,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 3000,
+        merchant: 0,
+      });
       assert.equal((await juspay.status(order.orderId)).body.status, 'VOID_INITIATED');
     });
 
@@ -171,14 +229,25 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.status, 'AUTHORIZED');
       assert.equal(reply.body.status_id, 25);
       assert.deepEqual(await rowStatus('reversals', order.id), ['UNKNOWN']);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 3000, captured: 0, reversed: 0, refunded: 0, held: 3000, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 3000,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 3000,
+        merchant: 0,
+      });
       assert.equal((await juspay.status(order.orderId)).body.status, 'AUTHORIZED');
     });
   });
 
   describe('authorization outcomes', () => {
     it('declined cards → AUTHORIZATION_FAILED (27) with the bank error', async () => {
-      for (const [card, code] of [[CARDS.declined, 'PAYMENT_DECLINED'], [CARDS.insufficientFunds, 'INSUFFICIENT_FUNDS'], [CARDS.expired, 'CARD_EXPIRED']] as const) {
+      for (const [card, code] of [
+        [CARDS.declined, 'PAYMENT_DECLINED'],
+        [CARDS.insufficientFunds, 'INSUFFICIENT_FUNDS'],
+        [CARDS.expired, 'CARD_EXPIRED'],
+      ] as const) {
         const order = await juspay.paidOrder('10.00', card);
         assert.equal(order.txnStatus, 'AUTHORIZATION_FAILED');
         const read = await juspay.status(order.orderId);
@@ -186,12 +255,22 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
         assert.equal(read.body.status_id, 27);
         assert.equal(read.body.bank_error_code, code);
         assert.equal(read.body.txn_detail.error_code, code);
-        assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 0, captured: 0, reversed: 0, refunded: 0, held: 0, merchant: 0 });
+        assert.deepEqual(await orderLedger(server.db, order.id), {
+          authorized: 0,
+          captured: 0,
+          reversed: 0,
+          refunded: 0,
+          held: 0,
+          merchant: 0,
+        });
       }
     });
 
     it('3-D Secure: PENDING_VBV (23); OTP 123456 → AUTHORIZED (25); wrong OTP → AUTHENTICATION_FAILED (26)', async () => {
-      for (const [otp, status, statusId] of [['123456', 'AUTHORIZED', 25], ['111111', 'AUTHENTICATION_FAILED', 26]] as const) {
+      for (const [otp, status, statusId] of [
+        ['123456', 'AUTHORIZED', 25],
+        ['111111', 'AUTHENTICATION_FAILED', 26],
+      ] as const) {
         const orderId = newOrderId('tds');
         await juspay.createOrder(orderId, '50.00', { extra: { return_url: 'https://shop.example/back' } });
         const txn = await juspay.txn(orderId, CARDS.threeDs);
@@ -235,7 +314,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(read.body.txn_uuid, retry.body.txn_uuid);
       assert.equal(read.body.txn_id, retry.body.txn_id);
       assert.equal((await juspay.capture(retry.body.txn_uuid)).body.status, 'CHARGED');
-      assert.deepEqual(await orderLedger(server.db, declined.id), { authorized: 1500, captured: 1500, reversed: 0, refunded: 0, held: 0, merchant: 1500 });
+      assert.deepEqual(await orderLedger(server.db, declined.id), {
+        authorized: 1500,
+        captured: 1500,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 1500,
+      });
     });
 
     it('the same when both attempts carry the same timestamp (several processes, coarse or skewed clocks)', async () => {
@@ -394,7 +480,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(missing.body.status, 'Bad Request');
       assert.equal(missing.body.error_code, 'Mandatory fields are missing');
       assert.match(missing.body.error_message, /unique_request_id/);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 5000, captured: 5000, reversed: 0, refunded: 0, held: 0, merchant: 5000 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 5000,
+        captured: 5000,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 5000,
+      });
     });
 
     it('a refund the gateway declines reads FAILURE and moves no money', async () => {
@@ -409,7 +502,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(reply.body.refunds[0].status, 'FAILURE');
       assert.equal(reply.body.refunds[0].unique_request_id, 'willfail');
       assert.equal(reply.body.refunds[0].error_code, 'REFUND_DECLINED');
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 5000, captured: 5000, reversed: 0, refunded: 0, held: 0, merchant: 5000 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 5000,
+        captured: 5000,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 5000,
+      });
     });
   });
 
@@ -446,7 +546,11 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       const unknown = await juspay.status('neverCreated1');
       const read = await other.status(order.orderId);
       assert.equal(read.status, unknown.status);
-      assert.deepEqual({ ...read.body, order_id: null }, { ...unknown.body, order_id: null }, 'the same answer as for an order that does not exist');
+      assert.deepEqual(
+        { ...read.body, order_id: null },
+        { ...unknown.body, order_id: null },
+        'the same answer as for an order that does not exist',
+      );
       for (const reply of [await other.capture(order.txnUuid), await other.void(order.txnUuid)]) {
         assert.equal(reply.status, 404);
         assert.equal(reply.body.status, 'NOT_FOUND');
@@ -475,8 +579,18 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
         'Basic ',
       ];
       for (const authorization of attempts) {
-        for (const [method, path] of [['GET', `/orders/${order.orderId}`], ['POST', '/orders'], ['POST', `/v2/txns/${order.txnUuid}/capture`], ['POST', `/v2/txns/${order.txnUuid}/void`], ['POST', `/orders/${order.orderId}/refunds`], ['POST', '/txns']] as const) {
-          const reply = await juspayCall(server.baseUrl, method, path, { authorization, body: method === 'POST' ? { order_id: 'a1', amount: '1' } : undefined });
+        for (const [method, path] of [
+          ['GET', `/orders/${order.orderId}`],
+          ['POST', '/orders'],
+          ['POST', `/v2/txns/${order.txnUuid}/capture`],
+          ['POST', `/v2/txns/${order.txnUuid}/void`],
+          ['POST', `/orders/${order.orderId}/refunds`],
+          ['POST', '/txns'],
+        ] as const) {
+          const reply = await juspayCall(server.baseUrl, method, path, {
+            authorization,
+            body: method === 'POST' ? { order_id: 'a1', amount: '1' } : undefined,
+          });
           assert.equal(reply.status, 401, `${authorization} ${method} ${path}`);
           assert.deepEqual(reply.body, INVALID_AUTHENTICATION);
         }
@@ -487,7 +601,9 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
     it('Basic auth with or without the trailing colon', async () => {
       const order = await juspay.authorizedOrder('5.00');
       for (const colon of [true, false]) {
-        const reply = await juspayCall(server.baseUrl, 'GET', `/orders/${order.orderId}`, { authorization: basicAuth(juspay.apiKey, colon) });
+        const reply = await juspayCall(server.baseUrl, 'GET', `/orders/${order.orderId}`, {
+          authorization: basicAuth(juspay.apiKey, colon),
+        });
         assert.equal(reply.status, 200, `colon ${colon}`);
         assert.equal(reply.body.merchant_id, merchantId);
       }
@@ -508,7 +624,9 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(conflicting.body.error_code, 'duplicate.call');
       assert.equal(conflicting.body.error_info.code, 'DUPLICATE_REQUEST');
       assert.deepEqual(await snapshot(server.db, first.body.id), before);
-      const rows = await server.db.query<{ n: number }>('select count(*)::int as n from orders where merchant_order_reference = $1', [orderId]);
+      const rows = await server.db.query<{ n: number }>('select count(*)::int as n from orders where merchant_order_reference = $1', [
+        orderId,
+      ]);
       assert.equal(rows[0]!.n, 1);
     });
 
@@ -524,7 +642,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.equal(conflicting.body.error_code, 'duplicate.call');
       const rows = await server.db.query<{ n: number }>('select count(*)::int as n from captures where order_id = $1', [order.id]);
       assert.equal(rows[0]!.n, 1);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 8000, captured: 3000, reversed: 5000, refunded: 0, held: 0, merchant: 3000 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 8000,
+        captured: 3000,
+        reversed: 5000,
+        refunded: 0,
+        held: 0,
+        merchant: 3000,
+      });
     });
 
     it('unique_request_id: the same refund replays its answer; one refund row, one ledger entry', async () => {
@@ -537,7 +662,14 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       assert.deepEqual(replay.body, first.body);
       const rows = await server.db.query<{ n: number }>('select count(*)::int as n from refunds where order_id = $1', [order.id]);
       assert.equal(rows[0]!.n, 1);
-      assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 8000, captured: 8000, reversed: 0, refunded: 1500, held: 0, merchant: 6500 });
+      assert.deepEqual(await orderLedger(server.db, order.id), {
+        authorized: 8000,
+        captured: 8000,
+        reversed: 0,
+        refunded: 1500,
+        held: 0,
+        merchant: 6500,
+      });
     });
   });
 
@@ -553,10 +685,28 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       ];
       for (const [label, extra, encoding, preAuth] of variants) {
         const orderId = newOrderId('enc');
-        const created = await juspay.request('POST', '/orders', { order_id: orderId, amount: encoding === 'json' ? 100.5 : '100.50', ...extra }, { encoding });
+        const created = await juspay.request(
+          'POST',
+          '/orders',
+          { order_id: orderId, amount: encoding === 'json' ? 100.5 : '100.50', ...extra },
+          { encoding },
+        );
         assert.equal(created.status, 200, `${label}: ${JSON.stringify(created.body)}`);
         assert.equal(created.body.amount, 100.5, label);
-        const txn = await juspay.request('POST', '/txns', { order_id: orderId, payment_method_type: 'CARD', card_number: CARDS.ok, card_exp_month: '12', card_exp_year: '2035', card_security_code: '123', format: 'json' }, { encoding });
+        const txn = await juspay.request(
+          'POST',
+          '/txns',
+          {
+            order_id: orderId,
+            payment_method_type: 'CARD',
+            card_number: CARDS.ok,
+            card_exp_month: '12',
+            card_exp_year: '2035',
+            card_security_code: '123',
+            format: 'json',
+          },
+          { encoding },
+        );
         assert.equal(txn.status, 200, label);
         assert.equal(txn.body.status, preAuth ? 'AUTHORIZED' : 'CHARGED', label);
         const ledger = await orderLedger(server.db, created.body.id);
@@ -567,13 +717,30 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
 
     it('capture, void and refund take JSON as well as forms (JSON amounts as strings or numbers)', async () => {
       const a = await juspay.authorizedOrder('60.00');
-      const jsonCapture = await juspay.request('POST', `/v2/txns/${a.txnUuid}/capture`, { amount: '25.50', idempotence_key: 'json-cap' }, { encoding: 'json' });
+      const jsonCapture = await juspay.request(
+        'POST',
+        `/v2/txns/${a.txnUuid}/capture`,
+        { amount: '25.50', idempotence_key: 'json-cap' },
+        { encoding: 'json' },
+      );
       assert.equal(jsonCapture.status, 200);
       assert.equal(jsonCapture.body.status, 'PARTIAL_CHARGED');
-      const jsonRefund = await juspay.request('POST', `/orders/${a.orderId}/refunds`, { unique_request_id: 'json-rf', amount: 10.25 }, { encoding: 'json' });
+      const jsonRefund = await juspay.request(
+        'POST',
+        `/orders/${a.orderId}/refunds`,
+        { unique_request_id: 'json-rf', amount: 10.25 },
+        { encoding: 'json' },
+      );
       assert.equal(jsonRefund.status, 200);
       assert.equal(jsonRefund.body.amount_refunded, 10.25);
-      assert.deepEqual(await orderLedger(server.db, a.id), { authorized: 6000, captured: 2550, reversed: 3450, refunded: 1025, held: 0, merchant: 1525 });
+      assert.deepEqual(await orderLedger(server.db, a.id), {
+        authorized: 6000,
+        captured: 2550,
+        reversed: 3450,
+        refunded: 1025,
+        held: 0,
+        merchant: 1525,
+      });
 
       const b = await juspay.authorizedOrder('60.00');
       const numberCapture = await juspay.request('POST', `/v2/txns/${b.txnUuid}/capture`, { amount: 25.5 }, { encoding: 'json' });
@@ -582,10 +749,19 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
 
       const c = await juspay.authorizedOrder('60.00');
       // Saleor's Juspay app sends capture/void with Content-Type: application/json and no body.
-      const emptyJsonVoid = await juspayCall(server.baseUrl, 'POST', `/v2/txns/${c.txnUuid}/void`, { authorization: juspay.authorization, headers: { 'content-type': 'application/json' }, rawBody: '' });
+      const emptyJsonVoid = await juspayCall(server.baseUrl, 'POST', `/v2/txns/${c.txnUuid}/void`, {
+        authorization: juspay.authorization,
+        headers: { 'content-type': 'application/json' },
+        rawBody: '',
+      });
       assert.equal(emptyJsonVoid.status, 200, JSON.stringify(emptyJsonVoid.body));
       assert.equal(emptyJsonVoid.body.status, 'VOIDED');
-      const emptyJsonCapture = await juspayCall(server.baseUrl, 'POST', `/v2/txns/${(await juspay.authorizedOrder('7.00')).txnUuid}/capture`, { authorization: juspay.authorization, headers: { 'content-type': 'application/json' }, rawBody: '' });
+      const emptyJsonCapture = await juspayCall(
+        server.baseUrl,
+        'POST',
+        `/v2/txns/${(await juspay.authorizedOrder('7.00')).txnUuid}/capture`,
+        { authorization: juspay.authorization, headers: { 'content-type': 'application/json' }, rawBody: '' },
+      );
       assert.equal(emptyJsonCapture.status, 200);
       assert.equal(emptyJsonCapture.body.status, 'CHARGED');
     });
@@ -601,7 +777,11 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
         ['application/x-www-form-urlencoded', 'amount=1.00'],
       ];
       for (const [contentType, rawBody] of cases) {
-        const reply = await juspayCall(server.baseUrl, 'POST', '/orders', { authorization: juspay.authorization, headers: { 'content-type': contentType }, rawBody });
+        const reply = await juspayCall(server.baseUrl, 'POST', '/orders', {
+          authorization: juspay.authorization,
+          headers: { 'content-type': contentType },
+          rawBody,
+        });
         assert.equal(reply.status, 400, `${rawBody}: ${JSON.stringify(reply.body)}`);
         assert.equal(reply.body.status, 'Bad Request', rawBody);
         assert.equal(typeof reply.body.error_message, 'string', rawBody);

@@ -14,7 +14,11 @@ const ORDER_NOT_FOUND = { code: 'ORDER_NOT_FOUND', message: 'No order with speci
 const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** A compact HS256 JWT signed with `key`, built by hand. */
-function hs256(payload: Record<string, unknown>, key: Buffer | string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+function hs256(
+  payload: Record<string, unknown>,
+  key: Buffer | string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const signingInput = `${b64url(header)}.${b64url(payload)}`;
   return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`;
 }
@@ -54,15 +58,40 @@ async function makeFixture(client: PineLabsClient): Promise<Fixture> {
 /** Every authenticated Pine Labs endpoint, aimed at a fixture, with a body that would succeed. */
 function endpoints(f: Fixture): { name: string; method: string; path: string; body?: unknown }[] {
   return [
-    { name: 'create order', method: 'POST', path: '/api/pay/v1/orders', body: { merchant_order_reference: uniqueRef('unauth'), order_amount: { value: 100, currency: 'INR' }, pre_auth: true } },
+    {
+      name: 'create order',
+      method: 'POST',
+      path: '/api/pay/v1/orders',
+      body: { merchant_order_reference: uniqueRef('unauth'), order_amount: { value: 100, currency: 'INR' }, pre_auth: true },
+    },
     { name: 'get order', method: 'GET', path: `/api/pay/v1/orders/${f.authorized}` },
     { name: 'get order by reference', method: 'GET', path: `/api/pay/v1/orders/reference/${f.created.reference}` },
     { name: 'get refund order', method: 'GET', path: `/api/pay/v1/orders/${f.refundOrderId}` },
-    { name: 'create payment', method: 'POST', path: `/api/pay/v1/orders/${f.created.id}/payments`, body: cardPayment(uniqueRef('pay'), 7000) },
-    { name: 'capture (PUT)', method: 'PUT', path: `/api/pay/v1/orders/${f.authorized}/capture`, body: { merchant_capture_reference: uniqueRef('cap') } },
-    { name: 'capture (POST)', method: 'POST', path: `/api/pay/v1/orders/${f.authorized}/capture`, body: { merchant_capture_reference: uniqueRef('cap') } },
+    {
+      name: 'create payment',
+      method: 'POST',
+      path: `/api/pay/v1/orders/${f.created.id}/payments`,
+      body: cardPayment(uniqueRef('pay'), 7000),
+    },
+    {
+      name: 'capture (PUT)',
+      method: 'PUT',
+      path: `/api/pay/v1/orders/${f.authorized}/capture`,
+      body: { merchant_capture_reference: uniqueRef('cap') },
+    },
+    {
+      name: 'capture (POST)',
+      method: 'POST',
+      path: `/api/pay/v1/orders/${f.authorized}/capture`,
+      body: { merchant_capture_reference: uniqueRef('cap') },
+    },
     { name: 'cancel', method: 'PUT', path: `/api/pay/v1/orders/${f.authorized}/cancel` },
-    { name: 'refund', method: 'POST', path: `/api/pay/v1/refunds/${f.captured}`, body: { merchant_order_reference: uniqueRef('rfd'), order_amount: { value: 1000, currency: 'INR' } } },
+    {
+      name: 'refund',
+      method: 'POST',
+      path: `/api/pay/v1/refunds/${f.captured}`,
+      body: { merchant_order_reference: uniqueRef('rfd'), order_amount: { value: 1000, currency: 'INR' } },
+    },
   ];
 }
 
@@ -106,7 +135,11 @@ describe('Pine Labs token endpoint', () => {
   after(() => server.close());
 
   it('good credentials → 200 {access_token, expires_at} about an hour ahead, and the token works', async () => {
-    const reply = await login(server.baseUrl, { client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'client_credentials' });
+    const reply = await login(server.baseUrl, {
+      client_id: merchant.client_id,
+      client_secret: merchant.client_secret,
+      grant_type: 'client_credentials',
+    });
     assert.equal(reply.status, 200);
     assert.deepEqual(Object.keys(reply.body).sort(), ['access_token', 'expires_at']);
     assert.equal(reply.body.data, undefined, 'the token answer is not wrapped in data');
@@ -134,9 +167,22 @@ describe('Pine Labs token endpoint', () => {
   });
 
   const rejected: [string, () => unknown][] = [
-    ['a wrong secret', () => ({ client_id: merchant.client_id, client_secret: `${merchant.client_secret}x`, grant_type: 'client_credentials' })],
-    ['another merchant’s secret', () => ({ client_id: merchant.client_id, client_secret: other.client_secret, grant_type: 'client_credentials' })],
-    ['an unknown client_id', () => ({ client_id: '00000000-0000-4000-8000-000000000000', client_secret: merchant.client_secret, grant_type: 'client_credentials' })],
+    [
+      'a wrong secret',
+      () => ({ client_id: merchant.client_id, client_secret: `${merchant.client_secret}x`, grant_type: 'client_credentials' }),
+    ],
+    [
+      'another merchant’s secret',
+      () => ({ client_id: merchant.client_id, client_secret: other.client_secret, grant_type: 'client_credentials' }),
+    ],
+    [
+      'an unknown client_id',
+      () => ({
+        client_id: '00000000-0000-4000-8000-000000000000',
+        client_secret: merchant.client_secret,
+        grant_type: 'client_credentials',
+      }),
+    ],
     ['the api_key as secret', () => ({ client_id: merchant.client_id, client_secret: merchant.api_key, grant_type: 'client_credentials' })],
   ];
   for (const [name, body] of rejected) {
@@ -154,8 +200,16 @@ describe('Pine Labs token endpoint', () => {
     ['no client_id', () => ({ client_secret: merchant.client_secret, grant_type: 'client_credentials' }), 'client_id'],
     ['no client_secret', () => ({ client_id: merchant.client_id, grant_type: 'client_credentials' }), 'client_secret'],
     ['no grant_type', () => ({ client_id: merchant.client_id, client_secret: merchant.client_secret }), 'grant_type'],
-    ['grant_type password', () => ({ client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'password' }), 'grant_type'],
-    ['an empty client_secret', () => ({ client_id: merchant.client_id, client_secret: '', grant_type: 'client_credentials' }), 'client_secret'],
+    [
+      'grant_type password',
+      () => ({ client_id: merchant.client_id, client_secret: merchant.client_secret, grant_type: 'password' }),
+      'grant_type',
+    ],
+    [
+      'an empty client_secret',
+      () => ({ client_id: merchant.client_id, client_secret: '', grant_type: 'client_credentials' }),
+      'client_secret',
+    ],
   ];
   for (const [name, body, field] of invalid) {
     it(`${name} → 400 INVALID_REQUEST${field ? ` naming ${field}` : ''}`, async () => {
@@ -168,7 +222,10 @@ describe('Pine Labs token endpoint', () => {
   }
 
   it('a body that is not JSON → 400 INVALID_REQUEST', async () => {
-    const reply = await call(server.baseUrl, 'POST', '/api/auth/v1/token', { rawBody: '{"client_id":', headers: { 'content-type': 'application/json' } });
+    const reply = await call(server.baseUrl, 'POST', '/api/auth/v1/token', {
+      rawBody: '{"client_id":',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(reply.status, 400);
     assert.equal(reply.body.code, 'INVALID_REQUEST');
   });
@@ -199,7 +256,12 @@ describe('Pine Labs bearer authentication on every endpoint', () => {
   it('Bearer with three garbage segments → 401', () => expectAllUnauthorized(server, fixture, 'garbage segments', 'Bearer aaa.bbb.ccc'));
   it('Basic credentials → 401', () => expectAllUnauthorized(server, fixture, 'Basic', 'Basic xyz'));
   it('Basic with the merchant’s own client credentials → 401', () =>
-    expectAllUnauthorized(server, fixture, 'Basic client creds', `Basic ${Buffer.from(`${merchantA.client_id}:${merchantA.client_secret}`).toString('base64')}`));
+    expectAllUnauthorized(
+      server,
+      fixture,
+      'Basic client creds',
+      `Basic ${Buffer.from(`${merchantA.client_id}:${merchantA.client_secret}`).toString('base64')}`,
+    ));
   it('the token without the Bearer scheme → 401', () => expectAllUnauthorized(server, fixture, 'no scheme', client.token));
 
   it('a token whose signature was altered → 401', async () => {
@@ -240,7 +302,10 @@ describe('Pine Labs bearer authentication on every endpoint', () => {
     assert.equal(byReference.body.data.order_id, fixture.created.id);
     assert.equal((await client.getOrder(fixture.refundOrderId)).body.data.type, 'REFUND');
     assert.equal((await client.pay(fixture.created.id, 7000)).body.data.status, 'AUTHORIZED');
-    assert.equal((await client.capture(fixture.authorized, { merchant_capture_reference: 'after-auth-tests' })).body.data.status, 'PROCESSED');
+    assert.equal(
+      (await client.capture(fixture.authorized, { merchant_capture_reference: 'after-auth-tests' })).body.data.status,
+      'PROCESSED',
+    );
     assert.equal((await client.refund(fixture.captured, 1000)).body.data.status, 'PROCESSED');
     await assertLedgerInvariants(server.db);
   });
@@ -334,7 +399,10 @@ describe('Pine Labs merchant isolation', () => {
     expectNotFound(await clientB.getOrder(fixture.refundOrderId), 'get refund order');
     expectNotFound(await clientB.pay(fixture.created.id, 7000), 'payment');
     expectNotFound(await clientB.capture(fixture.authorized, { merchant_capture_reference: 'b-capture' }), 'capture (PUT)');
-    expectNotFound(await clientB.request('POST', `/api/pay/v1/orders/${fixture.authorized}/capture`, { merchant_capture_reference: 'b-capture-post' }), 'capture (POST)');
+    expectNotFound(
+      await clientB.request('POST', `/api/pay/v1/orders/${fixture.authorized}/capture`, { merchant_capture_reference: 'b-capture-post' }),
+      'capture (POST)',
+    );
     expectNotFound(await clientB.cancel(fixture.authorized), 'cancel');
     expectNotFound(await clientB.refund(fixture.captured, 1000), 'refund');
     expectNotFound(await clientB.refund(fixture.captured), 'full refund');
@@ -379,7 +447,11 @@ describe('Pine Labs merchant isolation', () => {
 
   it('the same Request-ID from two merchants is two requests', async () => {
     const requestId = `req-${randomBytes(8).toString('hex')}`;
-    const body = (value: number) => ({ merchant_order_reference: uniqueRef('rid'), order_amount: { value, currency: 'INR' }, pre_auth: true });
+    const body = (value: number) => ({
+      merchant_order_reference: uniqueRef('rid'),
+      order_amount: { value, currency: 'INR' },
+      pre_auth: true,
+    });
     const a = await clientA.request('POST', '/api/pay/v1/orders', body(1100), { 'Request-ID': requestId });
     const b = await clientB.request('POST', '/api/pay/v1/orders', body(2200), { 'Request-ID': requestId });
     assert.equal(a.status, 200, JSON.stringify(a.body));

@@ -51,14 +51,27 @@ function assertNoInternals(reply: Reply, label: string): void {
   assert.doesNotMatch(text, /(^|\\n|\n)\s*at\s/, `${label}: no stack frame lines`);
   assert.doesNotMatch(text, /\bat\s+\S+\s+\(/, `${label}: no "at fn (" frames`);
   assert.doesNotMatch(text, /\.(ts|js|mjs|cjs):\d+/, `${label}: no source locations`);
-  for (const leak of ['/work/', 'node_modules', 'file://', 'TypeError', 'RangeError', 'ReferenceError', 'DatabaseError', 'pglite', 'postgres']) {
+  for (const leak of [
+    '/work/',
+    'node_modules',
+    'file://',
+    'TypeError',
+    'RangeError',
+    'ReferenceError',
+    'DatabaseError',
+    'pglite',
+    'postgres',
+  ]) {
     assert.ok(!text.includes(leak), `${label}: body mentions ${leak}: ${text.slice(0, 300)}`);
   }
 }
 
 /** A 4xx (never a 5xx) with nothing internal in it. */
 function assertClientError(reply: Reply, label: string): void {
-  assert.ok(reply.status >= 400 && reply.status < 500, `${label}: status ${reply.status} is a 4xx (body: ${JSON.stringify(reply.body)?.slice(0, 300)})`);
+  assert.ok(
+    reply.status >= 400 && reply.status < 500,
+    `${label}: status ${reply.status} is a 4xx (body: ${JSON.stringify(reply.body)?.slice(0, 300)})`,
+  );
   assertNoInternals(reply, label);
 }
 
@@ -69,7 +82,10 @@ function assertPineLabsError(reply: Reply, label: string, expected: { status?: n
   assert.match(reply.headers.get('content-type') ?? '', /^application\/json/, `${label}: JSON content type`);
   assert.ok(reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body), `${label}: the body is a JSON object`);
   for (const key of Object.keys(reply.body)) {
-    assert.ok(['code', 'message', 'additional_error_details'].includes(key), `${label}: unexpected key "${key}" in ${JSON.stringify(reply.body).slice(0, 300)}`);
+    assert.ok(
+      ['code', 'message', 'additional_error_details'].includes(key),
+      `${label}: unexpected key "${key}" in ${JSON.stringify(reply.body).slice(0, 300)}`,
+    );
   }
   assert.ok(PINE_LABS_CODES.has(reply.body.code), `${label}: code ${JSON.stringify(reply.body.code)} is a Pine Labs error code`);
   assert.equal(typeof reply.body.message, 'string', `${label}: message is a string`);
@@ -123,7 +139,13 @@ function endpointsFor(t: Target): Endpoint[] {
       takesBody: true,
       hasId: false,
     },
-    { name: 'GET /api/pay/v1/orders/:id', method: 'GET', path: (id = t.authorized) => `/api/pay/v1/orders/${id}`, takesBody: false, hasId: true },
+    {
+      name: 'GET /api/pay/v1/orders/:id',
+      method: 'GET',
+      path: (id = t.authorized) => `/api/pay/v1/orders/${id}`,
+      takesBody: false,
+      hasId: true,
+    },
     {
       name: 'GET /api/pay/v1/orders/reference/:ref',
       method: 'GET',
@@ -148,7 +170,13 @@ function endpointsFor(t: Target): Endpoint[] {
       hasId: true,
     },
     // The cancel takes no body; aimed at a CREATED order it is refused whatever is sent.
-    { name: 'PUT /api/pay/v1/orders/:id/cancel', method: 'PUT', path: (id = t.created) => `/api/pay/v1/orders/${id}/cancel`, takesBody: true, hasId: true },
+    {
+      name: 'PUT /api/pay/v1/orders/:id/cancel',
+      method: 'PUT',
+      path: (id = t.created) => `/api/pay/v1/orders/${id}/cancel`,
+      takesBody: true,
+      hasId: true,
+    },
     {
       name: 'POST /api/pay/v1/refunds/:id',
       method: 'POST',
@@ -166,7 +194,12 @@ async function state(server: TestServer, t: Target): Promise<unknown> {
   for (const table of ['orders', 'payments', 'captures', 'reversals', 'refunds', 'journal_entries', 'postings', 'request_keys']) {
     counts[table] = (await server.db.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
   }
-  return { counts, created: await snapshot(server.db, t.created), authorized: await snapshot(server.db, t.authorized), captured: await snapshot(server.db, t.captured) };
+  return {
+    counts,
+    created: await snapshot(server.db, t.created),
+    authorized: await snapshot(server.db, t.authorized),
+    captured: await snapshot(server.db, t.captured),
+  };
 }
 
 describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs shape, nothing changed', () => {
@@ -211,12 +244,32 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
     { name: 'JSON true', rawBody: 'true', headers: JSON_TYPE },
     { name: 'an empty object', rawBody: '{}', headers: JSON_TYPE },
     { name: 'deeply nested junk (200 levels)', rawBody: deep(200), headers: JSON_TYPE },
-    { name: 'a wide object (5000 keys)', rawBody: JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]))), headers: JSON_TYPE },
-    { name: 'unicode and control characters', rawBody: JSON.stringify({ '\u202e': '\u0007\u001b[2J\u007f', '😀': ['\ufeff\u2028漢字'], 'é\u0301': { '\u0001': '\u001f' } }), headers: JSON_TYPE },
-    { name: '__proto__ and constructor.prototype', rawBody: '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}', headers: JSON_TYPE },
-    { name: 'valid-looking JSON as text/plain', rawBody: '{"merchant_order_reference":"x","order_amount":{"value":100,"currency":"INR"}}', headers: { 'content-type': 'text/plain' } },
+    {
+      name: 'a wide object (5000 keys)',
+      rawBody: JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]))),
+      headers: JSON_TYPE,
+    },
+    {
+      name: 'unicode and control characters',
+      rawBody: JSON.stringify({ '\u202e': '\u0007\u001b[2J\u007f', '😀': ['\ufeff\u2028漢字'], 'é\u0301': { '\u0001': '\u001f' } }),
+      headers: JSON_TYPE,
+    },
+    {
+      name: '__proto__ and constructor.prototype',
+      rawBody: '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+      headers: JSON_TYPE,
+    },
+    {
+      name: 'valid-looking JSON as text/plain',
+      rawBody: '{"merchant_order_reference":"x","order_amount":{"value":100,"currency":"INR"}}',
+      headers: { 'content-type': 'text/plain' },
+    },
     { name: 'an XML body', rawBody: '<order><amount>100</amount></order>', headers: { 'content-type': 'application/xml' } },
-    { name: 'a form body', rawBody: 'merchant_order_reference=x&order_amount=100', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    {
+      name: 'a form body',
+      rawBody: 'merchant_order_reference=x&order_amount=100',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
     { name: 'a body over 256 KiB', rawBody: JSON.stringify({ notes: 'x'.repeat(260 * 1024) }), headers: JSON_TYPE },
   ];
 
@@ -249,7 +302,10 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
     it('a cancel ignores whatever body it is sent: on a CREATED order the answer is 422 OPERATION_NOT_ALLOWED', async () => {
       const cancel = endpoints.find((e) => e.name.endsWith('/cancel'))!;
       for (const rawBody of ['null', '[]', '42', '{"status":"CANCELLED"}']) {
-        assertPineLabsError(await send(cancel, { rawBody, headers: JSON_TYPE }), `cancel with ${rawBody}`, { status: 422, code: 'OPERATION_NOT_ALLOWED' });
+        assertPineLabsError(await send(cancel, { rawBody, headers: JSON_TYPE }), `cancel with ${rawBody}`, {
+          status: 422,
+          code: 'OPERATION_NOT_ALLOWED',
+        });
       }
     });
 
@@ -262,12 +318,18 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
         });
         assert.equal(reply.status, 200, JSON.stringify(reply.body));
         assert.equal(reply.body.data.pre_auth, false, 'pre_auth came from nowhere');
-        const stored = await server.db.query<{ pre_auth: boolean }>('select pre_auth from orders where merchant_order_reference = $1', [reference]);
+        const stored = await server.db.query<{ pre_auth: boolean }>('select pre_auth from orders where merchant_order_reference = $1', [
+          reference,
+        ]);
         assert.deepEqual(stored, [{ pre_auth: false }]);
       }
       // A capture whose capture_amount hides in __proto__ is a full capture, not a 1-paisa one.
       const id = await t.client.authorizedOrder(3000);
-      const capture = await send(endpoints[5]!, { id, rawBody: '{"__proto__":{"capture_amount":{"value":1,"currency":"INR"}},"merchant_capture_reference":"proto-cap"}', headers: JSON_TYPE });
+      const capture = await send(endpoints[5]!, {
+        id,
+        rawBody: '{"__proto__":{"capture_amount":{"value":1,"currency":"INR"}},"merchant_capture_reference":"proto-cap"}',
+        headers: JSON_TYPE,
+      });
       assert.equal(capture.status, 200, JSON.stringify(capture.body));
       assert.equal(capture.body.data.payments[0].capture_data[0].capture_amount.value, 3000);
       assert.equal(({} as Record<string, unknown>).pre_auth, undefined, 'Object.prototype is not polluted');
@@ -306,11 +368,36 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
       const cases: Array<[Endpoint, unknown, string?]> = [
         [endpoints[0]!, { client_id: nul, client_secret: 'x', grant_type: 'client_credentials' }],
         [endpoints[1]!, { merchant_order_reference: uniqueRef('nul'), order_amount: { value: 100, currency: 'INR' }, notes: nul }],
-        [endpoints[1]!, { merchant_order_reference: uniqueRef('nul'), order_amount: { value: 100, currency: 'INR' }, callback_url: `https://example.com/${nul}` }],
-        [endpoints[1]!, { merchant_order_reference: uniqueRef('nul'), order_amount: { value: 100, currency: 'INR' }, purchase_details: { customer: { first_name: nul } } }],
-        [endpoints[1]!, { merchant_order_reference: uniqueRef('nul'), order_amount: { value: 100, currency: 'INR' }, purchase_details: { merchant_metadata: { [nul]: 'v' } } }],
+        [
+          endpoints[1]!,
+          {
+            merchant_order_reference: uniqueRef('nul'),
+            order_amount: { value: 100, currency: 'INR' },
+            callback_url: `https://example.com/${nul}`,
+          },
+        ],
+        [
+          endpoints[1]!,
+          {
+            merchant_order_reference: uniqueRef('nul'),
+            order_amount: { value: 100, currency: 'INR' },
+            purchase_details: { customer: { first_name: nul } },
+          },
+        ],
+        [
+          endpoints[1]!,
+          {
+            merchant_order_reference: uniqueRef('nul'),
+            order_amount: { value: 100, currency: 'INR' },
+            purchase_details: { merchant_metadata: { [nul]: 'v' } },
+          },
+        ],
         [endpoints[4]!, payment, fresh.created],
-        [endpoints[7]!, { merchant_order_reference: uniqueRef('nul'), order_amount: { value: 100, currency: 'INR' }, merchant_metadata: { k: nul } }, fresh.captured],
+        [
+          endpoints[7]!,
+          { merchant_order_reference: uniqueRef('nul'), order_amount: { value: 100, currency: 'INR' }, merchant_metadata: { k: nul } },
+          fresh.captured,
+        ],
       ];
       try {
         for (const [e, body, id] of cases) {
@@ -327,8 +414,23 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
       const fresh = await freshTargets();
       const cases: Array<[Endpoint, unknown, string?]> = [
         [endpoints[1]!, { merchant_order_reference: uniqueRef('sur'), order_amount: { value: 100, currency: 'INR' }, notes: 'a\ud800b' }],
-        [endpoints[1]!, { merchant_order_reference: uniqueRef('sur'), order_amount: { value: 100, currency: 'INR' }, purchase_details: { merchant_metadata: { k: '\udfff' } } }],
-        [endpoints[7]!, { merchant_order_reference: uniqueRef('sur'), order_amount: { value: 100, currency: 'INR' }, merchant_metadata: { k: 'x\udc00' } }, fresh.captured],
+        [
+          endpoints[1]!,
+          {
+            merchant_order_reference: uniqueRef('sur'),
+            order_amount: { value: 100, currency: 'INR' },
+            purchase_details: { merchant_metadata: { k: '\udfff' } },
+          },
+        ],
+        [
+          endpoints[7]!,
+          {
+            merchant_order_reference: uniqueRef('sur'),
+            order_amount: { value: 100, currency: 'INR' },
+            merchant_metadata: { k: 'x\udc00' },
+          },
+          fresh.captured,
+        ],
       ];
       try {
         for (const [e, body, id] of cases) {
@@ -536,24 +638,47 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
     }
 
     it('a Request-ID of exactly 50 characters and an ISO Request-Timestamp are accepted', async () => {
-      const reply = await send(endpoints[2]!, { headers: { 'Request-ID': 'r'.repeat(50), 'Request-Timestamp': '2024-07-09T07:57:08.022Z' } });
+      const reply = await send(endpoints[2]!, {
+        headers: { 'Request-ID': 'r'.repeat(50), 'Request-Timestamp': '2024-07-09T07:57:08.022Z' },
+      });
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.equal(reply.body.data.order_id, t.authorized);
     });
   });
 
   describe('order creation validation → 400 INVALID_REQUEST naming the field, no order stored', () => {
-    const order = (fields: Record<string, unknown>) => ({ merchant_order_reference: uniqueRef('v'), order_amount: { value: 100, currency: 'INR' }, pre_auth: true, ...fields });
+    const order = (fields: Record<string, unknown>) => ({
+      merchant_order_reference: uniqueRef('v'),
+      order_amount: { value: 100, currency: 'INR' },
+      pre_auth: true,
+      ...fields,
+    });
     const amount = (value: unknown, currency: unknown = 'INR') => ({ order_amount: { value, currency } });
     const metadata = (entries: Record<string, string>) => ({ purchase_details: { merchant_metadata: entries } });
     const cases: Array<[string, Record<string, unknown>, RegExp[]]> = [
       ['merchant_order_reference missing', { merchant_order_reference: undefined }, [/merchant_order_reference/, /required/]],
       ['merchant_order_reference of 0 characters', { merchant_order_reference: '' }, [/merchant_order_reference/, /empty/]],
       ['merchant_order_reference of 51 characters', { merchant_order_reference: 'o'.repeat(51) }, [/merchant_order_reference/, /50/]],
-      ['merchant_order_reference with a space', { merchant_order_reference: 'order 1' }, [/merchant_order_reference/, /letters, digits, - and _/]],
-      ['merchant_order_reference with #', { merchant_order_reference: 'order#1' }, [/merchant_order_reference/, /letters, digits, - and _/]],
-      ['merchant_order_reference with /', { merchant_order_reference: 'order/1' }, [/merchant_order_reference/, /letters, digits, - and _/]],
-      ['merchant_order_reference with an accented letter', { merchant_order_reference: 'ordér' }, [/merchant_order_reference/, /letters, digits, - and _/]],
+      [
+        'merchant_order_reference with a space',
+        { merchant_order_reference: 'order 1' },
+        [/merchant_order_reference/, /letters, digits, - and _/],
+      ],
+      [
+        'merchant_order_reference with #',
+        { merchant_order_reference: 'order#1' },
+        [/merchant_order_reference/, /letters, digits, - and _/],
+      ],
+      [
+        'merchant_order_reference with /',
+        { merchant_order_reference: 'order/1' },
+        [/merchant_order_reference/, /letters, digits, - and _/],
+      ],
+      [
+        'merchant_order_reference with an accented letter',
+        { merchant_order_reference: 'ordér' },
+        [/merchant_order_reference/, /letters, digits, - and _/],
+      ],
       ['merchant_order_reference with a control character', { merchant_order_reference: 'ord\u0007' }, [/merchant_order_reference/]],
       ['order_amount missing', { order_amount: undefined }, [/order_amount/, /required/]],
       ['order_amount.value 0', amount(0), [/order_amount\.value/, /greater than or equal to 1/]],
@@ -565,7 +690,11 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
       ['order_amount.currency missing', { order_amount: { value: 100 } }, [/order_amount\.currency/, /required/]],
       ['order_amount.currency "USD"', amount(100, 'USD'), [/currency/, /INR/]],
       ['order_amount.currency "EUR"', amount(100, 'EUR'), [/currency/, /INR/]],
-      ['merchant_metadata with 11 entries', metadata(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`key${i}`, 'v']))), [/merchant_metadata/, /10/]],
+      [
+        'merchant_metadata with 11 entries',
+        metadata(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`key${i}`, 'v']))),
+        [/merchant_metadata/, /10/],
+      ],
       ['a merchant_metadata value of 257 characters', metadata({ note: 'v'.repeat(257) }), [/merchant_metadata/, /256/]],
     ];
     const count = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from orders'))[0]!.n;
@@ -610,25 +739,85 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
       return body;
     };
     const cases: Array<[string, unknown, number, string, RegExp[]]> = [
-      ['payment amount below the order amount', payment((p) => (p.payment_amount.value = 9999)), 400, 'INVALID_REQUEST', [/payment.amount/, /10000/]],
-      ['payment amount above the order amount', payment((p) => (p.payment_amount.value = 10001)), 400, 'INVALID_REQUEST', [/payment.amount/, /10000/]],
+      [
+        'payment amount below the order amount',
+        payment((p) => (p.payment_amount.value = 9999)),
+        400,
+        'INVALID_REQUEST',
+        [/payment.amount/, /10000/],
+      ],
+      [
+        'payment amount above the order amount',
+        payment((p) => (p.payment_amount.value = 10001)),
+        400,
+        'INVALID_REQUEST',
+        [/payment.amount/, /10000/],
+      ],
       ['payment currency USD', payment((p) => (p.payment_amount.currency = 'USD')), 400, 'INVALID_REQUEST', [/currency/, /INR/]],
       ['payment_method UPI', payment((p) => (p.payment_method = 'UPI')), 422, 'PAYMENT_METHOD_NOT_ENABLED', [/UPI/]],
       ['payment_method NETBANKING', payment((p) => (p.payment_method = 'NETBANKING')), 422, 'PAYMENT_METHOD_NOT_ENABLED', [/NETBANKING/]],
-      ['card_details missing', payment((p) => ((p.payment_option as Record<string, unknown>).card_details = undefined)), 400, 'INVALID_REQUEST', [/card_details/]],
-      ['card expired (01/2020)', payment((p) => Object.assign(p.payment_option.card_details, { expiry_month: '01', expiry_year: '2020' })), 400, 'INVALID_REQUEST', [/expir/, /past/]],
-      ['card expired last month (2-digit year)', payment((p) => Object.assign(p.payment_option.card_details, { expiry_month: '01', expiry_year: '24' })), 400, 'INVALID_REQUEST', [/expir/]],
+      [
+        'card_details missing',
+        payment((p) => ((p.payment_option as Record<string, unknown>).card_details = undefined)),
+        400,
+        'INVALID_REQUEST',
+        [/card_details/],
+      ],
+      [
+        'card expired (01/2020)',
+        payment((p) => Object.assign(p.payment_option.card_details, { expiry_month: '01', expiry_year: '2020' })),
+        400,
+        'INVALID_REQUEST',
+        [/expir/, /past/],
+      ],
+      [
+        'card expired last month (2-digit year)',
+        payment((p) => Object.assign(p.payment_option.card_details, { expiry_month: '01', expiry_year: '24' })),
+        400,
+        'INVALID_REQUEST',
+        [/expir/],
+      ],
       ['expiry_month "13"', payment((p) => (p.payment_option.card_details.expiry_month = '13')), 400, 'INVALID_REQUEST', [/expiry_month/]],
       ['expiry_month "00"', payment((p) => (p.payment_option.card_details.expiry_month = '00')), 400, 'INVALID_REQUEST', [/expiry_month/]],
       ['cvv "12a"', payment((p) => (p.payment_option.card_details.cvv = '12a')), 400, 'INVALID_REQUEST', [/cvv/]],
       ['cvv of 2 digits', payment((p) => (p.payment_option.card_details.cvv = '12')), 400, 'INVALID_REQUEST', [/cvv/]],
       ['cvv of 5 digits', payment((p) => (p.payment_option.card_details.cvv = '12345')), 400, 'INVALID_REQUEST', [/cvv/]],
-      ['card number failing Luhn', payment((p) => (p.payment_option.card_details.card_number = '4111111111111112')), 400, 'INVALID_REQUEST', [/card_number/]],
-      ['card number of 11 digits', payment((p) => (p.payment_option.card_details.card_number = '41111111111')), 400, 'INVALID_REQUEST', [/card_number/]],
-      ['card number with letters', payment((p) => (p.payment_option.card_details.card_number = '4111abcd11111111')), 400, 'INVALID_REQUEST', [/card_number/]],
+      [
+        'card number failing Luhn',
+        payment((p) => (p.payment_option.card_details.card_number = '4111111111111112')),
+        400,
+        'INVALID_REQUEST',
+        [/card_number/],
+      ],
+      [
+        'card number of 11 digits',
+        payment((p) => (p.payment_option.card_details.card_number = '41111111111')),
+        400,
+        'INVALID_REQUEST',
+        [/card_number/],
+      ],
+      [
+        'card number with letters',
+        payment((p) => (p.payment_option.card_details.card_number = '4111abcd11111111')),
+        400,
+        'INVALID_REQUEST',
+        [/card_number/],
+      ],
       ['no payments', { payments: [] }, 400, 'INVALID_REQUEST', [/payments/, /1/]],
-      ['two payments', { payments: [cardPayment('a', 10000).payments[0], cardPayment('b', 10000).payments[0]] }, 400, 'INVALID_REQUEST', [/payments/, /1/]],
-      ['merchant_payment_reference with a space', payment((p) => (p.merchant_payment_reference = 'pay 1')), 400, 'INVALID_REQUEST', [/merchant_payment_reference/]],
+      [
+        'two payments',
+        { payments: [cardPayment('a', 10000).payments[0], cardPayment('b', 10000).payments[0]] },
+        400,
+        'INVALID_REQUEST',
+        [/payments/, /1/],
+      ],
+      [
+        'merchant_payment_reference with a space',
+        payment((p) => (p.merchant_payment_reference = 'pay 1')),
+        400,
+        'INVALID_REQUEST',
+        [/merchant_payment_reference/],
+      ],
     ];
 
     for (const [name, body, status, code, says] of cases) {
@@ -644,7 +833,11 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
 
     it('a payment on an unknown order → 404 ORDER_NOT_FOUND', async () => {
       const before = await server.db.query('select count(*)::int as n from payments');
-      const reply = await t.client.request('POST', '/api/pay/v1/orders/v1-000000000000-aa-nothin/payments', cardPayment(uniqueRef('pv'), 10000));
+      const reply = await t.client.request(
+        'POST',
+        '/api/pay/v1/orders/v1-000000000000-aa-nothin/payments',
+        cardPayment(uniqueRef('pv'), 10000),
+      );
       assertPineLabsError(reply, 'unknown order', { status: 404, code: 'ORDER_NOT_FOUND' });
       assert.deepEqual(await server.db.query('select count(*)::int as n from payments'), before);
     });
@@ -655,25 +848,69 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
       const random = mulberry32(0x5eed_f00d);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       // No U+0000 and no lone surrogates here: those have their own (todo) tests above.
-      const alphabet = [...'abcXYZ0189-_ #%"\\/.:@&=+', '\u0001', '\u0007', '\u001f', '\u007f', 'é', '漢', '😀', '\u202e', '\ufeff', '\u2028', '\t', '\n'];
+      const alphabet = [
+        ...'abcXYZ0189-_ #%"\\/.:@&=+',
+        '\u0001',
+        '\u0007',
+        '\u001f',
+        '\u007f',
+        'é',
+        '漢',
+        '😀',
+        '\u202e',
+        '\ufeff',
+        '\u2028',
+        '\t',
+        '\n',
+      ];
       const text = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => pick(alphabet)).join('');
       const keys = [
-        'merchant_order_reference', 'order_amount', 'value', 'currency', 'pre_auth', 'payments', 'merchant_payment_reference', 'payment_method',
-        'payment_amount', 'payment_option', 'card_details', 'card_number', 'cvv', 'expiry_month', 'expiry_year', 'merchant_capture_reference',
-        'capture_amount', 'merchant_metadata', 'purchase_details', 'client_id', 'client_secret', 'grant_type', 'notes', 'callback_url',
-        '__proto__', 'constructor', 'prototype', '',
+        'merchant_order_reference',
+        'order_amount',
+        'value',
+        'currency',
+        'pre_auth',
+        'payments',
+        'merchant_payment_reference',
+        'payment_method',
+        'payment_amount',
+        'payment_option',
+        'card_details',
+        'card_number',
+        'cvv',
+        'expiry_month',
+        'expiry_year',
+        'merchant_capture_reference',
+        'capture_amount',
+        'merchant_metadata',
+        'purchase_details',
+        'client_id',
+        'client_secret',
+        'grant_type',
+        'notes',
+        'callback_url',
+        '__proto__',
+        'constructor',
+        'prototype',
+        '',
       ];
       const numbers = [0, 1, -1, 1.5, 100, 10000, 100_000_000, 100_000_001, 2 ** 53, -(2 ** 31), 1e308, 0.1];
       const strings = ['INR', 'USD', 'inr', 'CARD', 'UPI', 'client_credentials', '4111111111111111', '12', '2035', '123', 'true'];
       const json = (depth: number): string => {
         const kind = depth >= 4 ? Math.floor(random() * 4) : Math.floor(random() * 7);
         switch (kind) {
-          case 0: return pick(['null', 'true', 'false']);
-          case 1: return String(pick(numbers));
-          case 2: return JSON.stringify(random() < 0.5 ? pick(strings) : text(60));
-          case 3: return JSON.stringify(text(8));
-          case 4: return `[${Array.from({ length: Math.floor(random() * 4) }, () => json(depth + 1)).join(',')}]`;
-          default: return `{${Array.from({ length: Math.floor(random() * 6) }, () => `${JSON.stringify(random() < 0.8 ? pick(keys) : text(10))}:${json(depth + 1)}`).join(',')}}`;
+          case 0:
+            return pick(['null', 'true', 'false']);
+          case 1:
+            return String(pick(numbers));
+          case 2:
+            return JSON.stringify(random() < 0.5 ? pick(strings) : text(60));
+          case 3:
+            return JSON.stringify(text(8));
+          case 4:
+            return `[${Array.from({ length: Math.floor(random() * 4) }, () => json(depth + 1)).join(',')}]`;
+          default:
+            return `{${Array.from({ length: Math.floor(random() * 6) }, () => `${JSON.stringify(random() < 0.8 ? pick(keys) : text(10))}:${json(depth + 1)}`).join(',')}}`;
         }
       };
       const randomId = () => {

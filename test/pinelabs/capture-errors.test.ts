@@ -18,7 +18,8 @@ function expectError(reply: Reply, status: number, code: string, ...messageMatch
   assert.equal(reply.body.code, code, `code (body: ${JSON.stringify(reply.body)})`);
   assert.equal(typeof reply.body.message, 'string');
   assert.ok(reply.body.message.length > 0, 'a message is given');
-  for (const key of Object.keys(reply.body)) assert.ok(['code', 'message', 'additional_error_details'].includes(key), `unexpected key ${key}`);
+  for (const key of Object.keys(reply.body))
+    assert.ok(['code', 'message', 'additional_error_details'].includes(key), `unexpected key ${key}`);
   for (const pattern of messageMatches) assert.match(reply.body.message, pattern);
 }
 
@@ -50,17 +51,72 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
     // `field` is the dotted path of the offending field; the message names it (`names`, by default the
     // path itself; the core's own messages name it in words) and states the rule or limit (`says`).
     const cases: Array<{ name: string; body: unknown; field: string; names?: RegExp; says: RegExp[] }> = [
-      { name: 'merchant_capture_reference missing', body: { capture_amount: inr(6000) }, field: 'merchant_capture_reference', says: [/required/] },
-      { name: 'merchant_capture_reference empty', body: { merchant_capture_reference: '' }, field: 'merchant_capture_reference', says: [/empty/] },
-      { name: 'merchant_capture_reference of 51 characters', body: { merchant_capture_reference: 'r'.repeat(51) }, field: 'merchant_capture_reference', says: [/50/] },
-      { name: 'merchant_capture_reference with a space', body: { merchant_capture_reference: 'cap 1' }, field: 'merchant_capture_reference', says: [/letters, digits, - and _/] },
-      { name: 'merchant_capture_reference with #', body: { merchant_capture_reference: 'cap#1' }, field: 'merchant_capture_reference', says: [/letters, digits, - and _/] },
-      { name: 'merchant_capture_reference a number', body: { merchant_capture_reference: 12345 }, field: 'merchant_capture_reference', says: [/string/] },
-      { name: 'capture_amount.value 0', body: { merchant_capture_reference: 'c0', capture_amount: inr(0) }, field: 'capture_amount.value', says: [/greater than or equal to 1/] },
-      { name: 'capture_amount.value negative', body: { merchant_capture_reference: 'c0', capture_amount: inr(-6000) }, field: 'capture_amount.value', says: [/greater than or equal to 1/] },
-      { name: 'capture_amount.value fractional (60.5)', body: { merchant_capture_reference: 'c0', capture_amount: inr(60.5) }, field: 'capture_amount.value', says: [/integer/] },
-      { name: 'capture_amount.value a string ("6000")', body: { merchant_capture_reference: 'c0', capture_amount: inr('6000') }, field: 'capture_amount.value', says: [/integer/] },
-      { name: 'capture_amount.value null', body: { merchant_capture_reference: 'c0', capture_amount: inr(null) }, field: 'capture_amount.value', says: [/integer/] },
+      {
+        name: 'merchant_capture_reference missing',
+        body: { capture_amount: inr(6000) },
+        field: 'merchant_capture_reference',
+        says: [/required/],
+      },
+      {
+        name: 'merchant_capture_reference empty',
+        body: { merchant_capture_reference: '' },
+        field: 'merchant_capture_reference',
+        says: [/empty/],
+      },
+      {
+        name: 'merchant_capture_reference of 51 characters',
+        body: { merchant_capture_reference: 'r'.repeat(51) },
+        field: 'merchant_capture_reference',
+        says: [/50/],
+      },
+      {
+        name: 'merchant_capture_reference with a space',
+        body: { merchant_capture_reference: 'cap 1' },
+        field: 'merchant_capture_reference',
+        says: [/letters, digits, - and _/],
+      },
+      {
+        name: 'merchant_capture_reference with #',
+        body: { merchant_capture_reference: 'cap#1' },
+        field: 'merchant_capture_reference',
+        says: [/letters, digits, - and _/],
+      },
+      {
+        name: 'merchant_capture_reference a number',
+        body: { merchant_capture_reference: 12345 },
+        field: 'merchant_capture_reference',
+        says: [/string/],
+      },
+      {
+        name: 'capture_amount.value 0',
+        body: { merchant_capture_reference: 'c0', capture_amount: inr(0) },
+        field: 'capture_amount.value',
+        says: [/greater than or equal to 1/],
+      },
+      {
+        name: 'capture_amount.value negative',
+        body: { merchant_capture_reference: 'c0', capture_amount: inr(-6000) },
+        field: 'capture_amount.value',
+        says: [/greater than or equal to 1/],
+      },
+      {
+        name: 'capture_amount.value fractional (60.5)',
+        body: { merchant_capture_reference: 'c0', capture_amount: inr(60.5) },
+        field: 'capture_amount.value',
+        says: [/integer/],
+      },
+      {
+        name: 'capture_amount.value a string ("6000")',
+        body: { merchant_capture_reference: 'c0', capture_amount: inr('6000') },
+        field: 'capture_amount.value',
+        says: [/integer/],
+      },
+      {
+        name: 'capture_amount.value null',
+        body: { merchant_capture_reference: 'c0', capture_amount: inr(null) },
+        field: 'capture_amount.value',
+        says: [/integer/],
+      },
       {
         name: 'capture_amount.value one paisa above the authorized amount',
         body: { merchant_capture_reference: 'c0', capture_amount: inr(AUTHORIZED + 1) },
@@ -88,9 +144,24 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
         field: 'capture_amount.value',
         says: [/required/],
       },
-      { name: 'capture_amount without currency', body: { merchant_capture_reference: 'c0', capture_amount: { value: 6000 } }, field: 'capture_amount.currency', says: [/required/] },
-      { name: 'capture_amount a bare number', body: { merchant_capture_reference: 'c0', capture_amount: 6000 }, field: 'capture_amount', says: [/object/] },
-      { name: 'capture_amount null', body: { merchant_capture_reference: 'c0', capture_amount: null }, field: 'capture_amount', says: [/object/] },
+      {
+        name: 'capture_amount without currency',
+        body: { merchant_capture_reference: 'c0', capture_amount: { value: 6000 } },
+        field: 'capture_amount.currency',
+        says: [/required/],
+      },
+      {
+        name: 'capture_amount a bare number',
+        body: { merchant_capture_reference: 'c0', capture_amount: 6000 },
+        field: 'capture_amount',
+        says: [/object/],
+      },
+      {
+        name: 'capture_amount null',
+        body: { merchant_capture_reference: 'c0', capture_amount: null },
+        field: 'capture_amount',
+        says: [/object/],
+      },
     ];
     for (const c of cases) {
       it(c.name, async () => {
@@ -101,7 +172,9 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
     }
 
     it('capture_amount.currency "inr" (lower case) → 400 naming the currency and stating INR', async () => {
-      const reply = await unchanged(orderId, () => client.capture(orderId, { merchant_capture_reference: 'c0', capture_amount: { value: 6000, currency: 'inr' } }));
+      const reply = await unchanged(orderId, () =>
+        client.capture(orderId, { merchant_capture_reference: 'c0', capture_amount: { value: 6000, currency: 'inr' } }),
+      );
       expectError(reply, 400, 'INVALID_REQUEST', /capture_amount\.currency/, /INR/);
     });
 
@@ -144,7 +217,14 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
       const ok = await client.capture(id, { merchant_capture_reference: 'retry-me', capture_amount: inr(5000) });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(ok.body.data.status, 'PROCESSED');
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 5000, captured: 5000, reversed: 0, refunded: 0, held: 0, merchant: 5000 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 5000,
+        captured: 5000,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 5000,
+      });
     });
 
     it('after all the refusals above, the shared order is still AUTHORIZED with the whole amount held', async () => {
@@ -154,7 +234,14 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
       assert.equal(read.body.data.payments[0].capture_data, undefined);
       const captures = await server.db.query<{ n: number }>('select count(*)::int as n from captures where order_id = $1', [orderId]);
       assert.equal(captures[0]!.n, 0);
-      assert.deepEqual(await orderLedger(server.db, orderId), { authorized: AUTHORIZED, captured: 0, reversed: 0, refunded: 0, held: AUTHORIZED, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, orderId), {
+        authorized: AUTHORIZED,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: AUTHORIZED,
+        merchant: 0,
+      });
     });
   });
 
@@ -165,7 +252,14 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
       assert.equal((await client.pay(id, 3000)).body.data.status, 'PROCESSED');
       const reply = await unchanged(id, () => client.capture(id, { merchant_capture_reference: 'not-preauth' }));
       expectError(reply, 422, 'OPERATION_NOT_ALLOWED', /pre_auth/);
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 3000, captured: 3000, reversed: 0, refunded: 0, held: 0, merchant: 3000 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 3000,
+        captured: 3000,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 3000,
+      });
     });
 
     it('an order created without pre_auth and not yet paid → 422 OPERATION_NOT_ALLOWED', async () => {
@@ -199,9 +293,18 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
     it('a CANCELLED order → 422 ORDER_CANCELLED', async () => {
       const id = await client.authorizedOrder(3000);
       assert.equal((await client.cancel(id)).body.data.status, 'CANCELLED');
-      const reply = await unchanged(id, () => client.capture(id, { merchant_capture_reference: 'after-cancel', capture_amount: inr(1000) }));
+      const reply = await unchanged(id, () =>
+        client.capture(id, { merchant_capture_reference: 'after-cancel', capture_amount: inr(1000) }),
+      );
       expectError(reply, 422, 'ORDER_CANCELLED', /cancelled/);
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 3000, captured: 0, reversed: 3000, refunded: 0, held: 0, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 3000,
+        captured: 0,
+        reversed: 3000,
+        refunded: 0,
+        held: 0,
+        merchant: 0,
+      });
     });
 
     it('an order already PROCESSED by a capture: a second capture with a new reference → 422 OPERATION_NOT_ALLOWED', async () => {
@@ -213,7 +316,14 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
       // Nor may the second capture take the full amount.
       const full = await unchanged(id, () => client.capture(id, { merchant_capture_reference: 'third' }));
       expectError(full, 422, 'OPERATION_NOT_ALLOWED');
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 3000, captured: 2000, reversed: 1000, refunded: 0, held: 0, merchant: 2000 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 3000,
+        captured: 2000,
+        reversed: 1000,
+        refunded: 0,
+        held: 0,
+        merchant: 2000,
+      });
     });
 
     it('an order already refunded → 422 OPERATION_NOT_ALLOWED', async () => {
@@ -251,7 +361,14 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
         [['exact', { value: 7777, currency: 'INR' }]],
       );
       assert.equal(payment.reversal_data, undefined);
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 7777, captured: 7777, reversed: 0, refunded: 0, held: 0, merchant: 7777 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 7777,
+        captured: 7777,
+        reversed: 0,
+        refunded: 0,
+        held: 0,
+        merchant: 7777,
+      });
       await assertLedgerInvariants(server.db);
     });
 
@@ -261,9 +378,22 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.equal(reply.body.data.status, 'PROCESSED');
       const payment = reply.body.data.payments[0];
-      assert.deepEqual(payment.capture_data.map((c: any) => c.capture_amount), [{ value: 1, currency: 'INR' }]);
-      assert.deepEqual(payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]), [['AUTO_REVERSAL', AUTHORIZED - 1]]);
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: AUTHORIZED, captured: 1, reversed: AUTHORIZED - 1, refunded: 0, held: 0, merchant: 1 });
+      assert.deepEqual(
+        payment.capture_data.map((c: any) => c.capture_amount),
+        [{ value: 1, currency: 'INR' }],
+      );
+      assert.deepEqual(
+        payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]),
+        [['AUTO_REVERSAL', AUTHORIZED - 1]],
+      );
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: AUTHORIZED,
+        captured: 1,
+        reversed: AUTHORIZED - 1,
+        refunded: 0,
+        held: 0,
+        merchant: 1,
+      });
       await assertLedgerInvariants(server.db);
     });
 
@@ -281,7 +411,14 @@ describe('Pine Labs capture: every refusal, and the boundaries that are accepted
       const id = await client.authorizedOrder(2000);
       const reply = await client.capture(id, { merchant_capture_reference: 'Z', capture_amount: inr(1999) });
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 2000, captured: 1999, reversed: 1, refunded: 0, held: 0, merchant: 1999 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 2000,
+        captured: 1999,
+        reversed: 1,
+        refunded: 0,
+        held: 0,
+        merchant: 1999,
+      });
     });
   });
 });

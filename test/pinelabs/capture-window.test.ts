@@ -34,9 +34,19 @@ describe('capture window (HOLDFAST_CAPTURE_WINDOW=2h)', () => {
     assert.equal(late.body.code, 'PAYMENT_EXPIRED');
     const order = await client.getOrder(orderId);
     assert.equal(order.body.data.status, 'CANCELLED');
-    assert.deepEqual(order.body.data.payments[0].reversal_data.map((r: any) => [r.type, r.reversal_amount.value]), [['AUTO_VOID', 3000]]);
+    assert.deepEqual(
+      order.body.data.payments[0].reversal_data.map((r: any) => [r.type, r.reversal_amount.value]),
+      [['AUTO_VOID', 3000]],
+    );
     assert.equal(order.body.data.payments[0].capture_data, undefined, 'no capture was recorded');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 3000, captured: 0, reversed: 3000, refunded: 0, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 3000,
+      captured: 0,
+      reversed: 3000,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
     await assertLedgerInvariants(server.db);
   });
 

@@ -44,7 +44,11 @@ describe('card data is never stored or logged', () => {
     assert.equal(paid.status, 200);
     assert.ok(!JSON.stringify(paid.body).includes(PAN), 'the answer does not echo the card number');
     // A failing request with the card in it, to exercise the error path's logging too.
-    await call(baseUrl, 'POST', `/api/pay/v1/orders/${orderId}/payments`, { token: client.token, rawBody: JSON.stringify(body).slice(0, -3), headers: { 'content-type': 'application/json' } });
+    await call(baseUrl, 'POST', `/api/pay/v1/orders/${orderId}/payments`, {
+      token: client.token,
+      rawBody: JSON.stringify(body).slice(0, -3),
+      headers: { 'content-type': 'application/json' },
+    });
     await client.capture(orderId, { merchant_capture_reference: 'cap' });
 
     const payment = (await db.query<Record<string, unknown>>('select * from payments where order_id = $1', [orderId]))[0]!;

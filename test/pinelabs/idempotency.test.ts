@@ -32,7 +32,8 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
   after(() => server.close());
 
   const count = async (sql: string, params: unknown[]): Promise<number> => (await server.db.query<{ n: number }>(sql, params))[0]!.n;
-  const journal = (orderId: string, kind: string) => count('select count(*)::int as n from journal_entries where order_id = $1 and kind = $2', [orderId, kind]);
+  const journal = (orderId: string, kind: string) =>
+    count('select count(*)::int as n from journal_entries where order_id = $1 and kind = $2', [orderId, kind]);
   const orderBody = (reference: string, value = 5000, extra: Record<string, unknown> = {}) => ({
     merchant_order_reference: reference,
     order_amount: { value, currency: 'INR' },
@@ -55,8 +56,16 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
 
     it('the same body with its keys in another order is the same request', async () => {
       const reference = uniqueRef('idem-order');
-      const first = await createOrder({ merchant_order_reference: reference, order_amount: { value: 700, currency: 'INR' }, pre_auth: true });
-      const reordered = await createOrder({ pre_auth: true, order_amount: { currency: 'INR', value: 700 }, merchant_order_reference: reference });
+      const first = await createOrder({
+        merchant_order_reference: reference,
+        order_amount: { value: 700, currency: 'INR' },
+        pre_auth: true,
+      });
+      const reordered = await createOrder({
+        pre_auth: true,
+        order_amount: { currency: 'INR', value: 700 },
+        merchant_order_reference: reference,
+      });
       assert.equal(reordered.status, 200, JSON.stringify(reordered.body));
       assert.equal(reordered.body.data.order_id, first.body.data.order_id);
       assert.equal(await count('select count(*)::int as n from orders where merchant_order_reference = $1', [reference]), 1);
@@ -105,7 +114,14 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       assert.deepEqual(again.body.data, first.body.data);
       assert.equal(await count('select count(*)::int as n from payments where order_id = $1', [id]), 1);
       assert.equal(await journal(id, 'AUTHORIZE'), 1);
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 6000, captured: 0, reversed: 0, refunded: 0, held: 6000, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 6000,
+        captured: 0,
+        reversed: 0,
+        refunded: 0,
+        held: 6000,
+        merchant: 0,
+      });
     });
 
     it('same reference, different body → 422 DUPLICATE_REQUEST; still one payment', async () => {
@@ -150,7 +166,14 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [id]), 1);
       assert.equal(await journal(id, 'CAPTURE'), 1);
       assert.equal(await journal(id, 'REVERSE'), 1);
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 0, held: 0, merchant: 6000 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 10000,
+        captured: 6000,
+        reversed: 4000,
+        refunded: 0,
+        held: 0,
+        merchant: 6000,
+      });
     });
 
     it('a full capture (amount omitted) replays too', async () => {
@@ -164,9 +187,15 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
 
     it('same reference, different amount → 422 DUPLICATE_REQUEST; nothing changes', async () => {
       const id = await client.authorizedOrder(10000);
-      assert.equal((await client.capture(id, { merchant_capture_reference: 'cap-y', capture_amount: { value: 6000, currency: 'INR' } })).status, 200);
+      assert.equal(
+        (await client.capture(id, { merchant_capture_reference: 'cap-y', capture_amount: { value: 6000, currency: 'INR' } })).status,
+        200,
+      );
       const before = await snapshot(server.db, id);
-      expectDuplicate(await client.capture(id, { merchant_capture_reference: 'cap-y', capture_amount: { value: 7000, currency: 'INR' } }), 'another amount');
+      expectDuplicate(
+        await client.capture(id, { merchant_capture_reference: 'cap-y', capture_amount: { value: 7000, currency: 'INR' } }),
+        'another amount',
+      );
       expectDuplicate(await client.capture(id, { merchant_capture_reference: 'cap-y' }), 'amount omitted');
       assert.deepEqual(await snapshot(server.db, id), before);
       assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [id]), 1);
@@ -266,7 +295,10 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       const again = await createOrder(body, { 'Request-ID': requestId });
       assert.equal(again.status, 200);
       assert.deepEqual(again.body, first.body);
-      assert.equal(await count('select count(*)::int as n from orders where merchant_order_reference = $1', [body.merchant_order_reference]), 1);
+      assert.equal(
+        await count('select count(*)::int as n from orders where merchant_order_reference = $1', [body.merchant_order_reference]),
+        1,
+      );
     });
 
     it('replaying a capture with the same Request-ID returns the first answer; one capture', async () => {
@@ -288,7 +320,10 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       assert.equal(first.status, 200);
       const otherReference = uniqueRef('rid-other');
       expectDuplicate(await createOrder(orderBody(otherReference, 1000), { 'Request-ID': requestId }), 'another reference');
-      expectDuplicate(await createOrder({ ...orderBody(first.body.data.merchant_order_reference, 2000) }, { 'Request-ID': requestId }), 'another amount');
+      expectDuplicate(
+        await createOrder({ ...orderBody(first.body.data.merchant_order_reference, 2000) }, { 'Request-ID': requestId }),
+        'another amount',
+      );
       assert.equal(await count('select count(*)::int as n from orders where merchant_order_reference = $1', [otherReference]), 0);
     });
 
@@ -298,8 +333,14 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       const b = await client.authorizedOrder(3000);
       assert.equal((await client.request('PUT', `/api/pay/v1/orders/${a}/cancel`, undefined, { 'Request-ID': requestId })).status, 200);
       const before = await snapshot(server.db, b);
-      expectDuplicate(await client.request('PUT', `/api/pay/v1/orders/${b}/cancel`, undefined, { 'Request-ID': requestId }), 'cancel of another order');
-      expectDuplicate(await client.request('PUT', `/api/pay/v1/orders/${b}/capture`, { merchant_capture_reference: 'x' }, { 'Request-ID': requestId }), 'a capture');
+      expectDuplicate(
+        await client.request('PUT', `/api/pay/v1/orders/${b}/cancel`, undefined, { 'Request-ID': requestId }),
+        'cancel of another order',
+      );
+      expectDuplicate(
+        await client.request('PUT', `/api/pay/v1/orders/${b}/capture`, { merchant_capture_reference: 'x' }, { 'Request-ID': requestId }),
+        'a capture',
+      );
       expectDuplicate(await createOrder(orderBody(uniqueRef('rid-order')), { 'Request-ID': requestId }), 'a create');
       assert.deepEqual(await snapshot(server.db, b), before);
       assert.equal((await client.getOrder(b)).body.data.status, 'AUTHORIZED');
@@ -308,9 +349,19 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
     it('a Request-ID whose first request was refused (4xx) is not spent: the corrected request goes through', async () => {
       const requestId = rid();
       const id = await client.authorizedOrder(3000);
-      const refused = await client.request('PUT', `/api/pay/v1/orders/${id}/capture`, { merchant_capture_reference: 'r', capture_amount: { value: 3001, currency: 'INR' } }, { 'Request-ID': requestId });
+      const refused = await client.request(
+        'PUT',
+        `/api/pay/v1/orders/${id}/capture`,
+        { merchant_capture_reference: 'r', capture_amount: { value: 3001, currency: 'INR' } },
+        { 'Request-ID': requestId },
+      );
       assert.equal(refused.status, 400);
-      const corrected = await client.request('PUT', `/api/pay/v1/orders/${id}/capture`, { merchant_capture_reference: 'r', capture_amount: { value: 3000, currency: 'INR' } }, { 'Request-ID': requestId });
+      const corrected = await client.request(
+        'PUT',
+        `/api/pay/v1/orders/${id}/capture`,
+        { merchant_capture_reference: 'r', capture_amount: { value: 3000, currency: 'INR' } },
+        { 'Request-ID': requestId },
+      );
       assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
       assert.equal(corrected.body.data.status, 'PROCESSED');
     });
@@ -350,7 +401,10 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       assert.equal((await client.request('PUT', `/api/pay/v1/orders/${captured}/capture`, body, { 'Request-ID': requestId })).status, 200);
       const other = await client.authorizedOrder(3000);
       const before = await snapshot(server.db, other);
-      expectDuplicate(await client.request('PUT', `/api/pay/v1/orders/${other}/cancel`, undefined, { 'Request-ID': requestId }), 'a cancel of another order');
+      expectDuplicate(
+        await client.request('PUT', `/api/pay/v1/orders/${other}/cancel`, undefined, { 'Request-ID': requestId }),
+        'a cancel of another order',
+      );
       assert.deepEqual(await snapshot(server.db, other), before);
     });
   });
@@ -363,7 +417,10 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       const body = { merchant_capture_reference: 'same-cap', capture_amount: { value: 6000, currency: 'INR' } };
       const replies = await Promise.all(Array.from({ length: PARALLEL }, () => client.capture(id, body)));
       for (const r of replies) {
-        assert.ok(r.status === 200 || (r.status === 422 && r.body.code === 'OPERATION_NOT_ALLOWED'), `${r.status} ${JSON.stringify(r.body)}`);
+        assert.ok(
+          r.status === 200 || (r.status === 422 && r.body.code === 'OPERATION_NOT_ALLOWED'),
+          `${r.status} ${JSON.stringify(r.body)}`,
+        );
         if (r.status === 200) {
           // Every 200 shows this one capture (a reply while it is in flight may still say AUTHORIZED).
           assert.deepEqual(
@@ -372,12 +429,22 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
           );
         }
       }
-      assert.ok(replies.some((r) => r.status === 200), 'at least one capture answered 200');
+      assert.ok(
+        replies.some((r) => r.status === 200),
+        'at least one capture answered 200',
+      );
       assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [id]), 1);
       assert.equal(await journal(id, 'CAPTURE'), 1);
       const final = await client.getOrder(id);
       assert.equal(final.body.data.status, 'PROCESSED');
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 0, held: 0, merchant: 6000 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 10000,
+        captured: 6000,
+        reversed: 4000,
+        refunded: 0,
+        held: 0,
+        merchant: 6000,
+      });
       // Once settled, a replay answers exactly what the order now is.
       const settled = await client.capture(id, body);
       assert.equal(settled.status, 200);
@@ -389,12 +456,25 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       for (let round = 0; round < 5; round++) {
         const requestId = rid();
         const orders = [await client.authorizedOrder(3000), await client.authorizedOrder(3000)];
-        const replies = await Promise.all(orders.map((id) => client.request('PUT', `/api/pay/v1/orders/${id}/capture`, { merchant_capture_reference: 'rid-race' }, { 'Request-ID': requestId })));
+        const replies = await Promise.all(
+          orders.map((id) =>
+            client.request(
+              'PUT',
+              `/api/pay/v1/orders/${id}/capture`,
+              { merchant_capture_reference: 'rid-race' },
+              { 'Request-ID': requestId },
+            ),
+          ),
+        );
         const won = replies.findIndex((r) => r.status === 200);
         assert.notEqual(won, -1, `one capture answered 200: ${JSON.stringify(replies.map((r) => r.body))}`);
         expectDuplicate(replies[1 - won]!, 'the other capture');
         assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [orders[won]!]), 1);
-        assert.equal(await count('select count(*)::int as n from captures where order_id = $1', [orders[1 - won]!]), 0, 'the refused capture wrote nothing');
+        assert.equal(
+          await count('select count(*)::int as n from captures where order_id = $1', [orders[1 - won]!]),
+          0,
+          'the refused capture wrote nothing',
+        );
         assert.equal((await client.getOrder(orders[1 - won]!)).body.data.status, 'AUTHORIZED');
       }
       await assertLedgerInvariants(server.db);
@@ -411,8 +491,14 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
     it(`${PARALLEL} parallel payments with the same reference and body → one payment, one AUTHORIZE entry`, async () => {
       const id = (await client.createOrder(3000)).body.data.order_id;
       const body = cardPayment('same-pay', 3000);
-      const replies = await Promise.all(Array.from({ length: PARALLEL }, () => client.request('POST', `/api/pay/v1/orders/${id}/payments`, body)));
-      for (const r of replies) assert.ok(r.status === 200 || (r.status === 422 && r.body.code === 'OPERATION_NOT_ALLOWED'), `${r.status} ${JSON.stringify(r.body)}`);
+      const replies = await Promise.all(
+        Array.from({ length: PARALLEL }, () => client.request('POST', `/api/pay/v1/orders/${id}/payments`, body)),
+      );
+      for (const r of replies)
+        assert.ok(
+          r.status === 200 || (r.status === 422 && r.body.code === 'OPERATION_NOT_ALLOWED'),
+          `${r.status} ${JSON.stringify(r.body)}`,
+        );
       assert.ok(replies.some((r) => r.status === 200));
       assert.equal(await count('select count(*)::int as n from payments where order_id = $1', [id]), 1);
       assert.equal(await journal(id, 'AUTHORIZE'), 1);
@@ -424,7 +510,11 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       const id = await client.authorizedOrder(10000);
       await client.capture(id, { merchant_capture_reference: 'c' });
       const replies = await Promise.all(Array.from({ length: PARALLEL }, () => client.refund(id, 2500, 'same-refund')));
-      for (const r of replies) assert.ok(r.status === 200 || (r.status === 422 && r.body.code === 'OPERATION_NOT_ALLOWED'), `${r.status} ${JSON.stringify(r.body)}`);
+      for (const r of replies)
+        assert.ok(
+          r.status === 200 || (r.status === 422 && r.body.code === 'OPERATION_NOT_ALLOWED'),
+          `${r.status} ${JSON.stringify(r.body)}`,
+        );
       const ok = replies.filter((r) => r.status === 200);
       assert.ok(ok.length > 0);
       assert.equal(new Set(ok.map((r) => r.body.data.order_id)).size, 1, 'every 200 names the same refund');
@@ -438,10 +528,15 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       const id = await client.authorizedOrder(5000);
       const requestId = rid();
       const replies = await Promise.all(
-        Array.from({ length: PARALLEL }, () => client.request('PUT', `/api/pay/v1/orders/${id}/cancel`, undefined, { 'Request-ID': requestId })),
+        Array.from({ length: PARALLEL }, () =>
+          client.request('PUT', `/api/pay/v1/orders/${id}/cancel`, undefined, { 'Request-ID': requestId }),
+        ),
       );
       for (const r of replies) {
-        assert.ok(r.status === 200 || (r.status === 422 && ['OPERATION_NOT_ALLOWED', 'ORDER_CANCELLED'].includes(r.body.code)), `${r.status} ${JSON.stringify(r.body)}`);
+        assert.ok(
+          r.status === 200 || (r.status === 422 && ['OPERATION_NOT_ALLOWED', 'ORDER_CANCELLED'].includes(r.body.code)),
+          `${r.status} ${JSON.stringify(r.body)}`,
+        );
       }
       assert.ok(replies.some((r) => r.status === 200));
       assert.equal(await count('select count(*)::int as n from reversals where order_id = $1', [id]), 1);
@@ -451,7 +546,14 @@ describe(`Pine Labs idempotency: replays and conflicting reuse of keys (${onPost
       const replay = await client.request('PUT', `/api/pay/v1/orders/${id}/cancel`, undefined, { 'Request-ID': requestId });
       assert.equal(replay.status, 200);
       assert.equal(replay.body.data.status, 'CANCELLED');
-      assert.deepEqual(await orderLedger(server.db, id), { authorized: 5000, captured: 0, reversed: 5000, refunded: 0, held: 0, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, id), {
+        authorized: 5000,
+        captured: 0,
+        reversed: 5000,
+        refunded: 0,
+        held: 0,
+        merchant: 0,
+      });
       await assertLedgerInvariants(server.db);
     });
   });

@@ -29,7 +29,10 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
     assert.equal(paid.body.data.payments[0].payment_option.card_data.last4_digit, '1111');
     assert.equal(paid.body.data.payments[0].payment_option.card_data.network_name, 'VISA');
 
-    const captured = await client.capture(orderId, { merchant_capture_reference: 'cap-6000', capture_amount: { value: 6000, currency: 'INR' } });
+    const captured = await client.capture(orderId, {
+      merchant_capture_reference: 'cap-6000',
+      capture_amount: { value: 6000, currency: 'INR' },
+    });
     assert.equal(captured.status, 200);
     assert.equal(captured.body.data.status, 'PROCESSED');
     const payment = captured.body.data.payments[0];
@@ -38,12 +41,25 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
       payment.capture_data.map((c: any) => ({ ref: c.merchant_capture_reference, amount: c.capture_amount })),
       [{ ref: 'cap-6000', amount: { value: 6000, currency: 'INR' } }],
     );
-    assert.deepEqual(payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]), [['AUTO_REVERSAL', 4000]]);
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 0, held: 0, merchant: 6000 });
+    assert.deepEqual(
+      payment.reversal_data.map((r: any) => [r.type, r.reversal_amount.value]),
+      [['AUTO_REVERSAL', 4000]],
+    );
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 10000,
+      captured: 6000,
+      reversed: 4000,
+      refunded: 0,
+      held: 0,
+      merchant: 6000,
+    });
     const leftover = await server.db.query<{ kind: string }>("select kind from jobs where payload->>'orderId' = $1", [orderId]);
     assert.deepEqual(leftover, [], 'answered at once and nothing held: no status sync, remainder or auto-void job is left behind');
 
-    const second = await client.capture(orderId, { merchant_capture_reference: 'cap-again', capture_amount: { value: 1000, currency: 'INR' } });
+    const second = await client.capture(orderId, {
+      merchant_capture_reference: 'cap-again',
+      capture_amount: { value: 1000, currency: 'INR' },
+    });
     assert.equal(second.status, 422);
     assert.equal(second.body.code, 'OPERATION_NOT_ALLOWED');
 
@@ -60,7 +76,14 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
     assert.equal(captured.body.data.status, 'PROCESSED');
     assert.equal(captured.body.data.payments[0].capture_data[0].capture_amount.value, 2500);
     assert.equal(captured.body.data.payments[0].reversal_data, undefined);
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 2500, captured: 2500, reversed: 0, refunded: 0, held: 0, merchant: 2500 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 2500,
+      captured: 2500,
+      reversed: 0,
+      refunded: 0,
+      held: 0,
+      merchant: 2500,
+    });
   });
 
   it('accepts POST for capture as well as PUT', async () => {
@@ -77,7 +100,14 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
     assert.equal(cancelled.body.data.status, 'CANCELLED');
     assert.equal(cancelled.body.data.payments[0].status, 'CANCELLED');
     assert.equal(cancelled.body.data.payments[0].capture_data, undefined);
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 4000, captured: 0, reversed: 4000, refunded: 0, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 4000,
+      captured: 0,
+      reversed: 4000,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
     const again = await client.cancel(orderId);
     assert.equal(again.status, 422);
     assert.equal(again.body.code, 'ORDER_CANCELLED');
@@ -105,7 +135,14 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
     const rest = await client.refund(orderId, 5000, 'refund-c');
     assert.equal(rest.status, 200);
     assert.equal((await client.getOrder(orderId)).body.data.status, 'FULLY_REFUNDED');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 8000, reversed: 2000, refunded: 8000, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 10000,
+      captured: 8000,
+      reversed: 2000,
+      refunded: 8000,
+      held: 0,
+      merchant: 0,
+    });
     await assertLedgerInvariants(server.db);
   });
 
@@ -115,7 +152,14 @@ describe('Pine Labs pre-auth flow: token → order → card → partial capture 
     const paid = await client.pay(orderId, 1500);
     assert.equal(paid.body.data.status, 'PROCESSED');
     assert.equal(paid.body.data.payments[0].status, 'PROCESSED');
-    assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 1500, captured: 1500, reversed: 0, refunded: 0, held: 0, merchant: 1500 });
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 1500,
+      captured: 1500,
+      reversed: 0,
+      refunded: 0,
+      held: 0,
+      merchant: 1500,
+    });
     const capture = await client.capture(orderId, { merchant_capture_reference: 'nope' });
     assert.equal(capture.status, 422);
     assert.equal(capture.body.code, 'OPERATION_NOT_ALLOWED');

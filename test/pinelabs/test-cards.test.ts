@@ -25,7 +25,9 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
   const paymentRows = (orderId: string) =>
     server.db.query<Record<string, unknown>>('select * from payments where order_id = $1 order by created_at, id', [orderId]);
   const operationStatuses = async (table: 'captures' | 'reversals' | 'refunds', orderId: string): Promise<string[]> =>
-    (await server.db.query<{ status: string }>(`select status from ${table} where order_id = $1 order by created_at, id`, [orderId])).map((r) => r.status);
+    (await server.db.query<{ status: string }>(`select status from ${table} where order_id = $1 order by created_at, id`, [orderId])).map(
+      (r) => r.status,
+    );
   const newOrder = async (amount: number, options: Parameters<PineLabsClient['createOrder']>[1] = {}): Promise<string> => {
     const created = await client.createOrder(amount, options);
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -94,7 +96,14 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
         assert.equal(refunded.body.data.status, 'PROCESSED');
         assert.equal(refunded.body.data.parent_order_id, orderId);
         assert.equal((await client.getOrder(orderId)).body.data.status, 'PARTIALLY_REFUNDED');
-        assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 2000, held: 0, merchant: 4000 });
+        assert.deepEqual(await orderLedger(server.db, orderId), {
+          authorized: 10000,
+          captured: 6000,
+          reversed: 4000,
+          refunded: 2000,
+          held: 0,
+          merchant: 4000,
+        });
 
         const toCancel = await newOrder(3000);
         assert.equal((await client.pay(toCancel, 3000, card.number)).body.data.status, 'AUTHORIZED');
@@ -158,7 +167,14 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
       const refunded = await client.refund(orderId, 10000);
       assert.equal(refunded.body.data.status, 'PROCESSED');
       assert.equal((await client.getOrder(orderId)).body.data.status, 'FULLY_REFUNDED');
-      assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 10000, reversed: 0, refunded: 10000, held: 0, merchant: 0 });
+      assert.deepEqual(await orderLedger(server.db, orderId), {
+        authorized: 10000,
+        captured: 10000,
+        reversed: 0,
+        refunded: 10000,
+        held: 0,
+        merchant: 0,
+      });
       await assertLedgerInvariants(server.db);
     });
 
@@ -249,7 +265,10 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
         const retry = await client.pay(orderId, 5000, VISA_OK);
         assert.equal(retry.status, 200, JSON.stringify(retry.body));
         assert.equal(retry.body.data.status, 'AUTHORIZED');
-        assert.deepEqual(retry.body.data.payments.map((p: any) => p.status), ['FAILED', 'AUTHORIZED']);
+        assert.deepEqual(
+          retry.body.data.payments.map((p: any) => p.status),
+          ['FAILED', 'AUTHORIZED'],
+        );
         assert.equal(retry.body.data.payments[0].error_detail.code, card.code);
         assert.equal(retry.body.data.payments[1].error_detail, undefined);
         const captured = await client.capture(orderId, captureBody());
@@ -270,7 +289,10 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
       }
       assert.deepEqual(statuses, ['ATTEMPTED', 'ATTEMPTED', 'FAILED']);
       const read = await client.getOrder(orderId);
-      assert.deepEqual(read.body.data.payments.map((p: any) => [p.status, p.error_detail.code]), declines.map((d) => ['FAILED', d.code]));
+      assert.deepEqual(
+        read.body.data.payments.map((p: any) => [p.status, p.error_detail.code]),
+        declines.map((d) => ['FAILED', d.code]),
+      );
       assert.equal(read.body.data.payment_retries_remaining, 0);
       assert.equal(await coreState(orderId), 'FAILED');
 
@@ -382,7 +404,14 @@ describe('Pine Labs sandbox test cards (SPEC §3)', () => {
       assert.equal(captured.body.data.status, 'PROCESSED');
       assert.equal(captured.body.data.payments[0].status, 'PROCESSED');
       assert.equal(await coreState(orderId), 'PARTIALLY_CAPTURED');
-      assert.deepEqual(await orderLedger(server.db, orderId), { authorized: 10000, captured: 8000, reversed: 2000, refunded: 0, held: 0, merchant: 8000 });
+      assert.deepEqual(await orderLedger(server.db, orderId), {
+        authorized: 10000,
+        captured: 8000,
+        reversed: 2000,
+        refunded: 0,
+        held: 0,
+        merchant: 8000,
+      });
       await assertLedgerInvariants(server.db);
     });
 

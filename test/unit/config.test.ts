@@ -22,7 +22,12 @@ describe('configuration from the environment', () => {
   });
   it('names every bad value in one error', () => {
     try {
-      loadConfig({ PORT: '70000', HOLDFAST_TLS_CERT: '/nope.pem', HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1m,,x', HOLDFAST_PUBLIC_URL: 'ftp://x' });
+      loadConfig({
+        PORT: '70000',
+        HOLDFAST_TLS_CERT: '/nope.pem',
+        HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1m,,x',
+        HOLDFAST_PUBLIC_URL: 'ftp://x',
+      });
       assert.fail('expected a ConfigError');
     } catch (error) {
       assert.ok(error instanceof ConfigError);
@@ -39,6 +44,7 @@ describe('configuration from the environment', () => {
   it('sizes the PostgreSQL pool per process', () => {
     assert.equal(loadConfig({}).dbPoolSize, 10);
     assert.equal(loadConfig({ HOLDFAST_DB_POOL: '16' }).dbPoolSize, 16);
-    for (const bad of ['0', '2.5', 'many']) assert.throws(() => loadConfig({ HOLDFAST_DB_POOL: bad }), /HOLDFAST_DB_POOL must be a whole number/);
+    for (const bad of ['0', '2.5', 'many'])
+      assert.throws(() => loadConfig({ HOLDFAST_DB_POOL: bad }), /HOLDFAST_DB_POOL must be a whole number/);
   });
 });

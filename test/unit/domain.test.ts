@@ -87,7 +87,11 @@ describe('ledger', () => {
       journalEntry('REVERSE', 'rev', 4000, 'INR'),
       journalEntry('REFUND', 'rfd', 2500, 'INR'),
     ];
-    for (const e of entries) assert.equal(e.postings.reduce((s, p) => s + p.amount, 0), 0);
+    for (const e of entries)
+      assert.equal(
+        e.postings.reduce((s, p) => s + p.amount, 0),
+        0,
+      );
     assert.deepEqual(ledgerTotals(entries), { authorized: 10000, captured: 6000, reversed: 4000, refunded: 2500, held: 0 });
   });
   it('refuses non-positive or fractional amounts', () => {

@@ -25,7 +25,10 @@ interface Run {
 /** Runs the real `holdfast` executable (asynchronously: the receiver in this process must keep answering). */
 function holdfast(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -110,11 +113,22 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
   }
 
   const merchantRow = (id: string) =>
-    withDb(async (db) => (await db.query<Record<string, string | null>>('select webhook_url, webhook_basic_auth_ciphertext, row_to_json(m)::text as dump from merchants m where id = $1', [id]))[0]!);
+    withDb(
+      async (db) =>
+        (
+          await db.query<Record<string, string | null>>(
+            'select webhook_url, webhook_basic_auth_ciphertext, row_to_json(m)::text as dump from merchants m where id = $1',
+            [id],
+          )
+        )[0]!,
+    );
 
   async function startServer(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
@@ -137,7 +151,10 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
   };
 
   it('merchant create --webhook-url stores the URL; without it, the merchant has none', async () => {
-    const created = await holdfast(['merchant', 'create', '--name', 'Hooked shop', '--webhook-url', `${receiver.url}/created`, '--json'], env);
+    const created = await holdfast(
+      ['merchant', 'create', '--name', 'Hooked shop', '--webhook-url', `${receiver.url}/created`, '--json'],
+      env,
+    );
     assert.equal(created.code, 0, created.stderr);
     hooked = JSON.parse(created.stdout.trim());
     assert.match(hooked.webhook_secret, /^whsec_/);
@@ -149,13 +166,28 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
   });
 
   it('merchant set-webhook changes the URL and stores the Basic credentials encrypted', async () => {
-    const run = await holdfast(['merchant', 'set-webhook', '--merchant', hooked.merchant_id, '--url', `${receiver.url}/moved`, '--basic-auth', 'hook-user:s3cret-pw'], env);
+    const run = await holdfast(
+      [
+        'merchant',
+        'set-webhook',
+        '--merchant',
+        hooked.merchant_id,
+        '--url',
+        `${receiver.url}/moved`,
+        '--basic-auth',
+        'hook-user:s3cret-pw',
+      ],
+      env,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`Webhooks for ${hooked.merchant_id} go to ${receiver.url}/moved`));
     const row = await merchantRow(hooked.merchant_id);
     assert.equal(row.webhook_url, `${receiver.url}/moved`);
     assert.ok(row.webhook_basic_auth_ciphertext, 'credentials stored');
-    assert.ok(!row.dump!.includes('s3cret-pw') && !row.dump!.includes(Buffer.from('hook-user:s3cret-pw').toString('base64')), 'not in plain text');
+    assert.ok(
+      !row.dump!.includes('s3cret-pw') && !row.dump!.includes(Buffer.from('hook-user:s3cret-pw').toString('base64')),
+      'not in plain text',
+    );
     secrets.set('/moved', hooked.webhook_secret);
   });
 
@@ -180,7 +212,10 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
       assert.equal(r.headers.authorization, `Basic ${Buffer.from('hook-user:s3cret-pw').toString('base64')}`);
       verifyAt(hooked.webhook_secret, r.body, r.headers, r.at);
     }
-    const types = [...receiver.processed.values()].map((r) => JSON.parse(r.body)).map((b) => b.event_type ?? b.event_name).sort();
+    const types = [...receiver.processed.values()]
+      .map((r) => JSON.parse(r.body))
+      .map((b) => b.event_type ?? b.event_name)
+      .sort();
     assert.deepEqual(types, ['ORDER_AUTHORIZED', 'ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'ORDER_SUCCEEDED', 'TXN_CREATED']);
   });
 
@@ -200,7 +235,18 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
     const events = await listJson();
     assert.equal(events.length, 5);
     for (const e of events) {
-      assert.deepEqual(Object.keys(e).sort(), ['attempts', 'createdAt', 'deliveredAt', 'dialect', 'eventType', 'gaveUpAt', 'id', 'merchantId', 'orderId', 'payload']);
+      assert.deepEqual(Object.keys(e).sort(), [
+        'attempts',
+        'createdAt',
+        'deliveredAt',
+        'dialect',
+        'eventType',
+        'gaveUpAt',
+        'id',
+        'merchantId',
+        'orderId',
+        'payload',
+      ]);
       assert.equal(e.merchantId, hooked.merchant_id);
       assert.equal(e.attempts, 1);
       assert.ok(e.deliveredAt);
@@ -224,7 +270,10 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`${event.id} \\(ORDER_PROCESSED\\) queued`));
     await withDb(async (db) => {
-      const [row] = await db.query<{ delivered_at: Date | null; gave_up_at: Date | null }>('select delivered_at, gave_up_at from webhook_events where id = $1', [event.id]);
+      const [row] = await db.query<{ delivered_at: Date | null; gave_up_at: Date | null }>(
+        'select delivered_at, gave_up_at from webhook_events where id = $1',
+        [event.id],
+      );
       assert.equal(row!.delivered_at, null);
       assert.equal(row!.gave_up_at, null);
       const jobs = await db.query<{ kind: string; attempts: number; failed_at: Date | null; payload: unknown }>(
@@ -238,7 +287,9 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
     });
     const listed = (await listJson('--order', plOrderId)).find((e) => e.id === event.id)!;
     assert.equal(listed.deliveredAt, null);
-    const pendingLine = (await holdfast(['webhooks', 'list', '--order', plOrderId], env)).stdout.split('\n').find((l) => l.startsWith(event.id));
+    const pendingLine = (await holdfast(['webhooks', 'list', '--order', plOrderId], env)).stdout
+      .split('\n')
+      .find((l) => l.startsWith(event.id));
     assert.match(pendingLine!, /pending$/);
 
     const before = receiver.requests.length;
@@ -279,7 +330,10 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
       [['merchant', 'set-webhook', '--url', 'http://127.0.0.1:9/x'], /needs --merchant ID/],
       [['merchant', 'set-webhook', '--merchant', hooked.merchant_id], /needs --url URL/],
       [['merchant', 'set-webhook', '--merchant', hooked.merchant_id, '--url', 'ftp://example.com/x'], /--url must be an http\(s\) URL/],
-      [['merchant', 'set-webhook', '--merchant', hooked.merchant_id, '--url', 'http://127.0.0.1:9/x', '--basic-auth', 'no-colon'], /--basic-auth must be USER:PASSWORD/],
+      [
+        ['merchant', 'set-webhook', '--merchant', hooked.merchant_id, '--url', 'http://127.0.0.1:9/x', '--basic-auth', 'no-colon'],
+        /--basic-auth must be USER:PASSWORD/,
+      ],
       [['merchant', 'set-webhook', '--merchant', 'mer_doesnotexist', '--url', 'http://127.0.0.1:9/x'], /no merchant mer_doesnotexist/],
       [['merchant', 'create', '--name', 'Bad', '--webhook-url', 'not a url'], /--webhook-url must be an http\(s\) URL/],
       [['merchant', 'create', '--name', 'Bad', '--webhook-url'], /--webhook-url/],
@@ -298,19 +352,16 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
     });
   });
 
-  it(
-    'a webhook URL that does not parse is refused, not stored to fail every delivery',
-    async () => {
-      const create = await holdfast(['merchant', 'create', '--name', 'Unparsable', '--webhook-url', 'http://[nope/', '--json'], env);
-      const set = await holdfast(['merchant', 'set-webhook', '--merchant', hooked.merchant_id, '--url', 'http://[nope/'], env);
-      await withDb(async (db) => {
-        assert.equal((await db.query("select * from merchants where name = 'Unparsable'")).length, 0, 'merchant create refused it');
-      });
-      assert.equal((await merchantRow(hooked.merchant_id)).webhook_url, `${receiver.url}/kept`, 'set-webhook refused it');
-      for (const run of [create, set]) {
-        assert.equal(run.code, 1);
-        assert.match(run.stderr, /must be an http\(s\) URL/);
-      }
-    },
-  );
+  it('a webhook URL that does not parse is refused, not stored to fail every delivery', async () => {
+    const create = await holdfast(['merchant', 'create', '--name', 'Unparsable', '--webhook-url', 'http://[nope/', '--json'], env);
+    const set = await holdfast(['merchant', 'set-webhook', '--merchant', hooked.merchant_id, '--url', 'http://[nope/'], env);
+    await withDb(async (db) => {
+      assert.equal((await db.query("select * from merchants where name = 'Unparsable'")).length, 0, 'merchant create refused it');
+    });
+    assert.equal((await merchantRow(hooked.merchant_id)).webhook_url, `${receiver.url}/kept`, 'set-webhook refused it');
+    for (const run of [create, set]) {
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /must be an http\(s\) URL/);
+    }
+  });
 });

@@ -67,7 +67,9 @@ const time = (d: Date | string) => new Date(d).getTime();
  */
 function causalTypes(events: EventRow[], expected: string[]): string[] {
   const rank = (type: string) => expected.lastIndexOf(type);
-  return [...events].sort((a, b) => time(a.created_at) - time(b.created_at) || rank(a.event_type) - rank(b.event_type)).map((e) => e.event_type);
+  return [...events]
+    .sort((a, b) => time(a.created_at) - time(b.created_at) || rank(a.event_type) - rank(b.event_type))
+    .map((e) => e.event_type);
 }
 
 describe(`webhook delivery through a flaky receiver (${DB})`, () => {
@@ -99,7 +101,14 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
     quiet = await server.newMerchant('No webhooks');
     secretByPath.set('/pinelabs', pl.webhook_secret).set('/juspay', jp.webhook_secret).set('/mixed', mixed.webhook_secret);
     // Juspay merchants choose HTTP Basic credentials for their webhooks.
-    assert.ok(await setWebhookEndpoint(server.db, jp.merchant_id, `${receiver.url}/juspay`, encryptSecret(server.app.ctx.keys.encryption, JUSPAY_BASIC)));
+    assert.ok(
+      await setWebhookEndpoint(
+        server.db,
+        jp.merchant_id,
+        `${receiver.url}/juspay`,
+        encryptSecret(server.app.ctx.keys.encryption, JUSPAY_BASIC),
+      ),
+    );
 
     const plClient = await PineLabsClient.login(server.baseUrl, pl);
     const jpClient = new JuspayHttp(server.baseUrl, jp.api_key);
@@ -139,7 +148,10 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       },
       'partial capture': async () => {
         const orderId = await authorize(10000);
-        ok(await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap'), capture_amount: { value: 6000, currency: 'INR' } }), 'capture');
+        ok(
+          await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap'), capture_amount: { value: 6000, currency: 'INR' } }),
+          'capture',
+        );
         return { orderId, expected: ['ORDER_AUTHORIZED', 'ORDER_PROCESSED'], statuses: ['AUTHORIZED', 'PROCESSED'] };
       },
       cancel: async () => {
@@ -165,14 +177,22 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
         ok(await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') }), 'capture');
         tick();
         assert.equal(ok(await client.refund(orderId, 3000), 'refund').status, 'PROCESSED');
-        return { orderId, expected: ['ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'REFUND_PROCESSED'], statuses: ['AUTHORIZED', 'PROCESSED', 'PROCESSED'] };
+        return {
+          orderId,
+          expected: ['ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'REFUND_PROCESSED'],
+          statuses: ['AUTHORIZED', 'PROCESSED', 'PROCESSED'],
+        };
       },
       'refund fails': async () => {
         const orderId = await authorize(8000, CARDS.refundFails);
         ok(await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') }), 'capture');
         tick();
         await client.refund(orderId, 3000);
-        return { orderId, expected: ['ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'REFUND_FAILED'], statuses: ['AUTHORIZED', 'PROCESSED', 'FAILED'] };
+        return {
+          orderId,
+          expected: ['ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'REFUND_FAILED'],
+          statuses: ['AUTHORIZED', 'PROCESSED', 'FAILED'],
+        };
       },
       'capture fails': async () => {
         const orderId = await authorize(5000, CARDS.captureFails);
@@ -217,7 +237,12 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       'full capture': async () => {
         const order = await authorize('100.00');
         assert.equal(ok(await client.capture(order.txnUuid), 'capture').status, 'CHARGED');
-        return { orderId: order.id, merchantOrderId: order.orderId, expected: [...authorized, 'ORDER_SUCCEEDED'], statuses: [...authorizedStatuses, 'CHARGED'] };
+        return {
+          orderId: order.id,
+          merchantOrderId: order.orderId,
+          expected: [...authorized, 'ORDER_SUCCEEDED'],
+          statuses: [...authorizedStatuses, 'CHARGED'],
+        };
       },
       'partial capture': async () => {
         const order = await authorize('100.00');
@@ -232,7 +257,12 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       void: async () => {
         const order = await authorize('40.00');
         assert.equal(ok(await client.void(order.txnUuid), 'void').status, 'VOIDED');
-        return { orderId: order.id, merchantOrderId: order.orderId, expected: [...authorized, 'ORDER_VOIDED'], statuses: [...authorizedStatuses, 'VOIDED'] };
+        return {
+          orderId: order.id,
+          merchantOrderId: order.orderId,
+          expected: [...authorized, 'ORDER_VOIDED'],
+          statuses: [...authorizedStatuses, 'VOIDED'],
+        };
       },
       'void fails, then capture': async () => {
         const order = await authorize('50.00', CARDS.voidFails);
@@ -298,7 +328,12 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       'auto capture': async () => {
         const paid = await client.paidOrder('15.00', CARDS.ok, { preAuth: false });
         assert.equal(paid.txnStatus, 'CHARGED');
-        return { orderId: paid.id, merchantOrderId: paid.orderId, expected: ['TXN_CREATED', 'ORDER_SUCCEEDED'], statuses: ['AUTHORIZING', 'CHARGED'] };
+        return {
+          orderId: paid.id,
+          merchantOrderId: paid.orderId,
+          expected: ['TXN_CREATED', 'ORDER_SUCCEEDED'],
+          statuses: ['AUTHORIZING', 'CHARGED'],
+        };
       },
     };
     for (const [name, fn] of Object.entries(run)) {
@@ -322,7 +357,10 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
     const quietOrders = flows.filter((f) => f.merchantId === quiet.merchant_id).map((f) => f.orderId);
     assert.equal(quietOrders.length, 3);
     assert.ok(events.every((e) => !quietOrders.includes(e.order_id)));
-    assert.ok(events.every((e) => e.delivered_at === null && e.gave_up_at === null), 'nothing is sent before the jobs run');
+    assert.ok(
+      events.every((e) => e.delivered_at === null && e.gave_up_at === null),
+      'nothing is sent before the jobs run',
+    );
 
     const jobs = await server.db.query<{ payload: unknown; run_at: Date; attempts: number; max_attempts: number; job_key: string }>(
       "select payload, run_at, attempts, max_attempts, job_key from jobs where kind = 'webhook.deliver'",
@@ -337,8 +375,14 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       assert.equal(job.attempts, 0);
       assert.equal(job.max_attempts, MAX_ATTEMPTS, 'one attempt plus one per delay of HOLDFAST_WEBHOOK_RETRY_SCHEDULE');
     }
-    assert.equal(events.filter((e) => e.dialect === 'pinelabs').every((e) => /^msg_[A-Za-z0-9]{27}$/.test(e.id)), true);
-    assert.equal(events.filter((e) => e.dialect === 'juspay').every((e) => /^evt_V2_[A-Za-z0-9]{24}$/.test(e.id)), true);
+    assert.equal(
+      events.filter((e) => e.dialect === 'pinelabs').every((e) => /^msg_[A-Za-z0-9]{27}$/.test(e.id)),
+      true,
+    );
+    assert.equal(
+      events.filter((e) => e.dialect === 'juspay').every((e) => /^evt_V2_[A-Za-z0-9]{24}$/.test(e.id)),
+      true,
+    );
   });
 
   it('a refused request writes no event', async () => {
@@ -360,14 +404,18 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       if (server.clock.now().getTime() < loopStart + OUTAGE_MS) await receiver.stop();
       else await receiver.start();
       await server.runJobs();
-      undelivered = (await server.db.query<{ n: number }>('select count(*)::int as n from webhook_events where delivered_at is null'))[0]!.n;
+      undelivered = (await server.db.query<{ n: number }>('select count(*)::int as n from webhook_events where delivered_at is null'))[0]!
+        .n;
       if (undelivered > 0) server.clock.advance(STEP_MS);
     }
     assert.equal(undelivered, 0, `all delivered within ${rounds} rounds`);
 
     const events = await allEvents();
     assert.ok(events.every((e) => e.gave_up_at === null));
-    assert.ok(events.every((e) => time(e.delivered_at!) >= loopStart + OUTAGE_MS), 'nothing got through the outage');
+    assert.ok(
+      events.every((e) => time(e.delivered_at!) >= loopStart + OUTAGE_MS),
+      'nothing got through the outage',
+    );
     assert.deepEqual([...receiver.processed.keys()].sort(), events.map((e) => e.id).sort(), 'each event processed, under its own id');
     assert.equal((await server.db.query("select * from jobs where kind = 'webhook.deliver'")).length, 0, 'delivered jobs are gone');
 
@@ -378,7 +426,9 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
     assert.ok((outcomes.get('processed-lost') ?? 0) > 0, 'some answers lost after processing');
     assert.ok((outcomes.get('duplicate') ?? 0) + (outcomes.get('duplicate-lost') ?? 0) > 0, 'some duplicates');
     assert.equal(outcomes.get('rejected') ?? 0, 0, 'no bad signature');
-    t.diagnostic(`${events.length} events, ${receiver.requests.length} requests in ${rounds} rounds: ${JSON.stringify(Object.fromEntries(outcomes))}`);
+    t.diagnostic(
+      `${events.length} events, ${receiver.requests.length} requests in ${rounds} rounds: ${JSON.stringify(Object.fromEntries(outcomes))}`,
+    );
 
     // Duplicates carry the same webhook-id and the same body; the receiver dropped them.
     for (const r of receiver.requests.filter((x) => x.outcome.startsWith('duplicate'))) {
@@ -421,7 +471,10 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       const mine = events.filter((e) => e.order_id === flow.orderId);
       assert.ok(mine.every((e) => e.dialect === 'pinelabs' && e.merchant_id === flow.merchantId));
       assert.deepEqual(causalTypes(mine, flow.expected), flow.expected, `${flow.name}: events in causal order`);
-      const ordered = [...mine].sort((a, b) => time(a.created_at) - time(b.created_at) || flow.expected.lastIndexOf(a.event_type) - flow.expected.lastIndexOf(b.event_type));
+      const ordered = [...mine].sort(
+        (a, b) =>
+          time(a.created_at) - time(b.created_at) || flow.expected.lastIndexOf(a.event_type) - flow.expected.lastIndexOf(b.event_type),
+      );
       ordered.forEach((event, i) => {
         const received = receiver.processed.get(event.id)!;
         assert.ok(received, `${flow.name}: ${event.event_type} received`);
@@ -458,7 +511,10 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       const mine = events.filter((e) => e.order_id === flow.orderId);
       assert.ok(mine.every((e) => e.dialect === 'juspay' && e.merchant_id === flow.merchantId));
       assert.deepEqual(causalTypes(mine, flow.expected), flow.expected, `${flow.name}: events in causal order`);
-      const ordered = [...mine].sort((a, b) => time(a.created_at) - time(b.created_at) || flow.expected.lastIndexOf(a.event_type) - flow.expected.lastIndexOf(b.event_type));
+      const ordered = [...mine].sort(
+        (a, b) =>
+          time(a.created_at) - time(b.created_at) || flow.expected.lastIndexOf(a.event_type) - flow.expected.lastIndexOf(b.event_type),
+      );
       let previousDate = '';
       ordered.forEach((event, i) => {
         const received = receiver.processed.get(event.id)!;
@@ -524,7 +580,10 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
       // Attempts follow the schedule: never earlier than the delay after the previous one.
       const delays = SCHEDULE.split(',').map((d) => ({ s: 1000, m: 60_000 })[d.slice(-1) as 's' | 'm'] * Number(d.slice(0, -1)));
       for (let i = 1; i < mine.length; i++) {
-        assert.ok(time(mine[i]!.attempted_at) - time(mine[i - 1]!.attempted_at) >= delays[i - 1]!, `${event.id}: attempt ${i + 1} waited its delay`);
+        assert.ok(
+          time(mine[i]!.attempted_at) - time(mine[i - 1]!.attempted_at) >= delays[i - 1]!,
+          `${event.id}: attempt ${i + 1} waited its delay`,
+        );
       }
     }
     const listed = await listWebhookEvents(server.db, { limit: 10_000 });
@@ -532,17 +591,14 @@ describe(`webhook delivery through a flaky receiver (${DB})`, () => {
     for (const event of events) assert.equal(counts.get(event.id), attempts.filter((a) => a.event_id === event.id).length);
   });
 
-  it(
-    'an attempt without an answer records why: connection refused vs. connection cut',
-    async () => {
-      const attempts = (await attemptsOf()).filter((a) => a.status_code === null);
-      const refused = attempts.filter((a) => time(a.attempted_at) < loopStart + OUTAGE_MS);
-      const cut = attempts.filter((a) => time(a.attempted_at) >= loopStart + OUTAGE_MS);
-      assert.ok(refused.length > 0 && cut.length > 0);
-      for (const a of refused) assert.match(a.error!, /ECONNREFUSED/);
-      for (const a of cut) assert.match(a.error!, /UND_ERR_SOCKET|other side closed|ECONNRESET/);
-    },
-  );
+  it('an attempt without an answer records why: connection refused vs. connection cut', async () => {
+    const attempts = (await attemptsOf()).filter((a) => a.status_code === null);
+    const refused = attempts.filter((a) => time(a.attempted_at) < loopStart + OUTAGE_MS);
+    const cut = attempts.filter((a) => time(a.attempted_at) >= loopStart + OUTAGE_MS);
+    assert.ok(refused.length > 0 && cut.length > 0);
+    for (const a of refused) assert.match(a.error!, /ECONNREFUSED/);
+    for (const a of cut) assert.match(a.error!, /UND_ERR_SOCKET|other side closed|ECONNRESET/);
+  });
 });
 
 describe('the retry schedule', () => {
@@ -551,7 +607,10 @@ describe('the retry schedule', () => {
     const h = 60 * m;
     const schedule = loadConfig({}).webhookRetryScheduleMs;
     assert.deepEqual(schedule, [m, 5 * m, 5 * m, ...Array(5).fill(10 * m), ...Array(5).fill(h), ...Array(3).fill(6 * h)]);
-    assert.equal(schedule.reduce((a, b) => a + b, 0), 24 * h + m);
+    assert.equal(
+      schedule.reduce((a, b) => a + b, 0),
+      24 * h + m,
+    );
   });
 });
 
@@ -611,7 +670,11 @@ describe(`webhook give-up, URL change and replay (${DB})`, () => {
     await replay(event.id);
     const [queued] = await server.db.query<EventRow>('select * from webhook_events where id = $1', [event.id]);
     assert.equal(queued!.gave_up_at, null);
-    assert.equal((await server.db.query('select * from jobs where job_key = $1 and failed_at is null and attempts = 0', [`webhook:${event.id}`])).length, 1);
+    assert.equal(
+      (await server.db.query('select * from jobs where job_key = $1 and failed_at is null and attempts = 0', [`webhook:${event.id}`]))
+        .length,
+      1,
+    );
     assert.equal(await server.runJobs(), 1);
     const request = receiver.requests.at(-1)!;
     assert.equal(request.path, '/new');
@@ -634,8 +697,14 @@ describe(`webhook give-up, URL change and replay (${DB})`, () => {
     assert.equal(receiver.processed.size, 1);
     verifyAt(merchant.webhook_secret, again.body, again.headers, again.at);
     const attempts = await server.db.query<AttemptRow>('select * from webhook_attempts where event_id = $1 order by id', [event.id]);
-    assert.deepEqual(attempts.map((a) => a.status_code), [503, 503, 503, 503, 200, 200]);
-    assert.deepEqual(attempts.map((a) => new URL(a.url).pathname), ['/old', '/old', '/old', '/old', '/new', '/new']);
+    assert.deepEqual(
+      attempts.map((a) => a.status_code),
+      [503, 503, 503, 503, 200, 200],
+    );
+    assert.deepEqual(
+      attempts.map((a) => new URL(a.url).pathname),
+      ['/old', '/old', '/old', '/old', '/new', '/new'],
+    );
   });
 });
 
@@ -652,27 +721,24 @@ describe(`webhook events of one order list in causal order (${DB})`, () => {
     await server.close();
   });
 
-  it(
-    'even when events share a clock reading (TXN_CREATED / ORDER_AUTHORIZED of one request; PAYMENT_FAILED / ORDER_FAILED of one transaction)',
-    async () => {
-      const merchant = await server.newMerchant('Same tick', { webhookUrl: `${receiver.url}/hooks` });
-      const juspay = new JuspayHttp(server.baseUrl, merchant.api_key);
-      const pineLabs = await PineLabsClient.login(server.baseUrl, merchant);
-      const wrong: string[] = [];
-      for (let i = 0; i < 8; i++) {
-        const order = await juspay.authorizedOrder('10.00');
-        const listed = (await listWebhookEvents(server.db, { orderId: order.id, limit: 10 })).map((e) => e.eventType).reverse();
-        if (listed.join() !== 'TXN_CREATED,ORDER_AUTHORIZED') wrong.push(`${order.id}: ${listed.join()}`);
-      }
-      for (let i = 0; i < 4; i++) {
-        const orderId = (await pineLabs.createOrder(1000)).body.data.order_id as string;
-        for (let n = 0; n < 3; n++) await pineLabs.pay(orderId, 1000, CARDS.declined);
-        const listed = (await listWebhookEvents(server.db, { orderId, limit: 10 })).map((e) => e.eventType).reverse();
-        if (listed.join() !== 'PAYMENT_FAILED,PAYMENT_FAILED,PAYMENT_FAILED,ORDER_FAILED') wrong.push(`${orderId}: ${listed.join()}`);
-      }
-      assert.deepEqual(wrong, [], 'oldest first, as they happened');
-    },
-  );
+  it('even when events share a clock reading (TXN_CREATED / ORDER_AUTHORIZED of one request; PAYMENT_FAILED / ORDER_FAILED of one transaction)', async () => {
+    const merchant = await server.newMerchant('Same tick', { webhookUrl: `${receiver.url}/hooks` });
+    const juspay = new JuspayHttp(server.baseUrl, merchant.api_key);
+    const pineLabs = await PineLabsClient.login(server.baseUrl, merchant);
+    const wrong: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const order = await juspay.authorizedOrder('10.00');
+      const listed = (await listWebhookEvents(server.db, { orderId: order.id, limit: 10 })).map((e) => e.eventType).reverse();
+      if (listed.join() !== 'TXN_CREATED,ORDER_AUTHORIZED') wrong.push(`${order.id}: ${listed.join()}`);
+    }
+    for (let i = 0; i < 4; i++) {
+      const orderId = (await pineLabs.createOrder(1000)).body.data.order_id as string;
+      for (let n = 0; n < 3; n++) await pineLabs.pay(orderId, 1000, CARDS.declined);
+      const listed = (await listWebhookEvents(server.db, { orderId, limit: 10 })).map((e) => e.eventType).reverse();
+      if (listed.join() !== 'PAYMENT_FAILED,PAYMENT_FAILED,PAYMENT_FAILED,ORDER_FAILED') wrong.push(`${orderId}: ${listed.join()}`);
+    }
+    assert.deepEqual(wrong, [], 'oldest first, as they happened');
+  });
 });
 
 describe(`webhooks for outcomes settled by background jobs (${DB})`, () => {
@@ -691,9 +757,14 @@ describe(`webhooks for outcomes settled by background jobs (${DB})`, () => {
   });
 
   const typesOf = async (orderId: string) =>
-    (await server.db.query<EventRow>('select * from webhook_events where order_id = $1 order by created_at', [orderId])).map((e) => e.event_type);
+    (await server.db.query<EventRow>('select * from webhook_events where order_id = $1 order by created_at', [orderId])).map(
+      (e) => e.event_type,
+    );
   const bodyOf = async (orderId: string, type: string) => {
-    const [event] = await server.db.query<EventRow>('select * from webhook_events where order_id = $1 and event_type = $2', [orderId, type]);
+    const [event] = await server.db.query<EventRow>('select * from webhook_events where order_id = $1 and event_type = $2', [
+      orderId,
+      type,
+    ]);
     assert.ok(event, `${type} for ${orderId}`);
     const received = receiver.processed.get(event.id);
     assert.ok(received, `${type} delivered`);
@@ -722,7 +793,14 @@ describe(`webhooks for outcomes settled by background jobs (${DB})`, () => {
     assert.equal((await bodyOf(capturePending, 'ORDER_PROCESSED')).data.status, 'PROCESSED');
     assert.deepEqual(await typesOf(voidPending), ['ORDER_AUTHORIZED', 'ORDER_CANCELLED']);
     assert.equal((await bodyOf(voidPending, 'ORDER_CANCELLED')).data.status, 'CANCELLED');
-    assert.equal(causalTypes(await server.db.query<EventRow>('select * from webhook_events where order_id = $1', [captureTimesOut.id]), ['TXN_CREATED', 'ORDER_AUTHORIZED', 'ORDER_SUCCEEDED']).join(), 'TXN_CREATED,ORDER_AUTHORIZED,ORDER_SUCCEEDED');
+    assert.equal(
+      causalTypes(await server.db.query<EventRow>('select * from webhook_events where order_id = $1', [captureTimesOut.id]), [
+        'TXN_CREATED',
+        'ORDER_AUTHORIZED',
+        'ORDER_SUCCEEDED',
+      ]).join(),
+      'TXN_CREATED,ORDER_AUTHORIZED,ORDER_SUCCEEDED',
+    );
     assert.equal((await bodyOf(captureTimesOut.id, 'ORDER_SUCCEEDED')).content.order.status, 'CHARGED');
 
     server.clock.advance(7 * 24 * 3_600_000); // the capture window closes
@@ -734,6 +812,9 @@ describe(`webhooks for outcomes settled by background jobs (${DB})`, () => {
 
     const undelivered = await server.db.query('select * from webhook_events where delivered_at is null');
     assert.deepEqual(undelivered, []);
-    assert.ok(receiver.requests.every((r) => r.outcome === 'processed'), 'each sent once, signature verified');
+    assert.ok(
+      receiver.requests.every((r) => r.outcome === 'processed'),
+      'each sent once, signature verified',
+    );
   });
 });

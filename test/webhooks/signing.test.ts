@@ -31,23 +31,41 @@ describe('Standard Webhooks signing: the reference worked example', () => {
     // format: 'raw' takes the key bytes themselves.
     assert.equal(new Webhook('abc1234', { format: 'raw' }).sign(EXAMPLE.id, atExampleTime, EXAMPLE.body), EXAMPLE.signature);
     // The scheme spelled out: HMAC-SHA256 over "id.timestamp.body" keyed with the base64-decoded secret.
-    const hmac = createHmac('sha256', Buffer.from(EXAMPLE.secret, 'base64')).update(`${EXAMPLE.id}.${EXAMPLE.timestamp}.${EXAMPLE.body}`).digest('base64');
+    const hmac = createHmac('sha256', Buffer.from(EXAMPLE.secret, 'base64'))
+      .update(`${EXAMPLE.id}.${EXAMPLE.timestamp}.${EXAMPLE.body}`)
+      .digest('base64');
     assert.equal(`v1,${hmac}`, EXAMPLE.signature);
   });
 
   it('verifies with new Webhook(secret).verify at the example time, and parses the body', () => {
     assert.deepEqual(verifyAt(EXAMPLE.secret, EXAMPLE.body, exampleHeaders(), atExampleTime), { payload: 'payload' });
-    assert.deepEqual(verifyAt(`whsec_${EXAMPLE.secret}`, EXAMPLE.body, exampleHeaders(), new Date(atExampleTime.getTime() + 299_000)), { payload: 'payload' });
+    assert.deepEqual(verifyAt(`whsec_${EXAMPLE.secret}`, EXAMPLE.body, exampleHeaders(), new Date(atExampleTime.getTime() + 299_000)), {
+      payload: 'payload',
+    });
     // Several space-separated signatures (key rotation): one matching v1 is enough.
-    assert.deepEqual(verifyAt(EXAMPLE.secret, EXAMPLE.body, exampleHeaders(`v1,bm90IGl0 v2,whatever ${EXAMPLE.signature}`), atExampleTime), { payload: 'payload' });
+    assert.deepEqual(
+      verifyAt(EXAMPLE.secret, EXAMPLE.body, exampleHeaders(`v1,bm90IGl0 v2,whatever ${EXAMPLE.signature}`), atExampleTime),
+      { payload: 'payload' },
+    );
   });
 
   it('rejects a changed body, id, timestamp or secret, and a timestamp outside the 5-minute tolerance', () => {
-    const rejects = (fn: () => unknown, message: RegExp) => assert.throws(fn, (e: unknown) => e instanceof WebhookVerificationError && message.test(e.message));
+    const rejects = (fn: () => unknown, message: RegExp) =>
+      assert.throws(fn, (e: unknown) => e instanceof WebhookVerificationError && message.test(e.message));
     rejects(() => verifyAt(EXAMPLE.secret, '{"payload":"payloaD"}', exampleHeaders(), atExampleTime), /No matching signature/);
-    rejects(() => verifyAt(EXAMPLE.secret, EXAMPLE.body, { ...exampleHeaders(), 'webhook-id': 'msg_other' }, atExampleTime), /No matching signature/);
-    rejects(() => verifyAt(EXAMPLE.secret, EXAMPLE.body, { ...exampleHeaders(), 'webhook-timestamp': String(EXAMPLE.timestamp + 1) }, atExampleTime), /No matching signature/);
-    rejects(() => verifyAt(Buffer.from('abc1235').toString('base64'), EXAMPLE.body, exampleHeaders(), atExampleTime), /No matching signature/);
+    rejects(
+      () => verifyAt(EXAMPLE.secret, EXAMPLE.body, { ...exampleHeaders(), 'webhook-id': 'msg_other' }, atExampleTime),
+      /No matching signature/,
+    );
+    rejects(
+      () =>
+        verifyAt(EXAMPLE.secret, EXAMPLE.body, { ...exampleHeaders(), 'webhook-timestamp': String(EXAMPLE.timestamp + 1) }, atExampleTime),
+      /No matching signature/,
+    );
+    rejects(
+      () => verifyAt(Buffer.from('abc1235').toString('base64'), EXAMPLE.body, exampleHeaders(), atExampleTime),
+      /No matching signature/,
+    );
     rejects(() => verifyAt(EXAMPLE.secret, EXAMPLE.body, exampleHeaders(), new Date(atExampleTime.getTime() + 301_000)), /too old/);
     rejects(() => verifyAt(EXAMPLE.secret, EXAMPLE.body, exampleHeaders(), new Date(atExampleTime.getTime() - 301_000)), /too new/);
     rejects(() => verifyAt(EXAMPLE.secret, EXAMPLE.body, { 'webhook-id': EXAMPLE.id }, atExampleTime), /Missing required headers/);
@@ -88,13 +106,18 @@ describe('a delivered Holdfast webhook verifies with the merchant webhook_secret
     assert.equal(headers['content-type'], 'application/json');
     assert.equal(headers.authorization, undefined, 'no Basic credentials unless the merchant set them');
 
-    const parsed = verifyAt(merchant.webhook_secret, request!.body, headers, server.clock.now()) as { event_type: string; data: { order_id: string } };
+    const parsed = verifyAt(merchant.webhook_secret, request!.body, headers, server.clock.now()) as {
+      event_type: string;
+      data: { order_id: string };
+    };
     assert.equal(parsed.event_type, 'ORDER_AUTHORIZED');
     assert.equal(parsed.data.order_id, orderId);
 
     // The same computation by hand, as the reference describes it for Pine Labs merchants.
     const key = Buffer.from(merchant.webhook_secret.slice('whsec_'.length), 'base64');
-    const hmac = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${request!.body}`).digest('base64');
+    const hmac = createHmac('sha256', key)
+      .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${request!.body}`)
+      .digest('base64');
     assert.equal(headers['webhook-signature'], `v1,${hmac}`);
 
     // Another merchant's secret does not verify it.

@@ -64,7 +64,13 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
       return {
         // Reference §8 documents the unknown-order body on the refund call with HTTP 400.
         status: operation === 'refund' ? 400 : 404,
-        body: { status: 'NOT_FOUND', status_id: JUSPAY_STATUS_IDS.NOT_FOUND, ...(orderId ? { order_id: orderId } : {}), error_code: 'not_found', error_message: operation === 'capture' || operation === 'void' ? 'Transaction not found' : 'Order not found' },
+        body: {
+          status: 'NOT_FOUND',
+          status_id: JUSPAY_STATUS_IDS.NOT_FOUND,
+          ...(orderId ? { order_id: orderId } : {}),
+          error_code: 'not_found',
+          error_message: operation === 'capture' || operation === 'void' ? 'Transaction not found' : 'Order not found',
+        },
       };
     case 'invalid_input':
       if (error.message.endsWith('is required')) {
@@ -76,7 +82,8 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
       if (operation === 'refund') return refundError('Refund amount exceeds the refundable amount.', 'invalid.amount.exceeded');
       return badRequest(error.message, 'INVALID_INPUT', field);
     case 'idempotency_conflict':
-      if (operation === 'refund') return refundError('A refund call was already completed with this unique_request_id for the order.', 'duplicate.call');
+      if (operation === 'refund')
+        return refundError('A refund call was already completed with this unique_request_id for the order.', 'duplicate.call');
       return badRequest(error.message, 'DUPLICATE_REQUEST', field, 'duplicate.call');
     case 'capture_window_expired':
       return badRequest('Cannot capture: the capture window has expired and the authorization was voided', 'EXPIRED');
@@ -102,7 +109,9 @@ export function juspayErrorHandler(error: unknown, request: FastifyRequest, repl
     return reply.status(status).send(body);
   }
   if (classified.kind === 'client') {
-    return reply.status(classified.status).send({ status: 'Bad Request', error_code: 'invalid_request', error_message: classified.message });
+    return reply
+      .status(classified.status)
+      .send({ status: 'Bad Request', error_code: 'invalid_request', error_message: classified.message });
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({ status: 'error', error_code: 'internal_error', error_message: 'Internal Server Error' });

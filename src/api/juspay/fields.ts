@@ -13,7 +13,8 @@ export function flattenBody(body: unknown): FlatBody {
   const walk = (value: unknown, prefix: string, depth: number) => {
     if (depth > 5) throw invalidInput(prefix, `${prefix} is nested too deeply`);
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) walk(inner, prefix ? `${prefix}.${key}` : key, depth + 1);
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>))
+        walk(inner, prefix ? `${prefix}.${key}` : key, depth + 1);
     } else if (Array.isArray(value)) {
       throw invalidInput(prefix, `${prefix} must not be a list`);
     } else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {

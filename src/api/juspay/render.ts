@@ -83,8 +83,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     auth_type: payment.challengeId || payment.errorCode === 'USER_AUTHENTICATION_FAILED' ? 'THREE_DS' : '',
     gateway_id: GATEWAY_ID,
     gateway_reference_id: '',
-    bank_error_code: failed ? (payment.errorCode ?? '') : (capture?.status === 'FAILED' ? (capture.errorCode ?? '') : ''),
-    bank_error_message: failed ? (payment.errorMessage ?? '') : (capture?.status === 'FAILED' ? (capture.errorMessage ?? '') : ''),
+    bank_error_code: failed ? (payment.errorCode ?? '') : capture?.status === 'FAILED' ? (capture.errorCode ?? '') : '',
+    bank_error_message: failed ? (payment.errorMessage ?? '') : capture?.status === 'FAILED' ? (capture.errorMessage ?? '') : '',
     ...(payment.card
       ? {
           card: {

@@ -28,10 +28,28 @@ export interface JuspayOptions {
 const ORDER_ID = { required: true, max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
 const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText: 'may contain only letters, digits and - _ ( ) { } + ~ .' };
 const ORDER_DETAIL_FIELDS = [
-  'customer_id', 'customer_email', 'customer_phone', 'description', 'product_id', 'return_url', 'gateway_id',
+  'customer_id',
+  'customer_email',
+  'customer_phone',
+  'description',
+  'product_id',
+  'return_url',
+  'gateway_id',
   ...Array.from({ length: 10 }, (_, i) => `udf${i + 1}`),
 ];
-const ADDRESS_FIELDS = ['first_name', 'last_name', 'line1', 'line2', 'line3', 'city', 'state', 'country', 'postal_code', 'phone', 'country_code_iso'];
+const ADDRESS_FIELDS = [
+  'first_name',
+  'last_name',
+  'line1',
+  'line2',
+  'line3',
+  'city',
+  'state',
+  'country',
+  'postal_code',
+  'phone',
+  'country_code_iso',
+];
 
 /**
  * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
@@ -79,7 +97,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
       for (const name of ADDRESS_FIELDS) details[`${kind}_${name}`] = stringField(body, `${kind}_${name}`, { max: 255 });
     }
     const returnUrl = details.return_url as string | undefined;
-    if (returnUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(returnUrl)) throw invalidInput('return_url', 'return_url must be an http(s) URL');
+    if (returnUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(returnUrl))
+      throw invalidInput('return_url', 'return_url must be an http(s) URL');
     const { aggregate } = await createOrder(ctx, {
       merchantId,
       dialect: 'juspay',
@@ -104,7 +123,9 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
     const orderId = stringField(body, 'order_id', ORDER_ID)!;
     const method = stringField(body, 'payment_method_type', { required: true, max: 20 })!;
     if (method !== 'CARD') {
-      throw new HoldfastError('payment_method_not_supported', `payment_method_type ${method} is not supported: Holdfast accepts CARD`, { field: 'payment_method_type' });
+      throw new HoldfastError('payment_method_not_supported', `payment_method_type ${method} is not supported: Holdfast accepts CARD`, {
+        field: 'payment_method_type',
+      });
     }
     const order = await getOrderByReference(ctx.db, merchantId, orderId);
     // Juspay has no payment reference: every POST /txns is a new attempt.

@@ -38,7 +38,12 @@ export function juspayWebhooks(links: PublicLinks): WebhookRenderer {
   return (aggregate, event, now) =>
     eventNames(event.type, aggregate).map((eventName): RenderedWebhook => {
       const id = `evt_V2_${randomAlphanumeric(24)}`;
-      const body = { id, event_name: eventName, date_created: `${now.toISOString().slice(0, 19)}Z`, content: { order: renderOrder(aggregate, links.base) } };
+      const body = {
+        id,
+        event_name: eventName,
+        date_created: `${now.toISOString().slice(0, 19)}Z`,
+        content: { order: renderOrder(aggregate, links.base) },
+      };
       return { id, eventType: eventName, body: JSON.stringify(body) };
     });
 }

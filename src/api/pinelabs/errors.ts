@@ -17,13 +17,19 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
   switch (error.code) {
     case 'invalid_input':
     case 'amount_exceeded':
-      return { status: 400, body: { code: 'INVALID_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) } };
+      return {
+        status: 400,
+        body: { code: 'INVALID_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) },
+      };
     case 'not_found':
       return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No order with specified order-id exists in the system' } };
     case 'unauthenticated':
       return { status: 401, body: { code: 'UNAUTHORIZED', message: error.message } };
     case 'idempotency_conflict':
-      return { status: 422, body: { code: 'DUPLICATE_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) } };
+      return {
+        status: 422,
+        body: { code: 'DUPLICATE_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) },
+      };
     case 'capture_window_expired':
       return { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The payment has expired and cannot be modified further' } };
     case 'payment_method_not_supported':
@@ -31,10 +37,19 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
     case 'invalid_state': {
       const status = state ? pineLabsOrderStatus(state) : undefined;
       if (status === 'CANCELLED') {
-        return { status: 422, body: { code: 'ORDER_CANCELLED', message: 'The order has already been cancelled and cannot be modified further' } };
+        return {
+          status: 422,
+          body: { code: 'ORDER_CANCELLED', message: 'The order has already been cancelled and cannot be modified further' },
+        };
       }
       const verb = operation === 'void' ? 'cancel' : (operation ?? 'modify');
-      return { status: 422, body: { code: 'OPERATION_NOT_ALLOWED', message: `${NOT_ALLOWED}: cannot ${verb} an order in status ${status ?? 'UNKNOWN'}${error.message.includes('pre_auth') ? ' (the order was not created with pre_auth)' : ''}` } };
+      return {
+        status: 422,
+        body: {
+          code: 'OPERATION_NOT_ALLOWED',
+          message: `${NOT_ALLOWED}: cannot ${verb} an order in status ${status ?? 'UNKNOWN'}${error.message.includes('pre_auth') ? ' (the order was not created with pre_auth)' : ''}`,
+        },
+      };
     }
   }
 }

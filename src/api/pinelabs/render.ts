@@ -128,8 +128,16 @@ export function renderRefundOrder(aggregate: OrderAggregate, refund: Refund) {
         status,
         payment_amount: amount(refund.amount, refund.currency),
         payment_method: 'CARD',
-        acquirer_data: { approval_code: '', acquirer_reference: refund.gatewayReference ?? '', rrn: '', is_aggregator: false, acquirer_name: 'HOLDFAST' },
-        ...(refund.status === 'FAILED' ? { error_detail: { code: refund.errorCode ?? 'REFUND_FAILED', message: refund.errorMessage ?? '' } } : {}),
+        acquirer_data: {
+          approval_code: '',
+          acquirer_reference: refund.gatewayReference ?? '',
+          rrn: '',
+          is_aggregator: false,
+          acquirer_name: 'HOLDFAST',
+        },
+        ...(refund.status === 'FAILED'
+          ? { error_detail: { code: refund.errorCode ?? 'REFUND_FAILED', message: refund.errorMessage ?? '' } }
+          : {}),
         created_at: iso(refund.createdAt),
         updated_at: iso(refund.updatedAt),
       },

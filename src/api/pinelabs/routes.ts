@@ -75,26 +75,31 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Pine
   app.post('/pay/v1/orders', { schema: { body: CreateOrderBody }, config: { wireFields: orderFields } }, async (request, reply) => {
     const merchantId = merchantOf(request);
     const body = request.body;
-    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
-      const { aggregate } = await createOrder(ctx, {
-        merchantId,
-        dialect: 'pinelabs',
-        merchantOrderReference: String(body.merchant_order_reference),
-        amount: body.order_amount.value,
-        currency: body.order_amount.currency,
-        preAuth: body.pre_auth ?? false,
-        details: {
-          notes: body.notes,
-          callback_url: body.callback_url,
-          failure_callback_url: body.failure_callback_url,
-          purchase_details: body.purchase_details,
-          allowed_payment_methods: body.allowed_payment_methods,
-        },
-        requestFingerprint: fingerprint(body),
-        ...(requestKey ? { requestKey } : {}),
-      });
-      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
-    }, (orderId) => orderAnswer(merchantId, orderId));
+    const answer = await answerOnce(
+      ctx,
+      replayable(request, merchantId),
+      async (requestKey) => {
+        const { aggregate } = await createOrder(ctx, {
+          merchantId,
+          dialect: 'pinelabs',
+          merchantOrderReference: String(body.merchant_order_reference),
+          amount: body.order_amount.value,
+          currency: body.order_amount.currency,
+          preAuth: body.pre_auth ?? false,
+          details: {
+            notes: body.notes,
+            callback_url: body.callback_url,
+            failure_callback_url: body.failure_callback_url,
+            purchase_details: body.purchase_details,
+            allowed_payment_methods: body.allowed_payment_methods,
+          },
+          requestFingerprint: fingerprint(body),
+          ...(requestKey ? { requestKey } : {}),
+        });
+        return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
+      },
+      (orderId) => orderAnswer(merchantId, orderId),
+    );
     return reply.status(answer.status).send(answer.body);
   });
 
@@ -118,42 +123,62 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Pine
     const merchantId = merchantOf(request);
     const item = request.body.payments[0]!;
     if (item.payment_method !== 'CARD') {
-      throw new HoldfastError('payment_method_not_supported', `payment_method ${item.payment_method} is not enabled: Holdfast accepts CARD`, {
-        field: 'payments.0.payment_method',
-      });
+      throw new HoldfastError(
+        'payment_method_not_supported',
+        `payment_method ${item.payment_method} is not enabled: Holdfast accepts CARD`,
+        {
+          field: 'payments.0.payment_method',
+        },
+      );
     }
     const card = item.payment_option.card_details;
     if (!card) throw invalidInput('payments.0.payment_option.card_details', 'payments.0.payment_option.card_details is required for CARD');
-    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
-      const { aggregate } = await authorizePayment(ctx, {
-        merchantId,
-        orderId: request.params.order_id,
-        merchantPaymentReference: item.merchant_payment_reference,
-        amount: item.payment_amount.value,
-        currency: item.payment_amount.currency,
-        card: { number: card.card_number, cvv: card.cvv, expiryMonth: card.expiry_month, expiryYear: card.expiry_year, holderName: card.name },
-        requestFingerprint: fingerprint(request.body),
-        ...(requestKey ? { requestKey } : {}),
-      });
-      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
-    }, (orderId) => orderAnswer(merchantId, orderId));
+    const answer = await answerOnce(
+      ctx,
+      replayable(request, merchantId),
+      async (requestKey) => {
+        const { aggregate } = await authorizePayment(ctx, {
+          merchantId,
+          orderId: request.params.order_id,
+          merchantPaymentReference: item.merchant_payment_reference,
+          amount: item.payment_amount.value,
+          currency: item.payment_amount.currency,
+          card: {
+            number: card.card_number,
+            cvv: card.cvv,
+            expiryMonth: card.expiry_month,
+            expiryYear: card.expiry_year,
+            holderName: card.name,
+          },
+          requestFingerprint: fingerprint(request.body),
+          ...(requestKey ? { requestKey } : {}),
+        });
+        return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
+      },
+      (orderId) => orderAnswer(merchantId, orderId),
+    );
     return reply.status(answer.status).send(answer.body);
   });
 
   const capture = async (request: FastifyRequest & { params: OrderIdParams; body: CaptureBody }) => {
     const merchantId = merchantOf(request);
     const body = request.body;
-    return answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
-      const { aggregate } = await captureOrder(ctx, {
-        merchantId,
-        orderId: request.params.order_id,
-        merchantCaptureReference: body.merchant_capture_reference,
-        amount: body.capture_amount,
-        requestFingerprint: fingerprint(body),
-        ...(requestKey ? { requestKey } : {}),
-      });
-      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
-    }, (orderId) => orderAnswer(merchantId, orderId));
+    return answerOnce(
+      ctx,
+      replayable(request, merchantId),
+      async (requestKey) => {
+        const { aggregate } = await captureOrder(ctx, {
+          merchantId,
+          orderId: request.params.order_id,
+          merchantCaptureReference: body.merchant_capture_reference,
+          amount: body.capture_amount,
+          requestFingerprint: fingerprint(body),
+          ...(requestKey ? { requestKey } : {}),
+        });
+        return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
+      },
+      (orderId) => orderAnswer(merchantId, orderId),
+    );
   };
   // The documented method is PUT; POST is accepted too, as some clients send it.
   for (const method of ['PUT', 'POST'] as const) {
@@ -170,33 +195,51 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Pine
 
   app.put('/pay/v1/orders/:order_id/cancel', { schema: { params: OrderIdParams } }, async (request, reply) => {
     const merchantId = merchantOf(request);
-    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
-      const aggregate = await voidOrder(ctx, { merchantId, orderId: request.params.order_id, ...(requestKey ? { requestKey } : {}) });
-      return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
-    }, (orderId) => orderAnswer(merchantId, orderId));
+    const answer = await answerOnce(
+      ctx,
+      replayable(request, merchantId),
+      async (requestKey) => {
+        const aggregate = await voidOrder(ctx, { merchantId, orderId: request.params.order_id, ...(requestKey ? { requestKey } : {}) });
+        return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
+      },
+      (orderId) => orderAnswer(merchantId, orderId),
+    );
     return reply.status(answer.status).send(answer.body);
   });
 
-  const refundFields = { merchant_refund_reference: 'merchant_order_reference', amount: 'order_amount.value', 'amount.currency': 'order_amount.currency' };
-  app.post('/pay/v1/refunds/:order_id', { schema: { params: OrderIdParams, body: RefundBody }, config: { wireFields: refundFields } }, async (request, reply) => {
-    const merchantId = merchantOf(request);
-    const body = request.body;
-    const answer = await answerOnce(ctx, replayable(request, merchantId), async (requestKey) => {
-      const { aggregate, refundId } = await refundOrder(ctx, {
-        merchantId,
-        orderId: request.params.order_id,
-        merchantRefundReference: body.merchant_order_reference,
-        amount: body.order_amount,
-        details: { merchant_metadata: body.merchant_metadata },
-        requestFingerprint: fingerprint(body),
-        ...(requestKey ? { requestKey } : {}),
-      });
-      const refund = aggregate.refunds.find((r) => r.id === refundId);
-      if (!refund) throw notFound('refund');
-      return { status: 200, body: { data: renderRefundOrder(aggregate, refund) } };
-    }, (orderId) => orderAnswer(merchantId, orderId));
-    return reply.status(answer.status).send(answer.body);
-  });
+  const refundFields = {
+    merchant_refund_reference: 'merchant_order_reference',
+    amount: 'order_amount.value',
+    'amount.currency': 'order_amount.currency',
+  };
+  app.post(
+    '/pay/v1/refunds/:order_id',
+    { schema: { params: OrderIdParams, body: RefundBody }, config: { wireFields: refundFields } },
+    async (request, reply) => {
+      const merchantId = merchantOf(request);
+      const body = request.body;
+      const answer = await answerOnce(
+        ctx,
+        replayable(request, merchantId),
+        async (requestKey) => {
+          const { aggregate, refundId } = await refundOrder(ctx, {
+            merchantId,
+            orderId: request.params.order_id,
+            merchantRefundReference: body.merchant_order_reference,
+            amount: body.order_amount,
+            details: { merchant_metadata: body.merchant_metadata },
+            requestFingerprint: fingerprint(body),
+            ...(requestKey ? { requestKey } : {}),
+          });
+          const refund = aggregate.refunds.find((r) => r.id === refundId);
+          if (!refund) throw notFound('refund');
+          return { status: 200, body: { data: renderRefundOrder(aggregate, refund) } };
+        },
+        (orderId) => orderAnswer(merchantId, orderId),
+      );
+      return reply.status(answer.status).send(answer.body);
+    },
+  );
 }
 
 declare module 'fastify' {

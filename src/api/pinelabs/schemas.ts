@@ -26,7 +26,10 @@ export const CreateOrderBody = Type.Object({
   order_amount: Amount,
   pre_auth: Type.Optional(Type.Boolean()),
   allowed_payment_methods: Type.Optional(
-    Type.Array(Type.String({ enum: ['CARD', 'UPI', 'NETBANKING', 'POINTS', 'WALLET', 'CREDIT_EMI', 'DEBIT_EMI', 'BNPL', 'CARDLESS_EMI'] }), { maxItems: 9 }),
+    Type.Array(
+      Type.String({ enum: ['CARD', 'UPI', 'NETBANKING', 'POINTS', 'WALLET', 'CREDIT_EMI', 'DEBIT_EMI', 'BNPL', 'CARDLESS_EMI'] }),
+      { maxItems: 9 },
+    ),
   ),
   notes: Type.Optional(Type.String({ maxLength: 500 })),
   callback_url: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://' })),
@@ -61,7 +64,9 @@ export const CreatePaymentBody = Type.Object({
   payments: Type.Array(
     Type.Object({
       merchant_payment_reference: Reference,
-      payment_method: Type.String({ enum: ['CARD', 'UPI', 'NETBANKING', 'WALLET', 'CREDIT_EMI', 'DEBIT_EMI', 'CARDLESS_EMI', 'POINTS', 'BNPL'] }),
+      payment_method: Type.String({
+        enum: ['CARD', 'UPI', 'NETBANKING', 'WALLET', 'CREDIT_EMI', 'DEBIT_EMI', 'CARDLESS_EMI', 'POINTS', 'BNPL'],
+      }),
       payment_amount: Amount,
       payment_option: Type.Object({ card_details: Type.Optional(CardDetails) }),
     }),

@@ -3,15 +3,7 @@ import type { OrderState } from '../../domain/order-state.js';
 
 /** The one place core states become Pine Labs status names (SPEC §2 table). */
 export type PineLabsOrderStatus =
-  | 'CREATED'
-  | 'PENDING'
-  | 'ATTEMPTED'
-  | 'AUTHORIZED'
-  | 'PROCESSED'
-  | 'CANCELLED'
-  | 'FAILED'
-  | 'PARTIALLY_REFUNDED'
-  | 'FULLY_REFUNDED';
+  'CREATED' | 'PENDING' | 'ATTEMPTED' | 'AUTHORIZED' | 'PROCESSED' | 'CANCELLED' | 'FAILED' | 'PARTIALLY_REFUNDED' | 'FULLY_REFUNDED';
 
 const ORDER_STATUS: Readonly<Record<OrderState, PineLabsOrderStatus>> = {
   CREATED: 'CREATED',

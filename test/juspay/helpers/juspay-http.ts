@@ -28,7 +28,13 @@ export async function juspayCall(
   baseUrl: string,
   method: string,
   path: string,
-  options: { authorization?: string | undefined; body?: Record<string, unknown> | undefined; encoding?: Encoding; headers?: Record<string, string>; rawBody?: string } = {},
+  options: {
+    authorization?: string | undefined;
+    body?: Record<string, unknown> | undefined;
+    encoding?: Encoding;
+    headers?: Record<string, string>;
+    rawBody?: string;
+  } = {},
 ): Promise<JuspayReply> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.authorization) headers.authorization = options.authorization;
@@ -106,7 +112,12 @@ export class JuspayHttp {
     return basicAuth(this.apiKey, this.options.colon ?? true);
   }
 
-  request(method: string, path: string, body?: Record<string, unknown>, options: { encoding?: Encoding; headers?: Record<string, string> } = {}): Promise<JuspayReply> {
+  request(
+    method: string,
+    path: string,
+    body?: Record<string, unknown>,
+    options: { encoding?: Encoding; headers?: Record<string, string> } = {},
+  ): Promise<JuspayReply> {
     return juspayCall(this.baseUrl, method, path, {
       authorization: this.authorization,
       body,
@@ -146,7 +157,11 @@ export class JuspayHttp {
   }
 
   /** A pre-auth order paid with `card`; throws unless both calls answer 200. */
-  async paidOrder(amount = '100.00', card: string = VISA_OK, options: { preAuth?: boolean; orderId?: string } = {}): Promise<AuthorizedOrder & { txnStatus: string }> {
+  async paidOrder(
+    amount = '100.00',
+    card: string = VISA_OK,
+    options: { preAuth?: boolean; orderId?: string } = {},
+  ): Promise<AuthorizedOrder & { txnStatus: string }> {
     const orderId = options.orderId ?? newOrderId();
     const created = await this.createOrder(orderId, amount, options.preAuth === undefined ? {} : { preAuth: options.preAuth });
     if (created.status !== 200) throw new Error(`create order: ${created.status} ${JSON.stringify(created.body)}`);
@@ -168,7 +183,11 @@ export class JuspayHttp {
  * the cardholder's browser does. With `baseUrl`, the link's path and query are sent to the
  * address the test reaches the server at (a test server's public URL may name another port).
  */
-export async function submitOtp(authenticationUrl: string, otp: string, baseUrl?: string): Promise<{ status: number; location: string | null }> {
+export async function submitOtp(
+  authenticationUrl: string,
+  otp: string,
+  baseUrl?: string,
+): Promise<{ status: number; location: string | null }> {
   const link = new URL(authenticationUrl);
   const url = baseUrl ? `${baseUrl}${link.pathname}${link.search}` : authenticationUrl;
   const response = await fetch(url, {

@@ -18,7 +18,16 @@ export interface SdkError {
   name: string;
   message: string;
   code?: string;
-  is: Record<'InvalidRequestError' | 'AuthenticationError' | 'AuthorizationError' | 'InternalServerError' | 'TimeoutError' | 'APIError' | 'JuspayError', boolean>;
+  is: Record<
+    | 'InvalidRequestError'
+    | 'AuthenticationError'
+    | 'AuthorizationError'
+    | 'InternalServerError'
+    | 'TimeoutError'
+    | 'APIError'
+    | 'JuspayError',
+    boolean
+  >;
   status?: string;
   error_code?: string;
   error_message?: string;
