@@ -14,8 +14,10 @@ export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof HoldfastError) return { kind: 'holdfast', error };
   const e = error as FastifyError & { validation?: SchemaError[]; validationContext?: string };
   if (Array.isArray(e.validation) && e.validation[0]) {
-    const { field, message } = describeSchemaError(e.validation[0], e.validationContext ?? 'body');
-    return { kind: 'holdfast', error: new HoldfastError('invalid_input', message, { field }) };
+    const schemaError = e.validation[0];
+    const { field, message } = describeSchemaError(schemaError, e.validationContext ?? 'body');
+    const code = schemaError.keyword === 'required' ? 'missing_field' : 'invalid_input';
+    return { kind: 'holdfast', error: new HoldfastError(code, message, { field }) };
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { kind: 'client', status: e.statusCode, message: clientMessage(e) };

@@ -143,6 +143,7 @@ function decideCapture(read: OrderAggregate, input: CaptureOrderInput, now: Date
     throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be captured', {
       operation: 'capture',
       state: order.state,
+      requires: 'pre_auth',
     });
   const state = nextState(order.state, 'capture_requested');
   if (!state) throw invalidState('capture', order.state);

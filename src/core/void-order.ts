@@ -41,6 +41,7 @@ export async function voidOrder(ctx: CoreContext, input: VoidOrderInput): Promis
       throw new HoldfastError('invalid_state', 'only orders created with pre_auth can be cancelled', {
         operation: 'void',
         state: order.state,
+        requires: 'pre_auth',
       });
     const state = nextState(order.state, 'void_requested');
     if (!state) throw invalidState('void', order.state);

@@ -5,6 +5,8 @@
 export type ErrorCode =
   /** Input failed validation; `field` names it. */
   | 'invalid_input'
+  /** A field the request must carry is absent or empty; `field` names it. */
+  | 'missing_field'
   /** The resource does not exist for this merchant (also: it belongs to another merchant). */
   | 'not_found'
   /** Missing, malformed, expired or forged credentials. */
@@ -27,6 +29,8 @@ export interface HoldfastErrorDetails {
   state?: OrderState;
   operation?: 'payment' | 'capture' | 'void' | 'refund' | 'authentication';
   limit?: number;
+  /** What the order lacks for the operation (e.g. it was not created with pre_auth). */
+  requires?: 'pre_auth';
 }
 
 export class HoldfastError extends Error {
@@ -43,6 +47,10 @@ export class HoldfastError extends Error {
 
 export function invalidInput(field: string, message: string): HoldfastError {
   return new HoldfastError('invalid_input', message, { field });
+}
+
+export function missingField(field: string, message = `${field} is required`): HoldfastError {
+  return new HoldfastError('missing_field', message, { field });
 }
 
 export function notFound(what: string): HoldfastError {

@@ -72,10 +72,9 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
           error_message: operation === 'capture' || operation === 'void' ? 'Transaction not found' : 'Order not found',
         },
       };
+    case 'missing_field':
+      return badRequest(error.message, 'MISSING_MANDATORY_PARAMETER', field, 'Mandatory fields are missing');
     case 'invalid_input':
-      if (error.message.endsWith('is required')) {
-        return badRequest(error.message, 'MISSING_MANDATORY_PARAMETER', field, 'Mandatory fields are missing');
-      }
       if (operation === 'refund' && field === 'amount') return refundError('Amount is invalid.', 'invalid amount');
       return badRequest(error.message, 'INVALID_INPUT', field);
     case 'amount_exceeded':

@@ -1,4 +1,4 @@
-import { invalidInput, notFound } from '../../domain/errors.js';
+import { invalidInput, missingField, notFound } from '../../domain/errors.js';
 import { parseMajorUnits } from '../../domain/money.js';
 import { unstorableInput } from '../text-safety.js';
 
@@ -39,7 +39,7 @@ interface StringRule {
 export function stringField(body: FlatBody, name: string, rule: StringRule = {}): string | undefined {
   const raw = body[name];
   if (raw === undefined || raw === null || raw === '') {
-    if (rule.required) throw invalidInput(name, `${name} is required`);
+    if (rule.required) throw missingField(name);
     return undefined;
   }
   if (typeof raw === 'boolean') throw invalidInput(name, `${name} must be a string`);
@@ -61,7 +61,7 @@ export function booleanField(body: FlatBody, name: string): boolean | undefined 
 export function amountField(body: FlatBody, name: string, currency: string, required: boolean): number | undefined {
   const raw = body[name];
   if (raw === undefined || raw === null || raw === '') {
-    if (required) throw invalidInput(name, `${name} is required`);
+    if (required) throw missingField(name);
     return undefined;
   }
   if (typeof raw === 'boolean') throw invalidInput(name, `${name} must be a decimal amount such as 100.50`);

@@ -16,6 +16,7 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
   const { field, state, operation } = error.details;
   switch (error.code) {
     case 'invalid_input':
+    case 'missing_field':
     case 'amount_exceeded':
       return {
         status: 400,
@@ -47,7 +48,7 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
         status: 422,
         body: {
           code: 'OPERATION_NOT_ALLOWED',
-          message: `${NOT_ALLOWED}: cannot ${verb} an order in status ${status ?? 'UNKNOWN'}${error.message.includes('pre_auth') ? ' (the order was not created with pre_auth)' : ''}`,
+          message: `${NOT_ALLOWED}: cannot ${verb} an order in status ${status ?? 'UNKNOWN'}${error.details.requires === 'pre_auth' ? ' (the order was not created with pre_auth)' : ''}`,
         },
       };
     }

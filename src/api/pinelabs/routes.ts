@@ -10,7 +10,7 @@ import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-
 import { refundOrder } from '../../core/refund-order.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/void-order.js';
-import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
+import { HoldfastError, missingField, notFound } from '../../domain/errors.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { isStorableText } from '../text-safety.js';
 import { answerOnce, type Answer } from '../request-replay.js';
@@ -132,7 +132,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Pine
       );
     }
     const card = item.payment_option.card_details;
-    if (!card) throw invalidInput('payments.0.payment_option.card_details', 'payments.0.payment_option.card_details is required for CARD');
+    if (!card) throw missingField('payments.0.payment_option.card_details', 'payments.0.payment_option.card_details is required for CARD');
     const answer = await answerOnce(
       ctx,
       replayable(request, merchantId),
