@@ -7,8 +7,10 @@ import { buildServer } from './api/server.js';
 import type { Config } from './config.js';
 import type { GatewayConnector } from './connectors/gateway.js';
 import { HttpAcquirerConnector } from './connectors/http-acquirer.js';
-import { connectorRegistry } from './connectors/registry.js';
-import type { SyncPolicy } from './core/background.js';
+import { GatewayClient } from './connectors/gateway-client.js';
+import { ConnectorRegistry } from './connectors/registry.js';
+import type { SyncPolicy } from './core/scheduled-jobs.js';
+import { pineLabsIds } from './api/pinelabs/ids.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { loadServerKeys, type CoreContext } from './core/context.js';
 import { jobHandlers } from './jobs/handlers.js';
@@ -33,7 +35,7 @@ export interface AppOptions {
   db: Db;
   logger: Logger;
   clock?: Clock;
-  /** Connectors beside the built-in sandbox (e.g. http-acquirer). */
+  /** Connectors beside the built-in sandbox, by name (tests register scripted ones here). */
   connectors?: GatewayConnector[];
   syncPolicy?: SyncPolicy;
   /** Receiver timeout for webhook deliveries (Default: 10 s). */
@@ -57,10 +59,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     clock: options.clock ?? systemClock,
     keys: await loadServerKeys(db),
-    connector: connectorRegistry([
-      ...(config.acquirerUrl ? [new HttpAcquirerConnector({ baseUrl: config.acquirerUrl, timeoutMs: config.acquirerTimeoutMs })] : []),
-      ...(options.connectors ?? []),
-    ]),
+    gateway: new GatewayClient(
+      new ConnectorRegistry([
+        ...(config.acquirerUrl ? [new HttpAcquirerConnector({ baseUrl: config.acquirerUrl, timeoutMs: config.acquirerTimeoutMs })] : []),
+        ...(options.connectors ?? []),
+      ]),
+      // A ceiling for every connector; the http-acquirer's own limit (HOLDFAST_ACQUIRER_TIMEOUT) comes first.
+      { timeoutMs: config.acquirerTimeoutMs + 1000 },
+    ),
+    ids: pineLabsIds,
     captureWindowMs: config.captureWindowMs,
     tokenTtlMs: TOKEN_TTL_MS,
     events: webhookOutbox({ pinelabs: pineLabsWebhooks(links), juspay: juspayWebhooks(links) }, config.webhookRetryScheduleMs),

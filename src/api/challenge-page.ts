@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { completeAuthentication, isChallengeOpen } from '../core/authorize-payment.js';
+import { completeAuthentication, isChallengeOpen } from '../core/operations/authorize.js';
 import { isStorableText } from './text-safety.js';
 import type { CoreContext } from '../core/context.js';
 import { htmlPage, messagePage } from './hosted-page.js';

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { authorizePayment } from '../core/authorize-payment.js';
+import { authorizePayment } from '../core/operations/authorize.js';
 import type { CoreContext } from '../core/context.js';
 import type { PublicLinks } from './public-links.js';
 import { HoldfastError } from '../domain/errors.js';

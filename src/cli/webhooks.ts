@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { listWebhookEvents, findWebhookEvent } from '../store/webhooks-repository.js';
-import { enqueueWebhookDelivery } from '../webhooks/outbox.js';
+import { replayWebhookEvent } from '../webhooks/outbox.js';
 import { openCliApp } from './context.js';
 
 /** `holdfast webhooks list|replay`: the outbox as an operator sees it. */
@@ -50,11 +50,7 @@ export async function webhooksCommand(args: string[]): Promise<void> {
       const event = await findWebhookEvent(cli.app.ctx.db, eventId);
       if (!event) throw new Error(`no webhook event ${eventId}`);
       const now = cli.app.ctx.clock.now();
-      await cli.app.ctx.db.transaction(async (tx) => {
-        // Deliver again under the same id (receivers dedupe by it), even if it was delivered before.
-        await tx.query('update webhook_events set delivered_at = null, gave_up_at = null where id = $1', [eventId]);
-        await enqueueWebhookDelivery(tx, eventId, cli.config.webhookRetryScheduleMs, now);
-      });
+      await replayWebhookEvent(cli.app.ctx.db, eventId, cli.config.webhookRetryScheduleMs, now);
       console.log(`Webhook ${eventId} (${event.eventType}) queued for delivery; a running "holdfast start" sends it.`);
     } finally {
       await cli.close();

@@ -5,6 +5,7 @@
  * later by asking again, never by guessing.
  */
 import type { CardNetwork } from '../domain/card.js';
+import type { Customer } from '../domain/order.js';
 
 /** Card data held in memory for one authorization call; never persisted. */
 export interface CardForAuthorization {
@@ -16,8 +17,18 @@ export interface CardForAuthorization {
   network: CardNetwork;
 }
 
+/** The order a payment belongs to, as an upstream gateway may need it (an order to create, a page to return to). */
+export interface OrderContext {
+  orderId: string;
+  merchantOrderReference: string;
+  returnUrl: string | null;
+  customer: Customer | null;
+}
+
 export interface AuthorizeRequest {
   paymentId: string;
+  /** Always given by the core; optional so a connector's own tests may leave it out. */
+  order?: OrderContext;
   amount: number;
   currency: string;
   card: CardForAuthorization;
@@ -37,6 +48,8 @@ export type DeclineCode = 'PAYMENT_DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_EXPI
 export interface OperationRequest {
   /** Our id for this operation (capture, reversal or refund id): the connector's idempotency key. */
   operationId: string;
+  /** Always given by the core; optional so a connector's own tests may leave it out. */
+  orderId?: string;
   /** For `reverse`: a void of the whole authorization, or the release of a partial capture's remainder. */
   reason?: 'void' | 'remainder';
   paymentId: string;

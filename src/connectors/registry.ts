@@ -1,13 +1,17 @@
 import type { GatewayConnector } from './gateway.js';
 import { SandboxConnector } from './sandbox.js';
 
-/** Connectors by name; a merchant names one (default `sandbox`). */
-export function connectorRegistry(extra: GatewayConnector[] = []): (name: string) => GatewayConnector {
-  const byName = new Map<string, GatewayConnector>();
-  for (const connector of [new SandboxConnector(), ...extra]) byName.set(connector.name, connector);
-  return (name) => {
-    const connector = byName.get(name);
+/** Connectors by name; a merchant names one (default `sandbox`). Tests register scripted ones the same way. */
+export class ConnectorRegistry {
+  private readonly byName = new Map<string, GatewayConnector>();
+
+  constructor(connectors: readonly GatewayConnector[] = []) {
+    for (const connector of [new SandboxConnector(), ...connectors]) this.byName.set(connector.name, connector);
+  }
+
+  get(name: string): GatewayConnector {
+    const connector = this.byName.get(name);
     if (!connector) throw new Error(`no connector named ${name}`);
     return connector;
-  };
+  }
 }

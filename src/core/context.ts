@@ -1,9 +1,10 @@
-import type { GatewayConnector } from '../connectors/gateway.js';
+import type { GatewayClient } from '../connectors/gateway-client.js';
 import type { Db } from '../store/db.js';
 import { loadOrCreateServerKey } from '../store/server-keys-repository.js';
-import type { SyncPolicy } from './background.js';
 import type { Clock } from './clock.js';
 import type { EventSink } from './events.js';
+import type { IdScheme } from './id-scheme.js';
+import type { SyncPolicy } from './scheduled-jobs.js';
 
 /** Keys shared by every process through the database (see store/server-keys-repository). */
 export interface ServerKeys {
@@ -17,8 +18,10 @@ export interface CoreContext {
   db: Db;
   clock: Clock;
   keys: ServerKeys;
-  /** Connector by name; merchants choose one (default `sandbox`). */
-  connector(name: string): GatewayConnector;
+  /** The gateways, through the one client that calls connectors. */
+  gateway: GatewayClient;
+  /** The shapes of the ids handed out (orders, payments, refunds). */
+  ids: IdScheme;
   /** How long an authorization may wait for capture before it is released (ms). */
   captureWindowMs: number;
   /** Lifetime of a Pine Labs access token (ms). */

@@ -1,19 +1,25 @@
 import { HoldfastError, invalidInput } from '../domain/errors.js';
-import { newOrderId } from '../domain/ids.js';
 import { isSupportedCurrency } from '../domain/money.js';
-import type { Dialect, Order, OrderAggregate } from '../domain/order.js';
-import { findOrderByReference, insertOrder, loadAggregate } from '../store/orders-repository.js';
+import type { Customer, Order, OrderAggregate } from '../domain/order.js';
+import { claimRequestKeyIn } from '../store/request-keys-repository.js';
+import { orderInsert } from '../store/order-writes.js';
+import { loadAggregateByReference } from '../store/orders-repository.js';
 import type { CoreContext } from './context.js';
-import { recordRequestKey, type RequestKey } from './request-key.js';
+import { runClaimingRequestKey } from './operations/order-write.js';
+import type { RequestKey } from './request-key.js';
 
 export interface CreateOrderInput {
   merchantId: string;
-  dialect: Dialect;
+  /** The API dialect creating it; the core keeps it for the dialect's webhooks and redirects. */
+  dialect: string;
   /** The merchant's own reference: unique per merchant, and the idempotency key of creation. */
   merchantOrderReference: string;
   amount: number;
   currency: string;
   preAuth: boolean;
+  /** Where the customer's browser returns after a hosted page. */
+  returnUrl?: string | null;
+  customer?: Customer | null;
   details: Record<string, unknown>;
   /** Fingerprint of the request, to tell an identical replay from a conflicting reuse. */
   requestFingerprint: string;
@@ -24,8 +30,8 @@ export interface CreateOrderInput {
 export const MAX_ORDER_AMOUNT = 100_000_000;
 
 /**
- * Creates an order in CREATED. Replaying the same reference with the same request returns the
- * existing order; with a different request it is `idempotency_conflict`.
+ * Creates an order in CREATED, in one statement with its request id. Replaying the same reference
+ * with the same request returns the existing order; with a different request it is `idempotency_conflict`.
  */
 export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
   if (!Number.isSafeInteger(input.amount) || input.amount < 1)
@@ -35,7 +41,7 @@ export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Pr
 
   const now = ctx.clock.now();
   const order: Order = {
-    id: newOrderId(now),
+    id: ctx.ids.order(now),
     merchantId: input.merchantId,
     dialect: input.dialect,
     merchantOrderReference: input.merchantOrderReference,
@@ -44,28 +50,27 @@ export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Pr
     currency: input.currency,
     preAuth: input.preAuth,
     state: 'CREATED',
-    details: input.details,
+    version: 0,
+    returnUrl: input.returnUrl ?? null,
+    customer: input.customer ?? null,
+    // As stored: JSON drops undefined fields.
+    details: JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>,
     captureDeadline: null,
     reviewReason: null,
     createdAt: now,
     updatedAt: now,
   };
-  const created = await ctx.db.transaction(async (tx) => {
-    if (!(await insertOrder(tx, order))) return false;
-    await recordRequestKey(tx, input.merchantId, input.requestKey, order.id, now);
-    return true;
+  const { requestKey } = input;
+  const created = await runClaimingRequestKey(ctx, input.merchantId, requestKey, () => {
+    const write = orderInsert(order);
+    if (requestKey) claimRequestKeyIn(write, input.merchantId, requestKey.id, requestKey.fingerprint, order.id, now);
+    return write.run(ctx.db);
   });
-  const orderId = created ? order.id : await existingOrderId(ctx, input);
-  const aggregate = await loadAggregate(ctx.db, input.merchantId, orderId);
-  if (!aggregate) throw new Error(`order ${orderId} vanished after creation`);
-  return { aggregate, replayed: !created };
-}
-
-async function existingOrderId(ctx: CoreContext, input: CreateOrderInput): Promise<string> {
-  const existing = await findOrderByReference(ctx.db, input.merchantId, input.merchantOrderReference);
+  if (created) return { aggregate: { order, payments: [], captures: [], reversals: [], refunds: [], journal: [] }, replayed: false };
+  const existing = await loadAggregateByReference(ctx.db, input.merchantId, input.merchantOrderReference);
   if (!existing) throw new Error('order reference conflicted but no order was found');
-  if (existing.requestFingerprint !== input.requestFingerprint) {
+  if (existing.order.requestFingerprint !== input.requestFingerprint) {
     throw new HoldfastError('idempotency_conflict', 'Duplicate Merchant Reference ID received', { field: 'merchant_order_reference' });
   }
-  return existing.id;
+  return { aggregate: existing, replayed: true };
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/db.js';
-import type { GuardedWrite } from '../store/guarded-write.js';
+import type { GuardCondition } from '../store/guarded-write.js';
 
 /**
  * What happened to an order, in the core's words. Recorded in the transaction of the state change;
@@ -30,10 +30,10 @@ export interface EventSink {
   /** Records the event in `tx`: it exists if and only if the state change commits. */
   record(tx: Queryable, event: OrderEvent, now: Date): Promise<void>;
   /**
-   * A SQL condition, checked inside a GuardedWrite, that holds exactly when `record` would store
+   * A condition, checked inside a guarded write, that holds exactly when `record` would store
    * nothing for this merchant (e.g. no webhook URL). A state change that would emit an event can
    * then be one statement with this condition in its guard, and needs the transaction only when
    * the condition fails. Omitted: every event is recorded in a transaction.
    */
-  silentCondition?(w: GuardedWrite, merchantId: string): string;
+  silentCondition?(merchantId: string): GuardCondition;
 }

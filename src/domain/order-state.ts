@@ -36,6 +36,7 @@ export type OrderEvent =
   | 'void_requested'
   | 'voided'
   | 'void_failed'
+  | 'refund_requested'
   | 'refunded_partial'
   | 'refunded_full';
 
@@ -54,9 +55,10 @@ const TRANSITIONS: Readonly<Record<OrderState, Partial<Record<OrderEvent, OrderS
   VOID_FAILED: { capture_requested: 'CAPTURE_PENDING', void_requested: 'VOID_PENDING' },
   CAPTURE_PENDING: { captured_full: 'CAPTURED', captured_partial: 'PARTIALLY_CAPTURED', capture_failed: 'CAPTURE_FAILED' },
   VOID_PENDING: { voided: 'VOIDED', void_failed: 'VOID_FAILED' },
-  CAPTURED: { refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
-  PARTIALLY_CAPTURED: { refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
-  PARTIALLY_REFUNDED: { refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
+  // A refund in flight leaves the state as it is until its answer: refunds run side by side.
+  CAPTURED: { refund_requested: 'CAPTURED', refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
+  PARTIALLY_CAPTURED: { refund_requested: 'PARTIALLY_CAPTURED', refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
+  PARTIALLY_REFUNDED: { refund_requested: 'PARTIALLY_REFUNDED', refunded_partial: 'PARTIALLY_REFUNDED', refunded_full: 'FULLY_REFUNDED' },
   // A failed capture leaves the authorization held: a void (the merchant's or the capture
   // window's) releases it.
   CAPTURE_FAILED: { void_requested: 'VOID_PENDING' },
@@ -76,5 +78,5 @@ export function canApply(from: OrderState, event: OrderEvent): boolean {
 
 /** States in which captured money exists and can be refunded. */
 export function isRefundable(state: OrderState): boolean {
-  return canApply(state, 'refunded_partial');
+  return canApply(state, 'refund_requested');
 }

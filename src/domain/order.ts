@@ -2,8 +2,6 @@ import type { StoredCard } from './card.js';
 import type { JournalEntry } from './ledger.js';
 import type { OrderState } from './order-state.js';
 
-export type Dialect = 'pinelabs' | 'juspay';
-
 /** Status of a gateway operation row (capture, reversal, refund). */
 export type OperationStatus = 'INITIATED' | 'GATEWAY_PENDING' | 'UNKNOWN' | 'SUCCEEDED' | 'FAILED';
 
@@ -12,13 +10,19 @@ export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | '
 export interface Order {
   id: string;
   merchantId: string;
-  dialect: Dialect;
+  /** The API dialect the order was created in (it decides the webhook and redirect formats); opaque to the core. */
+  dialect: string;
   merchantOrderReference: string;
   requestFingerprint: string;
   amount: number;
   currency: string;
   preAuth: boolean;
   state: OrderState;
+  /** Moves on by one with every write on the order: each write is guarded by the version it was decided on. */
+  version: number;
+  /** Where the customer's browser returns after a hosted page, as the merchant gave it. */
+  returnUrl: string | null;
+  customer: Customer | null;
   /** Dialect-specific fields kept verbatim (notes, callback URLs, udf1…udf10…). */
   details: Record<string, unknown>;
   captureDeadline: Date | null;
@@ -26,6 +30,14 @@ export interface Order {
   reviewReason: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Who pays, as far as the merchant said: what an upstream gateway may ask for. */
+export interface Customer {
+  id?: string;
+  email?: string;
+  phone?: string;
+  name?: string;
 }
 
 export interface Payment {

@@ -1,9 +1,8 @@
-import { autoVoidOrder } from '../core/auto-void.js';
-import type { SyncKind, SyncPayload } from '../core/background.js';
-import { syncBackoffMs } from '../core/background.js';
 import type { CoreContext } from '../core/context.js';
-import { releaseRemainder, type StepResult } from '../core/release-remainder.js';
-import { flagForReview, resolveOutcome } from '../core/resolve-outcome.js';
+import type { StepResult } from '../core/operations/pipeline.js';
+import { autoVoidOrder } from '../core/operations/void.js';
+import { syncBackoffMs, type SyncKind, type SyncPayload } from '../core/scheduled-jobs.js';
+import { flagForReview, releaseRemainder, syncOperation } from '../core/status-sync.js';
 import { webhookDeliveryHandler, type DeliveryOptions } from '../webhooks/deliver.js';
 import { RetryLater, type JobHandler } from './job-runner.js';
 
@@ -15,7 +14,7 @@ const retryUnlessDone = (result: StepResult) => {
 function statusSync(ctx: CoreContext, kind: SyncKind): JobHandler {
   return {
     backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
-    run: async (job) => retryUnlessDone(await resolveOutcome(ctx, kind, asSync(job.payload))),
+    run: async (job) => retryUnlessDone(await syncOperation(ctx, kind, asSync(job.payload))),
     giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), kind, error),
   };
 }

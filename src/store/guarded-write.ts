@@ -15,6 +15,9 @@ import type { Queryable } from './db.js';
  * Parameters are numbered in the order they are added, so the same shape of write always has the
  * same text and shares one prepared statement.
  */
+/** A condition a caller outside store/ can add to a guard without handling SQL: the store renders it. */
+export type GuardCondition = (w: GuardedWrite) => string;
+
 export class GuardedWrite {
   private readonly params: unknown[] = [];
   private readonly ctes: string[] = [];
@@ -39,8 +42,8 @@ export class GuardedWrite {
   }
 
   /** One more condition for the guard to match (e.g. "the merchant has no webhook URL"). */
-  alsoRequire(condition: string): this {
-    this.conditions.push(condition);
+  alsoRequire(condition: string | GuardCondition): this {
+    this.conditions.push(typeof condition === 'string' ? condition : condition(this));
     return this;
   }
 

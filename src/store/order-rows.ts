@@ -2,7 +2,6 @@ import type { CardNetwork } from '../domain/card.js';
 import type { JournalEntry, JournalKind, LedgerAccount } from '../domain/ledger.js';
 import type {
   Capture,
-  Dialect,
   Order,
   OrderAggregate,
   Payment,
@@ -28,13 +27,16 @@ export function toOrder(r: Row): Order {
   return {
     id: str(r.id),
     merchantId: str(r.merchant_id),
-    dialect: str(r.dialect) as Dialect,
+    dialect: str(r.dialect),
     merchantOrderReference: str(r.merchant_order_reference),
     requestFingerprint: str(r.request_fingerprint),
     amount: num(r.amount),
     currency: str(r.currency),
     preAuth: Boolean(r.pre_auth),
     state: str(r.state) as OrderState,
+    version: num(r.version),
+    returnUrl: optStr(r.return_url),
+    customer: r.customer === null || r.customer === undefined ? null : (json(r.customer) as Order['customer']),
     details: json(r.details),
     captureDeadline: optDate(r.capture_deadline),
     reviewReason: optStr(r.review_reason),

@@ -1,76 +1,113 @@
 import type { JournalEntry } from '../domain/ledger.js';
-import type { Capture, OperationStatus, Payment, PaymentStatus, Reversal } from '../domain/order.js';
-import type { OrderState } from '../domain/order-state.js';
-import type { Queryable } from './db.js';
+import type { AggregateChange, OperationAnswerChange, PaymentUpdate } from '../domain/order-change.js';
+import type { Capture, Order, Payment, Refund, Reversal } from '../domain/order.js';
 import { GuardedWrite } from './guarded-write.js';
-import type { OperationOutcomeUpdate, OperationTable } from './orders-repository.js';
-import { toReversal } from './order-rows.js';
 
 /**
- * The order writes of the capture path as pieces of one GuardedWrite statement (see
- * guarded-write.ts): guards that match an order or operation row only in the state the caller
- * checked, and the writes that ride on them.
+ * An order's writes as ONE GuardedWrite statement (see guarded-write.ts): the guard moves the
+ * order's version on by one — and sets its new state — only while the order still has the version
+ * the change was decided on; every other write of the change reads from the guard, so it happens
+ * exactly when the guard matched. domain/order-change.ts applies the same change in memory.
+ *
+ * The writes are rendered in a fixed order, so the same shape of change always has the same text
+ * and shares one prepared statement.
  */
-
-/** Guard: moves the order from `from` to `to`; matches nothing if it is no longer in `from`. */
-export function guardOrderTransition(
-  w: GuardedWrite,
-  o: { orderId: string; merchantId: string; from: OrderState; to: OrderState; now: Date },
-): GuardedWrite {
-  const id = w.param(o.orderId, 'text');
-  const merchant = w.param(o.merchantId, 'text');
-  const from = w.param(o.from, 'text');
-  const to = w.param(o.to, 'text');
-  const now = w.param(o.now, 'timestamptz');
-  return w.guard(
+export function orderWrite(target: { orderId: string; merchantId: string }, change: AggregateChange, now: Date): GuardedWrite {
+  const w = new GuardedWrite();
+  const at = w.param(now, 'timestamptz');
+  const sets = [`version = version + 1`, `updated_at = ${at}`];
+  if (change.state) sets.push(`state = ${w.param(change.state, 'text')}`);
+  if (change.captureDeadline) sets.push(`capture_deadline = ${w.param(change.captureDeadline, 'timestamptz')}`);
+  const id = w.param(target.orderId, 'text');
+  const merchant = w.param(target.merchantId, 'text');
+  const version = w.param(change.version, 'int');
+  w.guard(
     (extra) =>
-      `update orders set state = ${to}, updated_at = ${now} where id = ${id} and merchant_id = ${merchant} and state = ${from}${extra()} returning id`,
+      `update orders set ${sets.join(', ')} where id = ${id} and merchant_id = ${merchant} and version = ${version}${extra()} returning id`,
   );
+  if (change.newPayment) insertPayment(w, change.newPayment);
+  if (change.newCapture) insertCapture(w, change.newCapture);
+  if (change.newReversal) insertReversal(w, change.newReversal);
+  if (change.newRefund) insertRefund(w, change.newRefund);
+  for (const answer of change.answers ?? []) recordAnswer(w, answer, now);
+  if (change.paymentUpdate) updatePayment(w, change.paymentUpdate.id, change.paymentUpdate.update, now);
+  if (change.journal?.length) insertJournalEntries(w, target, change.journal, now);
+  return w;
 }
 
-/** Guard: locks the order while it is in `state`, changing nothing on it. */
-export function guardOrderState(w: GuardedWrite, o: { orderId: string; merchantId: string; state: OrderState }): GuardedWrite {
-  const id = w.param(o.orderId, 'text');
-  const merchant = w.param(o.merchantId, 'text');
-  const state = w.param(o.state, 'text');
-  return w.guard(
-    (extra) => `select id from orders where id = ${id} and merchant_id = ${merchant} and state = ${state}${extra()} for update`,
+/** Creates an order: the insert itself is the guard (it matches nothing when the merchant already has the reference). */
+export function orderInsert(o: Order): GuardedWrite {
+  const w = new GuardedWrite();
+  const p = (value: unknown, type: string) => w.param(value, type);
+  const values = [
+    p(o.id, 'text'),
+    p(o.merchantId, 'text'),
+    p(o.dialect, 'text'),
+    p(o.merchantOrderReference, 'text'),
+    p(o.requestFingerprint, 'text'),
+    p(o.amount, 'bigint'),
+    p(o.currency, 'text'),
+    p(o.preAuth, 'boolean'),
+    p(o.state, 'text'),
+    p(JSON.stringify(o.details), 'jsonb'),
+    p(o.returnUrl, 'text'),
+    p(o.customer === null ? null : JSON.stringify(o.customer), 'jsonb'),
+    p(o.captureDeadline, 'timestamptz'),
+    p(o.createdAt, 'timestamptz'),
+    p(o.updatedAt, 'timestamptz'),
+  ];
+  w.guard(
+    (extra) => `insert into orders (id, merchant_id, dialect, merchant_order_reference, request_fingerprint, amount, currency,
+       pre_auth, state, details, return_url, customer, capture_deadline, created_at, updated_at)
+     select ${values.join(', ')} where true${extra()}
+     on conflict (merchant_id, merchant_order_reference) do nothing returning id`,
   );
+  return w;
 }
 
-/** Guard: records an operation's answer unless the row already reached `final` (a second recorder then changes nothing). */
-export function guardOperationUpdate(
-  w: GuardedWrite,
-  table: OperationTable,
-  id: string,
-  u: OperationOutcomeUpdate,
-  now: Date,
-  final: OperationStatus,
-): GuardedWrite {
-  const set = operationSet(w, u, now);
-  const rowId = w.param(id, 'text');
-  const finalStatus = w.param(final, 'text');
-  return w.guard((extra) => `update ${table} set ${set} where id = ${rowId} and status <> ${finalStatus}${extra()} returning id`);
+function insertPayment(w: GuardedWrite, p: Payment): void {
+  const c = p.card;
+  w.write(`insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
+       card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
+       connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid)
+    select ${[
+      w.param(p.id, 'text'),
+      w.param(p.orderId, 'text'),
+      w.param(p.merchantPaymentReference, 'text'),
+      w.param(p.requestFingerprint, 'text'),
+      w.param(p.amount, 'bigint'),
+      w.param(p.currency, 'text'),
+      w.param(p.method, 'text'),
+      w.param(p.status, 'text'),
+      w.param(c?.bin ?? null, 'text'),
+      w.param(c?.last4 ?? null, 'text'),
+      w.param(c?.network ?? null, 'text'),
+      w.param(c?.expiryMonth ?? null, 'text'),
+      w.param(c?.expiryYear ?? null, 'text'),
+      w.param(c?.holderName ?? null, 'text'),
+      w.param(c?.fingerprint ?? null, 'text'),
+      w.param(p.connector, 'text'),
+      w.param(p.connectorReference, 'text'),
+      w.param(p.challengeId, 'text'),
+      w.param(p.errorCode, 'text'),
+      w.param(p.errorMessage, 'text'),
+      w.param(p.approvalCode, 'text'),
+      w.param(p.rrn, 'text'),
+      w.param(p.acquirerReference, 'text'),
+      w.param(p.createdAt, 'timestamptz'),
+      w.param(p.updatedAt, 'timestamptz'),
+      w.param(p.txnUuid, 'text'),
+    ].join(', ')} from guard`);
 }
 
-export function updateOperationIn(w: GuardedWrite, table: OperationTable, id: string, u: OperationOutcomeUpdate, now: Date): void {
-  const set = operationSet(w, u, now);
-  w.write(`update ${table} set ${set} where id = ${w.param(id, 'text')} and exists (select from guard)`);
-}
-
-function operationSet(w: GuardedWrite, u: OperationOutcomeUpdate, now: Date): string {
-  return `status = ${w.param(u.status, 'text')}, error_code = ${w.param(u.errorCode ?? null, 'text')}, error_message = ${w.param(u.errorMessage ?? null, 'text')},
-    gateway_reference = coalesce(${w.param(u.gatewayReference ?? null, 'text')}, gateway_reference), updated_at = ${w.param(now, 'timestamptz')}`;
-}
-
-export function insertCaptureIn(w: GuardedWrite, c: Capture): void {
+function insertCapture(w: GuardedWrite, c: Capture): void {
   w.write(`insert into captures (id, order_id, payment_id, merchant_capture_reference, request_fingerprint, amount, currency, status, created_at, updated_at)
     select ${w.param(c.id, 'text')}, ${w.param(c.orderId, 'text')}, ${w.param(c.paymentId, 'text')}, ${w.param(c.merchantCaptureReference, 'text')},
       ${w.param(c.requestFingerprint, 'text')}, ${w.param(c.amount, 'bigint')}, ${w.param(c.currency, 'text')}, ${w.param(c.status, 'text')},
       ${w.param(c.createdAt, 'timestamptz')}, ${w.param(c.updatedAt, 'timestamptz')} from guard`);
 }
 
-export function insertReversalIn(w: GuardedWrite, r: Reversal): void {
+function insertReversal(w: GuardedWrite, r: Reversal): void {
   w.write(`insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference, created_at, updated_at)
     select ${w.param(r.id, 'text')}, ${w.param(r.orderId, 'text')}, ${w.param(r.paymentId, 'text')}, ${w.param(r.kind, 'text')},
       ${w.param(r.amount, 'bigint')}, ${w.param(r.currency, 'text')}, ${w.param(r.status, 'text')}, ${w.param(r.errorCode, 'text')},
@@ -78,9 +115,38 @@ export function insertReversalIn(w: GuardedWrite, r: Reversal): void {
     from guard`);
 }
 
-export function setPaymentStatusIn(w: GuardedWrite, paymentId: string, status: PaymentStatus, now: Date): void {
-  w.write(`update payments set status = ${w.param(status, 'text')}, updated_at = ${w.param(now, 'timestamptz')}
-    where id = ${w.param(paymentId, 'text')} and exists (select from guard)`);
+function insertRefund(w: GuardedWrite, r: Refund): void {
+  w.write(`insert into refunds (id, order_id, payment_id, merchant_refund_reference, request_fingerprint, amount, currency, status, details, created_at, updated_at)
+    select ${w.param(r.id, 'text')}, ${w.param(r.orderId, 'text')}, ${w.param(r.paymentId, 'text')}, ${w.param(r.merchantRefundReference, 'text')},
+      ${w.param(r.requestFingerprint, 'text')}, ${w.param(r.amount, 'bigint')}, ${w.param(r.currency, 'text')}, ${w.param(r.status, 'text')},
+      ${w.param(JSON.stringify(r.details), 'jsonb')}, ${w.param(r.createdAt, 'timestamptz')}, ${w.param(r.updatedAt, 'timestamptz')} from guard`);
+}
+
+function recordAnswer(w: GuardedWrite, { table, id, answer }: OperationAnswerChange, now: Date): void {
+  w.write(`update ${table} set status = ${w.param(answer.status, 'text')}, error_code = ${w.param(answer.errorCode, 'text')},
+    error_message = ${w.param(answer.errorMessage, 'text')}, gateway_reference = coalesce(${w.param(answer.gatewayReference, 'text')}, gateway_reference),
+    updated_at = ${w.param(now, 'timestamptz')}
+    where id = ${w.param(id, 'text')} and exists (select from guard)`);
+}
+
+const PAYMENT_COLUMNS: Readonly<Record<Exclude<keyof PaymentUpdate, 'status'>, string>> = {
+  connectorReference: 'connector_reference',
+  challengeId: 'challenge_id',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  approvalCode: 'approval_code',
+  rrn: 'rrn',
+  acquirerReference: 'acquirer_reference',
+};
+
+/** Sets the fields the update gives (undefined keeps a field), as domain/order-change.ts does. */
+function updatePayment(w: GuardedWrite, paymentId: string, update: PaymentUpdate, now: Date): void {
+  const sets = [`status = ${w.param(update.status, 'text')}`, `updated_at = ${w.param(now, 'timestamptz')}`];
+  for (const [field, column] of Object.entries(PAYMENT_COLUMNS) as Array<[keyof typeof PAYMENT_COLUMNS, string]>) {
+    const value = update[field];
+    if (value !== undefined) sets.push(`${column} = ${w.param(value, 'text')}`);
+  }
+  w.write(`update payments set ${sets.join(', ')} where id = ${w.param(paymentId, 'text')} and exists (select from guard)`);
 }
 
 /**
@@ -88,10 +154,9 @@ export function setPaymentStatusIn(w: GuardedWrite, paymentId: string, status: P
  * INSERT numbers its rows in order, where separate CTEs would run in no set order). The
  * (kind, reference_id) key still makes each movement exactly-once.
  */
-export function insertJournalEntriesIn(
+function insertJournalEntries(
   w: GuardedWrite,
-  merchantId: string,
-  orderId: string,
+  target: { orderId: string; merchantId: string },
   entries: readonly JournalEntry[],
   now: Date,
 ): void {
@@ -99,59 +164,44 @@ export function insertJournalEntriesIn(
     const sum = entry.postings.reduce((s, p) => s + p.amount, 0);
     if (sum !== 0) throw new Error(`unbalanced journal entry ${entry.kind} ${entry.referenceId}: sums to ${sum}`);
   }
+  const merchant = w.param(target.merchantId, 'text');
+  const order = w.param(target.orderId, 'text');
+  const at = w.param(now, 'timestamptz');
+  const kinds = w.param(
+    entries.map((e) => e.kind),
+    'text[]',
+  );
+  const references = w.param(
+    entries.map((e) => e.referenceId),
+    'text[]',
+  );
+  const currencies = w.param(
+    entries.map((e) => e.currency),
+    'text[]',
+  );
   const header = w.write(`insert into journal_entries (merchant_id, order_id, kind, reference_id, currency, created_at)
-    select ${w.param(merchantId, 'text')}, ${w.param(orderId, 'text')}, e.kind, e.reference_id, e.currency, ${w.param(now, 'timestamptz')}
-    from guard, unnest(${w.param(
-      entries.map((e) => e.kind),
-      'text[]',
-    )}, ${w.param(
-      entries.map((e) => e.referenceId),
-      'text[]',
-    )},
-      ${w.param(
-        entries.map((e) => e.currency),
-        'text[]',
-      )}) with ordinality as e(kind, reference_id, currency, n)
+    select ${merchant}, ${order}, e.kind, e.reference_id, e.currency, ${at}
+    from guard, unnest(${kinds}, ${references}, ${currencies}) with ordinality as e(kind, reference_id, currency, n)
     order by e.n returning id, kind, reference_id`);
   const postings = entries.flatMap((e) => e.postings.map((p) => ({ kind: e.kind, referenceId: e.referenceId, ...p })));
+  const postingKinds = w.param(
+    postings.map((p) => p.kind),
+    'text[]',
+  );
+  const postingReferences = w.param(
+    postings.map((p) => p.referenceId),
+    'text[]',
+  );
+  const accounts = w.param(
+    postings.map((p) => p.account),
+    'text[]',
+  );
+  const amounts = w.param(
+    postings.map((p) => p.amount),
+    'bigint[]',
+  );
   w.write(`insert into postings (entry_id, account, amount)
     select h.id, p.account, p.amount from ${header} h
-    join unnest(${w.param(
-      postings.map((p) => p.kind),
-      'text[]',
-    )}, ${w.param(
-      postings.map((p) => p.referenceId),
-      'text[]',
-    )},
-      ${w.param(
-        postings.map((p) => p.account),
-        'text[]',
-      )}, ${w.param(
-        postings.map((p) => p.amount),
-        'bigint[]',
-      )}) as p(kind, reference_id, account, amount)
+    join unnest(${postingKinds}, ${postingReferences}, ${accounts}, ${amounts}) as p(kind, reference_id, account, amount)
       on p.kind = h.kind and p.reference_id = h.reference_id`);
-}
-
-/** A reversal of this merchant and the connector reference of the payment it releases. */
-export async function loadReversalForRelease(
-  q: Queryable,
-  merchantId: string,
-  reversalId: string,
-): Promise<{ reversal: Reversal; payment: Pick<Payment, 'connector' | 'connectorReference'> } | undefined> {
-  const rows = await q.query<Record<string, unknown>>(
-    `select v.*, p.connector as payment_connector, p.connector_reference as payment_connector_reference
-     from reversals v join payments p on p.id = v.payment_id join orders o on o.id = v.order_id
-     where v.id = $1 and o.merchant_id = $2`,
-    [reversalId, merchantId],
-  );
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
-    reversal: toReversal(r),
-    payment: {
-      connector: String(r.payment_connector),
-      connectorReference: r.payment_connector_reference === null ? null : String(r.payment_connector_reference),
-    },
-  };
 }

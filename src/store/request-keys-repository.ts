@@ -29,23 +29,6 @@ export async function findRequestKey(q: Queryable, merchantId: string, requestId
     : undefined;
 }
 
-/** Claims the key in the caller's transaction; false when it is already taken. */
-export async function claimRequestKey(
-  tx: Queryable,
-  merchantId: string,
-  requestId: string,
-  fingerprint: string,
-  orderId: string,
-  now: Date,
-): Promise<boolean> {
-  const rows = await tx.query(
-    `insert into request_keys (merchant_id, request_id, request_fingerprint, order_id, created_at)
-     values ($1,$2,$3,$4,$5) on conflict (merchant_id, request_id) do nothing returning request_id`,
-    [merchantId, requestId, fingerprint, orderId, now],
-  );
-  return rows.length === 1;
-}
-
 /** The request_keys primary key: violated when a guarded write claims a key already taken. */
 export const REQUEST_KEY_CONSTRAINT = 'request_keys_pkey';
 

@@ -1,9 +1,9 @@
 import type { Queryable } from './db.js';
-import type { GuardedWrite } from './guarded-write.js';
+import type { GuardCondition } from './guarded-write.js';
 
 /** True, inside a guarded write, when the merchant has no webhook URL (the outbox then records nothing). */
-export function noWebhookUrlCondition(w: GuardedWrite, merchantId: string): string {
-  return `coalesce((select webhook_url from merchants where id = ${w.param(merchantId, 'text')}), '') = ''`;
+export function noWebhookUrlCondition(merchantId: string): GuardCondition {
+  return (w) => `coalesce((select webhook_url from merchants where id = ${w.param(merchantId, 'text')}), '') = ''`;
 }
 
 export interface WebhookEventRow {
@@ -113,4 +113,9 @@ export async function setWebhookEndpoint(
     [merchantId, url, basicAuthCiphertext !== undefined, basicAuthCiphertext ?? null],
   );
   return rows.length === 1;
+}
+
+/** Queues an event for delivery again under the same id (receivers drop duplicates by it), even if it was delivered before. */
+export async function reopenWebhookEvent(tx: Queryable, eventId: string): Promise<void> {
+  await tx.query('update webhook_events set delivered_at = null, gave_up_at = null where id = $1', [eventId]);
 }

@@ -1,8 +1,8 @@
 import type { EventSink } from '../core/events.js';
-import type { Dialect } from '../domain/order.js';
 import { enqueueJob } from '../store/jobs-repository.js';
 import { loadAggregate } from '../store/orders-repository.js';
-import { findWebhookEndpoint, insertWebhookEvent, noWebhookUrlCondition } from '../store/webhooks-repository.js';
+import type { Db } from '../store/db.js';
+import { findWebhookEndpoint, insertWebhookEvent, noWebhookUrlCondition, reopenWebhookEvent } from '../store/webhooks-repository.js';
 import type { WebhookRenderer } from './dialect-events.js';
 
 /**
@@ -10,14 +10,16 @@ import type { WebhookRenderer } from './dialect-events.js';
  * the transaction of the state change, so an event exists exactly when the change does. Merchants
  * with no webhook URL get no rows.
  */
-export function webhookOutbox(renderers: Readonly<Record<Dialect, WebhookRenderer>>, retrySchedule: readonly number[]): EventSink {
+export function webhookOutbox(renderers: Readonly<Record<string, WebhookRenderer>>, retrySchedule: readonly number[]): EventSink {
   return {
     async record(tx, event, now) {
       const endpoint = await findWebhookEndpoint(tx, event.merchantId);
       if (!endpoint?.url) return;
       const aggregate = await loadAggregate(tx, event.merchantId, event.orderId);
       if (!aggregate) return;
-      for (const webhook of renderers[aggregate.order.dialect](aggregate, event, now)) {
+      const render = renderers[aggregate.order.dialect];
+      if (!render) throw new Error(`no webhook format for dialect ${aggregate.order.dialect}`);
+      for (const webhook of render(aggregate, event, now)) {
         await insertWebhookEvent(
           tx,
           { ...webhook, payload: webhook.body, merchantId: event.merchantId, orderId: event.orderId, dialect: aggregate.order.dialect },
@@ -26,7 +28,7 @@ export function webhookOutbox(renderers: Readonly<Record<Dialect, WebhookRendere
         await enqueueWebhookDelivery(tx, webhook.id, retrySchedule, now);
       }
     },
-    silentCondition: (w, merchantId) => noWebhookUrlCondition(w, merchantId),
+    silentCondition: noWebhookUrlCondition,
   };
 }
 
@@ -42,4 +44,12 @@ export async function enqueueWebhookDelivery(
     { kind: 'webhook.deliver', key: `webhook:${eventId}`, payload: { eventId }, runAt: now, maxAttempts: retrySchedule.length + 1 },
     now,
   );
+}
+
+/** Sends an event again under the same id (receivers drop duplicates by it), even if it was delivered before. */
+export async function replayWebhookEvent(db: Db, eventId: string, retrySchedule: readonly number[], now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    await reopenWebhookEvent(tx, eventId);
+    await enqueueWebhookDelivery(tx, eventId, retrySchedule, now);
+  });
 }

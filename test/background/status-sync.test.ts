@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AuthorizeOutcome, GatewayConnector, OperationOutcome } from '../../src/connectors/gateway.js';
+import type { AuthorizeOutcome, OperationOutcome } from '../../src/connectors/gateway.js';
 import { SandboxConnector } from '../../src/connectors/sandbox.js';
+import { ScriptedConnector } from '../helpers/scripted-connector.js';
 import { assertLedgerInvariants, orderLedger } from '../helpers/ledger-check.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
-
-/** The sandbox with some calls replaced, to play a gateway that times out or loses requests. */
-function faultySandbox(overrides: Partial<GatewayConnector>): GatewayConnector {
-  const sandbox = new SandboxConnector();
-  return new Proxy(sandbox, {
-    get(target, key) {
-      const override = overrides[key as keyof GatewayConnector];
-      if (override) return override;
-      const value = target[key as keyof SandboxConnector];
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 const state = async (server: TestServer, orderId: string) =>
   (await server.db.query<{ state: string }>('select state from orders where id = $1', [orderId]))[0]!.state;
@@ -30,18 +18,17 @@ const jobKinds = async (server: TestServer) =>
 describe('status sync resolves pending and unknown gateway outcomes', () => {
   let server: TestServer;
   let client: PineLabsClient;
-  const realConnector = () => new SandboxConnector();
+  // The merchants of these tests use a gateway the tests script (the sandbox where unscripted).
+  const gateway = new ScriptedConnector();
+  const newMerchant = () => server.newMerchant('Scripted merchant', { connector: gateway.name });
   before(async () => {
-    server = await startTestServer();
-    client = await PineLabsClient.login(server.baseUrl, await server.newMerchant());
+    server = await startTestServer({}, { connectors: [gateway] });
+    client = await PineLabsClient.login(server.baseUrl, await newMerchant());
   });
   after(() => server.close());
-  const useConnector = (connector: GatewayConnector) => {
-    server.app.ctx.connector = () => connector;
-  };
 
   it('a capture answered pending (4000 0000 0000 0077) is found captured by the sync', async () => {
-    useConnector(realConnector());
+    gateway.play({});
     const orderId = await client.authorizedOrder(8000, '4000000000000077');
     const captured = await client.capture(orderId, { merchant_capture_reference: 'pending-cap' });
     assert.equal(captured.body.data.status, 'AUTHORIZED');
@@ -64,7 +51,7 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
   });
 
   it('a capture that timed out (4000 0000 0000 0093) with a partial amount: captured, and the remainder released', async () => {
-    client = await PineLabsClient.login(server.baseUrl, await server.newMerchant());
+    client = await PineLabsClient.login(server.baseUrl, await newMerchant());
     const orderId = await client.authorizedOrder(8000, '4000000000000093');
     await client.capture(orderId, { merchant_capture_reference: 'timeout-cap', capture_amount: { value: 5000, currency: 'INR' } });
     assert.equal(await state(server, orderId), 'CAPTURE_PENDING');
@@ -102,16 +89,14 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
 
   it('a capture the gateway never received is sent again under the same id', async () => {
     let sends = 0;
-    useConnector(
-      faultySandbox({
-        capture: async (request) => {
-          sends += 1;
-          if (sends === 1) throw new Error('socket hang up');
-          return new SandboxConnector().capture(request);
-        },
-        inquire: async (): Promise<OperationOutcome> => ({ kind: 'failed', code: 'NOT_FOUND', message: 'no such operation' }),
-      }),
-    );
+    gateway.play({
+      capture: async (request) => {
+        sends += 1;
+        if (sends === 1) throw new Error('socket hang up');
+        return new SandboxConnector().capture(request);
+      },
+      inquire: async (): Promise<OperationOutcome> => ({ kind: 'failed', code: 'NOT_FOUND', message: 'no such operation' }),
+    });
     const orderId = await client.authorizedOrder(3000);
     await client.capture(orderId, { merchant_capture_reference: 'lost' });
     assert.equal(await state(server, orderId), 'CAPTURE_PENDING');
@@ -119,17 +104,17 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     await server.runJobs();
     assert.equal(sends, 2);
     assert.equal(await state(server, orderId), 'CAPTURED');
-    useConnector(realConnector());
+    gateway.play({});
   });
 
   it('a refund whose answer never came is settled by inquiry', async () => {
-    useConnector(faultySandbox({ refund: async () => ({ kind: 'unknown', reason: 'timeout' }) }));
+    gateway.play({ refund: async () => ({ kind: 'unknown', reason: 'timeout' }) });
     const orderId = await client.authorizedOrder(6000);
     await client.capture(orderId, { merchant_capture_reference: 'c' });
     const refund = await client.refund(orderId, 6000, 'slow-refund');
     assert.equal(refund.body.data.status, 'PENDING');
     assert.equal((await orderLedger(server.db, orderId)).refunded, 0);
-    useConnector(realConnector());
+    gateway.play({});
     server.clock.advance(10 * SECOND);
     await server.runJobs();
     assert.equal((await client.getOrder(refund.body.data.order_id)).body.data.status, 'PROCESSED');
@@ -138,20 +123,18 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
   });
 
   it('an authorization whose answer never came is settled by inquiry', async () => {
-    useConnector(
-      faultySandbox({
-        authorize: async () => {
-          throw new Error('connect ETIMEDOUT');
-        },
-        inquireAuthorization: async (): Promise<AuthorizeOutcome> => ({
-          kind: 'approved',
-          connectorReference: 'sbx.ok.late',
-          approvalCode: '123456',
-          rrn: '000000000001',
-          acquirerReference: 'late',
-        }),
+    gateway.play({
+      authorize: async () => {
+        throw new Error('connect ETIMEDOUT');
+      },
+      inquireAuthorization: async (): Promise<AuthorizeOutcome> => ({
+        kind: 'approved',
+        connectorReference: 'sbx.ok.late',
+        approvalCode: '123456',
+        rrn: '000000000001',
+        acquirerReference: 'late',
       }),
-    );
+    });
     const created = await client.createOrder(2000);
     const orderId = created.body.data.order_id;
     const paid = await client.pay(orderId, 2000);
@@ -162,17 +145,15 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     await server.runJobs();
     assert.equal(await state(server, orderId), 'AUTHORIZED');
     assert.equal((await orderLedger(server.db, orderId)).held, 2000);
-    useConnector(realConnector());
+    gateway.play({});
   });
 
   it('an outcome still unknown after the last inquiry is flagged for review, never guessed', async () => {
-    useConnector(
-      faultySandbox({
-        capture: async () => ({ kind: 'unknown', reason: 'timeout' }),
-        inquire: async () => ({ kind: 'unknown', reason: 'gateway cannot tell' }),
-      }),
-    );
-    const merchant = await server.newMerchant();
+    gateway.play({
+      capture: async () => ({ kind: 'unknown', reason: 'timeout' }),
+      inquire: async () => ({ kind: 'unknown', reason: 'gateway cannot tell' }),
+    });
+    const merchant = await newMerchant();
     client = await PineLabsClient.login(server.baseUrl, merchant);
     const orderId = await client.authorizedOrder(1500);
     await client.capture(orderId, { merchant_capture_reference: 'limbo' });
@@ -194,7 +175,7 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     const order = await client.getOrder(orderId);
     assert.match(order.body.data.manual_review.reason, /outcome still unknown after the last status inquiry/);
     assert.equal((await orderLedger(server.db, orderId)).captured, 0);
-    useConnector(realConnector());
+    gateway.play({});
     await assertLedgerInvariants(server.db);
   });
 });
@@ -202,8 +183,9 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
 describe('background release of held money', () => {
   let server: TestServer;
   let client: PineLabsClient;
+  const gateway = new ScriptedConnector();
   before(async () => {
-    server = await startTestServer({ HOLDFAST_CAPTURE_WINDOW: '2h' });
+    server = await startTestServer({ HOLDFAST_CAPTURE_WINDOW: '2h' }, { connectors: [gateway] });
     client = await PineLabsClient.login(server.baseUrl, await server.newMerchant());
   });
   after(() => server.close());
@@ -255,21 +237,14 @@ describe('background release of held money', () => {
 
   it('a remainder whose release failed in the request is released by its job', async () => {
     let remainderCalls = 0;
-    const sandbox = new SandboxConnector();
-    server.app.ctx.connector = () =>
-      new Proxy(sandbox, {
-        get(target, key) {
-          if (key === 'reverse') {
-            return async (request: Parameters<SandboxConnector['reverse']>[0]) => {
-              remainderCalls += 1;
-              if (remainderCalls === 1) throw new Error('ECONNRESET');
-              return target.reverse(request);
-            };
-          }
-          const value = target[key as keyof SandboxConnector];
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+    gateway.play({
+      reverse: async (request) => {
+        remainderCalls += 1;
+        if (remainderCalls === 1) throw new Error('ECONNRESET');
+        return new SandboxConnector().reverse(request);
+      },
+    });
+    client = await PineLabsClient.login(server.baseUrl, await server.newMerchant('Scripted merchant', { connector: gateway.name }));
     const orderId = await client.authorizedOrder(10000);
     const captured = await client.capture(orderId, {
       merchant_capture_reference: 'part',

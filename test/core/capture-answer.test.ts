@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { captureOrder } from '../../src/core/capture-order.js';
+import { captureOrder } from '../../src/core/operations/capture.js';
 import { loadAggregate } from '../../src/store/orders-repository.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { GatewayConnector } from '../../src/connectors/gateway.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createMerchant, type MerchantCredentials } from '../../src/core/merchants.js';
 import type { Db } from '../../src/store/db.js';
@@ -26,19 +27,19 @@ export interface TestServer {
   db: Db;
   clock: TestClock;
   config: Config;
-  /** A new merchant with its one-time credentials. */
-  newMerchant(name?: string, options?: { webhookUrl?: string }): Promise<MerchantCredentials>;
+  /** A new merchant with its one-time credentials (and the connector it uses: `sandbox` unless given). */
+  newMerchant(name?: string, options?: { webhookUrl?: string; connector?: string }): Promise<MerchantCredentials>;
   /** Runs every background job due at the test clock's time (the workers do not poll in tests). */
   runJobs(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Holdfast on a fresh database, listening on a random loopback port. */
-export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+/** Holdfast on a fresh database, listening on a random loopback port; `connectors` are registered by name beside the sandbox. */
+export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: { connectors?: GatewayConnector[] } = {}): Promise<TestServer> {
   const db = await openTestDatabase();
   const clock = new TestClock();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const app = await createApp({ config, db, logger: pino({ level: 'silent' }), clock });
+  const app = await createApp({ config, db, logger: pino({ level: 'silent' }), clock, connectors: options.connectors ?? [] });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no port');
@@ -49,7 +50,12 @@ export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<Test
     db,
     clock,
     config,
-    newMerchant: (name = 'Test merchant', options = {}) => createMerchant(app.ctx, { name, webhookUrl: options.webhookUrl ?? null }),
+    newMerchant: (name = 'Test merchant', merchant = {}) =>
+      createMerchant(app.ctx, {
+        name,
+        webhookUrl: merchant.webhookUrl ?? null,
+        ...(merchant.connector ? { connector: merchant.connector } : {}),
+      }),
     runJobs: () => app.jobs.runDue(),
     async close() {
       await app.close();

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { GatewayConnector, OperationRequest } from '../../src/connectors/gateway.js';
+import type { OperationRequest } from '../../src/connectors/gateway.js';
+import { SandboxConnector } from '../../src/connectors/sandbox.js';
+import { ScriptedConnector } from '../helpers/scripted-connector.js';
 import { assertLedgerInvariants, orderLedger, snapshot } from '../helpers/ledger-check.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { CARDS, JuspayHttp, basicAuth, juspayCall, newOrderId, submitOtp } from './helpers/juspay-http.js';
@@ -31,31 +33,23 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
   /** Payments whose void the gateway "times out" on (see the void-timeout test). */
   const voidTimesOut = new Set<string>();
 
+  // The sandbox has no card whose *void* times out. To exercise that row, these merchants use a
+  // scripted gateway whose reverse() throws for chosen payments, which the core treats as a gateway
+  // timeout (an unknown outcome); everything else is the sandbox's.
+  const gateway = new ScriptedConnector();
+  gateway.play({
+    reverse: async (request: OperationRequest) => {
+      if (voidTimesOut.has(request.paymentId)) throw new Error('simulated gateway timeout');
+      return new SandboxConnector().reverse(request);
+    },
+  });
+
   before(async () => {
-    server = await startTestServer();
-    const merchant = await server.newMerchant('Juspay merchant');
+    server = await startTestServer({}, { connectors: [gateway] });
+    const merchant = await server.newMerchant('Juspay merchant', { connector: gateway.name });
     merchantId = merchant.merchant_id;
     juspay = new JuspayHttp(server.baseUrl, merchant.api_key);
-    other = new JuspayHttp(server.baseUrl, (await server.newMerchant('Another merchant')).api_key);
-    // The sandbox has no card whose *void* times out. To exercise that row, the connector's
-    // reverse() throws for chosen payments, which the core treats as a gateway timeout (an
-    // unknown outcome). Everything else goes to the real sandbox connector.
-    const connectorByName = server.app.ctx.connector.bind(server.app.ctx);
-    server.app.ctx.connector = (name: string): GatewayConnector => {
-      const real = connectorByName(name);
-      return new Proxy(real, {
-        get(target, property, receiver) {
-          if (property === 'reverse') {
-            return async (request: OperationRequest) => {
-              if (voidTimesOut.has(request.paymentId)) throw new Error('simulated gateway timeout');
-              return target.reverse(request);
-            };
-          }
-          const value = Reflect.get(target, property, receiver);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-    };
+    other = new JuspayHttp(server.baseUrl, (await server.newMerchant('Another merchant', { connector: gateway.name })).api_key);
   });
   after(() => server.close());
 

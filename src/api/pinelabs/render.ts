@@ -1,4 +1,4 @@
-import { MAX_PAYMENT_ATTEMPTS } from '../../core/authorize-payment.js';
+import { MAX_PAYMENT_ATTEMPTS } from '../../core/operations/authorize.js';
 import type { OrderAggregate, Payment, Refund } from '../../domain/order.js';
 import { pineLabsOrderStatus, pineLabsPaymentStatus, pineLabsRefundStatus } from './status.js';
 

@@ -1,0 +1,90 @@
+import type { AuthorizeOutcome, AuthorizeRequest, GatewayConnector, OperationOutcome, OperationRequest } from './gateway.js';
+import type { ConnectorRegistry } from './registry.js';
+
+export type OperationCall = 'capture' | 'reverse' | 'refund';
+
+/** One connector call, as the metrics will count it. */
+export interface GatewayCallRecord {
+  connector: string;
+  call: string;
+  /** The outcome's kind: approved, declined, succeeded, unknown… */
+  outcome: string;
+  durationMs: number;
+}
+
+export interface GatewayClientOptions {
+  /** The longest any connector call may take; past it the outcome is unknown. Connectors' own limits are shorter. */
+  timeoutMs: number;
+  /** Told about every call (metrics). */
+  observe?: (record: GatewayCallRecord) => void;
+}
+
+/**
+ * The only caller of connectors. Whatever goes wrong in a call — a throw, or no answer within the
+ * limit — becomes an `unknown` outcome, for the status sync to settle by asking again, never a
+ * guess. The connector is chosen by name here: the seam where routing between gateways will sit.
+ */
+export class GatewayClient {
+  constructor(
+    private readonly connectors: ConnectorRegistry,
+    private readonly options: GatewayClientOptions,
+  ) {}
+
+  authorize(connector: string, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
+    return this.call(connector, 'authorize', (c) => c.authorize(request), unknownAuthorization(null));
+  }
+
+  completeAuthentication(connector: string, request: Parameters<GatewayConnector['completeAuthentication']>[0]): Promise<AuthorizeOutcome> {
+    return this.call(connector, 'authenticate', (c) => c.completeAuthentication(request), unknownAuthorization(request.connectorReference));
+  }
+
+  inquireAuthorization(connector: string, request: Parameters<GatewayConnector['inquireAuthorization']>[0]): Promise<AuthorizeOutcome> {
+    return this.call(
+      connector,
+      'inquire_authorization',
+      (c) => c.inquireAuthorization(request),
+      unknownAuthorization(request.connectorReference),
+    );
+  }
+
+  operate(connector: string, kind: OperationCall, request: OperationRequest): Promise<OperationOutcome> {
+    return this.call(connector, kind, (c) => c[kind](request), unknownOperation);
+  }
+
+  /**
+   * What became of an operation whose answer was pending or never came: the gateway's view, by our
+   * operation id. One the gateway never received is sent again under the same id (its idempotency key).
+   */
+  async settle(connector: string, kind: OperationCall, request: OperationRequest): Promise<OperationOutcome> {
+    const outcome = await this.call(connector, `inquire_${kind}`, (c) => c.inquire(kind, request), unknownOperation);
+    return outcome.kind === 'failed' && outcome.code === 'NOT_FOUND' ? this.operate(connector, kind, request) : outcome;
+  }
+
+  private async call<T extends { kind: string }>(
+    name: string,
+    call: string,
+    send: (connector: GatewayConnector) => Promise<T>,
+    unknown: (reason: string) => T,
+  ): Promise<T> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(unknown(`${name}: no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    });
+    let outcome: T;
+    try {
+      outcome = await Promise.race([send(this.connectors.get(name)), limit]);
+    } catch (error) {
+      outcome = unknown(error instanceof Error ? error.message : String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+    this.options.observe?.({ connector: name, call, outcome: outcome.kind, durationMs: performance.now() - started });
+    return outcome;
+  }
+}
+
+const unknownOperation = (reason: string): OperationOutcome => ({ kind: 'unknown', reason });
+const unknownAuthorization =
+  (connectorReference: string | null) =>
+  (reason: string): AuthorizeOutcome => ({ kind: 'unknown', connectorReference, reason });

@@ -1,0 +1,88 @@
+import type { AggregateChange } from '../../domain/order-change.js';
+import { violatedUniqueConstraint } from '../../store/db.js';
+import type { GuardedWrite } from '../../store/guarded-write.js';
+import { deleteJobIn, enqueueJobIn } from '../../store/jobs-repository.js';
+import { orderWrite } from '../../store/order-writes.js';
+import { claimRequestKeyIn, findRequestKey, REQUEST_KEY_CONSTRAINT } from '../../store/request-keys-repository.js';
+import type { CoreContext } from '../context.js';
+import type { OrderEvent } from '../events.js';
+import { RequestKeyTaken, type RequestKey } from '../request-key.js';
+import type { JobChanges } from '../scheduled-jobs.js';
+
+/** Which order a write is on. */
+export interface OrderTarget {
+  merchantId: string;
+  orderId: string;
+}
+
+/** One write of an operation: the aggregate's change plus what rides with it in the same statement. */
+export interface OrderWrite {
+  change: AggregateChange;
+  jobs?: JobChanges;
+  /** The client's request id, claimed with the effect it names. */
+  requestKey?: RequestKey | undefined;
+  /** What happened, for the webhook outbox: recorded exactly when the change is. */
+  event?: OrderEvent;
+}
+
+/**
+ * Writes it as one guarded statement; false when the order no longer has the version the write was
+ * decided on (another request won a race: the caller reads again and decides again). A request id
+ * already taken throws RequestKeyTaken and writes nothing.
+ */
+export async function writeOrder(ctx: CoreContext, target: OrderTarget, write: OrderWrite, now: Date): Promise<boolean> {
+  const build = () => {
+    const w = orderWrite(target, write.change, now);
+    for (const key of write.jobs?.cancel ?? []) deleteJobIn(w, key);
+    for (const job of write.jobs?.enqueue ?? []) enqueueJobIn(w, job, now);
+    if (write.requestKey) claimRequestKeyIn(w, target.merchantId, write.requestKey.id, write.requestKey.fingerprint, target.orderId, now);
+    return w;
+  };
+  return runClaimingRequestKey(ctx, target.merchantId, write.requestKey, () => withEvent(ctx, build, write.event, now));
+}
+
+/**
+ * Runs a guarded write that may claim a request id. The claim has no ON CONFLICT: a taken id fails
+ * the whole statement, so the effect is not made either, and the dialect answers from the stored
+ * record. Any other unique key taken means another request recorded the same thing first: the
+ * write reports a lost race.
+ */
+export async function runClaimingRequestKey(
+  ctx: CoreContext,
+  merchantId: string,
+  requestKey: RequestKey | undefined,
+  run: () => Promise<boolean>,
+): Promise<boolean> {
+  try {
+    return await run();
+  } catch (error) {
+    const constraint = violatedUniqueConstraint(error);
+    if (constraint === undefined) throw error;
+    if (constraint === REQUEST_KEY_CONSTRAINT && requestKey) {
+      const stored = await findRequestKey(ctx.db, merchantId, requestKey.id);
+      if (stored) throw new RequestKeyTaken(stored);
+    }
+    return false;
+  }
+}
+
+/**
+ * Applies a guarded write and records its event, if any. When the event sink would store nothing
+ * for the merchant, the change is one statement with that condition in its guard; otherwise (or
+ * if the guard missed for any reason) it runs again in a transaction together with the event, so
+ * an event exists exactly when the change does. `build` must return a fresh write each time.
+ */
+async function withEvent(ctx: CoreContext, build: () => GuardedWrite, event: OrderEvent | undefined, now: Date): Promise<boolean> {
+  if (!event) return build().run(ctx.db);
+  const silentCondition = ctx.events.silentCondition;
+  if (silentCondition) {
+    const write = build();
+    write.alsoRequire(silentCondition(event.merchantId));
+    if (await write.run(ctx.db)) return true;
+  }
+  return ctx.db.transaction(async (tx) => {
+    if (!(await build().run(tx))) return false;
+    await ctx.events.record(tx, event, now);
+    return true;
+  });
+}

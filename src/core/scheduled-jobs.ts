@@ -1,0 +1,68 @@
+import type { NewJob } from '../store/jobs-repository.js';
+
+/**
+ * The jobs operations schedule, as rows written with the change that needs them (enqueued in the
+ * same statement or transaction), and the keys that cancel them. A key makes rescheduling replace
+ * the pending job rather than add a second. The runner is in src/jobs; the handlers in jobs/handlers.ts.
+ */
+export type SyncKind = 'capture' | 'reversal' | 'refund' | 'authorization';
+
+export interface SyncPolicy {
+  /** Delay before the first status inquiry (Default: 10 s). */
+  firstDelayMs: number;
+  /** Inquiries before the outcome is flagged for manual review (Default: 10; about 3 h with the backoff). */
+  maxAttempts: number;
+}
+
+/** Backoff between inquiries: doubling from the first delay, capped at 1 h. */
+export function syncBackoffMs(policy: SyncPolicy, attempt: number): number {
+  return Math.min(3_600_000, policy.firstDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export interface SyncPayload extends Record<string, unknown> {
+  merchantId: string;
+  orderId: string;
+  /** Capture, reversal or refund id; the payment id for an authorization. */
+  operationId: string;
+}
+
+/** Which jobs a write adds and which it makes unnecessary. */
+export interface JobChanges {
+  enqueue?: NewJob[];
+  cancel?: string[];
+}
+
+export const syncJobKey = (operationId: string) => `sync:${operationId}`;
+export const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
+export const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
+
+/** The status inquiry that settles an operation if its answer is pending, never comes, or is never recorded. */
+export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
+  return {
+    kind: `sync.${kind}`,
+    key: syncJobKey(payload.operationId),
+    payload,
+    runAt: new Date(now.getTime() + policy.firstDelayMs),
+    maxAttempts: policy.maxAttempts,
+  };
+}
+
+/** The end of the capture window: release the authorization if it is still held. */
+export function autoVoidJob(merchantId: string, orderId: string, at: Date): NewJob {
+  return { kind: 'order.auto_void', key: autoVoidJobKey(orderId), payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 };
+}
+
+/**
+ * Release of a partial capture's remainder at the gateway, retried until done. The capture tries
+ * the release at once in the request; the job is the safety net for a crash or a failed try, so
+ * its first run waits as long as a status sync does rather than racing the request's own try.
+ */
+export function remainderReleaseJob(payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
+  return {
+    kind: 'reversal.remainder',
+    key: remainderJobKey(payload.operationId),
+    payload,
+    runAt: new Date(now.getTime() + policy.firstDelayMs),
+    maxAttempts: 20,
+  };
+}
