@@ -15,7 +15,7 @@ select row_to_json(o) as "order",
   coalesce((select json_agg(v order by v.seq) from reversals v where v.order_id = o.id), '[]') as reversals,
   coalesce((select json_agg(f order by f.seq) from refunds f where f.order_id = o.id), '[]') as refunds,
   coalesce((select json_agg(json_build_object('kind', j.kind, 'reference_id', j.reference_id, 'currency', j.currency,
-      'postings', (select json_agg(json_build_object('account', ps.account, 'amount', ps.amount)) from postings ps where ps.entry_id = j.id))
+      'postings', (select json_agg(json_build_object('account', ps.account, 'amount', ps.amount) order by ps.amount) from postings ps where ps.entry_id = j.id))
       order by j.id) from journal_entries j where j.order_id = o.id), '[]') as journal
 from orders o`;
 

@@ -31,14 +31,17 @@ export interface OrderWrite {
  * already taken throws RequestKeyTaken and writes nothing.
  */
 export async function writeOrder(ctx: CoreContext, target: OrderTarget, write: OrderWrite, now: Date): Promise<boolean> {
-  const build = () => {
-    const w = orderWrite(target, write.change, now);
-    for (const key of write.jobs?.cancel ?? []) deleteJobIn(w, key);
-    for (const job of write.jobs?.enqueue ?? []) enqueueJobIn(w, job, now);
-    if (write.requestKey) claimRequestKeyIn(w, target.merchantId, write.requestKey.id, write.requestKey.fingerprint, target.orderId, now);
-    return w;
-  };
+  const build = () => orderStatement(target, write, now);
   return runClaimingRequestKey(ctx, target.merchantId, write.requestKey, () => withEvent(ctx, build, write.event, now));
+}
+
+/** The one statement of a write (the benchmark renders the capture's from here too). */
+export function orderStatement(target: OrderTarget, write: OrderWrite, now: Date): GuardedWrite {
+  const w = orderWrite(target, write.change, now);
+  for (const key of write.jobs?.cancel ?? []) deleteJobIn(w, key);
+  for (const job of write.jobs?.enqueue ?? []) enqueueJobIn(w, job, now);
+  if (write.requestKey) claimRequestKeyIn(w, target.merchantId, write.requestKey.id, write.requestKey.fingerprint, target.orderId, now);
+  return w;
 }
 
 /**

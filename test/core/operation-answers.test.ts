@@ -1,11 +1,15 @@
 /**
- * The capture answers from the order it read plus the writes it made (all known values) instead
- * of reading the order back. These tests hold that answer to a fresh read of the database, field
- * for field (ledger entries included), on every path a capture can take.
+ * Every operation answers from the order it read plus the writes it made (all known values,
+ * domain/order-change.ts) instead of reading the order back. These tests hold each answer to a
+ * fresh read of the database, field for field (ledger entries included), on every path a capture,
+ * a void, a refund and an authorization can take.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { authorizePayment, completeAuthentication } from '../../src/core/operations/authorize.js';
 import { captureOrder } from '../../src/core/operations/capture.js';
+import { refundOrder } from '../../src/core/operations/refund.js';
+import { voidOrder } from '../../src/core/operations/void.js';
 import { loadAggregate } from '../../src/store/orders-repository.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -15,6 +19,11 @@ const CARDS = {
   capturePending: '4000000000000077',
   captureFails: '4000000000000085',
   captureTimesOut: '4000000000000093',
+  voidPending: '4000000000000101',
+  voidFails: '4000000000000119',
+  refundFails: '4000000000000127',
+  declined: '4000000000000002',
+  challenge: '4000000000003220',
 };
 
 describe('a capture answers exactly what a fresh read of the order shows', () => {
@@ -98,5 +107,88 @@ describe('a capture answers exactly what a fresh read of the order shows', () =>
     });
     assert.equal(again.replayed, true);
     assert.deepEqual(again.aggregate, await loadAggregate(server.db, merchantId, orderId));
+  });
+
+  describe('void', () => {
+    for (const [name, card, state] of [
+      ['voided', CARDS.ok, 'VOIDED'],
+      ['refused by the gateway', CARDS.voidFails, 'VOID_FAILED'],
+      ['pending at the gateway', CARDS.voidPending, 'VOID_PENDING'],
+    ] as const) {
+      it(name, async () => {
+        const orderId = await client.authorizedOrder(4000, card);
+        server.clock.advance(1000);
+        const answer = await voidOrder(server.app.ctx, { merchantId, orderId });
+        const read = await loadAggregate(server.db, merchantId, orderId);
+        assert.equal(read?.order.state, state);
+        assert.deepEqual(answer, read);
+      });
+    }
+  });
+
+  describe('refund', () => {
+    for (const [name, card, amount, state] of [
+      ['partial', CARDS.ok, 1500, 'PARTIALLY_REFUNDED'],
+      ['full', CARDS.ok, undefined, 'FULLY_REFUNDED'],
+      ['refused by the gateway', CARDS.refundFails, 1500, 'CAPTURED'],
+    ] as const) {
+      it(name, async () => {
+        const orderId = await client.authorizedOrder(4000, card);
+        await captureOrder(server.app.ctx, { merchantId, orderId, merchantCaptureReference: 'cap', requestFingerprint: 'fp-cap' });
+        server.clock.advance(1000);
+        const answer = await refundOrder(server.app.ctx, {
+          merchantId,
+          orderId,
+          merchantRefundReference: `rf-${name}`,
+          amount: amount === undefined ? undefined : { value: amount, currency: 'INR' },
+          requestFingerprint: `fp-rf-${name}`,
+        });
+        const read = await loadAggregate(server.db, merchantId, orderId);
+        assert.equal(read?.order.state, state);
+        assert.deepEqual(answer.aggregate, read);
+      });
+    }
+  });
+
+  describe('authorization', () => {
+    async function authorize(card: string, preAuth = true) {
+      const created = await client.createOrder(2000, { preAuth });
+      const orderId = created.body.data.order_id as string;
+      server.clock.advance(1000);
+      const answer = await authorizePayment(server.app.ctx, {
+        merchantId,
+        orderId,
+        merchantPaymentReference: `pay-${card}-${preAuth}`,
+        amount: 2000,
+        currency: 'INR',
+        card: { number: card, cvv: '123', expiryMonth: '12', expiryYear: '2035', holderName: 'Test Holder' },
+        requestFingerprint: 'fp-pay',
+      });
+      return { orderId, answer: answer.aggregate, read: await loadAggregate(server.db, merchantId, orderId) };
+    }
+
+    for (const [name, card, preAuth, state] of [
+      ['pre-authorization approved', CARDS.ok, true, 'AUTHORIZED'],
+      ['sale approved', CARDS.ok, false, 'CAPTURED'],
+      ['declined', CARDS.declined, true, 'ATTEMPTED'],
+      ['3-D Secure challenge', CARDS.challenge, true, 'PENDING'],
+    ] as const) {
+      it(name, async () => {
+        const { answer, read } = await authorize(card, preAuth);
+        assert.equal(read?.order.state, state);
+        assert.deepEqual(answer, read);
+      });
+    }
+
+    it('3-D Secure completed with the OTP', async () => {
+      const { orderId, read } = await authorize(CARDS.challenge);
+      const challengeId = read?.payments[0]?.challengeId;
+      assert.ok(challengeId);
+      server.clock.advance(1000);
+      const answer = await completeAuthentication(server.app.ctx, challengeId, '123456');
+      const after = await loadAggregate(server.db, merchantId, orderId);
+      assert.equal(after?.order.state, 'AUTHORIZED');
+      assert.deepEqual(answer, after);
+    });
   });
 });
