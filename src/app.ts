@@ -6,7 +6,7 @@ import type { PublicLinks } from './api/public-links.js';
 import { buildServer } from './api/server.js';
 import type { Config } from './config.js';
 import type { GatewayConnector } from './connectors/gateway.js';
-import { HttpAcquirerConnector } from './connectors/http-acquirer.js';
+import { HttpAcquirerConnector } from './connectors/http-acquirer/connector.js';
 import { GatewayClient } from './connectors/gateway-client.js';
 import { ConnectorRegistry } from './connectors/registry.js';
 import type { SyncPolicy } from './core/scheduled-jobs.js';

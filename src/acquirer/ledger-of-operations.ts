@@ -3,8 +3,8 @@
  * indexed by the caller's idempotency keys, plus an append-only list of effects so a test can
  * check that a retried request had one effect, not two. Card numbers are never kept here.
  */
-import type { CardBehaviour } from '../connectors/test-cards.js';
-import type { OperationKind } from './protocol.js';
+import type { OperationKind } from '../connectors/http-acquirer/protocol.js';
+import type { CardBehaviour } from '../test-cards/index.js';
 
 export interface AuthorizationRecord {
   paymentId: string;

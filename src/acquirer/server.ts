@@ -1,5 +1,6 @@
 /**
- * The acquirer simulator's HTTP app: the protocol of `protocol.ts` over a {@link SimulatedBank},
+ * The acquirer simulator's HTTP app: the protocol of `src/connectors/http-acquirer/protocol.ts`
+ * (the contract it shares with the gateway's http-acquirer connector) over a {@link SimulatedBank},
  * with the fault plan applied to each request. Faults hit POST operations only, unless the
  * settings extend them to inquiries.
  *
@@ -12,9 +13,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { classifyError } from '../api/fastify-errors.js';
-import { createFaultPlan, defaultFaultSettings, type FaultPlan, type FaultSettings } from './faults.js';
-import { LedgerOfOperations } from './ledger-of-operations.js';
 import {
   ACQUIRER_PATHS,
   AuthenticationBody,
@@ -24,7 +22,10 @@ import {
   PaymentParams,
   ReferenceParams,
   type OperationKind,
-} from './protocol.js';
+} from '../connectors/http-acquirer/protocol.js';
+import { createFaultPlan, defaultFaultSettings, type FaultPlan, type FaultSettings } from './faults.js';
+import { LedgerOfOperations } from './ledger-of-operations.js';
+import { refusalOf } from './request-errors.js';
 import { SimulatedBank, type BankAnswer } from './simulated-bank.js';
 import { answerUnavailable, HeldRequests, resetConnection } from './transport-faults.js';
 
@@ -70,9 +71,8 @@ export async function buildAcquirerServer(options: AcquirerOptions = {}): Promis
   root.addHook('preClose', async () => held.releaseAll());
   // Messages name the field and the limit, never the value sent (which may be a card number).
   root.setErrorHandler((error, request, reply) => {
-    const classified = classifyError(error);
-    if (classified.kind === 'holdfast') return reply.status(400).send({ code: 'INVALID_REQUEST', message: classified.error.message });
-    if (classified.kind === 'client') return reply.status(classified.status).send({ code: 'INVALID_REQUEST', message: classified.message });
+    const refusal = refusalOf(error);
+    if (refusal) return reply.status(refusal.status).send(refusal.body);
     request.log.error({ err: { message: (error as Error).message } }, 'unhandled error');
     return reply.status(500).send({ code: 'INTERNAL_ERROR', message: 'Internal error' });
   });

@@ -1,14 +1,12 @@
 /**
  * The simulated bank's use-cases, free of HTTP: check a request against what was recorded, decide
- * by test card, record the effect once, and say what to answer. Every request is idempotent by
- * its key (payment id, authorization reference for an authentication, operation id): a replay
- * gets the operation's current view and causes no second effect; a replay with different
- * parameters is refused with `409 IDEMPOTENCY_CONFLICT`.
+ * by test card (docs/test-cards.md, through `src/test-cards/` as the sandbox connector does),
+ * record the effect once, and say what to answer. Every request is idempotent by its key (payment
+ * id, authorization reference for an authentication, operation id): a replay gets the
+ * operation's current view and causes no second effect; a replay with different parameters is
+ * refused with `409 IDEMPOTENCY_CONFLICT`.
  */
 import { randomInt } from 'node:crypto';
-import { randomAlphanumeric } from '../domain/ids.js';
-import { decideAuthentication, decideAuthorization, decideOperation, type AuthorizationDecision } from './card-decisions.js';
-import type { AuthorizationRecord, LedgerOfOperations, OperationRecord } from './ledger-of-operations.js';
 import {
   NOT_RECEIVED,
   type AuthorizationAnswer,
@@ -17,7 +15,10 @@ import {
   type OperationAnswer,
   type OperationBody,
   type OperationKind,
-} from './protocol.js';
+} from '../connectors/http-acquirer/protocol.js';
+import { decideAuthentication, decideAuthorization, decideOperation, type AuthorizationDecision } from '../test-cards/index.js';
+import type { AuthorizationRecord, LedgerOfOperations, OperationRecord } from './ledger-of-operations.js';
+import { randomAlphanumeric } from './random-id.js';
 
 /** What to answer, and whether to answer at all (false: the effect is applied, the caller waits in vain). */
 export interface BankAnswer {
@@ -59,7 +60,7 @@ export class SimulatedBank {
       return answer(authorizationView(existing));
     }
     // The card number is used for the decision only and is not kept.
-    const { decision, behaviour } = decideAuthorization(body.card.number);
+    const { decision, behaviour } = decideAuthorization(body.card.number, { checkLuhn: true });
     const record: AuthorizationRecord = {
       paymentId: body.payment_id,
       reference: `auth_${randomAlphanumeric(16)}`,
@@ -113,6 +114,8 @@ export class SimulatedBank {
       return refuse(422, 'AMOUNT_EXCEEDS_AUTHORIZATION', `amount must be at most the authorized ${authorization.amount}`);
 
     const decision = decideOperation(kind, authorization.behaviour, reason);
+    // An unanswered operation is applied (it succeeded): the caller waits in vain, an inquiry finds it.
+    const outcome = decision.outcome === 'unanswered' ? 'succeeded' : decision.outcome;
     const now = this.now();
     const record: OperationRecord = {
       operationId: body.operation_id,
@@ -122,12 +125,12 @@ export class SimulatedBank {
       currency: body.currency,
       reason,
       gatewayReference: `${GATEWAY_REFERENCE_PREFIX[kind]}_${randomAlphanumeric(16)}`,
-      outcome: decision.outcome,
-      ...(decision.code !== undefined ? { decline: { code: decision.code, message: decision.message ?? decision.code } } : {}),
-      ...(decision.outcome === 'pending' ? { settlesAt: now + this.settleMs } : {}),
+      outcome,
+      ...(decision.outcome === 'failed' ? { decline: { code: decision.code, message: decision.message } } : {}),
+      ...(outcome === 'pending' ? { settlesAt: now + this.settleMs } : {}),
     };
     this.ledger.addOperation(record, now);
-    return answer(operationView(record), decision.answered);
+    return answer(operationView(record), decision.outcome !== 'unanswered');
   }
 
   inquireOperation(operationId: string): BankAnswer {

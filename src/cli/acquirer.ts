@@ -29,8 +29,8 @@ const RATE_FLAGS = {
 export const ACQUIRER_USAGE = `Usage: holdfast acquirer [options]
 
 The acquirer simulator: an HTTP server on 127.0.0.1 playing the bank behind the http-acquirer
-connector, with the test cards of SPEC §3 and injected faults. Rates are shares of POST requests
-(inquiries too with --fault-inquiries) and add up to at most 1.
+connector, with the test cards of docs/test-cards.md and injected faults. Rates are shares of
+POST requests (inquiries too with --fault-inquiries) and add up to at most 1.
 
 Options:
   --port N                 listening port (default 8081; 0 picks a free one)

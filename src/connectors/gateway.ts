@@ -43,7 +43,14 @@ export type AuthorizeOutcome =
   | { kind: 'unknown'; connectorReference: string | null; reason: string };
 
 /** Decline codes shared by every connector; dialects render them. */
-export type DeclineCode = 'PAYMENT_DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_EXPIRED' | 'USER_AUTHENTICATION_FAILED' | 'INVALID_CARD';
+export const DECLINE_CODES = [
+  'PAYMENT_DECLINED',
+  'INSUFFICIENT_FUNDS',
+  'CARD_EXPIRED',
+  'USER_AUTHENTICATION_FAILED',
+  'INVALID_CARD',
+] as const;
+export type DeclineCode = (typeof DECLINE_CODES)[number];
 
 export interface OperationRequest {
   /** Our id for this operation (capture, reversal or refund id): the connector's idempotency key. */

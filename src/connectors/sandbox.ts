@@ -1,17 +1,27 @@
 /**
- * The built-in sandbox connector: deterministic outcomes by test card number (SPEC §3), in process.
+ * The built-in sandbox connector: deterministic outcomes by test card number (docs/test-cards.md),
+ * in process, decided by `src/test-cards/` as the acquirer simulator's are.
  * The behaviour a card selects is carried in the connector reference it hands back
  * ("sbx.<behaviour>.<random>"), so later operations and status inquiries need no card data and
  * no memory: what a pending or timed-out operation "really" did is a function of the card.
  */
 import { randomAlphanumeric } from '../domain/ids.js';
+import {
+  decideAuthentication,
+  decideAuthorization,
+  decideOperation,
+  isCardBehaviour,
+  SANDBOX_OTP,
+  type CardBehaviour,
+  type CardOperation,
+} from '../test-cards/index.js';
 import type { AuthorizeOutcome, AuthorizeRequest, GatewayConnector, OperationOutcome, OperationRequest } from './gateway.js';
-import { cardRule, DECLINE_MESSAGES, SANDBOX_OTP, type CardBehaviour } from './test-cards.js';
 
 export { SANDBOX_OTP };
 
 function behaviourOf(connectorReference: string | null): CardBehaviour {
-  return ((connectorReference ?? '').split('.')[1] ?? 'ok') as CardBehaviour;
+  const behaviour = (connectorReference ?? '').split('.')[1] ?? 'ok';
+  return isCardBehaviour(behaviour) ? behaviour : 'ok';
 }
 
 function approval(behaviour: CardBehaviour): AuthorizeOutcome {
@@ -26,16 +36,22 @@ function approval(behaviour: CardBehaviour): AuthorizeOutcome {
 
 const gatewayRef = (prefix: string, operationId: string) => `${prefix}_${operationId.slice(-14)}`;
 
+const OPERATIONS: Record<'capture' | 'reverse' | 'refund', { card: CardOperation; prefix: string }> = {
+  capture: { card: 'capture', prefix: 'cap' },
+  reverse: { card: 'reversal', prefix: 'rev' },
+  refund: { card: 'refund', prefix: 'rfnd' },
+};
+
 export class SandboxConnector implements GatewayConnector {
   readonly name = 'sandbox';
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const rule = cardRule(request.card.number);
-    if ('decline' in rule) {
-      return { kind: 'declined', connectorReference: null, code: rule.decline, message: DECLINE_MESSAGES[rule.decline] };
-    }
-    if (rule.behaviour === 'challenge') return { kind: 'challenge', connectorReference: `sbx.challenge.${randomAlphanumeric(10)}` };
-    return approval(rule.behaviour);
+    // The core has checked the number (Luhn included) before any connector sees it.
+    const { decision, behaviour } = decideAuthorization(request.card.number, { checkLuhn: false });
+    if (decision.outcome === 'declined')
+      return { kind: 'declined', connectorReference: null, code: decision.code, message: decision.message };
+    if (decision.outcome === 'challenge') return { kind: 'challenge', connectorReference: `sbx.challenge.${randomAlphanumeric(10)}` };
+    return approval(behaviour);
   }
 
   async completeAuthentication(request: { connectorReference: string; otp: string }): Promise<AuthorizeOutcome> {
@@ -47,61 +63,50 @@ export class SandboxConnector implements GatewayConnector {
         message: 'No authentication is pending',
       };
     }
-    if (request.otp !== SANDBOX_OTP) {
-      return {
-        kind: 'declined',
-        connectorReference: request.connectorReference,
-        code: 'USER_AUTHENTICATION_FAILED',
-        message: 'Consumer Authentication failed',
-      };
+    const decision = decideAuthentication(request.otp);
+    if (decision.outcome === 'declined') {
+      return { kind: 'declined', connectorReference: request.connectorReference, code: decision.code, message: decision.message };
     }
     return approval('ok');
   }
 
-  async capture(request: OperationRequest): Promise<OperationOutcome> {
-    switch (behaviourOf(request.connectorReference)) {
-      case 'capture_pending':
-        return { kind: 'pending', gatewayReference: gatewayRef('cap', request.operationId) };
-      case 'capture_fails':
-        return { kind: 'failed', code: 'CAPTURE_DECLINED', message: 'The acquirer declined the capture' };
-      case 'capture_times_out':
-        return { kind: 'unknown', reason: 'sandbox: capture timed out' };
-      default:
-        return { kind: 'succeeded', gatewayReference: gatewayRef('cap', request.operationId) };
-    }
+  capture(request: OperationRequest): Promise<OperationOutcome> {
+    return this.operate('capture', request);
   }
 
-  async reverse(request: OperationRequest): Promise<OperationOutcome> {
-    // The void cards' behaviours apply to voids; releasing a partial capture's remainder succeeds.
-    const behaviour = request.reason === 'remainder' ? 'ok' : behaviourOf(request.connectorReference);
-    switch (behaviour) {
-      case 'void_pending':
-        return { kind: 'pending', gatewayReference: gatewayRef('rev', request.operationId) };
-      case 'void_fails':
-        return { kind: 'failed', code: 'VOID_DECLINED', message: 'The acquirer declined the void' };
-      default:
-        return { kind: 'succeeded', gatewayReference: gatewayRef('rev', request.operationId) };
-    }
+  reverse(request: OperationRequest): Promise<OperationOutcome> {
+    return this.operate('reverse', request);
   }
 
-  async refund(request: OperationRequest): Promise<OperationOutcome> {
-    if (behaviourOf(request.connectorReference) === 'refund_fails') {
-      return { kind: 'failed', code: 'REFUND_DECLINED', message: 'The acquirer declined the refund' };
-    }
-    return { kind: 'succeeded', gatewayReference: gatewayRef('rfnd', request.operationId) };
+  refund(request: OperationRequest): Promise<OperationOutcome> {
+    return this.operate('refund', request);
   }
 
   /** Pending and timed-out operations of the sandbox cards all complete in the end. */
   async inquire(kind: 'capture' | 'reverse' | 'refund', request: OperationRequest): Promise<OperationOutcome> {
-    const prefix = kind === 'capture' ? 'cap' : kind === 'reverse' ? 'rev' : 'rfnd';
     const answer = await this[kind](request);
     return answer.kind === 'pending' || answer.kind === 'unknown'
-      ? { kind: 'succeeded', gatewayReference: gatewayRef(prefix, request.operationId) }
+      ? { kind: 'succeeded', gatewayReference: gatewayRef(OPERATIONS[kind].prefix, request.operationId) }
       : answer;
   }
 
   /** The sandbox always answers authorizations, so an inquiry finds none it did not answer. */
   async inquireAuthorization(): Promise<AuthorizeOutcome> {
     return { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: 'No such authorization at the gateway' };
+  }
+
+  private async operate(kind: 'capture' | 'reverse' | 'refund', request: OperationRequest): Promise<OperationOutcome> {
+    const { card, prefix } = OPERATIONS[kind];
+    const decision = decideOperation(card, behaviourOf(request.connectorReference), request.reason);
+    switch (decision.outcome) {
+      case 'succeeded':
+      case 'pending':
+        return { kind: decision.outcome, gatewayReference: gatewayRef(prefix, request.operationId) };
+      case 'failed':
+        return { kind: 'failed', code: decision.code, message: decision.message };
+      case 'unanswered':
+        // Applied, but the answer never came: the core must find out by inquiring.
+        return { kind: 'unknown', reason: `sandbox: ${kind} timed out` };
+    }
   }
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer.js';
+import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer/connector.js';
 import { card, PATIENT_TIMEOUT_MS } from './simulator-fixture.js';
 
 const BIN = join(process.cwd(), 'bin', 'holdfast.js');

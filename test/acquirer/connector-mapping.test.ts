@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer.js';
+import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer/connector.js';
 import { card, PATIENT_TIMEOUT_MS } from './simulator-fixture.js';
 
 /** A connector whose every request gets `status` and `body`; the URLs it asked for are kept. */

@@ -1,6 +1,6 @@
 import { buildAcquirerServer, type AcquirerOptions, type AcquirerSimulator } from '../../src/acquirer/server.js';
-import type { AuthorizeOutcome, CardForAuthorization, OperationRequest } from '../../src/connectors/gateway.js';
-import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer.js';
+import type { AuthorizeOutcome, CardForAuthorization, GatewayConnector, OperationRequest } from '../../src/connectors/gateway.js';
+import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer/connector.js';
 import { detectNetwork } from '../../src/domain/card.js';
 
 /** For calls that are meant to get no answer: small, so each costs the suite little. */
@@ -43,7 +43,7 @@ export function uniqueId(prefix: string): string {
 }
 
 /** Authorizes `number` for 10000 paise (pre-authorization) and returns the outcome with its payment id. */
-export async function authorize(connector: HttpAcquirerConnector, number: string, options: { amount?: number; capture?: boolean } = {}) {
+export async function authorize(connector: GatewayConnector, number: string, options: { amount?: number; capture?: boolean } = {}) {
   const paymentId = uniqueId('pay');
   const outcome = await connector.authorize({
     paymentId,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SANDBOX_OTP } from '../../src/connectors/test-cards.js';
+import { SANDBOX_OTP } from '../../src/test-cards/index.js';
 import { authorize, effectCount, operation, referenceOf, startSimulator, type RunningSimulator } from './simulator-fixture.js';
 
-/** The http-acquirer connector against a real simulator: every test card of SPEC §3. */
+/** The http-acquirer connector against a real simulator: every test card of docs/test-cards.md. */
 describe('http-acquirer connector: test cards', () => {
   let sim: RunningSimulator;
   before(async () => {

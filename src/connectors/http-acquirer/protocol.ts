@@ -1,7 +1,9 @@
 /**
- * The wire protocol between Holdfast's `http-acquirer` connector and the acquirer simulator: the
- * paths, request bodies and answers, as TypeBox schemas so the simulator validates what it is sent
- * and the connector checks what it is answered against the same definitions.
+ * The wire protocol between Holdfast's `http-acquirer` connector and the acquirer simulator
+ * (`src/acquirer/`, started by `holdfast acquirer`): the paths, request bodies and answers, as
+ * TypeBox schemas so the simulator validates what it is sent and the connector checks what it is
+ * answered against the same definitions. It is the one contract the two programs share, so it
+ * imports nothing of either.
  *
  * Shape of the protocol (all JSON):
  * - `POST /v1/authorizations` → {@link AuthorizationAnswer}; idempotent by `payment_id`.

@@ -1,10 +1,24 @@
 /**
- * The sandbox test cards (SPEC §3), shared by the in-process sandbox connector and the acquirer
- * simulator so both behave the same for the same number.
+ * The sandbox test cards (docs/test-cards.md): the numbers that decline, and the numbers whose
+ * authorization makes its later operations behave otherwise. Any other number is approved.
  */
+
+/** What a card makes its authorization and the operations on it do. */
 export type CardBehaviour =
   'ok' | 'challenge' | 'capture_pending' | 'capture_fails' | 'capture_times_out' | 'void_pending' | 'void_fails' | 'refund_fails';
 
+const CARD_BEHAVIOURS: ReadonlySet<string> = new Set<CardBehaviour>([
+  'ok',
+  'challenge',
+  'capture_pending',
+  'capture_fails',
+  'capture_times_out',
+  'void_pending',
+  'void_fails',
+  'refund_fails',
+]);
+
+/** The declines a card of the table selects. */
 export type DeclineReason = 'PAYMENT_DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_EXPIRED';
 
 export type CardRule = { behaviour: CardBehaviour } | { decline: DeclineReason };
@@ -22,16 +36,15 @@ export const TEST_CARDS: Readonly<Record<string, CardRule>> = {
   '4000000000000127': { behaviour: 'refund_fails' },
 };
 
-export const DECLINE_MESSAGES: Readonly<Record<DeclineReason, string>> = {
-  PAYMENT_DECLINED: 'The payment was declined by the acquirer',
-  INSUFFICIENT_FUNDS: 'Insufficient funds',
-  CARD_EXPIRED: 'The card has expired',
-};
-
 /** Any number not in the table is approved with no special behaviour. */
 export function cardRule(number: string): CardRule {
   return TEST_CARDS[number] ?? { behaviour: 'ok' };
 }
 
-/** The OTP that approves a 3-D Secure challenge. */
+/** For behaviours read back from somewhere (e.g. a connector reference). */
+export function isCardBehaviour(value: string): value is CardBehaviour {
+  return CARD_BEHAVIOURS.has(value);
+}
+
+/** The OTP that approves a 3-D Secure challenge; any other is refused. */
 export const SANDBOX_OTP = '123456';
