@@ -15,7 +15,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../src/core/clock.js';
+import { systemClock } from '../src/domain/clock.js';
 import { loadServerKeys } from '../src/core/context.js';
 import { createMerchant, type MerchantCredentials } from '../src/core/merchants.js';
 import type { Db } from '../src/store/db.js';

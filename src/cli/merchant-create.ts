@@ -1,6 +1,6 @@
 import { loadConfig, parseDuration } from '../config.js';
 import { checkWebhookUrl } from './webhook-url.js';
-import { systemClock } from '../core/clock.js';
+import { systemClock } from '../domain/clock.js';
 import { loadServerKeys } from '../core/context.js';
 import { createMerchant } from '../core/merchants.js';
 import { migrate } from '../store/migrate.js';

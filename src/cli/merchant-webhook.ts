@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { encryptSecret } from '../core/secrets.js';
-import { setWebhookEndpoint } from '../store/webhooks-repository.js';
+import { setMerchantWebhook } from '../core/merchants.js';
 import { openCliApp } from './context.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
@@ -24,8 +23,7 @@ export async function merchantSetWebhook(args: string[]): Promise<void> {
   if (basicAuth !== undefined && !/^[^:\s]+:\S+$/.test(basicAuth)) throw new Error('--basic-auth must be USER:PASSWORD');
   const cli = await openCliApp();
   try {
-    const ciphertext = basicAuth === undefined ? undefined : encryptSecret(cli.app.ctx.keys.encryption, basicAuth);
-    const found = await setWebhookEndpoint(cli.app.ctx.db, values.merchant, values.none ? null : (values.url ?? null), ciphertext);
+    const found = await setMerchantWebhook(cli.app.ctx, values.merchant, values.none ? null : (values.url ?? null), basicAuth);
     if (!found) throw new Error(`no merchant ${values.merchant}`);
     console.log(values.none ? `Webhooks for ${values.merchant} are off.` : `Webhooks for ${values.merchant} go to ${values.url}.`);
   } finally {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { listOrdersForReview } from '../store/orders-repository.js';
+import { listReviewQueue } from '../core/status-sync.js';
 import { openCliApp } from './context.js';
 
 /** `holdfast review list`: orders whose gateway outcome stayed unknown after the last status inquiry. */
@@ -9,7 +9,7 @@ export async function reviewCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } }, strict: true });
   const cli = await openCliApp();
   try {
-    const orders = await listOrdersForReview(cli.app.ctx.db, 1000);
+    const orders = await listReviewQueue(cli.app.ctx, 1000);
     if (values.json) console.log(JSON.stringify(orders));
     else if (orders.length === 0) console.log('No orders need review.');
     else for (const o of orders) console.log(`${o.id}  merchant ${o.merchantId}  ${o.state}  ${o.reason}`);

@@ -5,9 +5,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
-import { createMerchant } from '../core/merchants.js';
+import { createMerchant, hasMerchants } from '../core/merchants.js';
 import { createLogger } from '../logger.js';
-import { countMerchants } from '../store/merchants-repository.js';
 import { openDatabase } from '../store/open-database.js';
 
 /**
@@ -99,7 +98,7 @@ function announce(config: Config, kind: 'pglite' | 'postgres', workers: number):
 /** On first start, create a sandbox merchant, print its credentials and keep them in <data dir>/sandbox.json. */
 async function ensureSandboxMerchant(ctx: Parameters<typeof createMerchant>[0], dataDir: string, connector: string): Promise<void> {
   const file = join(resolve(dataDir), 'sandbox.json');
-  if ((await countMerchants(ctx.db)) > 0) {
+  if (await hasMerchants(ctx)) {
     if (existsSync(file)) console.log(`Sandbox merchant credentials: ${file}`);
     return;
   }

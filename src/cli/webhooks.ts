@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { listWebhookEvents, findWebhookEvent } from '../store/webhooks-repository.js';
-import { replayWebhookEvent } from '../webhooks/outbox.js';
+import { findWebhookEvent, listWebhookEvents, replayWebhookEvent } from '../webhooks/outbox.js';
 import { openCliApp } from './context.js';
 
 /** `holdfast webhooks list|replay`: the outbox as an operator sees it. */

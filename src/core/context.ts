@@ -1,7 +1,7 @@
 import type { GatewayClient } from '../connectors/gateway-client.js';
 import type { Db } from '../store/db.js';
 import { loadOrCreateServerKey } from '../store/server-keys-repository.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../domain/clock.js';
 import type { EventSink } from './events.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';

@@ -1,5 +1,6 @@
 import { newMerchantId, newUuid } from '../domain/ids.js';
-import { insertMerchant } from '../store/merchants-repository.js';
+import { countMerchants, insertMerchant } from '../store/merchants-repository.js';
+import { setWebhookEndpoint } from '../store/webhooks-repository.js';
 import type { CoreContext } from './context.js';
 import { encryptSecret, hashSecret, randomSecret } from './secrets.js';
 
@@ -45,4 +46,22 @@ export async function createMerchant(
     createdAt: ctx.clock.now(),
   });
   return credentials;
+}
+
+export async function hasMerchants(ctx: Pick<CoreContext, 'db'>): Promise<boolean> {
+  return (await countMerchants(ctx.db)) > 0;
+}
+
+/**
+ * Where a merchant's webhooks go (null: nowhere), and the HTTP Basic credentials they carry
+ * ("user:password", stored encrypted; undefined leaves them as they are). False when there is no such merchant.
+ */
+export function setMerchantWebhook(
+  ctx: Pick<CoreContext, 'db' | 'keys'>,
+  merchantId: string,
+  url: string | null,
+  basicAuth?: string,
+): Promise<boolean> {
+  const ciphertext = basicAuth === undefined ? undefined : encryptSecret(ctx.keys.encryption, basicAuth);
+  return setWebhookEndpoint(ctx.db, merchantId, url, ciphertext);
 }

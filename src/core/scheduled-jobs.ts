@@ -3,7 +3,7 @@ import type { NewJob } from '../store/jobs-repository.js';
 /**
  * The jobs operations schedule, as rows written with the change that needs them (enqueued in the
  * same statement or transaction), and the keys that cancel them. A key makes rescheduling replace
- * the pending job rather than add a second. The runner is in src/jobs; the handlers in jobs/handlers.ts.
+ * the pending job rather than add a second. The runner is in src/jobs; the handlers in src/job-handlers.ts.
  */
 export type SyncKind = 'capture' | 'reversal' | 'refund' | 'authorization';
 

@@ -1,4 +1,4 @@
-import { setReviewReason } from '../store/orders-repository.js';
+import { listOrdersForReview, setReviewReason } from '../store/orders-repository.js';
 import type { CoreContext } from './context.js';
 import { authorizeSpec } from './operations/authorize.js';
 import { captureSpec } from './operations/capture.js';
@@ -31,4 +31,9 @@ export function releaseRemainder(ctx: CoreContext, payload: SyncPayload): Promis
 export async function flagForReview(ctx: CoreContext, payload: SyncPayload, kind: string, error: string): Promise<void> {
   const reason = `${kind} ${payload.operationId}: outcome still unknown after the last status inquiry (${error})`;
   await setReviewReason(ctx.db, payload.orderId, reason, ctx.clock.now());
+}
+
+/** Orders flagged for manual review, newest first. */
+export function listReviewQueue(ctx: CoreContext, limit: number): ReturnType<typeof listOrdersForReview> {
+  return listOrdersForReview(ctx.db, limit);
 }

@@ -1,5 +1,5 @@
 import { randomAlphanumeric } from '../domain/ids.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
 import { claimDueJobs, completeJob, failJob, retryJob, type Job } from '../store/jobs-repository.js';
 

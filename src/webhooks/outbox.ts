@@ -3,6 +3,8 @@ import { enqueueJob } from '../store/jobs-repository.js';
 import { loadAggregate } from '../store/orders-repository.js';
 import type { Db } from '../store/db.js';
 import { findWebhookEndpoint, insertWebhookEvent, noWebhookUrlCondition, reopenWebhookEvent } from '../store/webhooks-repository.js';
+
+export { findWebhookEvent, listWebhookEvents, type WebhookEventRow } from '../store/webhooks-repository.js';
 import type { WebhookRenderer } from './dialect-events.js';
 
 /**

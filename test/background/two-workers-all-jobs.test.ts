@@ -1,5 +1,5 @@
 /**
- * Every job kind of src/jobs/handlers.ts, end to end, on PostgreSQL with two `holdfast worker`
+ * Every job kind of src/job-handlers.ts, end to end, on PostgreSQL with two `holdfast worker`
  * processes: this process (API only, its job runner never started, its test clock never moved)
  * leaves a batch of orders whose outcomes are unknown or whose background work is due; the faults
  * go off; two workers run everything on the real clock; then every order must be in its true

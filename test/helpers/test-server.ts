@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { GatewayConnector } from '../../src/connectors/gateway.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { createMerchant, type MerchantCredentials } from '../../src/core/merchants.js';
 import type { Db } from '../../src/store/db.js';
 import { openTestDatabase } from './test-database.js';

@@ -1,10 +1,10 @@
-import type { CoreContext } from '../core/context.js';
-import type { StepResult } from '../core/operations/pipeline.js';
-import { autoVoidOrder } from '../core/operations/void.js';
-import { syncBackoffMs, type SyncKind, type SyncPayload } from '../core/scheduled-jobs.js';
-import { flagForReview, releaseRemainder, syncOperation } from '../core/status-sync.js';
-import { webhookDeliveryHandler, type DeliveryOptions } from '../webhooks/deliver.js';
-import { RetryLater, type JobHandler } from './job-runner.js';
+import type { CoreContext } from './core/context.js';
+import type { StepResult } from './core/operations/pipeline.js';
+import { autoVoidOrder } from './core/operations/void.js';
+import { syncBackoffMs, type SyncKind, type SyncPayload } from './core/scheduled-jobs.js';
+import { flagForReview, releaseRemainder, syncOperation } from './core/status-sync.js';
+import { webhookDeliveryHandler, type DeliveryOptions } from './webhooks/deliver.js';
+import { RetryLater, type JobHandler } from './jobs/job-runner.js';
 
 const asSync = (payload: Record<string, unknown>) => payload as SyncPayload;
 const retryUnlessDone = (result: StepResult) => {

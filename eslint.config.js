@@ -1,0 +1,72 @@
+// Lint: typescript-eslint's strict type-checked rules everywhere, and the import directions of
+// src/ (docs/architecture.md) enforced by eslint-plugin-boundaries. Formatting is Prettier's.
+import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+/** The folders of src/ and what each may import (anything not listed is refused). */
+const elements = [
+  { type: 'domain', pattern: 'src/domain/**' },
+  { type: 'test-cards', pattern: 'src/test-cards/**' },
+  { type: 'acquirer-protocol', pattern: 'src/connectors/http-acquirer/protocol.ts', mode: 'file' },
+  { type: 'connectors', pattern: 'src/connectors/**' },
+  { type: 'store', pattern: 'src/store/**' },
+  { type: 'core', pattern: 'src/core/**' },
+  { type: 'jobs', pattern: 'src/jobs/**' },
+  { type: 'webhooks', pattern: 'src/webhooks/**' },
+  { type: 'pinelabs', pattern: 'src/api/pinelabs/**' },
+  { type: 'juspay', pattern: 'src/api/juspay/**' },
+  { type: 'hosted', pattern: 'src/api/hosted/**' },
+  { type: 'api', pattern: 'src/api/*.ts', mode: 'file' },
+  { type: 'acquirer', pattern: 'src/acquirer/**' },
+  { type: 'cli', pattern: 'src/cli/**' },
+  { type: 'root', pattern: 'src/*.ts', mode: 'file' },
+];
+
+const allow = (from, ...to) => ({ from: [from], allow: to });
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/results/', '.holdfast/', 'test/juspay/fixtures/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Numbers and booleans in messages are what they say.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: { 'boundaries/elements': elements, 'boundaries/include': ['src/**/*.ts'] },
+    rules: {
+      'boundaries/element-types': [
+        'error',
+        {
+          default: 'disallow',
+          rules: [
+            allow('domain', 'domain'),
+            allow('test-cards', 'test-cards', 'domain'),
+            allow('acquirer-protocol'),
+            allow('connectors', 'connectors', 'acquirer-protocol', 'test-cards', 'domain'),
+            allow('store', 'store', 'domain'),
+            allow('core', 'core', 'store', 'connectors', 'domain'),
+            allow('jobs', 'jobs', 'store', 'domain'),
+            allow('webhooks', 'webhooks', 'jobs', 'core', 'store', 'domain'),
+            allow('hosted', 'hosted', 'api', 'core', 'domain'),
+            allow('pinelabs', 'pinelabs', 'hosted', 'api', 'core', 'webhooks', 'domain'),
+            allow('juspay', 'juspay', 'hosted', 'api', 'core', 'webhooks', 'domain'),
+            allow('api', 'api', 'hosted', 'core', 'webhooks', 'domain'),
+            allow('acquirer', 'acquirer', 'acquirer-protocol', 'test-cards'),
+            allow('cli', 'cli', 'root', 'acquirer', 'core', 'webhooks', 'domain', 'store'),
+            allow('root', 'root', 'api', 'pinelabs', 'juspay', 'hosted', 'core', 'connectors', 'jobs', 'webhooks', 'store', 'domain'),
+          ],
+        },
+      ],
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  prettier,
+);
