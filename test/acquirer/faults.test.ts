@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { createFaultPlan, defaultFaultSettings } from '../../src/acquirer/faults.js';
 import { authorize, effectCount, operation, referenceOf, startSimulator, type RunningSimulator } from './simulator-fixture.js';
 
 /**
@@ -137,12 +138,35 @@ describe('http-acquirer connector: injected faults', () => {
     assert.equal(authorization.connectorReference, request.connectorReference);
   });
 
-  it('added latency (log-normal) delays answers but does not change them', async () => {
-    sim.simulator.configureFaults({ latencyMedianMs: 2, latencyP99Ms: 20 });
+  it("added latency (log-normal) delays each operation by the plan's draw and does not change the answers", async () => {
+    const settings = { seed: 42, latencyMedianMs: 30, latencyP99Ms: 120 };
+    sim.simulator.configureFaults(settings);
+    assert.deepEqual(sim.simulator.faults.settings, defaultFaultSettings(settings), 'the simulator plans with these settings');
+    // The plan is deterministic for a seed: a replica draws what the simulator will draw, one draw
+    // per operation (POST); inquiries (GET) draw nothing unless faultInquiries is on.
+    const replica = createFaultPlan(defaultFaultSettings(settings));
+    const authorizationDraw = replica.next({ inquiry: false });
+    const captureDraw = replica.next({ inquiry: false });
+    assert.deepEqual([authorizationDraw.fault, captureDraw.fault], [null, null], 'latency only, no transport fault');
+    assert.ok(authorizationDraw.latencyMs > 0 && captureDraw.latencyMs > 0, 'both operations get added latency');
+
+    // Lower bounds set by the simulator's own sleep, not a machine-speed threshold (a timer may fire
+    // up to 1 ms early by rounding); nothing bounds the time from above.
+    let started = performance.now();
     const { paymentId, outcome } = await authorize(sim.connector, '4000000000000077');
+    const authorizationMs = performance.now() - started;
     assert.equal(outcome.kind, 'approved');
+    assert.ok(
+      authorizationMs >= authorizationDraw.latencyMs - 1,
+      `the authorization took ${authorizationMs} ms, at least its drawn ${authorizationDraw.latencyMs} ms`,
+    );
     const request = operation(paymentId, referenceOf(outcome));
+    started = performance.now();
     assert.equal((await sim.connector.capture(request)).kind, 'pending');
+    const captureMs = performance.now() - started;
+    assert.ok(captureMs >= captureDraw.latencyMs - 1, `the capture took ${captureMs} ms, at least its drawn ${captureDraw.latencyMs} ms`);
     assert.equal((await sim.connector.inquire('capture', request)).kind, 'succeeded');
+    // The simulator drew exactly those two: its plan's next draw is the replica's next one.
+    assert.deepEqual(sim.simulator.faults.next({ inquiry: false }), replica.next({ inquiry: false }));
   });
 });

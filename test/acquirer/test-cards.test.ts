@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SANDBOX_OTP } from '../../src/test-cards/index.js';
 import { authorize, effectCount, operation, referenceOf, startSimulator, type RunningSimulator } from './simulator-fixture.js';
 
-/** The http-acquirer connector against a real simulator: every test card of docs/test-cards.md. */
+/** The http-acquirer connector against a real simulator: every sandbox test card (docs/test-cards.md). */
 describe('http-acquirer connector: test cards', () => {
   let sim: RunningSimulator;
   before(async () => {

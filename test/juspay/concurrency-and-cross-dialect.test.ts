@@ -1,6 +1,6 @@
 /**
  * Exactly-once under concurrency through the Juspay dialect, and one merchant using both
- * dialects on the same orders (SPEC §2: one core, two dialects, one ledger).
+ * dialects on the same orders (one core behind both dialects, one ledger).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * Juspay's official Node SDK (expresscheckout-nodejs@1.0.0, unmodified) as the client of Holdfast.
  *
- * The SDK always speaks TLS and cannot reach a port other than 443 (juspay-api.md §11.4), so:
+ * The SDK always speaks TLS and cannot reach a port other than 443 (it passes the host name with the ":port" glued on), so:
  * - Holdfast serves HTTPS because HOLDFAST_TLS_CERT / HOLDFAST_TLS_KEY are set, with a certificate
  *   for `localhost` signed by a throwaway CA made here with openssl;
  * - the SDK runs in a child Node process (helpers/sdk-child.ts → fixtures/sdk-driver.mjs) that trusts

@@ -5,7 +5,7 @@ import { call, PineLabsClient, type Reply } from '../helpers/pinelabs-client.js'
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /**
- * Every way a capture can be refused (reference §6, §11): each refusal answers in Pine Labs' error
+ * Every way a capture can be refused: each refusal answers in Pine Labs' error
  * shape with the right status and code, names the field or states the limit, and changes nothing.
  */
 

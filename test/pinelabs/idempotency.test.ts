@@ -6,7 +6,7 @@ import { onPostgres } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /**
- * Idempotency keys (SPEC §2): merchant_order_reference, merchant_payment_reference,
+ * Idempotency keys: merchant_order_reference, merchant_payment_reference,
  * merchant_capture_reference, the refund's merchant_order_reference and the Request-ID header.
  * Replaying a key with the same request returns the original result and has no second effect;
  * the same key with a different request is 422 DUPLICATE_REQUEST and changes nothing.

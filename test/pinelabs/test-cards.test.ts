@@ -5,11 +5,11 @@ import { PineLabsClient, uniqueRef, VISA_OK } from '../helpers/pinelabs-client.j
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /**
- * Every sandbox test card of SPEC §3, driven through the Pine Labs dialect over HTTP. Where the
+ * Every sandbox test card (docs/test-cards.md), driven through the Pine Labs dialect over HTTP. Where the
  * Pine Labs status hides the core state (CAPTURE_PENDING, VOID_PENDING, VOID_FAILED all read
  * AUTHORIZED), the core state is read straight from the database.
  */
-describe('Pine Labs sandbox test cards (SPEC §3)', () => {
+describe('Pine Labs sandbox test cards', () => {
   let server: TestServer;
   let client: PineLabsClient;
   before(async () => {

@@ -7,7 +7,7 @@ import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { verifyAt, WebhookReceiver } from './receiver.js';
 
-/** Reference §12 (Pine Labs webhooks): the worked example of the Standard Webhooks signature. */
+/** The worked example of the Standard Webhooks signature that Pine Labs publishes for its webhooks. */
 const EXAMPLE = {
   secret: 'YWJjMTIzNA==', // base64 of "abc1234"
   id: 'msg_2nEfCaUDn9fynC9Kz2upo1QSydl',
@@ -22,8 +22,8 @@ const exampleHeaders = (signature = EXAMPLE.signature) => ({
 });
 const atExampleTime = new Date(EXAMPLE.timestamp * 1000);
 
-describe('Standard Webhooks signing: the reference worked example', () => {
-  it('the standardwebhooks package signs the example exactly as the reference says', () => {
+describe('Standard Webhooks signing: the published worked example', () => {
+  it('the standardwebhooks package signs the example exactly as published', () => {
     // The package takes the secret as base64, with or without the whsec_ prefix, and HMACs with the decoded bytes.
     for (const secret of [EXAMPLE.secret, `whsec_${EXAMPLE.secret}`]) {
       assert.equal(new Webhook(secret).sign(EXAMPLE.id, atExampleTime, EXAMPLE.body), EXAMPLE.signature, secret);
@@ -113,7 +113,7 @@ describe('a delivered Holdfast webhook verifies with the merchant webhook_secret
     assert.equal(parsed.event_type, 'ORDER_AUTHORIZED');
     assert.equal(parsed.data.order_id, orderId);
 
-    // The same computation by hand, as the reference describes it for Pine Labs merchants.
+    // The same computation by hand, as Pine Labs describes it to its merchants: HMAC-SHA256 of "id.timestamp.body".
     const key = Buffer.from(merchant.webhook_secret.slice('whsec_'.length), 'base64');
     const hmac = createHmac('sha256', key)
       .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${request!.body}`)

@@ -3,14 +3,14 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /**
  * Validators built from Juspay's own OpenAPI 3.0 document (fixtures/juspay-openapi.json: a copy
- * of reference/juspay-openapi.json, which Juspay ships as `juspay-payments.json` in
- * juspay/hyperswitch-saleor-payment-app). Ajv 8 understands OpenAPI's `nullable`.
+ * of the document Juspay ships as `juspay-payments.json` in juspay/hyperswitch-saleor-payment-app).
+ * Ajv 8 understands OpenAPI's `nullable`.
  *
  * The document is used through a copy with these changes, each forced by the document itself or
- * by a conflict with the reference; nothing else is relaxed:
+ * by a conflict with Juspay's own request and response samples; nothing else is relaxed:
  *
- * 1. `status_id`: the OpenAPI types it as a string, while juspay-api.md §1/§4 (Juspay's samples:
- *    `"status_id": 21`) and the issue want a JSON number, and clients accept both. Holdfast sends a
+ * 1. `status_id`: the OpenAPI types it as a string, while Juspay's order-status and transaction
+ *    samples (`"status_id": 21`) send a JSON number, and clients accept both. Holdfast sends a
  *    number; the copy accepts a number or a string, and the tests assert separately that it is a
  *    number.
  * 2. `{"$ref": X, "nullable": true}` becomes `{"anyOf": [{"$ref": X}, {"type": "null"}]}`: Ajv
@@ -25,7 +25,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
  * even `{}` — matches two or more branches and fails `oneOf`: no response can satisfy them as
  * written (a test shows it). They are checked with `oneOf` read as `anyOf`, and the bodies are
  * also checked against the order-status schema, since Juspay's capture/void samples
- * (juspay-api.md §7) return the order object.
+ * return the order object.
  */
 export const OPENAPI_FILE = new URL('../fixtures/juspay-openapi.json', import.meta.url);
 
