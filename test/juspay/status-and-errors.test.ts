@@ -1,6 +1,7 @@
 /**
- * The Juspay dialect over plain HTTP: every row of the capture / void status mapping (SPEC §2,
- * juspay-api.md §5), every documented error body (§7–§9), idempotent replays, form vs JSON bodies.
+ * The Juspay dialect over plain HTTP: every row of the capture / void status mapping
+ * (docs/statuses.md), every documented error body (capture, void, refund, unknown order),
+ * idempotent replays, form vs JSON bodies.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +15,7 @@ import { CARDS, JuspayHttp, basicAuth, juspayCall, newOrderId, submitOtp } from 
 const USER_MESSAGE = 'Invalid request params. Please verify your input.';
 const INVALID_AUTHENTICATION = { status: 'error', error_code: 'access_denied', error_message: 'Invalid Authentication' };
 
-/** The documented capture/void refusal envelope (juspay-api.md §7), less error_info.code (see the todo test). */
+/** Juspay's documented capture/void refusal envelope; error_info.code is checked by 'the refusal body is exactly the documented one'. */
 function assertRefusal(reply: { status: number; body: any }, message: string) {
   assert.equal(reply.status, 400, JSON.stringify(reply.body));
   assert.equal(reply.body.status, 'Bad Request');
@@ -60,7 +61,7 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       (r) => r.status,
     );
 
-  describe('capture: gateway outcome → Juspay status (SPEC §2)', () => {
+  describe('capture: gateway outcome → Juspay status (docs/statuses.md)', () => {
     it('success → CHARGED (21); the txn and the ledger agree', async () => {
       const order = await juspay.authorizedOrder('100.00', CARDS.ok);
       const reply = await juspay.capture(order.txnUuid);
@@ -549,7 +550,7 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
         assert.equal(reply.status, 404);
         assert.equal(reply.body.status, 'NOT_FOUND');
       }
-      // The refund call answers an unknown order with HTTP 400, as Juspay documents it (reference §8).
+      // The refund call answers an unknown order with HTTP 400, as Juspay documents it.
       const refund = await other.refund(order.orderId, { unique_request_id: 'x', amount: '1' });
       assert.equal(refund.status, 400);
       assert.equal(refund.body.status, 'NOT_FOUND');
