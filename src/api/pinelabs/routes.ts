@@ -1,41 +1,30 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { issueToken, tokenVerifier, type Principal } from '../../core/authenticate.js';
+import { issueToken, tokenVerifier } from '../../core/authenticate.js';
 import { authorizePayment } from '../../core/authorize-payment.js';
 import { captureOrder } from '../../core/capture-order.js';
-import type { CoreContext } from '../../core/context.js';
-import type { PublicLinks } from '../public-links.js';
 import { createOrder } from '../../core/create-order.js';
 import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-order.js';
 import { refundOrder } from '../../core/refund-order.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/void-order.js';
 import { HoldfastError, missingField, notFound } from '../../domain/errors.js';
+import type { DialectRouteOptions } from '../dialect.js';
+import { errorHandler } from '../error-handler.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { isStorableText } from '../text-safety.js';
 import { answerOnce, type Answer } from '../request-replay.js';
 import { bearerPrincipal, checkRequestHeaders } from './auth.js';
-import { pineLabsErrorHandler } from './errors.js';
+import { pineLabsErrors } from './errors.js';
 import { renderOrder, renderRefundOrder } from './render.js';
 import { CaptureBody, CreateOrderBody, CreatePaymentBody, OrderIdParams, ReferenceParams, RefundBody, TokenBody } from './schemas.js';
 
-export interface PineLabsOptions {
-  ctx: CoreContext;
-  links: PublicLinks;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-}
-
-/** The Pine Labs Online dialect, mounted at /api (reference §1). */
-export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: PineLabsOptions): Promise<void> {
+/** The Pine Labs Online dialect, mounted at /api; requests carry a bearer token from /api/auth/v1/token. */
+export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: DialectRouteOptions): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const verify = tokenVerifier(ctx);
   acceptJsonWithEmptyBody(app);
-  app.setErrorHandler(pineLabsErrorHandler);
+  app.setErrorHandler(errorHandler(pineLabsErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: 'No such endpoint' }));
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
