@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { juspayWebhooks } from './api/juspay/webhook-events.js';
-import { pineLabsWebhooks } from './api/pinelabs/webhook-events.js';
+import { webhookRenderers, type DialectModule } from './api/dialect.js';
+import { juspayDialect } from './api/juspay/index.js';
+import { pineLabsDialect } from './api/pinelabs/index.js';
 import type { PublicLinks } from './api/public-links.js';
 import { buildServer } from './api/server.js';
 import type { Config } from './config.js';
@@ -55,6 +56,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, db, logger } = options;
   await migrate(db);
   const links: PublicLinks = { base: config.publicUrl };
+  const dialects: readonly DialectModule[] = [pineLabsDialect, juspayDialect];
   const ctx: CoreContext = {
     db,
     clock: options.clock ?? systemClock,
@@ -70,10 +72,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     ids: pineLabsIds,
     captureWindowMs: config.captureWindowMs,
     tokenTtlMs: TOKEN_TTL_MS,
-    events: webhookOutbox({ pinelabs: pineLabsWebhooks(links), juspay: juspayWebhooks(links) }, config.webhookRetryScheduleMs),
+    events: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
   };
-  const server = await buildServer(ctx, config, links, logger);
+  const server = await buildServer(ctx, config, links, logger, dialects);
   const jobs = new JobRunner(
     db,
     ctx.clock,

@@ -3,21 +3,28 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { CoreContext } from '../core/context.js';
-import { challengePageRoutes } from './challenge-page.js';
-import { classifyError } from './fastify-errors.js';
+import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
+import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { healthRoutes } from './health.js';
-import { juspayRoutes } from './juspay/routes.js';
-import { paymentPageRoutes } from './payment-page.js';
-import { pineLabsRoutes } from './pinelabs/routes.js';
+import { hostedPageRoutes } from './hosted/index.js';
 import { followBoundPort, type PublicLinks } from './public-links.js';
 
-/** The HTTP server: health, both dialects, and the hosted pages, over one core. */
+/** The error shape of what belongs to no dialect (health, the hosted pages' framework errors). */
+const rootErrors: ErrorRenderers = {
+  catalogue: (error) => ({ status: 400, body: { error: error.code, message: error.message } }),
+  client: (message) => ({ error: 'bad_request', message }),
+  internal: () => ({ error: 'internal_error', message: 'Internal Server Error' }),
+};
+
+/** The HTTP server: health, each dialect's routes, and the hosted pages, over one core. */
 export async function buildServer(
   ctx: CoreContext,
   config: Pick<Config, 'tls' | 'publicUrlExplicit'>,
   links: PublicLinks,
   logger: Logger,
+  dialects: readonly DialectModule[],
 ): Promise<FastifyInstance> {
+  const dialectOfUrl = dialectOfPath(dialects);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request log lines are off: they cost on the hot path; errors are still logged.
@@ -29,9 +36,8 @@ export async function buildServer(
     frameworkErrors: (error, request, reply) => {
       const message = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'The request is malformed';
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      const answer = reply as unknown as FastifyReply;
-      if (request.url.startsWith('/api/')) return answer.status(status).send({ code: 'INVALID_REQUEST', message });
-      return answer.status(status).send({ status: 'Bad Request', error_code: 'invalid_request', error_message: message });
+      const body = dialectOfUrl(request.url)?.clientErrorBody(message) ?? rootErrors.client(message);
+      return (reply as unknown as FastifyReply).status(status).send(body);
     },
     return503OnClosing: true,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
@@ -40,19 +46,13 @@ export async function buildServer(
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
     },
   });
-  app.setErrorHandler((error, request, reply) => {
-    const classified = classifyError(error);
-    if (classified.kind === 'holdfast') return reply.status(400).send({ error: classified.error.code, message: classified.error.message });
-    if (classified.kind === 'client') return reply.status(classified.status).send({ error: 'bad_request', message: classified.message });
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'internal_error', message: 'Internal Server Error' });
-  });
+  app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await app.register(healthRoutes);
   followBoundPort(app as unknown as FastifyInstance, links, config.publicUrlExplicit);
-  await app.register(pineLabsRoutes, { prefix: '/api', ctx, links });
-  await app.register(juspayRoutes, { ctx, links });
-  await app.register(challengePageRoutes, { ctx });
-  await app.register(paymentPageRoutes, { ctx, links });
+  for (const dialect of dialects) {
+    await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
+  }
+  await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
   return app as unknown as FastifyInstance;
 }

@@ -2,10 +2,6 @@
  * Money is an integer number of minor units (paise for INR) plus an ISO 4217 currency.
  * This is the only module that converts between minor units and decimal strings.
  */
-export interface Money {
-  readonly amount: number;
-  readonly currency: string;
-}
 
 /** Currencies the gateway accepts, with their minor-unit exponent. */
 const MINOR_UNIT_EXPONENT: Readonly<Record<string, number>> = { INR: 2 };

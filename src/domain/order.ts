@@ -40,6 +40,12 @@ export interface Customer {
   name?: string;
 }
 
+/** A customer from what the merchant gave (empty fields dropped); null when it gave nothing. */
+export function customerFrom(fields: Record<keyof Customer, unknown>): Customer | null {
+  const given = Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '');
+  return given.length > 0 ? (Object.fromEntries(given) as Customer) : null;
+}
+
 export interface Payment {
   id: string;
   /** Short opaque public id of this attempt (Juspay's txn_uuid). */

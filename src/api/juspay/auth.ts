@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../../core/authenticate.js';
 import { HoldfastError } from '../../domain/errors.js';
 
 /**
@@ -15,5 +14,3 @@ export function basicApiKey(request: FastifyRequest): string {
   if (!apiKey) throw new HoldfastError('unauthenticated', 'Invalid Authentication');
   return apiKey;
 }
-
-export type ApiKeyAuthenticator = (apiKey: string) => Promise<Principal>;

@@ -1,6 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HoldfastError } from '../../domain/errors.js';
-import { classifyError } from '../fastify-errors.js';
+import { RenderedError, type ErrorRenderers } from '../error-handler.js';
 import { JUSPAY_STATUS_IDS, juspayStatusForState } from './status.js';
 
 /** Which Juspay call failed: the same catalogue error reads differently on a refund than on a capture. */
@@ -44,17 +43,12 @@ export function refusalMessage(operation: 'capture' | 'void', status: string): s
 }
 
 /** A refusal decided in the dialect (it knows the transaction's own status); rendered as is. */
-export class JuspayRefusal extends Error {
-  constructor(readonly answer: JuspayErrorAnswer) {
-    super(String(answer.body.error_message));
-  }
+export function refusal(operation: 'capture' | 'void', txnStatus: string): RenderedError {
+  const message = refusalMessage(operation, txnStatus);
+  return new RenderedError(badRequest(message, 'INVALID_INPUT'), message);
 }
 
-export function refusal(operation: 'capture' | 'void', txnStatus: string): JuspayRefusal {
-  return new JuspayRefusal(badRequest(refusalMessage(operation, txnStatus), 'INVALID_INPUT'));
-}
-
-/** The one place catalogue errors become Juspay status codes and bodies (reference §7–§9). */
+/** The one place catalogue errors become Juspay status codes and bodies (error codes: docs/statuses.md). */
 export function juspayError(error: HoldfastError, operation: JuspayOperation, orderId?: string): JuspayErrorAnswer {
   const { field, state } = error.details;
   switch (error.code) {
@@ -62,7 +56,7 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
       return { status: 401, body: { status: 'error', error_code: 'access_denied', error_message: 'Invalid Authentication' } };
     case 'not_found':
       return {
-        // Reference §8 documents the unknown-order body on the refund call with HTTP 400.
+        // Juspay answers an unknown order on the refund call with HTTP 400, not 404.
         status: operation === 'refund' ? 400 : 404,
         body: {
           status: 'NOT_FOUND',
@@ -97,24 +91,20 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
   }
 }
 
-/** Fastify error handler for the dialect: every answer is JSON in Juspay's shape, never with internals. */
-export function juspayErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof JuspayRefusal) return reply.status(error.answer.status).send(error.answer.body);
-  const classified = classifyError(error);
-  const operation = (request.routeOptions.config.juspayOperation ?? 'order') as JuspayOperation;
-  const orderId = (request.params as { order_id?: string } | undefined)?.order_id;
-  if (classified.kind === 'holdfast') {
-    const { status, body } = juspayError(classified.error, operation, orderId);
-    return reply.status(status).send(body);
-  }
-  if (classified.kind === 'client') {
-    return reply
-      .status(classified.status)
-      .send({ status: 'Bad Request', error_code: 'invalid_request', error_message: classified.message });
-  }
-  request.log.error({ err: error }, 'unhandled error');
-  return reply.status(500).send({ status: 'error', error_code: 'internal_error', error_message: 'Internal Server Error' });
-}
+/** A client-side HTTP problem (malformed URL or body) in Juspay's shape. */
+export const juspayClientError = (message: string) => ({ status: 'Bad Request', error_code: 'invalid_request', error_message: message });
+
+/** How the dialect's error handler words each failure: every answer is JSON in Juspay's shape, never with internals. */
+export const juspayErrors: ErrorRenderers = {
+  catalogue: (error, request) =>
+    juspayError(
+      error,
+      (request.routeOptions.config.juspayOperation ?? 'order') as JuspayOperation,
+      (request.params as { order_id?: string } | undefined)?.order_id,
+    ),
+  client: juspayClientError,
+  internal: () => ({ status: 'error', error_code: 'internal_error', error_message: 'Internal Server Error' }),
+};
 
 declare module 'fastify' {
   interface FastifyContextConfig {

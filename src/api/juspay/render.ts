@@ -1,18 +1,20 @@
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { currentPayment, refundedAmount } from '../../domain/order.js';
 import { toMajorUnitsNumber } from '../../domain/money.js';
+import { framedPaymentPageUrl, paymentPageUrl } from '../hosted/links.js';
 import { JUSPAY_STATUS_IDS, juspayOrderStatus, juspayRefundStatus, juspayTxnStatus } from './status.js';
 
-/** Wire shapes of the Juspay order object (reference §4), built from the core aggregate. */
+/** Wire shapes of the Juspay order object, built from the core aggregate. */
 
 /** Timestamps without milliseconds, as Juspay sends them. */
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 const GATEWAY = 'HOLDFAST_SANDBOX';
 const GATEWAY_ID = 999;
 
+/** Juspay's payment_links: the hosted payment page (web, mobile) and its iframe form. */
 export function paymentLinks(publicUrl: string, orderId: string) {
-  const web = `${publicUrl}/merchant/pay/${encodeURIComponent(orderId)}`;
-  return { web, mobile: `${web}?mobile=true`, iframe: `${publicUrl}/merchant/ipay/${encodeURIComponent(orderId)}` };
+  const web = paymentPageUrl(publicUrl, orderId);
+  return { web, mobile: `${web}?mobile=true`, iframe: framedPaymentPageUrl(publicUrl, orderId) };
 }
 
 /** Juspay's txn_id: <merchant_id>-<order_id>-<attempt number>. */

@@ -3,8 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../core/authenticate.js';
 import { authorizePayment } from '../../core/operations/authorize.js';
 import { captureOrder } from '../../core/operations/capture.js';
-import type { CoreContext } from '../../core/context.js';
-import type { PublicLinks } from '../public-links.js';
+import { customerFrom, type Customer } from '../../domain/order.js';
 import { createOrder } from '../../core/create-order.js';
 import { findOrderByTxnUuid, getOrderByReference } from '../../core/read-order.js';
 import { refundOrder } from '../../core/operations/refund.js';
@@ -12,18 +11,15 @@ import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/operations/void.js';
 import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
 import { newUuid } from '../../domain/ids.js';
-import { challengeUrl } from '../pinelabs/render.js';
+import type { DialectRouteOptions } from '../dialect.js';
+import { errorHandler } from '../error-handler.js';
+import { challengeUrl, returnPageUrl } from '../hosted/links.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { basicApiKey } from './auth.js';
-import { juspayErrorHandler, refusal } from './errors.js';
+import { juspayErrors, refusal } from './errors.js';
 import { amountField, booleanField, flattenBody, pathId, stringField, type FlatBody } from './fields.js';
 import { renderOrder, txnId } from './render.js';
 import { juspayTxnStatus } from './status.js';
-
-export interface JuspayOptions {
-  ctx: CoreContext;
-  links: PublicLinks;
-}
 
 const ORDER_ID = { required: true, max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
 const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText: 'may contain only letters, digits and - _ ( ) { } + ~ .' };
@@ -55,10 +51,10 @@ const ADDRESS_FIELDS = [
  * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
  * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner.
  */
-export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayOptions): Promise<void> {
+export async function juspayRoutes(app: FastifyInstance, { ctx, links }: DialectRouteOptions): Promise<void> {
   await app.register(formbody);
   acceptJsonWithEmptyBody(app);
-  app.setErrorHandler(juspayErrorHandler);
+  app.setErrorHandler(errorHandler(juspayErrors));
 
   const merchantByKey = new Map<string, Principal>();
   app.addHook('onRequest', async (request) => {
@@ -106,6 +102,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
       amount,
       currency,
       preAuth: autoCapture === false,
+      returnUrl: returnUrl ?? null,
+      customer: customerOf(details),
       details,
       requestFingerprint: fingerprint(body),
     });
@@ -147,7 +145,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
     });
     const payment = aggregate.payments.find((p) => p.merchantPaymentReference === reference)!;
     const status = juspayTxnStatus(aggregate, payment);
-    const url = payment.challengeId ? challengeUrl(links.base, payment.challengeId) : `${links.base}/merchant/return/${payment.txnUuid}`;
+    const url = payment.challengeId ? challengeUrl(links.base, payment.challengeId) : returnPageUrl(links.base, payment.txnUuid);
     if (stringField(body, 'format') !== 'json') return reply.redirect(url, 302);
     return {
       order_id: aggregate.order.merchantOrderReference,
@@ -200,4 +198,11 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: JuspayO
     });
     return renderOrder(aggregate, links.base);
   });
+}
+
+/** Juspay's customer fields in the core's words (what an upstream gateway may ask for). */
+function customerOf(details: Record<string, unknown>): Customer | null {
+  const { customer_id, customer_email, customer_phone, billing_address_first_name: first, billing_address_last_name: last } = details;
+  const name = [first, last].filter((part) => typeof part === 'string' && part !== '').join(' ');
+  return customerFrom({ id: customer_id, email: customer_email, phone: customer_phone, name });
 }

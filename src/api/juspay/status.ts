@@ -2,7 +2,7 @@ import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { currentPayment } from '../../domain/order.js';
 import type { OrderState } from '../../domain/order-state.js';
 
-/** The one place core states become Juspay status names and ids (SPEC §2 table, reference §5). */
+/** The one place core states become Juspay status names and ids (the Juspay table of docs/statuses.md). */
 export const JUSPAY_STATUS_IDS = {
   NEW: 10,
   CHARGED: 21,
@@ -22,71 +22,71 @@ export const JUSPAY_STATUS_IDS = {
 
 export type JuspayStatus = keyof typeof JUSPAY_STATUS_IDS;
 
+/**
+ * The one state → status table: an order's status by its core state alone. A state that waits on an
+ * outcome shows what it waits for; juspayOrderStatus refines these from the aggregate.
+ */
+const STATUS_BY_STATE: Readonly<Record<OrderState, JuspayStatus>> = {
+  CREATED: 'NEW',
+  PENDING: 'PENDING_VBV',
+  AUTHORIZED: 'AUTHORIZED',
+  CAPTURE_PENDING: 'CAPTURE_INITIATED',
+  CAPTURED: 'CHARGED',
+  PARTIALLY_CAPTURED: 'PARTIAL_CHARGED',
+  CAPTURE_FAILED: 'CAPTURE_FAILED',
+  VOID_PENDING: 'VOID_INITIATED',
+  VOIDED: 'VOIDED',
+  VOID_FAILED: 'VOID_FAILED',
+  ATTEMPTED: 'AUTHORIZATION_FAILED',
+  FAILED: 'AUTHORIZATION_FAILED',
+  // Refunds do not change a Juspay order's status; amount_refunded and refunded tell them.
+  PARTIALLY_REFUNDED: 'CHARGED',
+  FULLY_REFUNDED: 'CHARGED',
+};
+
+/** A partially captured order's transaction is CHARGED: PARTIAL_CHARGED is an order status only. */
+const asTxnStatus = (status: JuspayStatus): JuspayStatus => (status === 'PARTIAL_CHARGED' ? 'CHARGED' : status);
+
 function failureStatus(payment: Payment | undefined): JuspayStatus {
   return payment?.errorCode === 'USER_AUTHENTICATION_FAILED' ? 'AUTHENTICATION_FAILED' : 'AUTHORIZATION_FAILED';
 }
 
-/** Order status: a pending capture or void shows as *_INITIATED only once the gateway has accepted it; an unknown outcome keeps AUTHORIZED. */
+/**
+ * Order status: the table, refined from the aggregate. A pending capture or void shows as
+ * *_INITIATED only once the gateway has accepted it (an unknown outcome keeps AUTHORIZED); a pending
+ * payment is PENDING_VBV only with a challenge; a failure names authentication when that failed;
+ * a refunded order whose uncaptured remainder was released stays PARTIAL_CHARGED.
+ */
 export function juspayOrderStatus(aggregate: OrderAggregate): JuspayStatus {
   const { order } = aggregate;
-  const payment = currentPayment(aggregate);
+  const status = STATUS_BY_STATE[order.state];
   switch (order.state) {
-    case 'CREATED':
-      return 'NEW';
     case 'PENDING':
-      return payment?.challengeId ? 'PENDING_VBV' : 'AUTHORIZING';
-    case 'AUTHORIZED':
-      return 'AUTHORIZED';
+      return currentPayment(aggregate)?.challengeId ? status : 'AUTHORIZING';
     case 'CAPTURE_PENDING':
-      return aggregate.captures.at(-1)?.status === 'GATEWAY_PENDING' ? 'CAPTURE_INITIATED' : 'AUTHORIZED';
-    case 'CAPTURED':
-      return 'CHARGED';
-    case 'PARTIALLY_CAPTURED':
-      return 'PARTIAL_CHARGED';
-    case 'CAPTURE_FAILED':
-      return 'CAPTURE_FAILED';
+      return aggregate.captures.at(-1)?.status === 'GATEWAY_PENDING' ? status : 'AUTHORIZED';
     case 'VOID_PENDING':
-      return aggregate.reversals.at(-1)?.status === 'GATEWAY_PENDING' ? 'VOID_INITIATED' : 'AUTHORIZED';
-    case 'VOIDED':
-      return 'VOIDED';
-    case 'VOID_FAILED':
-      return 'VOID_FAILED';
+      return aggregate.reversals.at(-1)?.status === 'GATEWAY_PENDING' ? status : 'AUTHORIZED';
     case 'ATTEMPTED':
     case 'FAILED':
-      return failureStatus(payment);
+      return failureStatus(currentPayment(aggregate));
     case 'PARTIALLY_REFUNDED':
     case 'FULLY_REFUNDED':
-      // Refunds do not change a Juspay order's status; amount_refunded and refunded tell them.
-      return aggregate.reversals.some((r) => r.kind === 'REMAINDER') ? 'PARTIAL_CHARGED' : 'CHARGED';
+      return aggregate.reversals.some((r) => r.kind === 'REMAINDER') ? 'PARTIAL_CHARGED' : status;
+    default:
+      return status;
   }
 }
 
 /** A transaction's status: the order's for the current attempt (a partial capture's txn is CHARGED); earlier attempts failed. */
 export function juspayTxnStatus(aggregate: OrderAggregate, payment: Payment): JuspayStatus {
   if (payment !== currentPayment(aggregate)) return payment.status === 'FAILED' ? failureStatus(payment) : 'AUTHORIZING';
-  const status = juspayOrderStatus(aggregate);
-  return status === 'PARTIAL_CHARGED' ? 'CHARGED' : status;
+  return asTxnStatus(juspayOrderStatus(aggregate));
 }
 
 /** The status named in "Cannot Capture X Transaction" messages, from the core state alone. */
-export function juspayStatusForState(state: OrderState): string {
-  const byState: Record<OrderState, string> = {
-    CREATED: 'NEW',
-    PENDING: 'PENDING_VBV',
-    AUTHORIZED: 'AUTHORIZED',
-    CAPTURE_PENDING: 'CAPTURE_INITIATED',
-    CAPTURED: 'CHARGED',
-    PARTIALLY_CAPTURED: 'CHARGED',
-    CAPTURE_FAILED: 'CAPTURE_FAILED',
-    VOID_PENDING: 'VOID_INITIATED',
-    VOIDED: 'VOIDED',
-    VOID_FAILED: 'VOID_FAILED',
-    ATTEMPTED: 'AUTHORIZATION_FAILED',
-    FAILED: 'AUTHORIZATION_FAILED',
-    PARTIALLY_REFUNDED: 'CHARGED',
-    FULLY_REFUNDED: 'CHARGED',
-  };
-  return byState[state];
+export function juspayStatusForState(state: OrderState): JuspayStatus {
+  return asTxnStatus(STATUS_BY_STATE[state]);
 }
 
 export function juspayRefundStatus(status: string): 'PENDING' | 'SUCCESS' | 'FAILURE' {

@@ -6,7 +6,7 @@ import type { PublicLinks } from '../public-links.js';
 import { renderOrder } from './render.js';
 import { juspayOrderStatus } from './status.js';
 
-/** Which Juspay events (reference §10) each core event raises. */
+/** Which Juspay webhook events each core event raises. */
 function eventNames(type: OrderEventType, aggregate: OrderAggregate): string[] {
   switch (type) {
     case 'payment.started':

@@ -1,9 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HoldfastError } from '../../domain/errors.js';
-import { classifyError } from '../fastify-errors.js';
+import type { ErrorRenderers } from '../error-handler.js';
 import { pineLabsOrderStatus } from './status.js';
 
-/** Pine Labs error body (reference §11): `{code, message, additional_error_details?}`. */
+/** Pine Labs error body (error codes: docs/statuses.md): `{code, message, additional_error_details?}`. */
 export interface PineLabsError {
   status: number;
   body: { code: string; message: string; additional_error_details?: Record<string, unknown> };
@@ -62,19 +61,15 @@ function withWireField(error: HoldfastError, wireFields: Record<string, string> 
   return wire ? new HoldfastError(error.code, error.message, { ...error.details, field: wire }) : error;
 }
 
-/** Fastify error handler for the dialect: every failure leaves in Pine Labs' shape, never with internals. */
-export function pineLabsErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  const classified = classifyError(error);
-  if (classified.kind === 'holdfast') {
-    const { status, body } = pineLabsError(withWireField(classified.error, request.routeOptions.config.wireFields));
-    return reply.status(status).send(body);
-  }
-  if (classified.kind === 'client') {
-    return reply.status(classified.status).send({ code: 'INVALID_REQUEST', message: classified.message });
-  }
-  request.log.error({ err: error }, 'unhandled error');
-  return reply.status(500).send({ code: 'INTERNAL_ERROR', message: 'Internal Server Error' });
-}
+/** A client-side HTTP problem (malformed URL or body) in Pine Labs' shape. */
+export const pineLabsClientError = (message: string) => ({ code: 'INVALID_REQUEST', message });
+
+/** How the dialect's error handler words each failure: every one leaves in Pine Labs' shape, never with internals. */
+export const pineLabsErrors: ErrorRenderers = {
+  catalogue: (error, request) => pineLabsError(withWireField(error, request.routeOptions.config.wireFields)),
+  client: pineLabsClientError,
+  internal: () => ({ code: 'INTERNAL_ERROR', message: 'Internal Server Error' }),
+};
 
 declare module 'fastify' {
   interface FastifyContextConfig {

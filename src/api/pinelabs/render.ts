@@ -1,16 +1,12 @@
 import { MAX_PAYMENT_ATTEMPTS } from '../../core/operations/authorize.js';
 import type { OrderAggregate, Payment, Refund } from '../../domain/order.js';
+import { challengeUrl } from '../hosted/links.js';
 import { pineLabsOrderStatus, pineLabsPaymentStatus, pineLabsRefundStatus } from './status.js';
 
-/** Wire shapes of the Pine Labs Online order object (reference §3), built from the core aggregate. */
+/** Wire shapes of the Pine Labs Online order object, built from the core aggregate. */
 
 const amount = (value: number, currency: string) => ({ value, currency });
 const iso = (d: Date) => d.toISOString();
-
-/** Link to the challenge page Holdfast serves for a 3-D Secure payment. */
-export function challengeUrl(publicUrl: string, challengeId: string): string {
-  return `${publicUrl}/web/auth/landing/?token=${encodeURIComponent(challengeId)}`;
-}
 
 function cardData(payment: Payment) {
   if (!payment.card) return undefined;
@@ -110,7 +106,7 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
   };
 }
 
-/** A refund read as an order of type REFUND (reference §9). */
+/** A refund read as an order of type REFUND, as Pine Labs answers for a refund's order id. */
 export function renderRefundOrder(aggregate: OrderAggregate, refund: Refund) {
   const status = pineLabsRefundStatus(refund.status);
   return {

@@ -1,41 +1,32 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { issueToken, tokenVerifier, type Principal } from '../../core/authenticate.js';
+import { issueToken, tokenVerifier } from '../../core/authenticate.js';
 import { authorizePayment } from '../../core/operations/authorize.js';
 import { captureOrder } from '../../core/operations/capture.js';
-import type { CoreContext } from '../../core/context.js';
-import type { PublicLinks } from '../public-links.js';
+import { customerFrom, type Customer } from '../../domain/order.js';
+import { isOrderShaped } from './ids.js';
 import { createOrder } from '../../core/create-order.js';
 import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-order.js';
 import { refundOrder } from '../../core/operations/refund.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/operations/void.js';
 import { HoldfastError, missingField, notFound } from '../../domain/errors.js';
+import type { DialectRouteOptions } from '../dialect.js';
+import { errorHandler } from '../error-handler.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { isStorableText } from '../text-safety.js';
 import { answerOnce, type Answer } from '../request-replay.js';
 import { bearerPrincipal, checkRequestHeaders } from './auth.js';
-import { pineLabsErrorHandler } from './errors.js';
+import { pineLabsErrors } from './errors.js';
 import { renderOrder, renderRefundOrder } from './render.js';
 import { CaptureBody, CreateOrderBody, CreatePaymentBody, OrderIdParams, ReferenceParams, RefundBody, TokenBody } from './schemas.js';
 
-export interface PineLabsOptions {
-  ctx: CoreContext;
-  links: PublicLinks;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-}
-
-/** The Pine Labs Online dialect, mounted at /api (reference §1). */
-export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: PineLabsOptions): Promise<void> {
+/** The Pine Labs Online dialect, mounted at /api; requests carry a bearer token from /api/auth/v1/token. */
+export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: DialectRouteOptions): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const verify = tokenVerifier(ctx);
   acceptJsonWithEmptyBody(app);
-  app.setErrorHandler(pineLabsErrorHandler);
+  app.setErrorHandler(errorHandler(pineLabsErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: 'No such endpoint' }));
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
@@ -86,6 +77,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Pine
           amount: body.order_amount.value,
           currency: body.order_amount.currency,
           preAuth: body.pre_auth ?? false,
+          returnUrl: body.callback_url ?? null,
+          customer: customerOf(body.purchase_details?.customer),
           details: {
             notes: body.notes,
             callback_url: body.callback_url,
@@ -106,7 +99,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Pine
   app.get('/pay/v1/orders/:order_id', { schema: { params: OrderIdParams } }, async (request) => {
     const merchantId = merchantOf(request);
     const orderId = request.params.order_id;
-    const refundParent = orderId.startsWith('v1-') ? await getRefundParent(ctx.db, merchantId, orderId) : undefined;
+    const refundParent = isOrderShaped(orderId) ? await getRefundParent(ctx.db, merchantId, orderId) : undefined;
     if (refundParent) {
       const refund = refundParent.refunds.find((r) => r.id === orderId)!;
       return { data: renderRefundOrder(refundParent, refund) };
@@ -247,4 +240,11 @@ declare module 'fastify' {
     /** Routes that need no bearer token (the token endpoint itself). */
     public?: boolean;
   }
+}
+
+/** The Pine Labs customer object in the core's words (what an upstream gateway may ask for). */
+function customerOf(customer: Record<string, unknown> | undefined): Customer | null {
+  if (!customer) return null;
+  const name = [customer.first_name, customer.last_name].filter((part) => typeof part === 'string' && part !== '').join(' ');
+  return customerFrom({ id: customer.customer_id, email: customer.email_id, phone: customer.mobile_number, name });
 }

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { REFERENCE_PATTERN } from '../validation-message.js';
 
-/** Request schemas of the Pine Labs Online dialect (reference §2–§9). Unknown fields are ignored. */
+/** Request schemas of the Pine Labs Online dialect (token, orders, payments, capture, cancel, refunds). Unknown fields are ignored. */
 
 const Reference = Type.String({ minLength: 1, maxLength: 50, pattern: REFERENCE_PATTERN });
 

@@ -1,7 +1,7 @@
 import type { OperationStatus, PaymentStatus } from '../../domain/order.js';
 import type { OrderState } from '../../domain/order-state.js';
 
-/** The one place core states become Pine Labs status names (SPEC §2 table). */
+/** The one place core states become Pine Labs status names (the Pine Labs table of docs/statuses.md). */
 export type PineLabsOrderStatus =
   'CREATED' | 'PENDING' | 'ATTEMPTED' | 'AUTHORIZED' | 'PROCESSED' | 'CANCELLED' | 'FAILED' | 'PARTIALLY_REFUNDED' | 'FULLY_REFUNDED';
 

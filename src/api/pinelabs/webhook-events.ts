@@ -4,7 +4,7 @@ import type { RenderedWebhook, WebhookRenderer } from '../../webhooks/dialect-ev
 import type { PublicLinks } from '../public-links.js';
 import { renderOrder, renderRefundOrder } from './render.js';
 
-/** Which Pine Labs events (reference §12) each core event raises. */
+/** Which Pine Labs webhook events each core event raises. */
 const EVENTS: Readonly<Record<OrderEventType, string[]>> = {
   'payment.started': [],
   'payment.authorized': ['ORDER_AUTHORIZED'],

@@ -1,39 +1,40 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { authorizePayment } from '../core/operations/authorize.js';
-import type { CoreContext } from '../core/context.js';
-import type { PublicLinks } from './public-links.js';
-import { HoldfastError } from '../domain/errors.js';
-import { newUuid } from '../domain/ids.js';
-import { toMajorUnitsNumber } from '../domain/money.js';
-import { loadAggregateById, findOrderIdByTxnUuidAnyMerchant } from '../store/orders-repository.js';
-import { escapeHtml, htmlPage, messagePage } from './hosted-page.js';
-import { isStorableText } from './text-safety.js';
-import { challengeUrl } from './pinelabs/render.js';
-import { outcomeText, returnRedirect } from './return-redirect.js';
+import { authorizePayment } from '../../core/operations/authorize.js';
+import { findHostedOrder, findHostedOrderByTxnUuid } from '../../core/hosted-orders.js';
+import { HoldfastError } from '../../domain/errors.js';
+import { newUuid } from '../../domain/ids.js';
+import { toMajorUnitsNumber } from '../../domain/money.js';
+import { isStorableText } from '../text-safety.js';
+import type { HostedPageOptions } from './index.js';
+import { escapeHtml, HTML, htmlPage, messagePage } from './html-page.js';
+import { challengeUrl, FRAMED_PAYMENT_PAGE_PATH, PAYMENT_PAGE_PATH, RETURN_PATH } from './links.js';
+import { sendOutcome } from './outcome.js';
 
 /**
  * The hosted payment page behind Juspay's `payment_links` (web, mobile, iframe): a customer
  * pays the order with a card; 3-D Secure cards go through the challenge page; then the browser
- * returns to the merchant's `return_url`.
+ * returns to the merchant's URL.
  */
-export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { ctx: CoreContext; links: PublicLinks }): Promise<void> {
+export async function paymentPageRoutes(app: FastifyInstance, { ctx, links, dialectOf }: HostedPageOptions): Promise<void> {
   await app.register(formbody);
-  const html = 'text/html; charset=utf-8';
+  const orderOf = (orderId: string) => (isStorableText(orderId) ? findHostedOrder(ctx.db, orderId) : undefined);
 
-  for (const path of ['/merchant/pay/:order_id', '/merchant/ipay/:order_id']) {
+  for (const path of [`${PAYMENT_PAGE_PATH}/:order_id`, `${FRAMED_PAYMENT_PAGE_PATH}/:order_id`]) {
     app.get<{ Params: { order_id: string } }>(path, async (request, reply) => {
-      const aggregate = isStorableText(request.params.order_id) ? await loadAggregateById(ctx.db, request.params.order_id) : undefined;
-      if (!aggregate) return reply.status(404).type(html).send(messagePage('This payment link is not valid.'));
+      const aggregate = await orderOf(request.params.order_id);
+      if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This payment link is not valid.'));
       const { order } = aggregate;
-      if (order.state !== 'CREATED' && order.state !== 'ATTEMPTED') return reply.type(html).send(messagePage(outcomeText(aggregate)));
+      if (order.state !== 'CREATED' && order.state !== 'ATTEMPTED') {
+        return reply.type(HTML).send(messagePage(dialectOf(order.dialect).outcomeText(aggregate)));
+      }
       const amount = `${order.currency} ${toMajorUnitsNumber(order.amount, order.currency).toFixed(2)}`;
-      return reply.type(html).send(cardForm(order.id, amount));
+      return reply.type(HTML).send(cardForm(order.id, amount));
     });
 
     app.post<{ Params: { order_id: string } }>(path, async (request, reply) => {
-      const aggregate = isStorableText(request.params.order_id) ? await loadAggregateById(ctx.db, request.params.order_id) : undefined;
-      if (!aggregate) return reply.status(404).type(html).send(messagePage('This payment link is not valid.'));
+      const aggregate = await orderOf(request.params.order_id);
+      if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This payment link is not valid.'));
       const form = (request.body ?? {}) as Record<string, unknown>;
       const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
       const reference = `page-${newUuid()}`;
@@ -55,30 +56,23 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links }: { 
         });
         const payment = after.payments.find((p) => p.merchantPaymentReference === reference);
         if (payment?.status === 'PENDING' && payment.challengeId) return reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
-        const target = returnRedirect(after);
-        if (target) return reply.redirect(target, 303);
-        return reply.type(html).send(messagePage(outcomeText(after)));
+        return sendOutcome(reply, after, dialectOf);
       } catch (error) {
         if (error instanceof HoldfastError)
           return reply
             .status(400)
-            .type(html)
+            .type(HTML)
             .send(messagePage(`Payment not accepted: ${error.message}`));
         throw error;
       }
     });
   }
 
-  // Where a frictionless Juspay transaction's authentication URL leads: straight back to the merchant.
-  app.get<{ Params: { txn_uuid: string } }>('/merchant/return/:txn_uuid', async (request, reply) => {
-    const orderId = isStorableText(request.params.txn_uuid)
-      ? await findOrderIdByTxnUuidAnyMerchant(ctx.db, request.params.txn_uuid)
-      : undefined;
-    const aggregate = orderId ? await loadAggregateById(ctx.db, orderId) : undefined;
-    if (!aggregate) return reply.status(404).type(html).send(messagePage('Unknown transaction.'));
-    const target = returnRedirect(aggregate);
-    if (target) return reply.redirect(target, 303);
-    return reply.type(html).send(messagePage(outcomeText(aggregate)));
+  // Where a transaction without a challenge leads (Juspay's authentication URL): straight back to the merchant.
+  app.get<{ Params: { txn_uuid: string } }>(`${RETURN_PATH}/:txn_uuid`, async (request, reply) => {
+    const aggregate = isStorableText(request.params.txn_uuid) ? await findHostedOrderByTxnUuid(ctx.db, request.params.txn_uuid) : undefined;
+    if (!aggregate) return reply.status(404).type(HTML).send(messagePage('Unknown transaction.'));
+    return sendOutcome(reply, aggregate, dialectOf);
   });
 }
 

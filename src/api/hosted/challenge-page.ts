@@ -1,37 +1,35 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { completeAuthentication, isChallengeOpen } from '../core/operations/authorize.js';
-import { isStorableText } from './text-safety.js';
-import type { CoreContext } from '../core/context.js';
-import { htmlPage, messagePage } from './hosted-page.js';
-import { outcomeText, returnRedirect } from './return-redirect.js';
+import { completeAuthentication, isChallengeOpen } from '../../core/operations/authorize.js';
+import { isStorableText } from '../text-safety.js';
+import type { HostedPageOptions } from './index.js';
+import { HTML, htmlPage, messagePage } from './html-page.js';
+import { CHALLENGE_PATH } from './links.js';
+import { sendOutcome } from './outcome.js';
 
 /**
  * The 3-D Secure challenge page a `challenge_url` (Pine Labs) or `payment.authentication.url`
  * (Juspay) opens: the cardholder types the OTP (the sandbox approves 123456) and is sent back to
  * the merchant's URL with the outcome.
  */
-export async function challengePageRoutes(app: FastifyInstance, { ctx }: { ctx: CoreContext }): Promise<void> {
+export async function challengePageRoutes(app: FastifyInstance, { ctx, dialectOf }: HostedPageOptions): Promise<void> {
   await app.register(formbody);
-  const html = 'text/html; charset=utf-8';
 
-  app.get<{ Querystring: { token?: string } }>('/web/auth/landing/', async (request, reply) => {
+  app.get<{ Querystring: { token?: string } }>(CHALLENGE_PATH, async (request, reply) => {
     const token = typeof request.query.token === 'string' ? request.query.token : '';
     if (!token || !isStorableText(token) || !(await isChallengeOpen(ctx, token))) {
-      return reply.status(404).type(html).send(messagePage('This authentication link is invalid or has already been used.'));
+      return reply.status(404).type(HTML).send(messagePage('This authentication link is invalid or has already been used.'));
     }
-    return reply.type(html).send(challengeForm(token));
+    return reply.type(HTML).send(challengeForm(token));
   });
 
-  app.post<{ Querystring: { token?: string } }>('/web/auth/landing/', async (request, reply) => {
+  app.post<{ Querystring: { token?: string } }>(CHALLENGE_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as { otp?: unknown; token?: unknown };
     const token = String(request.query.token ?? body.token ?? '');
     const otp = typeof body.otp === 'string' ? body.otp : '';
     const aggregate = token && isStorableText(token) ? await completeAuthentication(ctx, token, otp) : undefined;
-    if (!aggregate) return reply.status(404).type(html).send(messagePage('This authentication link is invalid or has already been used.'));
-    const target = returnRedirect(aggregate);
-    if (target) return reply.redirect(target, 303);
-    return reply.type(html).send(messagePage(outcomeText(aggregate)));
+    if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This authentication link is invalid or has already been used.'));
+    return sendOutcome(reply, aggregate, dialectOf);
   });
 }
 

@@ -1,4 +1,6 @@
 /** Small HTML shells shared by the hosted pages (payment page, 3-D Secure challenge). */
+export const HTML = 'text/html; charset=utf-8';
+
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function htmlPage(title: string, body: string): string {

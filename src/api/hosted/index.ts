@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import type { DialectLookup } from '../dialect.js';
+import type { PublicLinks } from '../public-links.js';
+import { challengePageRoutes } from './challenge-page.js';
+import { paymentPageRoutes } from './payment-page.js';
+
+/** What the hosted pages are given: the core, the public base URL, and the dialect of an order by its name. */
+export interface HostedPageOptions {
+  ctx: CoreContext;
+  links: PublicLinks;
+  dialectOf: DialectLookup;
+}
+
+/**
+ * The pages Holdfast serves to a customer's browser, shared by every dialect: the 3-D Secure
+ * challenge, the payment page, and the return after a frictionless payment. They know dialects
+ * only through the lookup, which words the outcome and finds the merchant's return URL.
+ */
+export async function hostedPageRoutes(app: FastifyInstance, options: HostedPageOptions): Promise<void> {
+  await app.register(challengePageRoutes, options);
+  await app.register(paymentPageRoutes, options);
+}

@@ -1,0 +1,28 @@
+/**
+ * The hosted pages' paths, and the links to them the dialects hand out (Pine Labs' challenge_url,
+ * Juspay's payment_links and payment.authentication.url). Links start at the public base URL.
+ */
+export const CHALLENGE_PATH = '/web/auth/landing/';
+export const PAYMENT_PAGE_PATH = '/merchant/pay';
+export const FRAMED_PAYMENT_PAGE_PATH = '/merchant/ipay';
+export const RETURN_PATH = '/merchant/return';
+
+/** The 3-D Secure challenge page of a pending payment. */
+export function challengeUrl(publicUrl: string, challengeId: string): string {
+  return `${publicUrl}${CHALLENGE_PATH}?token=${encodeURIComponent(challengeId)}`;
+}
+
+/** The payment page of an order. */
+export function paymentPageUrl(publicUrl: string, orderId: string): string {
+  return `${publicUrl}${PAYMENT_PAGE_PATH}/${encodeURIComponent(orderId)}`;
+}
+
+/** The payment page of an order, for an iframe. */
+export function framedPaymentPageUrl(publicUrl: string, orderId: string): string {
+  return `${publicUrl}${FRAMED_PAYMENT_PAGE_PATH}/${encodeURIComponent(orderId)}`;
+}
+
+/** Where a payment attempt without a challenge sends the browser: straight back to the merchant. */
+export function returnPageUrl(publicUrl: string, txnUuid: string): string {
+  return `${publicUrl}${RETURN_PATH}/${txnUuid}`;
+}
