@@ -1,7 +1,9 @@
 /**
  * Drift check: records the SQL Holdfast really sends to PostgreSQL for one Pine Labs partial
  * capture and compares it with bench/capture-statements.ts, the list the pgbench script and the
- * naive handler execute. Also shows what a Juspay capture and the background job the capture
+ * naive handler execute (rendered by Holdfast's code on a synthetic capture,
+ * bench/lib/render-capture.ts: this check shows whether the real request path sends that and
+ * nothing else, with the same constants). Also shows what a Juspay capture and the background job the capture
  * schedules send, and checks that a seeded order looks like one authorized through the API.
  *
  *   npx tsx bench/drift-check.ts          exit 0: same statements; 1: drift (the diff is printed)
@@ -201,6 +203,35 @@ function diffStatements(bench: Statement[], recorded: RecordedStatement[]): Op[]
   return ops;
 }
 
+/**
+ * For statements with the same text: each literal of the list is what Holdfast sent (e.g. the
+ * order's version, which must be the seeded one), and each variable has one value within a statement.
+ */
+function paramProblems(ops: Op[]): string[] {
+  const problems: string[] = [];
+  for (const op of ops) {
+    if (op.kind !== '=') continue;
+    const { bench, recorded } = op as Required<Op>;
+    const seen = new Map<string, unknown>();
+    bench.args.forEach((arg, i) => {
+      const sent = recorded.params[i];
+      if (typeof arg !== 'string') {
+        if (JSON.stringify(arg.literal) !== JSON.stringify(sent))
+          problems.push(
+            `  ≠ ${bench.id} $${i + 1}: the list has the constant ${formatParam(arg.literal)}, Holdfast sent ${formatParam(sent)}`,
+          );
+      } else if (seen.has(arg) && JSON.stringify(seen.get(arg)) !== JSON.stringify(sent)) {
+        problems.push(
+          `  ≠ ${bench.id} $${i + 1}: ${arg} was ${formatParam(seen.get(arg))} earlier in the statement, Holdfast sent ${formatParam(sent)}`,
+        );
+      } else seen.set(arg, sent);
+    });
+    if (recorded.params.length !== bench.args.length)
+      problems.push(`  ≠ ${bench.id}: ${bench.args.length} parameters in the list, ${recorded.params.length} sent`);
+  }
+  return problems;
+}
+
 const short = (sql: string, n = 90) => {
   const s = normalizeSql(sql);
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -222,11 +253,14 @@ function renderDiff(ops: Op[]): string[] {
   for (const op of ops) {
     if (op.kind === '=') lines.push(`  = ${op.bench!.id}`);
     else if (op.kind === '-')
-      lines.push(`  - ${op.bench!.id}: in bench/capture-statements.ts, no longer sent by Holdfast`, `      ${short(op.bench!.sql, 160)}`);
+      lines.push(
+        `  - ${op.bench!.id}: in bench/capture-statements.ts, not sent by Holdfast's request`,
+        `      ${short(op.bench!.sql, 160)}`,
+      );
     else {
       const r = op.recorded!;
       lines.push(
-        `  + sent by Holdfast, missing from bench/capture-statements.ts${r.site ? ` (${r.site})` : ''}:`,
+        `  + sent by Holdfast's request, not in bench/capture-statements.ts${r.site ? ` (${r.site})` : ''}:`,
         `      sql: ${JSON.stringify(normalizeSql(r.sql))}`,
       );
       if (r.params.length) lines.push(`      params: ${r.params.map(formatParam).join(', ')}`);
@@ -249,7 +283,7 @@ export function printStatements(title: string, statements: RecordedStatement[]):
 async function compareSeed(db: Queryable, real: string, seeded: string): Promise<string[]> {
   const problems: string[] = [];
   const exact: Record<string, string[]> = {
-    orders: ['dialect', 'amount', 'currency', 'pre_auth', 'state', 'details', 'review_reason'],
+    orders: ['dialect', 'amount', 'currency', 'pre_auth', 'state', 'version', 'details', 'return_url', 'customer', 'review_reason'],
     payments: [
       'amount',
       'currency',
@@ -448,13 +482,14 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
       };
 
       const ops = diffStatements(CAPTURE_STATEMENTS, pinelabs);
-      const identical = ops.every((o) => o.kind === '=');
+      const params = paramProblems(ops);
+      const identical = ops.every((o) => o.kind === '=') && params.length === 0;
       const report: DriftReport = {
         identical,
         pinelabs,
         juspay,
         background,
-        diff: identical ? [] : renderDiff(ops),
+        diff: identical ? [] : [...renderDiff(ops), ...params],
         seedProblems,
         underLoad,
       };
@@ -490,8 +525,14 @@ export function printReport(report: DriftReport): void {
       : `\nSeed DRIFT: a seeded order differs from one authorized through the API (fix bench/lib/seed.ts):\n${report.seedProblems.map((p) => `  ${p}`).join('\n')}`,
   );
   if (report.identical)
-    console.log(`\nbench/capture-statements.ts: identical to what Holdfast sends (${report.pinelabs.length} statements).`);
-  else console.log(`\nbench/capture-statements.ts DRIFT: update it to what Holdfast sends now.\n${report.diff.join('\n')}`);
+    console.log(
+      `\nbench/capture-statements.ts: identical to what Holdfast sends (${report.pinelabs.length} statements, the same constants).`,
+    );
+  else
+    console.log(
+      `\nbench/capture-statements.ts DRIFT: the list rendered by bench/lib/render-capture.ts is not what a real capture sends ` +
+        `(a statement the synthetic capture does not make, or a constant that differs):\n${report.diff.join('\n')}`,
+    );
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

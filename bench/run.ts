@@ -22,7 +22,8 @@ import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPglite } from '../src/store/pglite-db.js';
 import { openPostgres } from '../src/store/postgres-db.js';
-import { CAPTURE_STATEMENTS, pgbenchScript } from './capture-statements.js';
+import { CAPTURE_STATEMENTS } from './capture-statements.js';
+import { pgbenchScript } from './lib/pgbench-script.js';
 import { checkDrift, printReport, type DriftReport } from './drift-check.js';
 import { startCpuMeter, treeCpuMs, type CpuShare } from './lib/cpu.js';
 import { closedLoop, flowLoop, openLoop, type LoadResult, type RequestSpec } from './lib/load.js';
@@ -277,7 +278,9 @@ async function main(): Promise<void> {
     drift = await checkDrift({ quiet: true });
     if (!drift.identical || drift.seedProblems.length > 0) {
       printReport(drift);
-      log('! the baselines run bench/capture-statements.ts, which differs from what Holdfast sends now (above): update it');
+      log(
+        '! the baselines run bench/capture-statements.ts, which differs from what Holdfast sends now (above): see bench/README.md, The statement list',
+      );
     } else log(`drift check: bench/capture-statements.ts matches (${drift.pinelabs.length} statements per capture)`);
   }
 

@@ -1,14 +1,31 @@
 /**
  * Seeds authorized pre-auth orders straight into the tables with generate_series: what
- * src/core/authorize-payment.ts leaves behind for an approved sandbox card on a merchant without
- * webhook URL (order AUTHORIZED with its capture deadline, payment AUTHORIZED with a sandbox
- * connector reference, the AUTHORIZE journal entry and its two postings, the auto-void job; the
- * authorization's status-sync job was deleted when the answer came). Order number i gets the ids
- * of ID_BASE + i, so pgbench can compute them. The drift check compares a seeded order with one
- * authorized through the API, column by column.
+ * src/core/operations/authorize.ts leaves behind for an approved sandbox card on a merchant without
+ * webhook URL (order AUTHORIZED at version SEEDED_ORDER_VERSION with its capture deadline, no
+ * return URL nor customer; payment AUTHORIZED with a sandbox connector reference; the AUTHORIZE
+ * journal entry and its two postings; the auto-void job; the authorization's status-sync job was
+ * deleted when the answer came). Order number i gets the ids of ID_BASE + i, so pgbench can
+ * compute them. The drift check compares a seeded order with one authorized through the API,
+ * column by column.
  */
-import { ID_BASE } from '../capture-statements.js';
 import type { Queryable } from '../../src/store/db.js';
+
+/** Seeded row ids are decimal text of these bases plus the order number (or the capture number, for what a capture creates). */
+export const ID_BASE = {
+  order: 1_000_000_000_000_000_000n,
+  payment: 2_000_000_000_000_000_000n,
+  capture: 4_000_000_000_000_000_000n,
+  reversal: 5_000_000_000_000_000_000n,
+  captureGateway: 8_000_000_000_000_000_000n,
+  reversalGateway: 9_000_000_000_000_000_000n,
+} as const;
+
+/**
+ * The order's version after an authorization through the API: created at 0, then the payment's
+ * intent and its answer each move it on by one (src/store/order-writes.ts). The bench's statement
+ * list is rendered from an order with this version, so its guards match the seeded rows.
+ */
+export const SEEDED_ORDER_VERSION = 2;
 
 export const ORDER_AMOUNT = 10_000;
 /** Partial captures take this much; the remainder is reversed. */
@@ -21,9 +38,9 @@ export const txnUuid = (i: number): string => `eul${String(i).padStart(17, '0')}
 /** The statements, each over generate_series($2, $3) for merchant $1. */
 const SEED_SQL = [
   `insert into orders (id, merchant_id, dialect, merchant_order_reference, request_fingerprint, amount, currency,
-     pre_auth, state, details, capture_deadline, created_at, updated_at)
+     pre_auth, state, version, details, return_url, customer, capture_deadline, created_at, updated_at)
    select (${ID_BASE.order}::bigint + i)::text, $1, 'pinelabs', 'bench-order-' || i, md5('o' || i) || md5('of' || i), ${ORDER_AMOUNT}, 'INR',
-     true, 'AUTHORIZED', '{}', now() + interval '7 days', now() - interval '1 minute', now()
+     true, 'AUTHORIZED', ${SEEDED_ORDER_VERSION}, '{}', null, null, now() + interval '7 days', now() - interval '1 minute', now()
    from generate_series($2::bigint, $3::bigint) as i`,
   `insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
      card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
