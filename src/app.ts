@@ -72,7 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ids: pineLabsIds,
     captureWindowMs: config.captureWindowMs,
     tokenTtlMs: TOKEN_TTL_MS,
-    events: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
+    notifications: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
   };
   const server = await buildServer(ctx, config, links, logger, dialects);

@@ -90,14 +90,14 @@ function namer(variables: Record<VarName, unknown>, versions: readonly number[],
   };
 }
 
-/** The statement of a write as the pipeline sends it (order-write.ts writeOrder/withEvent, the single-statement path). */
+/** The statement of a write as the pipeline sends it (order-write.ts writeOrder/withNotification, the single-statement path). */
 function renderWrite(s: SyntheticCapture, write: OrderWrite): { sql: string; params: unknown[] } {
   if (write.requestKey) throw new Error('the synthetic capture has no Request-ID, yet the write claims one');
   const statement = orderStatement(s.target, write, s.now);
-  if (write.event) {
-    const silent = s.ctx.events.silentCondition;
+  if (write.notify) {
+    const silent = s.ctx.notifications.silentCondition;
     if (!silent) throw new Error('the synthetic context has no silent condition');
-    statement.alsoRequire(silent(write.event.merchantId));
+    statement.alsoRequire(silent(write.notify.merchantId));
   }
   return statement.toQuery();
 }

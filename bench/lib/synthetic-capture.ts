@@ -147,8 +147,9 @@ function minimalContext(): CoreContext {
     clock: { now: () => NOW },
     syncPolicy: SYNC_POLICY,
     ids: { order: notInCapture('an order id'), payment: notInCapture('a payment id'), refund: notInCapture('a refund id') },
-    events: {
-      record: () => Promise.reject(new Error('the bench renders the capture for a merchant without webhook URL: no event is recorded')),
+    notifications: {
+      record: () =>
+        Promise.reject(new Error('the bench renders the capture for a merchant without webhook URL: no notification is recorded')),
       silentCondition: noWebhookUrlCondition,
     },
   };

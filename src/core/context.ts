@@ -2,7 +2,7 @@ import type { GatewayClient } from '../connectors/gateway-client.js';
 import type { Db } from '../store/db.js';
 import { loadOrCreateServerKey } from '../store/server-keys-repository.js';
 import type { Clock } from '../domain/clock.js';
-import type { EventSink } from './events.js';
+import type { NotificationSink } from './notifications.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
 
@@ -26,8 +26,8 @@ export interface CoreContext {
   captureWindowMs: number;
   /** Lifetime of a Pine Labs access token (ms). */
   tokenTtlMs: number;
-  /** Where order events go (the webhook outbox), inside each state change's transaction. */
-  events: EventSink;
+  /** Where order notifications go (the webhook outbox), with each state change. */
+  notifications: NotificationSink;
   /** How unknown and pending gateway outcomes are chased. */
   syncPolicy: SyncPolicy;
 }

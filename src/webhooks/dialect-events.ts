@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../core/events.js';
+import type { OrderNotification } from '../core/notifications.js';
 import type { OrderAggregate } from '../domain/order.js';
 
 /** One webhook to send: its stable id, the dialect's event name, and the exact body. */
@@ -12,4 +12,4 @@ export interface RenderedWebhook {
  * A dialect's view of an order event: which of its webhook events it raises (none, one or two)
  * and their bodies, rendered from the order as the state change left it.
  */
-export type WebhookRenderer = (aggregate: OrderAggregate, event: OrderEvent, now: Date) => RenderedWebhook[];
+export type WebhookRenderer = (aggregate: OrderAggregate, event: OrderNotification, now: Date) => RenderedWebhook[];

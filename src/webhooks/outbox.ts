@@ -1,4 +1,4 @@
-import type { EventSink } from '../core/events.js';
+import type { NotificationSink } from '../core/notifications.js';
 import { enqueueJob } from '../store/jobs-repository.js';
 import { loadAggregate } from '../store/orders-repository.js';
 import type { Db } from '../store/db.js';
@@ -12,7 +12,7 @@ import type { WebhookRenderer } from './dialect-events.js';
  * the transaction of the state change, so an event exists exactly when the change does. Merchants
  * with no webhook URL get no rows.
  */
-export function webhookOutbox(renderers: Readonly<Record<string, WebhookRenderer>>, retrySchedule: readonly number[]): EventSink {
+export function webhookOutbox(renderers: Readonly<Record<string, WebhookRenderer>>, retrySchedule: readonly number[]): NotificationSink {
   return {
     async record(tx, event, now) {
       const endpoint = await findWebhookEndpoint(tx, event.merchantId);

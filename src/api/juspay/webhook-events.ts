@@ -1,4 +1,4 @@
-import type { OrderEventType } from '../../core/events.js';
+import type { NotificationType } from '../../core/notifications.js';
 import { randomAlphanumeric } from '../../domain/ids.js';
 import type { OrderAggregate } from '../../domain/order.js';
 import type { RenderedWebhook, WebhookRenderer } from '../../webhooks/dialect-events.js';
@@ -7,7 +7,7 @@ import { renderOrder } from './render.js';
 import { juspayOrderStatus } from './status.js';
 
 /** Which Juspay webhook events each core event raises. */
-function eventNames(type: OrderEventType, aggregate: OrderAggregate): string[] {
+function eventNames(type: NotificationType, aggregate: OrderAggregate): string[] {
   switch (type) {
     case 'payment.started':
       return ['TXN_CREATED'];

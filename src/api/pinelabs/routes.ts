@@ -15,7 +15,7 @@ import type { DialectRouteOptions } from '../dialect.js';
 import { errorHandler } from '../error-handler.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { isStorableText } from '../text-safety.js';
-import { answerOnce, type Answer } from '../request-replay.js';
+import { answerOnce, type Answer } from '../../core/request-replay.js';
 import { bearerPrincipal, checkRequestHeaders } from './auth.js';
 import { pineLabsErrors } from './errors.js';
 import { renderOrder, renderRefundOrder } from './render.js';

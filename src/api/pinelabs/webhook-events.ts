@@ -1,11 +1,11 @@
-import type { OrderEventType } from '../../core/events.js';
+import type { NotificationType } from '../../core/notifications.js';
 import { randomAlphanumeric } from '../../domain/ids.js';
 import type { RenderedWebhook, WebhookRenderer } from '../../webhooks/dialect-events.js';
 import type { PublicLinks } from '../public-links.js';
 import { renderOrder, renderRefundOrder } from './render.js';
 
 /** Which Pine Labs webhook events each core event raises. */
-const EVENTS: Readonly<Record<OrderEventType, string[]>> = {
+const EVENTS: Readonly<Record<NotificationType, string[]>> = {
   'payment.started': [],
   'payment.authorized': ['ORDER_AUTHORIZED'],
   'payment.captured': ['ORDER_PROCESSED'],

@@ -144,7 +144,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
         ],
       },
       requestKey: input.requestKey,
-      event: { type: 'payment.started', merchantId: order.merchantId, orderId: order.id },
+      notify: { type: 'payment.started', merchantId: order.merchantId, orderId: order.id },
     };
   },
 
@@ -221,7 +221,7 @@ function authorizationAnswer(
             journal: [authorized],
           },
           jobs: { ...settled, enqueue: [autoVoidJob(order.merchantId, order.id, deadline)] },
-          event: { type: 'payment.authorized', ...notice },
+          notify: { type: 'payment.authorized', ...notice },
         };
       }
       return {
@@ -232,7 +232,7 @@ function authorizationAnswer(
           journal: [authorized, journalEntry('CAPTURE', payment.id, payment.amount, payment.currency)],
         },
         jobs: settled,
-        event: { type: 'payment.captured', ...notice },
+        notify: { type: 'payment.captured', ...notice },
       };
     }
     case 'challenge':
@@ -270,7 +270,7 @@ function authorizationAnswer(
           },
         },
         jobs: settled,
-        event: { type: final ? 'payment.failed' : 'payment.declined', ...notice },
+        notify: { type: final ? 'payment.failed' : 'payment.declined', ...notice },
       };
     }
     case 'unknown':

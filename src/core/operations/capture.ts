@@ -154,7 +154,7 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
       return {
         change: { version: order.version, state: transition(order.state, 'capture_failed'), answers },
         jobs: { cancel },
-        event: { type: 'capture.failed', merchantId, orderId: order.id },
+        notify: { type: 'capture.failed', merchantId, orderId: order.id },
       };
     }
     const initiated = remainderOf(plan, outcome.capture, now);
@@ -177,7 +177,7 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
         journal,
       },
       jobs: { cancel: [...cancel, autoVoidJobKey(order.id)], enqueue },
-      event: { type: 'capture.succeeded', merchantId, orderId: order.id },
+      notify: { type: 'capture.succeeded', merchantId, orderId: order.id },
     };
   },
 };

@@ -5,7 +5,7 @@ import { deleteJobIn, enqueueJobIn } from '../../store/jobs-repository.js';
 import { orderWrite } from '../../store/order-writes.js';
 import { claimRequestKeyIn, findRequestKey, REQUEST_KEY_CONSTRAINT } from '../../store/request-keys-repository.js';
 import type { CoreContext } from '../context.js';
-import type { OrderEvent } from '../events.js';
+import type { OrderNotification } from '../notifications.js';
 import { RequestKeyTaken, type RequestKey } from '../request-key.js';
 import type { JobChanges } from '../scheduled-jobs.js';
 
@@ -22,7 +22,7 @@ export interface OrderWrite {
   /** The client's request id, claimed with the effect it names. */
   requestKey?: RequestKey | undefined;
   /** What happened, for the webhook outbox: recorded exactly when the change is. */
-  event?: OrderEvent;
+  notify?: OrderNotification;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface OrderWrite {
  */
 export async function writeOrder(ctx: CoreContext, target: OrderTarget, write: OrderWrite, now: Date): Promise<boolean> {
   const build = () => orderStatement(target, write, now);
-  return runClaimingRequestKey(ctx, target.merchantId, write.requestKey, () => withEvent(ctx, build, write.event, now));
+  return runClaimingRequestKey(ctx, target.merchantId, write.requestKey, () => withNotification(ctx, build, write.notify, now));
 }
 
 /** The one statement of a write (the benchmark renders the capture's from here too). */
@@ -70,22 +70,28 @@ export async function runClaimingRequestKey(
 }
 
 /**
- * Applies a guarded write and records its event, if any. When the event sink would store nothing
- * for the merchant, the change is one statement with that condition in its guard; otherwise (or
- * if the guard missed for any reason) it runs again in a transaction together with the event, so
- * an event exists exactly when the change does. `build` must return a fresh write each time.
+ * Applies a guarded write and records its notification, if any. When the sink would store nothing
+ * for the merchant (no webhook URL), the change is one statement with that condition in its guard;
+ * otherwise (or if the guard missed for any reason) it runs again in a transaction together with
+ * the notification, so a notification exists exactly when the change does. `build` must return a
+ * fresh write each time.
  */
-async function withEvent(ctx: CoreContext, build: () => GuardedWrite, event: OrderEvent | undefined, now: Date): Promise<boolean> {
-  if (!event) return build().run(ctx.db);
-  const silentCondition = ctx.events.silentCondition;
+async function withNotification(
+  ctx: CoreContext,
+  build: () => GuardedWrite,
+  notification: OrderNotification | undefined,
+  now: Date,
+): Promise<boolean> {
+  if (!notification) return build().run(ctx.db);
+  const silentCondition = ctx.notifications.silentCondition;
   if (silentCondition) {
     const write = build();
-    write.alsoRequire(silentCondition(event.merchantId));
+    write.alsoRequire(silentCondition(notification.merchantId));
     if (await write.run(ctx.db)) return true;
   }
   return ctx.db.transaction(async (tx) => {
     if (!(await build().run(tx))) return false;
-    await ctx.events.record(tx, event, now);
+    await ctx.notifications.record(tx, notification, now);
     return true;
   });
 }

@@ -127,7 +127,7 @@ export const refundSpec: OperationSpec<RefundOrderInput, RefundPlan, OperationOu
     const jobs = { cancel: [syncJobKey(refund.id)] };
     const notice = { merchantId: order.merchantId, orderId: order.id, refundId: refund.id };
     if (outcome.kind === 'failed')
-      return { change: { version: order.version, answers }, jobs, event: { type: 'refund.failed', ...notice } };
+      return { change: { version: order.version, answers }, jobs, notify: { type: 'refund.failed', ...notice } };
     const totals = ledgerTotals(current.journal);
     const event = totals.refunded + refund.amount >= totals.captured ? 'refunded_full' : 'refunded_partial';
     return {
@@ -138,7 +138,7 @@ export const refundSpec: OperationSpec<RefundOrderInput, RefundPlan, OperationOu
         journal: [journalEntry('REFUND', refund.id, refund.amount, refund.currency)],
       },
       jobs,
-      event: { type: 'refund.succeeded', ...notice },
+      notify: { type: 'refund.succeeded', ...notice },
     };
   },
 };

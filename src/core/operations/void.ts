@@ -100,7 +100,7 @@ export const voidSpec: OperationSpec<VoidOrderInput, VoidPlan, OperationOutcome>
       return {
         change: { version: order.version, state: transition(order.state, 'void_failed'), answers },
         jobs: { cancel },
-        event: { type: 'void.failed', merchantId: order.merchantId, orderId: order.id },
+        notify: { type: 'void.failed', merchantId: order.merchantId, orderId: order.id },
       };
     }
     return {
@@ -112,7 +112,7 @@ export const voidSpec: OperationSpec<VoidOrderInput, VoidPlan, OperationOutcome>
         journal: [journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency)],
       },
       jobs: { cancel: [...cancel, autoVoidJobKey(order.id)] },
-      event: { type: 'void.succeeded', merchantId: order.merchantId, orderId: order.id },
+      notify: { type: 'void.succeeded', merchantId: order.merchantId, orderId: order.id },
     };
   },
 };

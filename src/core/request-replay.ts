@@ -1,6 +1,6 @@
-import type { CoreContext } from '../core/context.js';
-import { RequestKeyTaken, type RequestKey } from '../core/request-key.js';
-import { canonicalJson, keyedFingerprint } from '../core/secrets.js';
+import type { CoreContext } from './context.js';
+import { RequestKeyTaken, type RequestKey } from './request-key.js';
+import { canonicalJson, keyedFingerprint } from './secrets.js';
 import { HoldfastError } from '../domain/errors.js';
 import { findRequestKey, saveRequestResponse, type StoredRequestKey } from '../store/request-keys-repository.js';
 
@@ -21,7 +21,7 @@ export interface ReplayableRequest {
 
 /**
  * Runs a mutating request at most once per client request id. The id is claimed in the same
- * transaction as the effect (core/request-key); the answer is stored afterwards, so a replay
+ * transaction as the effect (request-key.ts, in the same statement as the effect); the answer is stored afterwards, so a replay
  * returns the first answer, or, when the first attempt died before answering, the order as
  * that effect left it. The same id with a different request is `idempotency_conflict`.
  */
