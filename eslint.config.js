@@ -35,6 +35,9 @@ export default tseslint.config(
     rules: {
       // Numbers and booleans in messages are what they say.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      // Fastify plugins and hooks, and connectors, implement promise-returning contracts with async
+      // functions whether or not they await: that is the contract's shape, not a mistake.
+      '@typescript-eslint/require-await': 'off',
       // node:test's describe/it return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -60,7 +63,11 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     plugins: { boundaries },
-    settings: { 'boundaries/elements': elements, 'boundaries/include': ['src/**/*.ts'] },
+    settings: {
+      'boundaries/elements': elements,
+      'boundaries/include': ['src/**/*.ts'],
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+    },
     rules: {
       'boundaries/element-types': [
         'error',

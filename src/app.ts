@@ -81,7 +81,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     ctx.clock,
     jobHandlers(ctx, { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000 }),
     {
-      onError: (error, job) => logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed'),
+      onError: (error, job) => {
+        logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed');
+      },
     },
   );
   return {

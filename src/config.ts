@@ -127,7 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
     problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || captureWindowMs === undefined || acquirerTimeoutMs === undefined || syncDelayMs === undefined) {
+    throw new ConfigError(problems);
+  }
   return Object.freeze({
     port,
     host,
@@ -137,13 +139,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls,
     publicUrl,
     publicUrlExplicit: Boolean(env.HOLDFAST_PUBLIC_URL),
-    captureWindowMs: captureWindowMs!,
+    captureWindowMs,
     webhookRetryScheduleMs: schedule as number[],
     logLevel,
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,
-    acquirerTimeoutMs: acquirerTimeoutMs!,
-    syncDelayMs: syncDelayMs!,
+    acquirerTimeoutMs,
+    syncDelayMs,
     syncAttempts,
   });
 }

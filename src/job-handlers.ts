@@ -14,7 +14,9 @@ const retryUnlessDone = (result: StepResult) => {
 function statusSync(ctx: CoreContext, kind: SyncKind): JobHandler {
   return {
     backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
-    run: async (job) => retryUnlessDone(await syncOperation(ctx, kind, asSync(job.payload))),
+    run: async (job) => {
+      retryUnlessDone(await syncOperation(ctx, kind, asSync(job.payload)));
+    },
     giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), kind, error),
   };
 }
@@ -28,12 +30,16 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record
     'sync.authorization': statusSync(ctx, 'authorization'),
     'reversal.remainder': {
       backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
-      run: async (job) => retryUnlessDone(await releaseRemainder(ctx, asSync(job.payload))),
+      run: async (job) => {
+        retryUnlessDone(await releaseRemainder(ctx, asSync(job.payload)));
+      },
       giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), 'remainder reversal', error),
     },
     'order.auto_void': {
       backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
-      run: async (job) => retryUnlessDone(await autoVoidOrder(ctx, String(job.payload.merchantId), String(job.payload.orderId))),
+      run: async (job) => {
+        retryUnlessDone(await autoVoidOrder(ctx, String(job.payload.merchantId), String(job.payload.orderId)));
+      },
       giveUp: (job, error) =>
         flagForReview(
           ctx,

@@ -85,9 +85,12 @@ export function faultSettingsProblems(settings: FaultSettings): string[] {
   const total = totalFaultRate(settings);
   if (total > 1 + 1e-9)
     problems.push(`the fault rates are shares of requests and must add up to at most 1 (they add up to ${round(total)})`);
-  if (settings.resetPoint !== 'before' && settings.resetPoint !== 'after') problems.push('resetPoint must be "before" or "after"');
+  // Settings may come from JavaScript or JSON, so the union type is checked at run time.
+  if (!RESET_POINTS.includes(settings.resetPoint)) problems.push('resetPoint must be "before" or "after"');
   return problems;
 }
+
+const RESET_POINTS: readonly string[] = ['before', 'after'];
 
 export function totalFaultRate(settings: FaultSettings): number {
   return RATE_OF.reduce((sum, [, name]) => sum + settings[name], 0);

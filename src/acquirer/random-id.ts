@@ -8,7 +8,7 @@ export function randomAlphanumeric(length: number): string {
   let out = '';
   while (out.length < length) {
     for (const byte of randomBytes(length * 2)) {
-      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % ALPHANUMERIC.length];
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC.charAt(byte % ALPHANUMERIC.length);
     }
   }
   return out;

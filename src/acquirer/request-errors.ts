@@ -40,9 +40,9 @@ function describeSchemaError(errors: SchemaError[], root: string): string {
     case 'required':
       return `${field} is required`;
     case 'minLength':
-      return limit === 1 ? `${field} must not be empty` : `${field} must be at least ${limit} characters`;
+      return limit === 1 ? `${field} must not be empty` : `${field} must be at least ${String(limit)} characters`;
     case 'maxLength':
-      return `${field} must be less than or equal to ${limit} characters`;
+      return `${field} must be less than or equal to ${String(limit)} characters`;
     case 'pattern':
       return `${field} has an invalid format`;
     case 'type': {
@@ -51,9 +51,9 @@ function describeSchemaError(errors: SchemaError[], root: string): string {
       return `${field} must be ${type === 'integer' ? 'an integer' : type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`}`;
     }
     case 'minimum':
-      return `${field} must be greater than or equal to ${limit}`;
+      return `${field} must be greater than or equal to ${String(limit)}`;
     case 'maximum':
-      return `${field} must be less than or equal to ${limit}`;
+      return `${field} must be less than or equal to ${String(limit)}`;
     case 'enum':
       return `${field} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
     case 'const': {

@@ -61,14 +61,18 @@ export async function buildAcquirerServer(options: AcquirerOptions = {}): Promis
   const bank = new SimulatedBank(ledger, { settleMs: options.settleMs ?? 0, ...(options.now ? { now: options.now } : {}) });
   const held = new HeldRequests();
 
+  // Typed as Fastify's own logger so the app's type does not carry pino's.
+  const loggerInstance: FastifyBaseLogger | undefined = options.logger;
   const root = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit: 64 * 1024,
     // Held requests would keep close() waiting for clients that may never give up.
     forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   });
-  root.addHook('preClose', async () => held.releaseAll());
+  root.addHook('preClose', async () => {
+    held.releaseAll();
+  });
   // Messages name the field and the limit, never the value sent (which may be a card number).
   root.setErrorHandler((error, request, reply) => {
     const refusal = refusalOf(error);

@@ -10,7 +10,10 @@ export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = secureJsonParse.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
@@ -18,10 +21,14 @@ export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
       const error = new SyntaxError('Request body is not valid JSON') as SyntaxError & { statusCode: number; code: string };
       error.statusCode = 400;
       error.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-      return done(error, undefined);
+      done(error, undefined);
+      return;
     }
     const problem = unstorableInput(parsed);
-    if (problem) return done(problem, undefined);
+    if (problem) {
+      done(problem, undefined);
+      return;
+    }
     done(null, parsed);
   });
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
 import type { CoreContext } from '../core/context.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
@@ -19,14 +18,16 @@ const rootErrors: ErrorRenderers = {
 /** The HTTP server: health, each dialect's routes, and the hosted pages, over one core. */
 export async function buildServer(
   ctx: CoreContext,
-  config: Pick<Config, 'tls' | 'publicUrlExplicit'>,
+  config: { tls: { certFile: string; keyFile: string } | undefined; publicUrlExplicit: boolean },
   links: PublicLinks,
   logger: Logger,
   dialects: readonly DialectModule[],
 ): Promise<FastifyInstance> {
   const dialectOfUrl = dialectOfPath(dialects);
+  // Typed as Fastify's own logger so the app's type does not carry pino's.
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance,
     // Per-request log lines are off: they cost on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
@@ -37,7 +38,7 @@ export async function buildServer(
       const message = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'The request is malformed';
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
       const body = dialectOfUrl(request.url)?.clientErrorBody(message) ?? rootErrors.client(message);
-      return (reply as unknown as FastifyReply).status(status).send(body);
+      void (reply as unknown as FastifyReply).status(status).send(body);
     },
     return503OnClosing: true,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
@@ -49,10 +50,10 @@ export async function buildServer(
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await app.register(healthRoutes);
-  followBoundPort(app as unknown as FastifyInstance, links, config.publicUrlExplicit);
+  followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
-  return app as unknown as FastifyInstance;
+  return app;
 }

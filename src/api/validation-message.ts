@@ -20,9 +20,9 @@ export function describeSchemaError(error: SchemaError, root = 'body'): { field:
     case 'required':
       return { field, message: `${field} is required` };
     case 'minLength':
-      return { field, message: limit === 1 ? `${field} must not be empty` : `${field} must be at least ${limit} characters` };
+      return { field, message: limit === 1 ? `${field} must not be empty` : `${field} must be at least ${String(limit)} characters` };
     case 'maxLength':
-      return { field, message: `${field} must be less than or equal to ${limit} characters` };
+      return { field, message: `${field} must be less than or equal to ${String(limit)} characters` };
     case 'pattern':
       return {
         field,
@@ -40,15 +40,15 @@ export function describeSchemaError(error: SchemaError, root = 'body'): { field:
       };
     }
     case 'minimum':
-      return { field, message: `${field} must be greater than or equal to ${limit}` };
+      return { field, message: `${field} must be greater than or equal to ${String(limit)}` };
     case 'maximum':
-      return { field, message: `${field} must be less than or equal to ${limit}` };
+      return { field, message: `${field} must be less than or equal to ${String(limit)}` };
     case 'minItems':
-      return { field, message: `${field} must have at least ${limit} item(s)` };
+      return { field, message: `${field} must have at least ${String(limit)} item(s)` };
     case 'maxItems':
-      return { field, message: `${field} must have at most ${limit} item(s)` };
+      return { field, message: `${field} must have at most ${String(limit)} item(s)` };
     case 'maxProperties':
-      return { field, message: `${field} must have at most ${limit} entries` };
+      return { field, message: `${field} must have at most ${String(limit)} entries` };
     case 'enum':
       return { field, message: `${field} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
     case 'anyOf':

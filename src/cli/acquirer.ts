@@ -105,7 +105,7 @@ export function acquirerOptionsFromArgs(args: string[]): AcquirerCliOptions {
   const resetPoint = values['reset-point'];
   if (resetPoint !== 'before' && resetPoint !== 'after') problems.push(`--reset-point must be "before" or "after" (got "${resetPoint}")`);
   const settleMs = number('settle-ms', values['settle-ms'], Number.isFinite, 'a number of milliseconds ≥ 0');
-  const logLevel = values['log-level'] ?? 'info';
+  const logLevel = values['log-level'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   // The sum is worth a message only when each rate is valid on its own.
@@ -124,7 +124,7 @@ export function acquirerOptionsFromArgs(args: string[]): AcquirerCliOptions {
     ...(latencyP99Ms === undefined ? {} : { latencyP99Ms }),
     ...rates,
     resetPoint: resetPoint as 'before' | 'after',
-    faultInquiries: values['fault-inquiries'] ?? false,
+    faultInquiries: values['fault-inquiries'],
   });
   // A last check of the combination, worded as the settings are named (should never fire after the checks above).
   const remaining = faultSettingsProblems(faults);
@@ -157,7 +157,7 @@ export async function runAcquirer(options: AcquirerCliOptions): Promise<void> {
 function describeFaults({ faults, settleMs }: AcquirerCliOptions): string {
   const parts: string[] = [];
   if (faults.latencyMedianMs > 0) parts.push(`latency median ${faults.latencyMedianMs} ms, p99 ${faults.latencyP99Ms} ms`);
-  for (const [flag, name] of Object.entries(RATE_FLAGS) as Array<[string, (typeof RATE_FLAGS)[keyof typeof RATE_FLAGS]]>) {
+  for (const [flag, name] of Object.entries<(typeof RATE_FLAGS)[keyof typeof RATE_FLAGS]>(RATE_FLAGS)) {
     if (faults[name] > 0) parts.push(`${flag} ${faults[name]}`);
   }
   if (faults.resetRate > 0) parts.push(`reset ${faults.resetPoint} applying`);

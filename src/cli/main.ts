@@ -35,14 +35,24 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'start':
-        return await runStart(rest);
-      case 'migrate':
-        return await runMigrate();
+      case 'start': {
+        await runStart(rest);
+        return;
+      }
+      case 'migrate': {
+        await runMigrate();
+        return;
+      }
       case 'merchant': {
         const [sub, ...options] = rest;
-        if (sub === 'set-webhook') return await merchantSetWebhook(options);
-        if (sub !== 'create') return fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
+        if (sub === 'set-webhook') {
+          await merchantSetWebhook(options);
+          return;
+        }
+        if (sub !== 'create') {
+          fail(`Unknown merchant command "${sub ?? ''}".\n\n${USAGE}`);
+          return;
+        }
         const { values } = parseArgs({
           args: options,
           options: {
@@ -54,36 +64,57 @@ export async function main(argv: string[]): Promise<void> {
           },
           strict: true,
         });
-        if (!values.name) return fail('merchant create needs --name NAME');
-        return await runMerchantCreate({
+        if (!values.name) {
+          fail('merchant create needs --name NAME');
+          return;
+        }
+        await runMerchantCreate({
           name: values.name,
           webhookUrl: values['webhook-url'],
           connector: values.connector,
           captureWindow: values['capture-window'],
-          json: values.json ?? false,
+          json: values.json,
         });
+        return;
       }
-      case 'worker':
-        return await runWorker();
-      case 'webhooks':
-        return await webhooksCommand(rest);
-      case 'review':
-        return await reviewCommand(rest);
-      case 'acquirer':
-        return await acquirerCommand(rest);
+      case 'worker': {
+        await runWorker();
+        return;
+      }
+      case 'webhooks': {
+        await webhooksCommand(rest);
+        return;
+      }
+      case 'review': {
+        await reviewCommand(rest);
+        return;
+      }
+      case 'acquirer': {
+        await acquirerCommand(rest);
+        return;
+      }
       case undefined:
       case 'help':
       case '--help':
       case '-h':
         console.log(USAGE);
         return;
-      default:
-        return fail(`Unknown command "${command}".\n\n${USAGE}`);
+      default: {
+        fail(`Unknown command "${command}".\n\n${USAGE}`);
+        return;
+      }
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DatabaseInUseError) return fail(error.message);
-    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return fail(error.message);
-    return fail(`holdfast ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+      fail(error.message);
+      return;
+    }
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      fail(error.message);
+      return;
+    }
+    fail(`holdfast ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
   }
 }
 

@@ -72,7 +72,7 @@ async function supervise(config: Config, workers: number): Promise<void> {
   };
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    console.error(`Holdfast worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    console.error(`Holdfast worker ${worker.process.pid} exited (${signal || String(code)}); starting another`);
     fork();
   });
   for (let i = 0; i < workers; i++) fork();

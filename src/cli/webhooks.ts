@@ -26,7 +26,7 @@ export async function webhooksCommand(args: string[]): Promise<void> {
         ...(values.order ? { orderId: values.order } : {}),
       });
       if (values.json) {
-        console.log(JSON.stringify(events.map(({ payload, ...e }) => ({ ...e, payload: JSON.parse(payload) }))));
+        console.log(JSON.stringify(events.map(({ payload, ...e }) => ({ ...e, payload: JSON.parse(payload) as unknown }))));
         return;
       }
       if (events.length === 0) console.log('No webhook events.');

@@ -69,7 +69,9 @@ export class GatewayClient {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<T>((resolve) => {
-      timer = setTimeout(() => resolve(unknown(`${name}: no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      timer = setTimeout(() => {
+        resolve(unknown(`${name}: no answer within ${this.options.timeoutMs} ms`));
+      }, this.options.timeoutMs);
     });
     let outcome: T;
     try {

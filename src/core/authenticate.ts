@@ -28,7 +28,8 @@ export async function issueToken(ctx: CoreContext, clientId: string, clientSecre
   const nowMs = ctx.clock.now().getTime();
   const exp = Math.floor((nowMs + ctx.tokenTtlMs) / 1000);
   const sign = createSigner({ key: ctx.keys.tokenSigning, algorithm: 'HS256' });
-  const accessToken = sign({ sub: merchant.id, iat: Math.floor(nowMs / 1000), exp });
+  const claims: Record<string, string | number> = { sub: merchant.id, iat: Math.floor(nowMs / 1000), exp };
+  const accessToken = sign(claims);
   return { accessToken, expiresAt: new Date(exp * 1000) };
 }
 

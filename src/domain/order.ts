@@ -43,7 +43,7 @@ export interface Customer {
 /** A customer from what the merchant gave (empty fields dropped); null when it gave nothing. */
 export function customerFrom(fields: Record<keyof Customer, unknown>): Customer | null {
   const given = Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '');
-  return given.length > 0 ? (Object.fromEntries(given) as Customer) : null;
+  return given.length > 0 ? Object.fromEntries(given) : null;
 }
 
 export interface Payment {
@@ -131,12 +131,8 @@ export interface OrderAggregate {
 
 /** The payment that carries the order's money: the latest that got past authorization, else the latest. */
 export function currentPayment(aggregate: OrderAggregate): Payment | undefined {
-  const ps = aggregate.payments;
-  for (let i = ps.length - 1; i >= 0; i--) {
-    const p = ps[i]!;
-    if (p.status !== 'FAILED' && p.status !== 'PENDING') return p;
-  }
-  return ps[ps.length - 1];
+  const payments = aggregate.payments;
+  return payments.findLast((p) => p.status !== 'FAILED' && p.status !== 'PENDING') ?? payments.at(-1);
 }
 
 /** Refunds that are or may become money out: everything but FAILED counts against the refundable amount. */

@@ -100,7 +100,7 @@ export class JobRunner {
     const tick = () => {
       if (this.stopped) return;
       this.running = this.runDue()
-        .catch((error) =>
+        .catch((error: unknown) =>
           this.options.onError?.(error, { id: 0, kind: 'poll', key: '', payload: {}, runAt: new Date(), attempts: 0, maxAttempts: 0 }),
         )
         .finally(() => {

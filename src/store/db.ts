@@ -20,5 +20,6 @@ export const INT8_OID = 20;
 export function violatedUniqueConstraint(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const e = error as { code?: unknown; constraint?: unknown };
-  return e.code === '23505' ? String(e.constraint ?? '') : undefined;
+  if (e.code !== '23505') return undefined;
+  return typeof e.constraint === 'string' ? e.constraint : '';
 }

@@ -69,6 +69,6 @@ export class GuardedWrite {
   async run(q: Queryable): Promise<boolean> {
     const { sql, params } = this.toQuery();
     const rows = await q.query<{ matched: number }>(sql, params);
-    return Number(rows[0]?.matched ?? 0) > 0;
+    return (rows[0]?.matched ?? 0) > 0;
   }
 }

@@ -59,7 +59,7 @@ export function deleteJobIn(w: GuardedWrite, key: string): void {
  * the job claimable again.
  */
 export async function claimDueJobs(q: Queryable, workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<Job[]> {
-  const rows = await q.query<Record<string, unknown>>(
+  const rows = await q.query(
     `update jobs set locked_by = $1, locked_until = $3, attempts = attempts + 1, updated_at = $2
      where id in (
        select id from jobs

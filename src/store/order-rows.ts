@@ -17,7 +17,7 @@ import type { OrderState } from '../domain/order-state.js';
 type Row = Record<string, unknown>;
 
 const str = (v: unknown): string => String(v);
-const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 const num = (v: unknown): number => Number(v);
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const optDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
@@ -36,7 +36,7 @@ export function toOrder(r: Row): Order {
     state: str(r.state) as OrderState,
     version: num(r.version),
     returnUrl: optStr(r.return_url),
-    customer: r.customer === null || r.customer === undefined ? null : (json(r.customer) as Order['customer']),
+    customer: r.customer === null || r.customer === undefined ? null : json(r.customer),
     details: json(r.details),
     captureDeadline: optDate(r.capture_deadline),
     reviewReason: optStr(r.review_reason),

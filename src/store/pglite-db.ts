@@ -45,7 +45,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const serializer = pglite.serializers[paramTypes[i] ?? 0];
-      return serializer ? serializer(value) : String(value);
+      return serializer ? serializer(value) : asText(value);
     });
     const results = await exchange(
       serialize.bind({ statement: name, values }),
@@ -88,8 +88,17 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   };
 }
 
+/** A parameter of a type PGlite has no serializer for, as text. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}
+
 function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+  const [only] = parts;
+  if (parts.length === 1 && only) return only;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {

@@ -41,7 +41,7 @@ function toEvent(r: Record<string, unknown>): WebhookEventRow {
     dialect: String(r.dialect),
     eventType: String(r.event_type),
     payload: String(r.payload),
-    createdAt: date(r.created_at)!,
+    createdAt: new Date(r.created_at as string),
     deliveredAt: date(r.delivered_at),
     gaveUpAt: date(r.gave_up_at),
     attempts: Number(r.attempts),
@@ -49,7 +49,7 @@ function toEvent(r: Record<string, unknown>): WebhookEventRow {
 }
 
 export async function findWebhookEvent(q: Queryable, id: string): Promise<WebhookEventRow | undefined> {
-  const rows = await q.query<Record<string, unknown>>(`${SELECT_EVENTS} where e.id = $1`, [id]);
+  const rows = await q.query(`${SELECT_EVENTS} where e.id = $1`, [id]);
   return rows[0] ? toEvent(rows[0]) : undefined;
 }
 
@@ -57,7 +57,7 @@ export async function listWebhookEvents(
   q: Queryable,
   options: { merchantId?: string; orderId?: string; limit: number },
 ): Promise<WebhookEventRow[]> {
-  const rows = await q.query<Record<string, unknown>>(
+  const rows = await q.query(
     `${SELECT_EVENTS} where ($1::text is null or e.merchant_id = $1) and ($2::text is null or e.order_id = $2) order by e.created_at desc, e.seq desc limit $3`,
     [options.merchantId ?? null, options.orderId ?? null, options.limit],
   );

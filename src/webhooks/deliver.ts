@@ -81,7 +81,7 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
 /** The first `limit` characters of a receiver's answer, without reading a large body whole. */
 async function readExcerpt(response: Response, limit: number): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';
   while (text.length < limit) {

@@ -25,7 +25,7 @@ export async function challengePageRoutes(app: FastifyInstance, { ctx, dialectOf
 
   app.post<{ Querystring: { token?: string } }>(CHALLENGE_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as { otp?: unknown; token?: unknown };
-    const token = String(request.query.token ?? body.token ?? '');
+    const token = request.query.token ?? (typeof body.token === 'string' ? body.token : '');
     const otp = typeof body.otp === 'string' ? body.otp : '';
     const aggregate = token && isStorableText(token) ? await completeAuthentication(ctx, token, otp) : undefined;
     if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This authentication link is invalid or has already been used.'));

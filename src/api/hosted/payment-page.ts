@@ -36,7 +36,7 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links, dial
       const aggregate = await orderOf(request.params.order_id);
       if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This payment link is not valid.'));
       const form = (request.body ?? {}) as Record<string, unknown>;
-      const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+      const field = (name: string) => (typeof form[name] === 'string' ? form[name] : '');
       const reference = `page-${newUuid()}`;
       try {
         const { aggregate: after } = await authorizePayment(ctx, {
@@ -55,8 +55,9 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links, dial
           requestFingerprint: newUuid(),
         });
         const payment = after.payments.find((p) => p.merchantPaymentReference === reference);
-        if (payment?.status === 'PENDING' && payment.challengeId) return reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
-        return sendOutcome(reply, after, dialectOf);
+        if (payment?.status === 'PENDING' && payment.challengeId)
+          return await reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
+        return await sendOutcome(reply, after, dialectOf);
       } catch (error) {
         if (error instanceof HoldfastError)
           return reply

@@ -99,7 +99,7 @@ export const juspayErrors: ErrorRenderers = {
   catalogue: (error, request) =>
     juspayError(
       error,
-      (request.routeOptions.config.juspayOperation ?? 'order') as JuspayOperation,
+      request.routeOptions.config.juspayOperation ?? 'order',
       (request.params as { order_id?: string } | undefined)?.order_id,
     ),
   client: juspayClientError,

@@ -30,18 +30,21 @@ export function flattenBody(body: unknown): FlatBody {
 }
 
 interface StringRule {
-  required?: boolean;
   max?: number;
   pattern?: RegExp;
   patternText?: string;
 }
 
+/** A field the request must carry. */
+export function requiredStringField(body: FlatBody, name: string, rule: StringRule = {}): string {
+  const value = stringField(body, name, rule);
+  if (value === undefined) throw missingField(name);
+  return value;
+}
+
 export function stringField(body: FlatBody, name: string, rule: StringRule = {}): string | undefined {
   const raw = body[name];
-  if (raw === undefined || raw === null || raw === '') {
-    if (rule.required) throw missingField(name);
-    return undefined;
-  }
+  if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw === 'boolean') throw invalidInput(name, `${name} must be a string`);
   const value = String(raw);
   if (rule.max !== undefined && value.length > rule.max) throw invalidInput(name, `${name} must be at most ${rule.max} characters`);
@@ -57,13 +60,17 @@ export function booleanField(body: FlatBody, name: string): boolean | undefined 
   throw invalidInput(name, `${name} must be true or false`);
 }
 
+/** An amount the request must carry. */
+export function requiredAmountField(body: FlatBody, name: string, currency: string): number {
+  const value = amountField(body, name, currency);
+  if (value === undefined) throw missingField(name);
+  return value;
+}
+
 /** A rupee amount ("100", "100.50", or a JSON number) parsed exactly into paise. */
-export function amountField(body: FlatBody, name: string, currency: string, required: boolean): number | undefined {
+export function amountField(body: FlatBody, name: string, currency: string): number | undefined {
   const raw = body[name];
-  if (raw === undefined || raw === null || raw === '') {
-    if (required) throw missingField(name);
-    return undefined;
-  }
+  if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw === 'boolean') throw invalidInput(name, `${name} must be a decimal amount such as 100.50`);
   const text = typeof raw === 'number' ? (Number.isFinite(raw) ? String(raw) : '') : raw;
   const minor = parseMajorUnits(text, currency);

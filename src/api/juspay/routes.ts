@@ -17,11 +17,20 @@ import { challengeUrl, returnPageUrl } from '../hosted/links.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { basicApiKey } from './auth.js';
 import { juspayErrors, refusal } from './errors.js';
-import { amountField, booleanField, flattenBody, pathId, stringField, type FlatBody } from './fields.js';
+import {
+  amountField,
+  booleanField,
+  flattenBody,
+  pathId,
+  requiredAmountField,
+  requiredStringField,
+  stringField,
+  type FlatBody,
+} from './fields.js';
 import { renderOrder, txnId } from './render.js';
 import { juspayTxnStatus } from './status.js';
 
-const ORDER_ID = { required: true, max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
+const ORDER_ID = { max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
 const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText: 'may contain only letters, digits and - _ ( ) { } + ~ .' };
 const ORDER_DETAIL_FIELDS = [
   'customer_id',
@@ -76,16 +85,17 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   const orderByTxn = async (merchantId: string, txnUuid: string) => {
     const aggregate = await findOrderByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
     if (!aggregate) throw notFound('transaction');
-    const payment = aggregate.payments.find((p) => p.txnUuid === txnUuid)!;
+    const payment = aggregate.payments.find((p) => p.txnUuid === txnUuid);
+    if (!payment) throw notFound('transaction');
     return { aggregate, payment };
   };
 
   app.post('/orders', { config: { juspayOperation: 'order' } }, async (request) => {
     const merchantId = merchantOf(request);
     const body = flattenBody(request.body);
-    const orderId = stringField(body, 'order_id', ORDER_ID)!;
+    const orderId = requiredStringField(body, 'order_id', ORDER_ID);
     const currency = stringField(body, 'currency', { max: 3 }) ?? 'INR';
-    const amount = amountField(body, 'amount', currency, true)!;
+    const amount = requiredAmountField(body, 'amount', currency);
     const autoCapture = booleanField(body, 'metadata.txns.auto_capture');
     const details: Record<string, unknown> = {};
     for (const name of ORDER_DETAIL_FIELDS) details[name] = stringField(body, name, { max: 255 });
@@ -118,8 +128,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   app.post('/txns', { config: { juspayOperation: 'txn' } }, async (request, reply) => {
     const merchantId = merchantOf(request);
     const body = flattenBody(request.body);
-    const orderId = stringField(body, 'order_id', ORDER_ID)!;
-    const method = stringField(body, 'payment_method_type', { required: true, max: 20 })!;
+    const orderId = requiredStringField(body, 'order_id', ORDER_ID);
+    const method = requiredStringField(body, 'payment_method_type', { max: 20 });
     if (method !== 'CARD') {
       throw new HoldfastError('payment_method_not_supported', `payment_method_type ${method} is not supported: Holdfast accepts CARD`, {
         field: 'payment_method_type',
@@ -135,15 +145,16 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       amount: order.order.amount,
       currency: order.order.currency,
       card: {
-        number: stringField(body, 'card_number', { required: true, max: 23 })!,
+        number: requiredStringField(body, 'card_number', { max: 23 }),
         cvv: stringField(body, 'card_security_code', { max: 4 }),
-        expiryMonth: stringField(body, 'card_exp_month', { required: true, max: 2 })!,
-        expiryYear: stringField(body, 'card_exp_year', { required: true, max: 4 })!,
+        expiryMonth: requiredStringField(body, 'card_exp_month', { max: 2 }),
+        expiryYear: requiredStringField(body, 'card_exp_year', { max: 4 }),
         holderName: stringField(body, 'name_on_card', { max: 100 }),
       },
       requestFingerprint: fingerprint(newUuid()),
     });
-    const payment = aggregate.payments.find((p) => p.merchantPaymentReference === reference)!;
+    const payment = aggregate.payments.find((p) => p.merchantPaymentReference === reference);
+    if (!payment) throw new Error('the payment just made is not on its order');
     const status = juspayTxnStatus(aggregate, payment);
     const url = payment.challengeId ? challengeUrl(links.base, payment.challengeId) : returnPageUrl(links.base, payment.txnUuid);
     if (stringField(body, 'format') !== 'json') return reply.redirect(url, 302);
@@ -161,7 +172,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const body = flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
     if (payment.status === 'FAILED') throw refusal('capture', juspayTxnStatus(aggregate, payment));
-    const amount = amountField(body, 'amount', aggregate.order.currency, false);
+    const amount = amountField(body, 'amount', aggregate.order.currency);
     const key = stringField(body, 'idempotence_key', REQUEST_KEY);
     const { aggregate: after } = await captureOrder(ctx, {
       merchantId,
@@ -187,8 +198,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const merchantId = merchantOf(request);
     const body: FlatBody = flattenBody(request.body);
     const order = await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order'));
-    const uniqueRequestId = stringField(body, 'unique_request_id', { ...REQUEST_KEY, required: true })!;
-    const amount = amountField(body, 'amount', order.order.currency, false);
+    const uniqueRequestId = requiredStringField(body, 'unique_request_id', REQUEST_KEY);
+    const amount = amountField(body, 'amount', order.order.currency);
     const { aggregate } = await refundOrder(ctx, {
       merchantId,
       orderId: order.order.id,

@@ -31,7 +31,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     checkRequestHeaders(request);
-    if (request.routeOptions.config.public !== true && request.is404 !== true) request.principal = bearerPrincipal(request, verify);
+    if (request.routeOptions.config.public !== true && !request.is404) request.principal = bearerPrincipal(request, verify);
   });
   // An id no stored order could have (a NUL, malformed Unicode) is simply not found.
   app.addHook('preValidation', async (request) => {
@@ -101,8 +101,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     const orderId = request.params.order_id;
     const refundParent = isOrderShaped(orderId) ? await getRefundParent(ctx.db, merchantId, orderId) : undefined;
     if (refundParent) {
-      const refund = refundParent.refunds.find((r) => r.id === orderId)!;
-      return { data: renderRefundOrder(refundParent, refund) };
+      const refund = refundParent.refunds.find((r) => r.id === orderId);
+      if (refund) return { data: renderRefundOrder(refundParent, refund) };
     }
     return { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) };
   });
@@ -114,7 +114,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
 
   app.post('/pay/v1/orders/:order_id/payments', { schema: { params: OrderIdParams, body: CreatePaymentBody } }, async (request, reply) => {
     const merchantId = merchantOf(request);
-    const item = request.body.payments[0]!;
+    const [item] = request.body.payments;
+    if (!item) throw missingField('payments');
     if (item.payment_method !== 'CARD') {
       throw new HoldfastError(
         'payment_method_not_supported',

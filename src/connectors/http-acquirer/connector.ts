@@ -111,7 +111,7 @@ export class HttpAcquirerConnector implements GatewayConnector {
   }
 
   private describeFailure(error: unknown): string {
-    const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } } | null | undefined;
     if (e?.name === 'TimeoutError') return `acquirer: no answer within ${this.timeoutMs} ms`;
     const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
     return `acquirer: connection failed (${detail})`;

@@ -83,10 +83,10 @@ async function withNotification(
   now: Date,
 ): Promise<boolean> {
   if (!notification) return build().run(ctx.db);
-  const silentCondition = ctx.notifications.silentCondition;
-  if (silentCondition) {
+  const silent = ctx.notifications.silentCondition?.(notification.merchantId);
+  if (silent) {
     const write = build();
-    write.alsoRequire(silentCondition(notification.merchantId));
+    write.alsoRequire(silent);
     if (await write.run(ctx.db)) return true;
   }
   return ctx.db.transaction(async (tx) => {
