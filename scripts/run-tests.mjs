@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node's own test runner (TypeScript through tsx), so the
 // runner's summary closes the run. Node 20's --test does not expand globs itself.
-import { spawnSync } from 'node:child_process';
+// First it makes the run's migrated database image (test/helpers/database-image.ts), which every
+// test file's database starts from, and removes it when the runner ends, whatever the outcome.
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -21,6 +24,21 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-console.log(`Running ${files.length} test files on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const serverUrl = process.env.TEST_DATABASE_URL || undefined;
+console.log(`Running ${files.length} test files on ${serverUrl ? 'PostgreSQL' : 'PGlite'}`);
+
+const { makeRunImage } = await tsImport('../test/helpers/database-image.ts', import.meta.url);
+const image = await makeRunImage(serverUrl);
+let status = 1;
+try {
+  const runner = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, ...image.env },
+  });
+  // Ctrl-C or a kill stops the runner, and this process stays to remove the image.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => runner.kill(signal));
+  status = await new Promise((resolve) => runner.on('close', (code) => resolve(code ?? 1)));
+} finally {
+  await image.remove();
+}
+process.exit(status);

@@ -1,36 +1,53 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { readFile } from 'node:fs/promises';
 import type { Db } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite-db.js';
 import { openPostgres } from '../../src/store/postgres-db.js';
+import { makePgliteImage, PGLITE_IMAGE_ENV, POSTGRES_IMAGE_ENV } from './database-image.js';
+import { adminQuery, siblingDatabaseUrl } from './postgres-admin.js';
 
 /** Which database the suite runs on: PostgreSQL when TEST_DATABASE_URL is set, else in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onPostgres = TEST_DATABASE_URL !== undefined;
 
 /**
- * A fresh, empty database for one test file: a new in-memory PGlite, or a new PostgreSQL database
- * created beside TEST_DATABASE_URL's and dropped on close.
+ * A fresh, migrated database for one test file, copied from the run's image (database-image.ts):
+ * a new in-memory PGlite loaded from the image's dump, or a new PostgreSQL database created beside
+ * TEST_DATABASE_URL's from the image as template and dropped on close. Run without
+ * scripts/run-tests.mjs (no image named), PGlite makes one image per process and PostgreSQL
+ * migrates each database itself.
  */
 export async function openTestDatabase(): Promise<Db & { url?: string }> {
-  if (!TEST_DATABASE_URL) return openPglite();
+  if (!TEST_DATABASE_URL) return openPglite(undefined, { loadDataDir: await pgliteImage() });
+  const serverUrl = TEST_DATABASE_URL;
+  const image = process.env[POSTGRES_IMAGE_ENV];
   const name = `holdfast_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = openPostgres({ connectionString: url.toString(), maxConnections: 20 });
-  return {
-    ...db,
-    url: url.toString(),
-    async close() {
-      await db.close();
-      const dropper = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
+  await adminQuery(serverUrl, image ? `create database ${name} template ${image}` : `create database ${name}`);
+  const url = siblingDatabaseUrl(serverUrl, name);
+  const db = openPostgres({ connectionString: url, maxConnections: 20 });
+  const close = async () => {
+    await db.close();
+    await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
   };
+  if (!image) {
+    try {
+      await migrate(db);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return { ...db, url, close };
+}
+
+let pgliteImageOnce: Promise<Blob> | undefined;
+
+/** The run's PGlite image, read once per test process (a test file may open several databases). */
+function pgliteImage(): Promise<Blob> {
+  pgliteImageOnce ??= (async () => {
+    const file = process.env[PGLITE_IMAGE_ENV];
+    return file ? new Blob([await readFile(file)]) : makePgliteImage();
+  })();
+  return pgliteImageOnce;
 }
