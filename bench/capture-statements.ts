@@ -94,5 +94,5 @@ export function naiveVars(input: NaiveCaptureInput): CaptureVarValues {
     get postingAmounts() {
       return [-input.amount, input.amount, -this.remainder, this.remainder];
     },
-  } as CaptureVarValues;
+  };
 }

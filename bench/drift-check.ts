@@ -27,6 +27,7 @@ import { createMerchant } from '../src/core/merchants.js';
 import type { Db, Queryable } from '../src/store/db.js';
 import { openPostgres } from '../src/store/postgres-db.js';
 import { CAPTURE_STATEMENTS, normalizeSql, type Statement } from './capture-statements.js';
+import { defined, jsonText } from './lib/checks.js';
 import { createScratchDatabase } from './lib/scratch-db.js';
 import { CAPTURE_AMOUNT, orderId, seedAuthorizedOrders, txnUuid } from './lib/seed.js';
 
@@ -92,8 +93,8 @@ function installWireRecorder(): void {
   proto.query = function (this: unknown, ...args: unknown[]) {
     if (recording) {
       const first = args[0] as string | { text?: string; values?: unknown[] };
-      const sql = typeof first === 'string' ? first : (first?.text ?? String(first));
-      const params = (Array.isArray(args[1]) ? args[1] : typeof first === 'object' ? first?.values : undefined) ?? [];
+      const sql = typeof first === 'string' ? first : (first.text ?? '(query without text)');
+      const params: unknown[] = (Array.isArray(args[1]) ? args[1] : typeof first === 'object' ? first.values : undefined) ?? [];
       const note = notes[0] && normalizeSql(notes[0].sql) === normalizeSql(sql) ? notes.shift() : undefined;
       recording.push({ sql, params: [...params], site: note?.site ?? '', tx: 0 });
     }
@@ -108,7 +109,11 @@ function callSite(stack = new Error().stack ?? ''): string {
   const src = frames
     .map((f) => /at (?:async )?(?:(\S+) )?\(?(.*\/src\/([^:]+)):(\d+):\d+\)?/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ fn: (m[1] ?? '?').replace(/^Object\./, ''), file: m[3]!, line: m[4]! }));
+    .map((m) => ({
+      fn: (m[1] ?? '?').replace(/^Object\./, ''),
+      file: defined(m[3], 'stack frame file'),
+      line: defined(m[4], 'stack frame line'),
+    }));
   const store = src.find((f) => f.file.startsWith('store/') && !/-db\.ts$/.test(f.file));
   const caller = src.find((f) => !f.file.startsWith('store/'));
   return [store, caller]
@@ -181,24 +186,30 @@ function numberTransactions(statements: RecordedStatement[]): RecordedStatement[
 
 // ---- comparison --------------------------------------------------------------------------------
 
-type Op = { kind: '=' | '-' | '+'; bench?: Statement; recorded?: RecordedStatement };
+type Op =
+  | { kind: '='; bench: Statement; recorded: RecordedStatement }
+  | { kind: '-'; bench: Statement }
+  | { kind: '+'; recorded: RecordedStatement };
 
 /** Longest-common-subsequence diff of two statement sequences by normalized SQL. */
 function diffStatements(bench: Statement[], recorded: RecordedStatement[]): Op[] {
   const a = bench.map((s) => normalizeSql(s.sql));
   const b = recorded.map((s) => normalizeSql(s.sql));
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  const at = (i: number, j: number): number => defined(lcs[i]?.[j], `LCS cell ${i},${j}`);
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--)
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    const row = defined(lcs[i], `LCS row ${i}`);
+    for (let j = b.length - 1; j >= 0; j--) row[j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
   }
   const ops: Op[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: '=', bench: bench[i++], recorded: recorded[j++] });
-    else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ kind: '+', recorded: recorded[j++] });
-    else ops.push({ kind: '-', bench: bench[i++] });
+    if (i < a.length && j < b.length && a[i] === b[j])
+      ops.push({ kind: '=', bench: defined(bench[i++], 'bench statement'), recorded: defined(recorded[j++], 'recorded statement') });
+    else if (j < b.length && (i === a.length || at(i, j + 1) >= at(i + 1, j)))
+      ops.push({ kind: '+', recorded: defined(recorded[j++], 'recorded statement') });
+    else ops.push({ kind: '-', bench: defined(bench[i++], 'bench statement') });
   }
   return ops;
 }
@@ -211,7 +222,7 @@ function paramProblems(ops: Op[]): string[] {
   const problems: string[] = [];
   for (const op of ops) {
     if (op.kind !== '=') continue;
-    const { bench, recorded } = op as Required<Op>;
+    const { bench, recorded } = op;
     const seen = new Map<string, unknown>();
     bench.args.forEach((arg, i) => {
       const sent = recorded.params[i];
@@ -237,28 +248,20 @@ const short = (sql: string, n = 90) => {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 };
 
-function nameOf(sql: string): string {
-  const n = normalizeSql(sql);
-  return CAPTURE_STATEMENTS.find((s) => normalizeSql(s.sql) === n)?.id ?? '(not in bench list)';
-}
-
 function formatParam(v: unknown): string {
   if (v instanceof Date) return `Date(${v.toISOString()})`;
-  const s = JSON.stringify(v);
+  const s = jsonText(v);
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 59)}…` : s;
 }
 
 function renderDiff(ops: Op[]): string[] {
   const lines: string[] = [];
   for (const op of ops) {
-    if (op.kind === '=') lines.push(`  = ${op.bench!.id}`);
+    if (op.kind === '=') lines.push(`  = ${op.bench.id}`);
     else if (op.kind === '-')
-      lines.push(
-        `  - ${op.bench!.id}: in bench/capture-statements.ts, not sent by Holdfast's request`,
-        `      ${short(op.bench!.sql, 160)}`,
-      );
+      lines.push(`  - ${op.bench.id}: in bench/capture-statements.ts, not sent by Holdfast's request`, `      ${short(op.bench.sql, 160)}`);
     else {
-      const r = op.recorded!;
+      const r = op.recorded;
       lines.push(
         `  + sent by Holdfast's request, not in bench/capture-statements.ts${r.site ? ` (${r.site})` : ''}:`,
         `      sql: ${JSON.stringify(normalizeSql(r.sql))}`,
@@ -282,7 +285,7 @@ export function printStatements(title: string, statements: RecordedStatement[]):
 
 async function compareSeed(db: Queryable, real: string, seeded: string): Promise<string[]> {
   const problems: string[] = [];
-  const exact: Record<string, string[]> = {
+  const exact: Record<'orders' | 'payments', string[]> = {
     orders: ['dialect', 'amount', 'currency', 'pre_auth', 'state', 'version', 'details', 'return_url', 'customer', 'review_reason'],
     payments: [
       'amount',
@@ -302,8 +305,8 @@ async function compareSeed(db: Queryable, real: string, seeded: string): Promise
   };
   for (const table of ['orders', 'payments'] as const) {
     const column = table === 'orders' ? 'id' : 'order_id';
-    const [a] = await db.query<Record<string, unknown>>(`select * from ${table} where ${column} = $1`, [real]);
-    const [b] = await db.query<Record<string, unknown>>(`select * from ${table} where ${column} = $1`, [seeded]);
+    const [a] = await db.query(`select * from ${table} where ${column} = $1`, [real]);
+    const [b] = await db.query(`select * from ${table} where ${column} = $1`, [seeded]);
     if (!a || !b) {
       problems.push(`${table}: row missing (real: ${!!a}, seeded: ${!!b})`);
       continue;
@@ -313,14 +316,14 @@ async function compareSeed(db: Queryable, real: string, seeded: string): Promise
       const y = b[key];
       if ((x === null) !== (y === null))
         problems.push(`${table}.${key}: real ${formatParam(x)}, seeded ${formatParam(y)} (null in one only)`);
-      else if (exact[table]!.includes(key) && JSON.stringify(x) !== JSON.stringify(y))
+      else if (exact[table].includes(key) && JSON.stringify(x) !== JSON.stringify(y))
         problems.push(`${table}.${key}: real ${formatParam(x)}, seeded ${formatParam(y)}`);
     }
     if (
       table === 'payments' &&
       String(a.connector_reference).split('.').slice(0, 2).join('.') !== String(b.connector_reference).split('.').slice(0, 2).join('.')
     ) {
-      problems.push(`payments.connector_reference: real ${a.connector_reference}, seeded ${b.connector_reference}`);
+      problems.push(`payments.connector_reference: real ${String(a.connector_reference)}, seeded ${String(b.connector_reference)}`);
     }
     if (table === 'orders') {
       const window = (r: Record<string, unknown>) => new Date(r.capture_deadline as string).getTime() - Date.now();
@@ -363,7 +366,13 @@ async function inject(
   headers: Record<string, string>,
 ) {
   const reply = await app.server.inject({ method, url, payload: payload as Record<string, unknown>, headers });
-  return { status: reply.statusCode, body: reply.body ? (JSON.parse(reply.body) as Record<string, any>) : {} };
+  return { status: reply.statusCode, body: reply.body ? (JSON.parse(reply.body) as ApiBody) : {} };
+}
+
+/** The fields of the API's JSON answers the drift check reads (whatever else they hold is only printed). */
+interface ApiBody {
+  access_token?: unknown;
+  data?: { order_id?: unknown; status?: unknown } | null;
 }
 
 export async function checkDrift(options: { quiet?: boolean } = {}): Promise<DriftReport> {
@@ -385,7 +394,7 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
         {},
       );
       if (token.status !== 200) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}`);
-      const bearer = { authorization: `Bearer ${token.body.access_token}`, 'content-type': 'application/json' };
+      const bearer = { authorization: `Bearer ${String(token.body.access_token)}`, 'content-type': 'application/json' };
       const basic = {
         authorization: `Basic ${Buffer.from(`${merchant.api_key}:`).toString('base64')}`,
         'content-type': 'application/json',
@@ -427,13 +436,10 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
       await inject(app, 'GET', '/orders/drift-none', undefined, basic);
 
       const captureBody = { merchant_capture_reference: 'drift-cap-1', capture_amount: { value: CAPTURE_AMOUNT, currency: 'INR' } };
-      let status = 0;
       const pinelabs = await record(async () => {
         const reply = await inject(app, 'PUT', `/api/pay/v1/orders/${orderId(1)}/capture`, captureBody, bearer);
-        status = reply.status;
         if (reply.status !== 200) throw new Error(`Pine Labs capture: ${reply.status} ${JSON.stringify(reply.body)}`);
       });
-      void status;
       const background = await record(async () => {
         await app.jobs.runDue();
       });
@@ -510,7 +516,7 @@ export function printReport(report: DriftReport): void {
   const extra = diffStatements(CAPTURE_STATEMENTS, report.juspay).filter((o) => o.kind !== '=');
   console.log(`\nJuspay capture (POST /v2/txns/{txn_uuid}/capture): ${report.juspay.length} statements; against the Pine Labs list:`);
   for (const op of extra)
-    console.log(`  ${op.kind} ${op.kind === '-' ? op.bench!.id : `${short(op.recorded!.sql, 80)}  ${op.recorded!.site}`}`);
+    console.log(`  ${op.kind} ${op.kind === '-' ? op.bench.id : `${short(op.recorded.sql, 80)}  ${op.recorded.site}`}`);
   printStatements('Background: the job runner once the capture has answered', report.background);
   const u = report.underLoad;
   console.log(

@@ -24,6 +24,8 @@ if (!url || !merchantId) {
   console.error('naive-server needs NAIVE_DATABASE_URL and NAIVE_MERCHANT_ID');
   process.exit(2);
 }
+/** The merchant, known to be set past the check above. */
+const merchant: string = merchantId;
 
 const statements = CAPTURE_STATEMENTS.map((s) => {
   const head = normalizeSql(s.sql).toUpperCase();
@@ -40,7 +42,7 @@ async function serve(): Promise<void> {
     handler: async (request, reply) => {
       const vars = naiveVars({
         orderId: request.params.order_id,
-        merchantId: merchantId!,
+        merchantId: merchant,
         captureRef: request.body.merchant_capture_reference,
         amount: request.body.capture_amount?.value ?? 0,
       });

@@ -25,6 +25,7 @@ import { openPostgres } from '../src/store/postgres-db.js';
 import { CAPTURE_STATEMENTS } from './capture-statements.js';
 import { pgbenchScript } from './lib/pgbench-script.js';
 import { checkDrift, printReport, type DriftReport } from './drift-check.js';
+import { defined } from './lib/checks.js';
 import { startCpuMeter, treeCpuMs, type CpuShare } from './lib/cpu.js';
 import { closedLoop, flowLoop, openLoop, type LoadResult, type RequestSpec } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
@@ -89,7 +90,7 @@ if (opts.help) {
   process.exit(0);
 }
 
-const quick = opts.quick ?? false;
+const quick = opts.quick;
 const int = (v: string | undefined, fallback: number, name: string) => {
   const n = v === undefined ? fallback : Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, got "${v}"`);
@@ -115,7 +116,9 @@ const SHORT_S = quick ? 2 : 5;
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s`;
-const log = (line: string) => console.log(`[bench ${elapsed()}] ${line}`);
+const log = (line: string) => {
+  console.log(`[bench ${elapsed()}] ${line}`);
+};
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
 
@@ -222,11 +225,11 @@ function juspayCaptures(range: OrderRange, apiKey: string): () => RequestSpec | 
 }
 
 function processMemory(server: Server, role: string): { role: string; pid: number; peak_rss_mb: number }[] {
-  return memoryOf(processTree(server.process.pid)).map((m) => ({
-    role: m.pid === server.process.pid ? `${role} (main)` : `${role} (worker)`,
-    pid: m.pid,
-    peak_rss_mb: round(m.peakMb, 1)!,
-  }));
+  return memoryOf(processTree(server.process.pid)).map((m) => {
+    const peak = round(m.peakMb, 1);
+    if (peak === null) throw new Error(`bench: no peak RSS for process ${m.pid} (${role})`);
+    return { role: m.pid === server.process.pid ? `${role} (main)` : `${role} (worker)`, pid: m.pid, peak_rss_mb: peak };
+  });
 }
 
 async function setUp(db: Db, seedTo: number, progress?: (done: number) => void): Promise<MerchantCredentials> {
@@ -345,7 +348,8 @@ async function main(): Promise<void> {
       rounds.push({ small: atSmallRound, large: atLargeRound });
     }
     await holdfastSmall.process.stop();
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const median = (values: number[]) =>
+      defined([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)], 'the median of no values');
     const atSmall = { p50Ms: median(rounds.map((r) => r.small.p50Ms)), p99Ms: median(rounds.map((r) => r.small.p99Ms)) };
     const atLarge = { p50Ms: median(rounds.map((r) => r.large.p50Ms)), p99Ms: median(rounds.map((r) => r.large.p99Ms)) };
     log(
@@ -387,10 +391,15 @@ async function main(): Promise<void> {
     type Measured = { run: LoadResult; cpu: CpuShare; walBytes: number };
     // WAL written per capture (cluster-wide, so autovacuum's share is in it too): page images after
     // each checkpoint dominate it, which is what the fillfactor of orders and payments cuts.
-    const walLsn = async () => (await db.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
+    const walLsn = async () =>
+      defined((await db.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0], 'the WAL position').lsn;
     const walPerCapture = async (since: string, captures: number) =>
-      Number((await db.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint as bytes', [since]))[0]!.bytes) /
-      Math.max(1, captures);
+      Number(
+        defined(
+          (await db.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint as bytes', [since]))[0],
+          'the WAL since a position',
+        ).bytes,
+      ) / Math.max(1, captures);
     const holdfastRuns = new Map<number, Measured[]>(sweep.map((w) => [w, []]));
     const naiveRuns = new Map<number, Measured[]>(sweep.map((w) => [w, []]));
     const pgbenchRuns: { result: PgbenchResult; cpu: CpuShare; walBytes: number }[] = [];
@@ -405,12 +414,12 @@ async function main(): Promise<void> {
     for (let round = 1; round <= HEADLINE_ROUNDS; round++) {
       for (const [workers, server] of holdfasts) {
         const m = await measureHttp(server.baseUrl, server.process.pid, bearer);
-        holdfastRuns.get(workers)!.push(m);
+        defined(holdfastRuns.get(workers), `the Holdfast runs at ${workers} workers`).push(m);
         describe(`round ${round}: Holdfast Pine Labs capture, ${CONNECTIONS} connections, ${plural(workers, 'worker')}`, m.run);
       }
       for (const [workers, naive] of naives) {
         const m = await measureHttp(naive.url, naive.process.pid, 'none');
-        naiveRuns.get(workers)!.push(m);
+        defined(naiveRuns.get(workers), `the naive runs at ${workers} processes`).push(m);
         describe(`round ${round}: naive Fastify + pg handler, ${CONNECTIONS} connections, ${plural(workers, 'process')}`, m.run);
       }
       await checkpoint();
@@ -433,9 +442,16 @@ async function main(): Promise<void> {
         `round ${round}: pgbench (${PGBENCH_MODE}), ${CONNECTIONS} clients: ${fmt(result.tps, 0)} tps, p50 ${fmt(result.p50Ms, 2)} ms (${result.failed} failed)`,
       );
     }
-    const medianOf = <T>(runs: T[], rate: (t: T) => number): T => [...runs].sort((x, y) => rate(x) - rate(y))[Math.floor(runs.length / 2)]!;
-    const holdfastMedians = sweep.map((workers) => ({ workers, ...medianOf(holdfastRuns.get(workers)!, (m) => m.run.rps) }));
-    const naiveMedians = sweep.map((workers) => ({ workers, ...medianOf(naiveRuns.get(workers)!, (m) => m.run.rps) }));
+    const medianOf = <T>(runs: T[], rate: (t: T) => number): T =>
+      defined([...runs].sort((x, y) => rate(x) - rate(y))[Math.floor(runs.length / 2)], 'the median of no runs');
+    const holdfastMedians = sweep.map((workers) => ({
+      workers,
+      ...medianOf(defined(holdfastRuns.get(workers), 'Holdfast runs'), (m) => m.run.rps),
+    }));
+    const naiveMedians = sweep.map((workers) => ({
+      workers,
+      ...medianOf(defined(naiveRuns.get(workers), 'naive runs'), (m) => m.run.rps),
+    }));
     const bestOf = <T extends { run: LoadResult }>(xs: T[]): T => xs.reduce((x, y) => (y.run.rps > x.run.rps ? y : x));
     const { run: pinelabs, cpu: holdfastCpu, workers: holdfastWorkers } = bestOf(holdfastMedians);
     const { run: naiveRun, cpu: naiveCpu, workers: naiveWorkers } = bestOf(naiveMedians);
@@ -456,7 +472,7 @@ async function main(): Promise<void> {
     log(`  WAL per capture: ${fmt(pgbenchWal / 1024, 1)} KiB`);
     for (const naive of naives.values()) await naive.process.stop();
     for (const [workers, server] of holdfasts) if (workers !== holdfastWorkers) await server.process.stop();
-    holdfast = holdfasts.get(holdfastWorkers)!;
+    holdfast = defined(holdfasts.get(holdfastWorkers), `the Holdfast server at ${holdfastWorkers} workers`);
     if (sweep.length > 1) log(`  the rest of the run uses Holdfast at ${plural(holdfastWorkers, 'worker')} (the faster)`);
     await checkpoint();
     const juspay = await closedLoop(holdfast.baseUrl, {
@@ -662,7 +678,7 @@ async function main(): Promise<void> {
         order_amount: ORDER_AMOUNT,
         capture_amount: CAPTURE_AMOUNT,
       },
-      machine: { ...machine, loadavg_at_end: loadavg()[0]! },
+      machine: { ...machine, loadavg_at_end: defined(loadavg()[0], 'the 1-minute load average') },
       run_seconds: Math.round((performance.now() - started) / 1000),
     } satisfies BenchResults);
   } finally {

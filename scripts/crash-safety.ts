@@ -24,7 +24,12 @@ const random = () => {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+/** `value`, which the caller knows is there; throws naming `what` if it is not. */
+function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`crash-safety: ${what} is missing`);
+  return value;
+}
+const pick = <T>(items: readonly T[]): T => defined(items[Math.floor(random() * items.length)], 'a pick from an empty list');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BIN = new URL('../bin/holdfast.js', import.meta.url).pathname;
 
@@ -33,6 +38,8 @@ if (!baseUrl) {
   console.error('crash-safety needs DATABASE_URL (or TEST_DATABASE_URL) pointing at a PostgreSQL server');
   process.exit(2);
 }
+/** The PostgreSQL server, known to be set past the check above. */
+const serverUrl: string = baseUrl;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -50,21 +57,29 @@ function launch(args: string[], env: Record<string, string>, ready: RegExp): Pro
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`holdfast ${args[0]} did not start: ${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`holdfast ${args[0]} did not start: ${output}`));
+    }, 30_000);
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       if (ready.test(output)) {
         clearTimeout(timer);
         resolve({ child, output: () => output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`holdfast ${args[0]} exited ${code}: ${output}`));
     });
   });
+}
+
+/** The fields of the API's JSON answers the load reads; a 200 answer has them. */
+interface ApiAnswer {
+  access_token: string;
+  data: { order_id: string; status: string };
 }
 
 interface Ack {
@@ -75,10 +90,10 @@ interface Ack {
 
 async function main() {
   const dbName = `holdfast_crash_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${dbName}`);
-  const dbUrl = new URL(baseUrl!);
+  const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${dbName}`;
   const DATABASE_URL = dbUrl.toString();
   const children: ChildProcess[] = [];
@@ -159,7 +174,7 @@ async function main() {
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(5000),
         });
-        return { status: response.status, body: (await response.json()) as any };
+        return { status: response.status, body: (await response.json()) as ApiAnswer | undefined };
       } catch {
         failedRequests += 1;
         return { status: 0, body: undefined };
@@ -171,7 +186,7 @@ async function main() {
         client_secret: merchant.client_secret,
         grant_type: 'client_credentials',
       });
-      if (reply.status === 200) token = reply.body.access_token;
+      if (reply.status === 200 && reply.body) token = reply.body.access_token;
     };
     const CARDS = [
       '4111111111111111',
@@ -193,8 +208,8 @@ async function main() {
         order_amount: { value: amount, currency: 'INR' },
         pre_auth: true,
       });
-      if (order.status !== 200) return;
-      const orderId = order.body.data.order_id as string;
+      if (order.status !== 200 || !order.body) return;
+      const orderId = order.body.data.order_id;
       acks.push({ kind: 'order', orderId });
       const payment = await call('POST', `/api/pay/v1/orders/${orderId}/payments`, {
         payments: [
@@ -208,7 +223,7 @@ async function main() {
       });
       if (payment.status !== 200) return;
       acks.push({ kind: 'payment', orderId, reference: `${ref}p` });
-      if (payment.body.data.status !== 'AUTHORIZED') return;
+      if (payment.body?.data.status !== 'AUTHORIZED') return;
       const action = pick(['partial', 'full', 'cancel', 'refund', 'refund']);
       if (action === 'cancel') {
         const cancel = await call('PUT', `/api/pay/v1/orders/${orderId}/cancel`);
@@ -222,7 +237,7 @@ async function main() {
       });
       if (capture.status !== 200) return;
       acks.push({ kind: 'capture', orderId, reference: `${ref}c` });
-      if (action !== 'refund' || capture.body.data.status !== 'PROCESSED') return;
+      if (action !== 'refund' || capture.body?.data.status !== 'PROCESSED') return;
       const refund = await call('POST', `/api/pay/v1/refunds/${orderId}`, {
         merchant_order_reference: `${ref}r`,
         order_amount: { value: Math.max(100, Math.floor(captureAmount / 2)), currency: 'INR' },
@@ -251,13 +266,13 @@ async function main() {
     const final = await launch(['start'], env, /Holdfast listening/);
     children.push(final.child);
     const outstanding = async () => {
-      const rows = await db.query<{ n: number }>(`select
+      const rows = await db.query<{ n: string }>(`select
         (select count(*) from orders where state in ('PENDING', 'CAPTURE_PENDING', 'VOID_PENDING'))
       + (select count(*) from captures where status not in ('SUCCEEDED', 'FAILED'))
       + (select count(*) from reversals where status not in ('SUCCEEDED', 'FAILED'))
       + (select count(*) from refunds where status not in ('SUCCEEDED', 'FAILED'))
       + (select count(*) from webhook_events where delivered_at is null) as n`);
-      return Number(rows.rows[0]!.n);
+      return Number(defined(rows.rows[0], 'the outstanding count').n);
     };
     const settleDeadline = Date.now() + 120_000;
     while ((await outstanding()) > 0 && Date.now() < settleDeadline) await sleep(500);
@@ -309,7 +324,8 @@ async function main() {
         union all
         select r.order_id, 'ORDER_CANCELLED' from reversals r where r.kind in ('VOID', 'AUTO_VOID') and r.status = 'SUCCEEDED'
       ) need where not exists (select 1 from webhook_events e where e.order_id = need.order_id and e.event_type = need.needed)`);
-    if (expected.rows[0]!.missing > 0) problems.push(`${expected.rows[0]!.missing} state changes have no webhook event`);
+    const missing = defined(expected.rows[0], 'the missing webhook count').missing;
+    if (missing > 0) problems.push(`${missing} state changes have no webhook event`);
     const states = await db.query<{ state: string; n: number }>(
       'select state, count(*)::int as n from orders group by state order by state',
     );
@@ -342,7 +358,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -5,6 +5,7 @@
  * cores' milliseconds per second over their sum.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { defined } from './checks.js';
 import { processTree } from './processes.js';
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux
@@ -46,7 +47,9 @@ class PostgresCpu {
     this.sample();
     for (const [pid, ms] of this.last) this.first.set(pid, ms);
     this.started = true;
-    this.timer = setInterval(() => this.sample(), 200);
+    this.timer = setInterval(() => {
+      this.sample();
+    }, 200);
   }
 
   private sample(): void {
@@ -81,7 +84,11 @@ class PostgresCpu {
 
 /** Busy CPU time of the whole machine, ms (all cores: user, nice, system, irq, softirq, steal). */
 export function machineBusyMs(): number {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const f = defined(readFileSync('/proc/stat', 'utf8').split('\n')[0], 'the first line of /proc/stat')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return ((f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0)) * TICK_MS;
 }
 

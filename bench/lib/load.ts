@@ -10,6 +10,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { defined } from './checks.js';
 
 const HEALTH_BODY = '{"status":"ok"';
 
@@ -43,7 +44,8 @@ export function percentile(sorted: number[], p: number): number {
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+  const low = defined(sorted[lo], `sample ${lo}`);
+  return low + (defined(sorted[hi], `sample ${hi}`) - low) * (rank - lo);
 }
 
 function summarize(
@@ -64,7 +66,7 @@ function summarize(
     p50Ms: percentile(s, 50),
     p90Ms: percentile(s, 90),
     p99Ms: percentile(s, 99),
-    maxMs: s.length ? s[s.length - 1]! : NaN,
+    maxMs: s.at(-1) ?? NaN,
     exhausted,
     ...(failureSample ? { failureSample } : {}),
   };
@@ -103,16 +105,19 @@ export function closedLoop(
             },
             onResponse: (status, body) => {
               // After the generator ran dry, connections idle on /healthz until stop() lands: not counted.
-              filler = String(body).startsWith(HEALTH_BODY);
+              filler = body.startsWith(HEALTH_BODY);
               if (filler) return;
               if (status >= 200 && status < 300) ok++;
-              else failureSample ??= `${status} ${String(body).slice(0, 300)}`;
+              else failureSample ??= `${status} ${body.slice(0, 300)}`;
             },
           },
         ],
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) {
+          reject(error);
+          return;
+        }
         resolve(summarize(latencies, ok, result.non2xx + result.errors + result.timeouts, result.duration, exhausted, failureSample));
       },
     );
@@ -173,10 +178,14 @@ export async function openLoop(
             resolve();
           } else fail(`${status} ${body.slice(0, 300)}`);
         });
-        res.on('error', (e) => fail(e.message));
+        res.on('error', (e) => {
+          fail(e.message);
+        });
       });
       req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => fail(e.message));
+      req.on('error', (e) => {
+        fail(e.message);
+      });
       req.end(spec.body);
     });
     inflight.add(done);
@@ -189,7 +198,10 @@ export async function openLoop(
     const pump = () => {
       const now = performance.now();
       while (i < total && !exhausted && t0 + i * interval <= now) fire(t0 + i++ * interval);
-      if (i >= total || exhausted) return resolve();
+      if (i >= total || exhausted) {
+        resolve();
+        return;
+      }
       setTimeout(pump, Math.max(0, t0 + i * interval - performance.now()));
     };
     pump();
@@ -203,6 +215,22 @@ export async function openLoop(
   return { ...result, targetRps: options.rate, serviceP99Ms: percentile(sortedService, 99) };
 }
 
+/** What one connection carries from step to step of a flow (its autocannon context). */
+interface FlowContext {
+  token?: string;
+  /** The connection's flow number, set when its order is created. */
+  n?: number;
+  orderId?: string;
+  authorized?: boolean;
+}
+const flow = (context: Record<string, unknown>): FlowContext => context;
+
+/** The fields of the API's JSON answers a flow reads. */
+interface FlowAnswer {
+  access_token?: string;
+  data?: { order_id?: string; status?: string };
+}
+
 /** A merchant's whole flow per connection, in a loop: token → create order → card payment → capture. */
 export function flowLoop(
   baseUrl: string,
@@ -213,11 +241,11 @@ export function flowLoop(
   let failureSample: string | undefined;
   const json = { 'content-type': 'application/json' };
   const note = (status: number, body: string) => {
-    if ((status < 200 || status >= 300) && failureSample === undefined) failureSample = `${status} ${String(body).slice(0, 300)}`;
+    if ((status < 200 || status >= 300) && failureSample === undefined) failureSample = `${status} ${body.slice(0, 300)}`;
   };
-  const parse = (body: string): Record<string, any> => {
+  const parse = (body: string): FlowAnswer => {
     try {
-      return JSON.parse(body) as Record<string, any>;
+      return JSON.parse(body) as FlowAnswer;
     } catch {
       return {};
     }
@@ -239,20 +267,21 @@ export function flowLoop(
             body: JSON.stringify({ client_id: options.clientId, client_secret: options.clientSecret, grant_type: 'client_credentials' }),
             onResponse: (status, body, context) => {
               note(status, body);
-              if (status === 200) context.token = parse(body).access_token;
+              if (status === 200) flow(context).token = parse(body).access_token;
             },
           },
           {
             setupRequest: (request, context) => {
-              if (!context.token) return undefined;
-              context.n = seq++;
+              const c = flow(context);
+              if (!c.token) return undefined;
+              c.n = seq++;
               return {
                 ...request,
                 method: 'POST',
                 path: '/api/pay/v1/orders',
-                headers: { ...json, authorization: `Bearer ${String(context.token)}` },
+                headers: { ...json, authorization: `Bearer ${c.token}` },
                 body: JSON.stringify({
-                  merchant_order_reference: `flow-${tag}-${String(context.n)}`,
+                  merchant_order_reference: `flow-${tag}-${c.n}`,
                   order_amount: { value: options.amount, currency: 'INR' },
                   pre_auth: true,
                 }),
@@ -260,21 +289,22 @@ export function flowLoop(
             },
             onResponse: (status, body, context) => {
               note(status, body);
-              if (status === 200) context.orderId = parse(body).data?.order_id;
+              if (status === 200) flow(context).orderId = parse(body).data?.order_id;
             },
           },
           {
             setupRequest: (request, context) => {
-              if (!context.orderId) return undefined;
+              const c = flow(context);
+              if (!c.orderId) return undefined;
               return {
                 ...request,
                 method: 'POST',
-                path: `/api/pay/v1/orders/${String(context.orderId)}/payments`,
-                headers: { ...json, authorization: `Bearer ${String(context.token)}` },
+                path: `/api/pay/v1/orders/${c.orderId}/payments`,
+                headers: { ...json, authorization: `Bearer ${String(c.token)}` },
                 body: JSON.stringify({
                   payments: [
                     {
-                      merchant_payment_reference: `flow-pay-${String(context.n)}`,
+                      merchant_payment_reference: `flow-pay-${String(c.n)}`,
                       payment_method: 'CARD',
                       payment_amount: { value: options.amount, currency: 'INR' },
                       payment_option: {
@@ -293,19 +323,20 @@ export function flowLoop(
             },
             onResponse: (status, body, context) => {
               note(status, body);
-              context.authorized = status === 200 && parse(body).data?.status === 'AUTHORIZED';
+              flow(context).authorized = status === 200 && parse(body).data?.status === 'AUTHORIZED';
             },
           },
           {
             setupRequest: (request, context) => {
-              if (!context.authorized) return undefined;
+              const c = flow(context);
+              if (!c.authorized) return undefined;
               return {
                 ...request,
                 method: 'PUT',
-                path: `/api/pay/v1/orders/${String(context.orderId)}/capture`,
-                headers: { ...json, authorization: `Bearer ${String(context.token)}` },
+                path: `/api/pay/v1/orders/${String(c.orderId)}/capture`,
+                headers: { ...json, authorization: `Bearer ${String(c.token)}` },
                 body: JSON.stringify({
-                  merchant_capture_reference: `flow-cap-${String(context.n)}`,
+                  merchant_capture_reference: `flow-cap-${String(c.n)}`,
                   capture_amount: { value: options.captureAmount, currency: 'INR' },
                 }),
               };
@@ -318,7 +349,10 @@ export function flowLoop(
         ],
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) {
+          reject(error);
+          return;
+        }
         const summary = summarize(
           latencies,
           result['2xx'],

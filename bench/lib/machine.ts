@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus, availableParallelism, loadavg, release, totalmem, platform } from 'node:os';
+import { defined } from './checks.js';
 import { adminQuery } from './scratch-db.js';
 
 export interface Machine {
@@ -40,7 +41,7 @@ export async function describeMachine(url: string, pgbench: string): Promise<Mac
     postgres: version.split(',')[0] ?? version,
     postgres_settings: Object.fromEntries(settings.map((s) => [s.name, unitValue(s.setting, s.unit)])),
     pgbench,
-    loadavg_at_start: loadavg()[0]!,
+    loadavg_at_start: defined(loadavg()[0], 'the 1-minute load average'),
   };
 }
 

@@ -6,6 +6,7 @@
  * Ids are numeric text (bench/lib/seed.ts).
  */
 import { CAPTURE_STATEMENTS } from '../capture-statements.js';
+import { defined } from './checks.js';
 import { ID_BASE } from './seed.js';
 import { normalizeSql, VAR_NAMES, type LiteralValue, type Statement, type VarName } from './statement-list.js';
 
@@ -93,7 +94,7 @@ export function pgbenchScript(
       used.add(arg);
       const v = vars[arg];
       if (!('sql' in v)) return `:${arg}`;
-      for (const ref of v.sql.matchAll(/:(\w+)/g)) used.add(ref[1]!);
+      for (const ref of v.sql.matchAll(/:(\w+)/g)) used.add(defined(ref[1], 'the variable name of a :reference'));
       return `(${v.sql})`;
     });
     if (statement.args.length !== (statement.sql.match(/\$(\d+)/g) ?? []).reduce((m, p) => Math.max(m, Number(p.slice(1))), 0)) {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defined } from './checks.js';
 import { percentile } from './load.js';
 import { treeCpuMs } from './cpu.js';
 import type { OrderRange } from './orders.js';
@@ -105,12 +106,21 @@ export async function runPgbench(options: {
       const sampler = setInterval(() => {
         if (child.pid) clientCpuMs = Math.max(clientCpuMs, treeCpuMs(child.pid));
       }, 200);
-      child.once('exit', () => clearInterval(sampler));
+      child.once('exit', () => {
+        clearInterval(sampler);
+      });
       let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+      child.stdout.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}:\n${text.slice(0, 3000)}`))));
+      child.once('exit', (code) => {
+        if (code === 0) resolve(text);
+        else reject(new Error(`pgbench exited ${code}:\n${text.slice(0, 3000)}`));
+      });
     });
     const num = (re: RegExp) => Number(re.exec(output)?.[1] ?? NaN);
     // Per-transaction log lines: client_id transaction_no latency_us script_no epoch_s epoch_us.
@@ -157,7 +167,7 @@ function statementLatencies(output: string): number[] {
   for (const line of output.slice(at).split('\n').slice(1)) {
     const m = /^\s+([\d.]+)\s+(?:\d+\s+)?(\S.*)$/.exec(line);
     if (!m) break;
-    if (!m[2]!.startsWith('\\')) out.push(Number(m[1]));
+    if (!defined(m[2], 'the statement column of a pgbench latency line').startsWith('\\')) out.push(Number(m[1]));
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { defined } from './checks.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const HOLDFAST_BIN = `${ROOT}bin/holdfast.js`;
@@ -58,7 +59,9 @@ export function launch(command: string, args: string[], env: Record<string, stri
   };
   launched.add(handle);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`${args.join(' ')} did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.length > 200_000) output = output.slice(-100_000);
@@ -67,8 +70,8 @@ export function launch(command: string, args: string[], env: Record<string, stri
         resolve(handle);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${args.join(' ')} exited (${signal ?? code}) before it was ready:\n${output}`));
@@ -84,7 +87,7 @@ export async function stopAll(): Promise<void> {
 export function processTree(pid: number): number[] {
   const out = [pid];
   for (let i = 0; i < out.length; i++) {
-    const p = out[i]!;
+    const p = defined(out[i], `process ${i} of the tree`);
     try {
       for (const task of readdirSync(`/proc/${p}/task`)) {
         const file = `/proc/${p}/task/${task}/children`;

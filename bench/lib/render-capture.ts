@@ -14,6 +14,7 @@ import { orderStatement, type OrderWrite } from '../../src/core/operations/order
 import { applyChange } from '../../src/domain/order-change.js';
 import { ORDER_STATES } from '../../src/domain/order-state.js';
 import { aggregateQuery } from '../../src/store/orders-repository.js';
+import { jsonText } from './checks.js';
 import { lit, VAR_NAMES, type Arg, type Statement, type VarName } from './statement-list.js';
 import { SENTINEL_MARK, syntheticCapture, variableValues, type SyntheticCapture } from './synthetic-capture.js';
 
@@ -43,7 +44,7 @@ function key(value: unknown): string {
       // not JSON: compared as text
     }
   }
-  return JSON.stringify(value) ?? String(value);
+  return jsonText(value) ?? String(value);
 }
 
 interface Namer {
@@ -72,7 +73,7 @@ function namer(variables: Record<VarName, unknown>, versions: readonly number[],
           if (isConstant(value)) throw new Error(`${where}: both the sentinel of ${variable} and a constant; choose another sentinel`);
           return variable;
         }
-        const text = JSON.stringify(value) ?? '';
+        const text = jsonText(value) ?? '';
         const mark = marks.find((m) => text.includes(m));
         if (mark !== undefined) {
           throw new Error(
@@ -95,9 +96,9 @@ function renderWrite(s: SyntheticCapture, write: OrderWrite): { sql: string; par
   if (write.requestKey) throw new Error('the synthetic capture has no Request-ID, yet the write claims one');
   const statement = orderStatement(s.target, write, s.now);
   if (write.notify) {
-    const silent = s.ctx.notifications.silentCondition;
-    if (!silent) throw new Error('the synthetic context has no silent condition');
-    statement.alsoRequire(silent(write.notify.merchantId));
+    const notifications = s.ctx.notifications;
+    if (!notifications.silentCondition) throw new Error('the synthetic context has no silent condition');
+    statement.alsoRequire(notifications.silentCondition(write.notify.merchantId));
   }
   return statement.toQuery();
 }

@@ -119,7 +119,7 @@ export function rows(r: BenchResults): Row[] {
   const procs = r.memory.processes.length;
   return [
     [`Capture, Pine Labs, ${conns} connections, ${workersLabel(r.settings.holdfast_workers)}`, `${n(c.holdfast_rps)}/s`, '', ''],
-    ...(c.by_workers ?? [])
+    ...c.by_workers
       .filter((b) => b.workers !== r.settings.holdfast_workers)
       .map((b): Row => [`  at ${workersLabel(b.workers)}`, `${n(b.rps)}/s`, '', '']),
     [`  pgbench, the same ${r.statements.per_capture} statements, ${conns} clients (${c.pgbench_mode})`, `${n(c.pgbench_tps)} tps`, '', ''],
@@ -130,7 +130,7 @@ export function rows(r: BenchResults): Row[] {
       '',
       '',
     ],
-    ...(c.naive_by_workers ?? [])
+    ...c.naive_by_workers
       .filter((b) => b.workers !== r.settings.naive_workers)
       .map((b): Row => [
         `    at ${workersLabel(b.workers).replace('worker', 'process').replace('processs', 'processes')}`,
@@ -148,8 +148,8 @@ export function rows(r: BenchResults): Row[] {
       check(atMost(c.p99_ms_at_half_load, 25)),
     ],
     ...((): Row[] => {
-      const mine = c.by_workers?.find((b) => b.workers === r.settings.holdfast_workers)?.wal_bytes_per_capture;
-      if (mine === undefined || c.pgbench_wal_bytes_per_capture === undefined) return [];
+      const mine = c.by_workers.find((b) => b.workers === r.settings.holdfast_workers)?.wal_bytes_per_capture;
+      if (mine === undefined) return [];
       return [
         [`  WAL per capture, Holdfast / pgbench`, `${n(mine / 1024, 1)} / ${n(c.pgbench_wal_bytes_per_capture / 1024, 1)} KiB`, '', ''],
       ];
@@ -185,14 +185,15 @@ function header(r: BenchResults): string {
 }
 
 export function renderTable(r: BenchResults): string {
-  const all: Row[] = [['Figure', 'Value', 'Target', 'Met'], ...rows(r)];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((row) => row[i]!.length)));
+  const head: Row = ['Figure', 'Value', 'Target', 'Met'];
+  const all: Row[] = [head, ...rows(r)];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
   const line = (row: Row) =>
     row
-      .map((cell, i) => cell.padEnd(widths[i]!))
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [`Holdfast bench, ${header(r)}`, line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+  return [`Holdfast bench, ${header(r)}`, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
 export function renderMarkdown(r: BenchResults, full = false): string {
@@ -210,7 +211,7 @@ export function renderMarkdown(r: BenchResults, full = false): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}); ${m.pgbench}.`,
     '',
-    `Settings: ${s.orders} seeded orders, ${s.connections} connections, ${s.duration_s} s per measurement (the Holdfast / naive / pgbench captures: ${r.capture.rounds ?? 1} alternating rounds of ${r.capture.seconds_per_round ?? s.duration_s} s, medians), Holdfast ${s.holdfast_workers_applied ? `--workers ${s.holdfast_workers}` : '1 process (no --workers in this build)'}, naive ${s.naive_workers} process(es), ${s.pool_per_process} pool connections per process; partial captures of ${s.capture_amount} of ${s.order_amount}.`,
+    `Settings: ${s.orders} seeded orders, ${s.connections} connections, ${s.duration_s} s per measurement (the Holdfast / naive / pgbench captures: ${r.capture.rounds} alternating rounds of ${r.capture.seconds_per_round} s, medians), Holdfast ${s.holdfast_workers_applied ? `--workers ${s.holdfast_workers}` : '1 process (no --workers in this build)'}, naive ${s.naive_workers} process(es), ${s.pool_per_process} pool connections per process; partial captures of ${s.capture_amount} of ${s.order_amount}.`,
     '',
     table,
     '',

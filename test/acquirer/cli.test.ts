@@ -24,7 +24,9 @@ async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      probe.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -49,8 +51,8 @@ function startAcquirer(args: string[]): Promise<{ child: ChildProcess; line: str
         resolve({ child, line, output: () => output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(limit);
       reject(new Error(`exited with ${code} before listening:\n${output}`));
@@ -59,7 +61,13 @@ function startAcquirer(args: string[]): Promise<{ child: ChildProcess; line: str
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else
+      child.once('exit', (code) => {
+        resolve(code);
+      });
+  });
 }
 
 describe('holdfast acquirer (command line)', () => {

@@ -16,7 +16,7 @@ describe('acquirer simulator: messages of refused requests', () => {
       url,
       ...(payload === undefined ? {} : { payload, headers: { 'content-type': contentType } }),
     });
-    return { status: response.statusCode, body: response.json() as { code: string; message: string } };
+    return { status: response.statusCode, body: response.json<{ code: string; message: string }>() };
   };
   const operation = { operation_id: 'op_1', reference: 'auth_1', amount: 500, currency: 'INR' };
 

@@ -37,12 +37,13 @@ describe(`jobs as rows (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     const handlers: Record<string, JobHandler> = {
       'test.flaky': {
         backoffMs: (attempt) => attempt * 1000,
-        run: async (job) => {
+        run: (job) => {
           runs.push(`${job.key}#${job.attempts}`);
-          throw new RetryLater('not yet');
+          return Promise.reject(new RetryLater('not yet'));
         },
-        giveUp: async () => {
+        giveUp: () => {
           gaveUp += 1;
+          return Promise.resolve();
         },
       },
     };
@@ -78,7 +79,14 @@ describe(`jobs as rows (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
       ['orphan'],
     );
     let ran = 0;
-    const runner = new JobRunner(db, clock, { 'test.done': { run: async () => void (ran += 1) } });
+    const runner = new JobRunner(db, clock, {
+      'test.done': {
+        run: () => {
+          ran += 1;
+          return Promise.resolve();
+        },
+      },
+    });
     assert.equal(await runner.runDue(), 0, 'leased to the dead worker');
     clock.advance(30_001);
     assert.equal(await runner.runDue(), 1);

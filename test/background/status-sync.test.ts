@@ -95,7 +95,7 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
         if (sends === 1) throw new Error('socket hang up');
         return new SandboxConnector().capture(request);
       },
-      inquire: async (): Promise<OperationOutcome> => ({ kind: 'failed', code: 'NOT_FOUND', message: 'no such operation' }),
+      inquire: (): Promise<OperationOutcome> => Promise.resolve({ kind: 'failed', code: 'NOT_FOUND', message: 'no such operation' }),
     });
     const orderId = await client.authorizedOrder(3000);
     await client.capture(orderId, { merchant_capture_reference: 'lost' });
@@ -108,7 +108,7 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
   });
 
   it('a refund whose answer never came is settled by inquiry', async () => {
-    gateway.play({ refund: async () => ({ kind: 'unknown', reason: 'timeout' }) });
+    gateway.play({ refund: () => Promise.resolve({ kind: 'unknown', reason: 'timeout' }) });
     const orderId = await client.authorizedOrder(6000);
     await client.capture(orderId, { merchant_capture_reference: 'c' });
     const refund = await client.refund(orderId, 6000, 'slow-refund');
@@ -124,16 +124,15 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
 
   it('an authorization whose answer never came is settled by inquiry', async () => {
     gateway.play({
-      authorize: async () => {
-        throw new Error('connect ETIMEDOUT');
-      },
-      inquireAuthorization: async (): Promise<AuthorizeOutcome> => ({
-        kind: 'approved',
-        connectorReference: 'sbx.ok.late',
-        approvalCode: '123456',
-        rrn: '000000000001',
-        acquirerReference: 'late',
-      }),
+      authorize: () => Promise.reject(new Error('connect ETIMEDOUT')),
+      inquireAuthorization: (): Promise<AuthorizeOutcome> =>
+        Promise.resolve({
+          kind: 'approved',
+          connectorReference: 'sbx.ok.late',
+          approvalCode: '123456',
+          rrn: '000000000001',
+          acquirerReference: 'late',
+        }),
     });
     const created = await client.createOrder(2000);
     const orderId = created.body.data.order_id;
@@ -150,8 +149,8 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
 
   it('an outcome still unknown after the last inquiry is flagged for review, never guessed', async () => {
     gateway.play({
-      capture: async () => ({ kind: 'unknown', reason: 'timeout' }),
-      inquire: async () => ({ kind: 'unknown', reason: 'gateway cannot tell' }),
+      capture: () => Promise.resolve({ kind: 'unknown', reason: 'timeout' }),
+      inquire: () => Promise.resolve({ kind: 'unknown', reason: 'gateway cannot tell' }),
     });
     const merchant = await newMerchant();
     client = await PineLabsClient.login(server.baseUrl, merchant);

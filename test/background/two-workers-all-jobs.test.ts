@@ -18,7 +18,7 @@ import { assertLedgerInvariants, orderLedger, type OrderLedger } from '../helper
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { onPostgres } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { JuspayHttp, newOrderId } from '../juspay/helpers/juspay-http.js';
+import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
 import { WebhookReceiver } from '../webhooks/receiver.js';
 
 const BIN = join(process.cwd(), 'bin', 'holdfast.js');
@@ -78,9 +78,17 @@ async function startWorker(env: Record<string, string>): Promise<Worker> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
   const running = /Holdfast worker (\S+) running/;
   const deadline = Date.now() + 30_000;
   while (!running.test(output) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -143,7 +151,9 @@ describe(
 
     const stateOf = async (orderId: string) =>
       (await server.db.query<{ state: OrderState }>('select state from orders where id = $1', [orderId]))[0]!.state;
-    const faults = (settings: Partial<FaultSettings>) => simulator.configureFaults(settings);
+    const faults = (settings: Partial<FaultSettings>) => {
+      simulator.configureFaults(settings);
+    };
     /** Runs `action` with the acquirer faulty, then turns the faults off. */
     async function withFaults<T>(settings: Partial<FaultSettings>, action: () => Promise<T>): Promise<T> {
       faults(settings);
@@ -179,9 +189,10 @@ describe(
     });
     after(async () => {
       for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
-      await receiver?.stop();
-      await server?.close();
-      await simulator?.app.close();
+      // before() may have failed part-way, leaving some of these unassigned.
+      await (receiver as WebhookReceiver | undefined)?.stop();
+      await (server as TestServer | undefined)?.close();
+      await (simulator as AcquirerSimulator | undefined)?.app.close();
     });
 
     const remainderResetSeed = seedDrawing({ resetRate: 0.5 }, [null, 'reset']);
@@ -461,9 +472,9 @@ describe(
       assert.notEqual(workers[0]!.id, workers[1]!.id);
 
       // Who holds which lease, sampled until the work is done.
-      let sampling = true;
+      const sampling = { on: true };
       const sampler = (async () => {
-        while (sampling) {
+        while (sampling.on) {
           const rows = await server.db.query<{ job_key: string; kind: string; locked_by: string }>(
             'select job_key, kind, locked_by from jobs where locked_by is not null',
           );
@@ -484,7 +495,7 @@ describe(
         if (left === 0) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      sampling = false;
+      sampling.on = false;
       await sampler;
       t.diagnostic(`the workers were done in ${Date.now() - started} ms`);
       for (const worker of workers) worker.child.kill('SIGTERM');
@@ -570,7 +581,7 @@ describe(
         for (const operation of operations.filter((o) => o.order_id === orderId)) {
           const applied = effects.filter((e) => e.kind === operation.kind && e.key === operation.id);
           assert.equal(applied.length, 1, `${scenario.name}: ${operation.kind} ${operation.id} applied once`);
-          assert.equal(applied[0]!.amount, Number(operation.amount), `${scenario.name}: ${operation.kind} ${operation.id} amount`);
+          assert.equal(applied[0]!.amount, operation.amount, `${scenario.name}: ${operation.kind} ${operation.id} amount`);
         }
       }
       const known = new Set(operations.map((o) => `${o.kind}:${o.id}`));
@@ -616,11 +627,11 @@ describe(
       for (const event of events) {
         const recorded = byEvent.get(event.id);
         assert.equal(recorded?.ok, 1, `event ${event.id}: one successful attempt`);
-        assert.ok(receiver.requestsFor(event.id).length <= recorded!.n, `event ${event.id}: every request received is a recorded attempt`);
+        assert.ok(receiver.requestsFor(event.id).length <= recorded.n, `event ${event.id}: every request received is a recorded attempt`);
       }
     });
 
-    it('both workers did some of the work, and only they did', async (t) => {
+    it('both workers did some of the work, and only they did', (t) => {
       assert.ok(workersRan);
       const ids = workers.map((w) => w.id);
       const lockers = new Set([...leases.values()].flatMap((l) => [...l.lockers]));

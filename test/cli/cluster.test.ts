@@ -14,7 +14,9 @@ async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      probe.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -35,8 +37,12 @@ describe(
         env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url!, PORT: String(port), HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      server.stdout!.on('data', (c) => (output += c));
-      server.stderr!.on('data', (c) => (output += c));
+      server.stdout!.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      server.stderr!.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
       const deadline = Date.now() + 60_000;
       while (!output.includes('Holdfast listening') && Date.now() < deadline && server.exitCode === null)
         await new Promise((r) => setTimeout(r, 100));
@@ -46,7 +52,10 @@ describe(
     });
     after(async () => {
       server.kill('SIGTERM');
-      await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r(null)));
+      await new Promise((r) => {
+        if (server.exitCode === null) server.once('exit', r);
+        else r(null);
+      });
       await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     });

@@ -29,7 +29,9 @@ async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      probe.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -102,8 +104,12 @@ describe('holdfast command line', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    server.stdout.on('data', (chunk) => (output += chunk));
-    server.stderr.on('data', (chunk) => (output += chunk));
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    server.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     try {
       const deadline = Date.now() + 60_000;
       while (!output.includes('Holdfast listening') && Date.now() < deadline && server.exitCode === null) {

@@ -60,7 +60,7 @@ describe('a capture answers exactly what a fresh read of the order shows', () =>
     const { answer, read } = await captureAndRead(client, merchantId, 10000, CARDS.ok, 6000);
     assert.equal(read?.order.state, 'PARTIALLY_CAPTURED');
     assert.deepEqual(
-      read?.reversals.map((r) => [r.kind, r.amount, r.status]),
+      read.reversals.map((r) => [r.kind, r.amount, r.status]),
       [['REMAINDER', 4000, 'SUCCEEDED']],
     );
     assert.deepEqual(answer.aggregate, read);

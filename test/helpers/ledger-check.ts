@@ -16,8 +16,8 @@ export async function orderLedger(db: Queryable, orderId: string): Promise<Order
     `select j.kind, p.account, p.amount from journal_entries j join postings p on p.entry_id = j.id where j.order_id = $1`,
     [orderId],
   );
-  const sum = (kind: string) => rows.filter((r) => r.kind === kind && r.amount > 0).reduce((s, r) => s + Number(r.amount), 0);
-  const balance = (account: string) => rows.filter((r) => r.account === account).reduce((s, r) => s + Number(r.amount), 0);
+  const sum = (kind: string) => rows.filter((r) => r.kind === kind && r.amount > 0).reduce((s, r) => s + r.amount, 0);
+  const balance = (account: string) => rows.filter((r) => r.account === account).reduce((s, r) => s + r.amount, 0);
   return {
     authorized: sum('AUTHORIZE'),
     captured: sum('CAPTURE'),

@@ -52,7 +52,7 @@ describe('Juspay capture after the capture window (HOLDFAST_CAPTURE_WINDOW=2h)',
       [order.id],
     );
     assert.deepEqual(
-      reversals.map((r) => [r.kind, Number(r.amount), r.status]),
+      reversals.map((r) => [r.kind, r.amount, r.status]),
       [['AUTO_VOID', 3000, 'SUCCEEDED']],
     );
     assert.deepEqual(await orderLedger(server.db, order.id), {

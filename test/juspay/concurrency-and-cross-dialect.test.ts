@@ -37,7 +37,7 @@ describe(`Juspay dialect under concurrency (${onPostgres ? 'PostgreSQL' : 'PGlit
     assert.equal(winner.body.status, 'PARTIAL_CHARGED');
     const rows = await server.db.query<{ amount: number }>('select amount from captures where order_id = $1', [order.id]);
     assert.equal(rows.length, 1);
-    const captured = Number(rows[0]!.amount);
+    const captured = rows[0]!.amount;
     assert.deepEqual(await orderLedger(server.db, order.id), {
       authorized: 10000,
       captured,

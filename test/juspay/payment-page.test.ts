@@ -22,7 +22,7 @@ describe('Juspay payment_links open a hosted payment page', () => {
   it('web, mobile and iframe links serve a card form for the order amount', async () => {
     const created = await juspay.createOrder('pagelinks1', '123.45', { extra: { return_url: 'https://shop.example/back' } });
     assert.equal(created.status, 200);
-    for (const url of Object.values(created.body.payment_links) as string[]) {
+    for (const url of Object.values<string>(created.body.payment_links)) {
       assert.ok(url.startsWith(server.baseUrl), url);
       const page = await fetch(url);
       assert.equal(page.status, 200);

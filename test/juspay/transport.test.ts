@@ -28,8 +28,9 @@ describe('Juspay dialect over HTTPS: TLS, chunked bodies, Basic auth forms', () 
     apiKey = (await server.newMerchant()).api_key;
   });
   after(async () => {
-    await server?.close();
-    certs?.remove();
+    // before() may have failed part-way, leaving some of these unassigned.
+    await (server as HttpsTestServer | undefined)?.close();
+    (certs as TestCertificates | undefined)?.remove();
   });
 
   const call = (

@@ -37,7 +37,7 @@ describe('Pine Labs: malformed requests to every endpoint → 4xx in Pine Labs s
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       // No U+0000 and no lone surrogates here: those have their own tests (bad-input-unstorable.test.ts).
       const alphabet = [
-        ...'abcXYZ0189-_ #%"\\/.:@&=+',
+        ...Array.from('abcXYZ0189-_ #%"\\/.:@&=+'),
         '\u0001',
         '\u0007',
         '\u001f',

@@ -51,7 +51,7 @@ describe('card data is never stored or logged', () => {
     });
     await client.capture(orderId, { merchant_capture_reference: 'cap' });
 
-    const payment = (await db.query<Record<string, unknown>>('select * from payments where order_id = $1', [orderId]))[0]!;
+    const payment = (await db.query('select * from payments where order_id = $1', [orderId]))[0]!;
     assert.equal(payment.card_bin, '555555');
     assert.equal(payment.card_last4, '4444');
     assert.equal(payment.card_network, 'MASTERCARD');
@@ -70,7 +70,15 @@ describe('card data is never stored or logged', () => {
 
   it('redacts card numbers, CVVs, tokens and secrets from logged objects', () => {
     let out = '';
-    const logger = createLogger('info', new Writable({ write: (c, _e, d) => ((out += String(c)), d()) }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write: (c, _e, d) => {
+          out += String(c);
+          d();
+        },
+      }),
+    );
     logger.info({ body: { payments: [{ payment_option: { card_details: { card_number: PAN, cvv: CVV } } }] } }, 'payment');
     logger.info({ req: { headers: { authorization: 'Bearer secret-token' } }, creds: { client_secret: 'shh', api_key: 'key' } }, 'auth');
     assert.ok(!out.includes(PAN));

@@ -22,8 +22,7 @@ describe('Pine Labs sandbox test cards', () => {
     const rows = await server.db.query<{ state: string }>('select state from orders where id = $1', [orderId]);
     return rows[0]?.state;
   };
-  const paymentRows = (orderId: string) =>
-    server.db.query<Record<string, unknown>>('select * from payments where order_id = $1 order by created_at, id', [orderId]);
+  const paymentRows = (orderId: string) => server.db.query('select * from payments where order_id = $1 order by created_at, id', [orderId]);
   const operationStatuses = async (table: 'captures' | 'reversals' | 'refunds', orderId: string): Promise<string[]> =>
     (await server.db.query<{ status: string }>(`select status from ${table} where order_id = $1 order by created_at, id`, [orderId])).map(
       (r) => r.status,
@@ -50,7 +49,9 @@ describe('Pine Labs sandbox test cards', () => {
    * listed by (created_at, id) and ids end in random characters, so two attempts stamped with the
    * same millisecond come back in random order: let a millisecond pass between attempts.
    */
-  const tick = () => server.clock.advance(1);
+  const tick = () => {
+    server.clock.advance(1);
+  };
   const NOTHING_MOVED = { authorized: 0, captured: 0, reversed: 0, refunded: 0, held: 0, merchant: 0 };
 
   describe('approved cards: authorize, capture, refund, cancel all succeed', () => {

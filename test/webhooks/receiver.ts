@@ -105,7 +105,7 @@ export class WebhookReceiver {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((error) => {
+      this.handle(req, res).catch((error: unknown) => {
         res.destroy(error instanceof Error ? error : new Error(String(error)));
       });
     });
@@ -129,7 +129,11 @@ export class WebhookReceiver {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
     for (const socket of this.sockets) socket.destroy();
     server.closeAllConnections();
     await closed;

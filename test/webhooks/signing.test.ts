@@ -50,8 +50,9 @@ describe('Standard Webhooks signing: the published worked example', () => {
   });
 
   it('rejects a changed body, id, timestamp or secret, and a timestamp outside the 5-minute tolerance', () => {
-    const rejects = (fn: () => unknown, message: RegExp) =>
+    const rejects = (fn: () => unknown, message: RegExp) => {
       assert.throws(fn, (e: unknown) => e instanceof WebhookVerificationError && message.test(e.message));
+    };
     rejects(() => verifyAt(EXAMPLE.secret, '{"payload":"payloaD"}', exampleHeaders(), atExampleTime), /No matching signature/);
     rejects(
       () => verifyAt(EXAMPLE.secret, EXAMPLE.body, { ...exampleHeaders(), 'webhook-id': 'msg_other' }, atExampleTime),
@@ -116,7 +117,7 @@ describe('a delivered Holdfast webhook verifies with the merchant webhook_secret
     // The same computation by hand, as Pine Labs describes it to its merchants: HMAC-SHA256 of "id.timestamp.body".
     const key = Buffer.from(merchant.webhook_secret.slice('whsec_'.length), 'base64');
     const hmac = createHmac('sha256', key)
-      .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${request!.body}`)
+      .update(`${String(headers['webhook-id'])}.${headers['webhook-timestamp']}.${request!.body}`)
       .digest('base64');
     assert.equal(headers['webhook-signature'], `v1,${hmac}`);
 

@@ -27,9 +27,17 @@ async function startWorker(databaseUrl: string): Promise<Worker> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
   const deadline = Date.now() + 60_000;
   while (!/Holdfast worker (\S+) running/.test(output) && child.exitCode === null && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));

@@ -56,12 +56,12 @@ export class SdkChild {
       } catch {
         return; // not ours
       }
-      const waiter = this.pending.get(answer.id);
+      const { id, ...result } = answer;
+      const waiter = this.pending.get(id);
       if (!waiter) return;
-      this.pending.delete(answer.id);
+      this.pending.delete(id);
       clearTimeout(waiter.timer);
-      const { id: _id, ...result } = answer;
-      waiter.resolve(result as SdkResult);
+      waiter.resolve(result);
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
@@ -117,7 +117,11 @@ export class SdkChild {
 
   async close(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => {
+      this.child.once('exit', () => {
+        resolve();
+      });
+    });
     this.child.stdin.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
     await exited;

@@ -76,7 +76,9 @@ export function makeTestCertificates(): TestCertificates {
     certFile: file('server.pem'),
     keyFile: file('server.key'),
     ca: readFileSync(file('ca.pem')),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -96,7 +98,11 @@ async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    probe.close(() => {
+      resolve();
+    });
+  });
   if (!address || typeof address === 'string') throw new Error('no port');
   return address.port;
 }

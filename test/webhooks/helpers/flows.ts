@@ -14,7 +14,9 @@ export async function pineLabsFlows(
   only?: string[],
 ): Promise<void> {
   /** Each API step one second later on the test clock, so each transaction's created_at is its own. */
-  const tick = () => server.clock.advance(1000);
+  const tick = () => {
+    server.clock.advance(1000);
+  };
   const ok = (reply: { status: number; body: any }, what: string) => {
     assert.equal(reply.status, 200, `${what}: ${JSON.stringify(reply.body)}`);
     return reply.body.data;
@@ -114,7 +116,9 @@ export async function juspayFlows(
   only?: string[],
 ): Promise<void> {
   /** Each API step one second later on the test clock, so each transaction's created_at is its own. */
-  const tick = () => server.clock.advance(1000);
+  const tick = () => {
+    server.clock.advance(1000);
+  };
   const ok = (reply: { status: number; body: any }, what: string) => {
     assert.equal(reply.status, 200, `${what}: ${JSON.stringify(reply.body)}`);
     return reply.body;
