@@ -1,4 +1,3 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in the compiled library (npm install builds it).
-/* global process */
 import('../dist/cli/main.js').then((cli) => cli.main(process.argv.slice(2)));
