@@ -35,6 +35,6 @@ export function newUuid(): string {
  * records the capture (the request, a status sync after a crash) names the same release, so the
  * gateway, idempotent by operation id, releases the remainder once.
  */
-export function remainderReversalId(captureId: string): string {
+export function remainderReleaseId(captureId: string): string {
   return `rev_${captureId.slice(captureId.indexOf('_') + 1)}`;
 }

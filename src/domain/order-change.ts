@@ -1,5 +1,5 @@
 import type { JournalEntry } from './ledger.js';
-import type { Capture, Operation, OperationStatus, OrderAggregate, Payment, PaymentStatus, Refund, Reversal } from './order.js';
+import type { Capture, Operation, OperationStatus, OrderAggregate, Payment, PaymentStatus, Refund, Release } from './order.js';
 import type { OrderState } from './order-state.js';
 
 /**
@@ -17,7 +17,7 @@ export interface AggregateChange {
   captureDeadline?: Date;
   newPayment?: Payment;
   newCapture?: Capture;
-  newReversal?: Reversal;
+  newRelease?: Release;
   newRefund?: Refund;
   /** Gateway answers recorded on operation rows. */
   answers?: OperationAnswerChange[];
@@ -108,7 +108,7 @@ export function applyChange(aggregate: OrderAggregate, change: AggregateChange, 
     now,
   );
   const reversals = answerRows(
-    change.newReversal ? upsert(aggregate.reversals, change.newReversal) : aggregate.reversals,
+    change.newRelease ? upsert(aggregate.reversals, change.newRelease) : aggregate.reversals,
     'reversals',
     answers,
     now,

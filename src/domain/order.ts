@@ -107,10 +107,15 @@ export interface Capture extends Operation {
   requestFingerprint: string;
 }
 
-export type ReversalKind = 'VOID' | 'AUTO_VOID' | 'REMAINDER';
+/** Why held money is given back: the merchant's void, the end of the capture window, or what a partial capture left. */
+export type ReleaseKind = 'VOID' | 'AUTO_VOID' | 'REMAINDER';
 
-export interface Reversal extends Operation {
-  kind: ReversalKind;
+/**
+ * A release of held money to the cardholder: a row of `reversals`, posted to the ledger as REVERSE,
+ * sent with the connector's `reverse` call (docs/state-machine.md, glossary).
+ */
+export interface Release extends Operation {
+  kind: ReleaseKind;
 }
 
 export interface Refund extends Operation {
@@ -124,7 +129,8 @@ export interface OrderAggregate {
   order: Order;
   payments: Payment[];
   captures: Capture[];
-  reversals: Reversal[];
+  /** The releases (named after their table). */
+  reversals: Release[];
   refunds: Refund[];
   journal: JournalEntry[];
 }

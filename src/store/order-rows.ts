@@ -7,8 +7,8 @@ import type {
   Payment,
   PaymentStatus,
   Refund,
-  Reversal,
-  ReversalKind,
+  Release,
+  ReleaseKind,
   OperationStatus,
 } from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
@@ -101,8 +101,8 @@ export function toCapture(r: Row): Capture {
   return { ...toOperation(r), merchantCaptureReference: str(r.merchant_capture_reference), requestFingerprint: str(r.request_fingerprint) };
 }
 
-export function toReversal(r: Row): Reversal {
-  return { ...toOperation(r), kind: str(r.kind) as ReversalKind };
+export function toRelease(r: Row): Release {
+  return { ...toOperation(r), kind: str(r.kind) as ReleaseKind };
 }
 
 export function toRefund(r: Row): Refund {
@@ -130,7 +130,7 @@ export function toAggregate(r: Row): OrderAggregate {
     order: toOrder(json(r.order)),
     payments: list(r.payments).map(toPayment),
     captures: list(r.captures).map(toCapture),
-    reversals: list(r.reversals).map(toReversal),
+    reversals: list(r.reversals).map(toRelease),
     refunds: list(r.refunds).map(toRefund),
     journal: list(r.journal).map(toJournalEntry),
   };

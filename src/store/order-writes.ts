@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../domain/ledger.js';
 import type { AggregateChange, OperationAnswerChange, PaymentUpdate } from '../domain/order-change.js';
-import type { Capture, Order, Payment, Refund, Reversal } from '../domain/order.js';
+import type { Capture, Order, Payment, Refund, Release } from '../domain/order.js';
 import { GuardedWrite } from './guarded-write.js';
 
 /**
@@ -27,7 +27,7 @@ export function orderWrite(target: { orderId: string; merchantId: string }, chan
   );
   if (change.newPayment) insertPayment(w, change.newPayment);
   if (change.newCapture) insertCapture(w, change.newCapture);
-  if (change.newReversal) insertReversal(w, change.newReversal);
+  if (change.newRelease) insertRelease(w, change.newRelease);
   if (change.newRefund) insertRefund(w, change.newRefund);
   for (const answer of change.answers ?? []) recordAnswer(w, answer, now);
   if (change.paymentUpdate) updatePayment(w, change.paymentUpdate.id, change.paymentUpdate.update, now);
@@ -107,7 +107,7 @@ function insertCapture(w: GuardedWrite, c: Capture): void {
       ${w.param(c.createdAt, 'timestamptz')}, ${w.param(c.updatedAt, 'timestamptz')} from guard`);
 }
 
-function insertReversal(w: GuardedWrite, r: Reversal): void {
+function insertRelease(w: GuardedWrite, r: Release): void {
   w.write(`insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference, created_at, updated_at)
     select ${w.param(r.id, 'text')}, ${w.param(r.orderId, 'text')}, ${w.param(r.paymentId, 'text')}, ${w.param(r.kind, 'text')},
       ${w.param(r.amount, 'bigint')}, ${w.param(r.currency, 'text')}, ${w.param(r.status, 'text')}, ${w.param(r.errorCode, 'text')},

@@ -13,6 +13,7 @@ import { keyedFingerprint } from '../secrets.js';
 import { autoVoidJob, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
 import { transition } from './gateway-requests.js';
 import type { OrderWrite } from './order-write.js';
+import { operationIntent } from './intent.js';
 import { readOrder, recordAnswer, runOperation, type OperationSpec, type SettleSpec } from './pipeline.js';
 
 export interface CardInput {
@@ -133,20 +134,20 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
     return { kind: 'start', plan: { payment, card, captureWindowMs: input.terms.captureWindowMs, sale: !order.preAuth } };
   },
 
-  intent(read, { payment }, input, ctx, now) {
-    const { order } = read;
-    return {
-      change: { version: order.version, state: transition(order.state, 'payment_started'), newPayment: payment },
-      // If this process dies before the gateway's answer is recorded, the inquiry settles it.
-      jobs: {
-        enqueue: [
-          statusSyncJob('authorization', { merchantId: order.merchantId, orderId: order.id, operationId: payment.id }, ctx.syncPolicy, now),
-        ],
+  intent: (read, { payment }, input, ctx, now) =>
+    operationIntent(
+      ctx,
+      read.order,
+      {
+        event: 'payment_started',
+        row: { newPayment: payment },
+        sync: 'authorization',
+        operationId: payment.id,
+        requestKey: input.requestKey,
+        notify: { type: 'payment.started', merchantId: read.order.merchantId, orderId: read.order.id },
       },
-      requestKey: input.requestKey,
-      notify: { type: 'payment.started', merchantId: order.merchantId, orderId: order.id },
-    };
-  },
+      now,
+    ),
 
   call(ctx, { payment, card, sale }, { order }) {
     if (!card) throw new Error('authorization without card data');

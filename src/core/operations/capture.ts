@@ -1,13 +1,13 @@
 import type { OperationOutcome } from '../../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState } from '../../domain/errors.js';
-import { newId, remainderReversalId } from '../../domain/ids.js';
+import { newId, remainderReleaseId } from '../../domain/ids.js';
 import { journalEntry } from '../../domain/ledger.js';
 import { answeredOperation } from '../../domain/order-change.js';
-import { currentPayment, initiatedOperation, type Capture, type OrderAggregate, type Reversal } from '../../domain/order.js';
+import { currentPayment, initiatedOperation, type Capture, type OrderAggregate, type Release } from '../../domain/order.js';
 import { nextState } from '../../domain/order-state.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
-import { autoVoidJobKey, remainderReleaseJob, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
+import { autoVoidJobKey, remainderReleaseJob, syncJobKey } from '../scheduled-jobs.js';
 import {
   isFinalOutcome,
   isKnownToGateway,
@@ -17,7 +17,7 @@ import {
   transition,
   type KnownPayment,
 } from './gateway-requests.js';
-import type { OrderWrite } from './order-write.js';
+import { operationIntent } from './intent.js';
 import { runOperation, type OperationSpec, type SettleSpec } from './pipeline.js';
 import { voidOrder } from './void.js';
 
@@ -107,18 +107,13 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
     return { kind: 'start', plan: { capture, payment, authorized: order.amount } };
   },
 
-  intent(read, { capture }, input, ctx, now): OrderWrite {
-    const { order } = read;
-    return {
-      change: { version: order.version, state: transition(order.state, 'capture_requested'), newCapture: capture },
-      jobs: {
-        enqueue: [
-          statusSyncJob('capture', { merchantId: order.merchantId, orderId: order.id, operationId: capture.id }, ctx.syncPolicy, now),
-        ],
-      },
-      requestKey: input.requestKey,
-    };
-  },
+  intent: (read, { capture }, input, ctx, now) =>
+    operationIntent(
+      ctx,
+      read.order,
+      { event: 'capture_requested', row: { newCapture: capture }, sync: 'capture', operationId: capture.id, requestKey: input.requestKey },
+      now,
+    ),
 
   async call(ctx, plan) {
     const capture = await ctx.gateway.operate(plan.payment.connector, 'capture', operationRequest(plan.capture, plan.payment));
@@ -173,7 +168,7 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
         state: transition(order.state, remainder ? 'captured_partial' : 'captured_full'),
         answers,
         paymentUpdate: { id: capture.paymentId, update: { status: 'CAPTURED' } },
-        ...(remainder ? { newReversal: remainder } : {}),
+        ...(remainder ? { newRelease: remainder } : {}),
         journal,
       },
       jobs: { cancel: [...cancel, autoVoidJobKey(order.id)], enqueue },
@@ -183,13 +178,13 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
 };
 
 /** The release of what a successful partial capture leaves held, not yet sent. */
-function remainderOf(plan: CapturePlan, outcome: OperationOutcome, now: Date): Reversal | undefined {
+function remainderOf(plan: CapturePlan, outcome: OperationOutcome, now: Date): Release | undefined {
   const { capture } = plan;
   const amount = plan.authorized - capture.amount;
   if (outcome.kind !== 'succeeded' || amount <= 0) return undefined;
   return {
     ...initiatedOperation(
-      { id: remainderReversalId(capture.id), orderId: capture.orderId, paymentId: capture.paymentId, amount, currency: capture.currency },
+      { id: remainderReleaseId(capture.id), orderId: capture.orderId, paymentId: capture.paymentId, amount, currency: capture.currency },
       now,
     ),
     kind: 'REMAINDER',

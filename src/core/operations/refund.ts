@@ -5,7 +5,7 @@ import { committedRefundAmount, currentPayment, initiatedOperation, type OrderAg
 import { isRefundable } from '../../domain/order-state.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
-import { statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
+import { syncJobKey } from '../scheduled-jobs.js';
 import {
   isFinalOutcome,
   isKnownToGateway,
@@ -15,6 +15,7 @@ import {
   transition,
   type KnownPayment,
 } from './gateway-requests.js';
+import { operationIntent } from './intent.js';
 import { runOperation, type OperationSpec, type SettleSpec } from './pipeline.js';
 
 export interface RefundOrderInput {
@@ -90,19 +91,14 @@ export const refundSpec: OperationSpec<RefundOrderInput, RefundPlan, OperationOu
     return { kind: 'start', plan: { refund, payment } };
   },
 
-  intent(read, { refund }, input, ctx, now) {
-    const { order } = read;
-    return {
-      // The state stays until the answer; the version moving on is what serializes refunds.
-      change: { version: order.version, state: transition(order.state, 'refund_requested'), newRefund: refund },
-      jobs: {
-        enqueue: [
-          statusSyncJob('refund', { merchantId: order.merchantId, orderId: order.id, operationId: refund.id }, ctx.syncPolicy, now),
-        ],
-      },
-      requestKey: input.requestKey,
-    };
-  },
+  // The state stays until the answer (a self-loop); the version moving on is what serializes refunds.
+  intent: (read, { refund }, input, ctx, now) =>
+    operationIntent(
+      ctx,
+      read.order,
+      { event: 'refund_requested', row: { newRefund: refund }, sync: 'refund', operationId: refund.id, requestKey: input.requestKey },
+      now,
+    ),
 
   call: (ctx, plan) => ctx.gateway.operate(plan.payment.connector, 'refund', operationRequest(plan.refund, plan.payment)),
 

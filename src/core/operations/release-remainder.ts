@@ -1,12 +1,12 @@
 import type { OperationOutcome } from '../../connectors/gateway.js';
 import { journalEntry } from '../../domain/ledger.js';
-import type { Reversal } from '../../domain/order.js';
+import type { Release } from '../../domain/order.js';
 import { remainderJobKey } from '../scheduled-jobs.js';
 import { isFinalOutcome, isKnownToGateway, operationAnswer, operationRequest, type KnownPayment } from './gateway-requests.js';
 import type { SettleSpec } from './pipeline.js';
 
 interface ReleasePlan {
-  reversal: Reversal;
+  release: Release;
   payment: KnownPayment;
 }
 
@@ -17,31 +17,31 @@ interface ReleasePlan {
  * a failed release is tried again too, since the money is still held.
  */
 export const remainderReleaseSpec: SettleSpec<ReleasePlan, OperationOutcome> = {
-  planFor(_ctx, read, reversalId) {
-    const reversal = read.reversals.find((r) => r.id === reversalId && r.kind === 'REMAINDER');
-    const payment = read.payments.find((p) => p.id === reversal?.paymentId);
-    if (!reversal || reversal.status === 'SUCCEEDED' || !isKnownToGateway(payment)) return undefined;
-    return { reversal, payment };
+  planFor(_ctx, read, releaseId) {
+    const release = read.reversals.find((r) => r.id === releaseId && r.kind === 'REMAINDER');
+    const payment = read.payments.find((p) => p.id === release?.paymentId);
+    if (!release || release.status === 'SUCCEEDED' || !isKnownToGateway(payment)) return undefined;
+    return { release, payment };
   },
 
-  inquire: (ctx, plan) => ctx.gateway.settle(plan.payment.connector, 'reverse', operationRequest(plan.reversal, plan.payment, 'remainder')),
+  inquire: (ctx, plan) => ctx.gateway.settle(plan.payment.connector, 'reverse', operationRequest(plan.release, plan.payment, 'remainder')),
 
   isFinal: isFinalOutcome,
 
   isDone: (outcome) => outcome.kind === 'succeeded',
 
-  answer(current, { reversal }, outcome) {
-    const row = current.reversals.find((r) => r.id === reversal.id);
+  answer(current, { release }, outcome) {
+    const row = current.reversals.find((r) => r.id === release.id);
     if (!row || row.status === 'SUCCEEDED') return undefined;
-    const answers = [{ table: 'reversals' as const, id: reversal.id, answer: operationAnswer(outcome) }];
+    const answers = [{ table: 'reversals' as const, id: release.id, answer: operationAnswer(outcome) }];
     if (outcome.kind !== 'succeeded') return { change: { version: current.order.version, answers } };
     return {
       change: {
         version: current.order.version,
         answers,
-        journal: [journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency)],
+        journal: [journalEntry('REVERSE', release.id, release.amount, release.currency)],
       },
-      jobs: { cancel: [remainderJobKey(reversal.id)] },
+      jobs: { cancel: [remainderJobKey(release.id)] },
     };
   },
 };

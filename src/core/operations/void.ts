@@ -2,11 +2,11 @@ import type { OperationOutcome } from '../../connectors/gateway.js';
 import { HoldfastError, invalidState } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { journalEntry, ledgerTotals } from '../../domain/ledger.js';
-import { currentPayment, initiatedOperation, type OrderAggregate, type Reversal, type ReversalKind } from '../../domain/order.js';
+import { currentPayment, initiatedOperation, type OrderAggregate, type Release, type ReleaseKind } from '../../domain/order.js';
 import { canApply, nextState } from '../../domain/order-state.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
-import { autoVoidJobKey, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
+import { autoVoidJobKey, syncJobKey } from '../scheduled-jobs.js';
 import {
   isFinalOutcome,
   isKnownToGateway,
@@ -16,6 +16,7 @@ import {
   transition,
   type KnownPayment,
 } from './gateway-requests.js';
+import { operationIntent } from './intent.js';
 import { readOrder, runOperation, type OperationSpec, type SettleSpec, type StepResult } from './pipeline.js';
 
 export interface VoidOrderInput {
@@ -23,13 +24,13 @@ export interface VoidOrderInput {
   orderId: string;
   requestKey?: RequestKey;
   /** VOID when the merchant asks; AUTO_VOID when the capture window closes. */
-  kind?: Extract<ReversalKind, 'VOID' | 'AUTO_VOID'>;
+  kind?: Extract<ReleaseKind, 'VOID' | 'AUTO_VOID'>;
   /** The order as the caller has just read it: saves that read. */
   read?: OrderAggregate;
 }
 
 interface VoidPlan {
-  reversal: Reversal;
+  release: Release;
   payment: KnownPayment;
 }
 
@@ -56,46 +57,41 @@ export const voidSpec: OperationSpec<VoidOrderInput, VoidPlan, OperationOutcome>
     const payment = currentPayment(read);
     const held = ledgerTotals(read.journal).held;
     if (payment?.status !== 'AUTHORIZED' || !isKnownToGateway(payment) || held <= 0) throw invalidState('void', order.state);
-    const reversal: Reversal = {
+    const release: Release = {
       ...initiatedOperation({ id: newId('rev'), orderId: order.id, paymentId: payment.id, amount: held, currency: order.currency }, now),
       kind: input.kind ?? 'VOID',
     };
-    return { kind: 'start', plan: { reversal, payment } };
+    return { kind: 'start', plan: { release, payment } };
   },
 
-  intent(read, { reversal }, input, ctx, now) {
-    const { order } = read;
-    return {
-      change: { version: order.version, state: transition(order.state, 'void_requested'), newReversal: reversal },
-      jobs: {
-        enqueue: [
-          statusSyncJob('reversal', { merchantId: order.merchantId, orderId: order.id, operationId: reversal.id }, ctx.syncPolicy, now),
-        ],
-      },
-      requestKey: input.requestKey,
-    };
+  intent: (read, { release }, input, ctx, now) =>
+    operationIntent(
+      ctx,
+      read.order,
+      { event: 'void_requested', row: { newRelease: release }, sync: 'reversal', operationId: release.id, requestKey: input.requestKey },
+      now,
+    ),
+
+  call: (ctx, plan) => ctx.gateway.operate(plan.payment.connector, 'reverse', operationRequest(plan.release, plan.payment, 'void')),
+
+  planFor(_ctx, read, releaseId) {
+    const release = read.reversals.find((r) => r.id === releaseId && r.kind !== 'REMAINDER');
+    const payment = read.payments.find((p) => p.id === release?.paymentId);
+    if (!release || isSettled(release) || !isKnownToGateway(payment)) return undefined;
+    return { release, payment };
   },
 
-  call: (ctx, plan) => ctx.gateway.operate(plan.payment.connector, 'reverse', operationRequest(plan.reversal, plan.payment, 'void')),
-
-  planFor(_ctx, read, reversalId) {
-    const reversal = read.reversals.find((r) => r.id === reversalId && r.kind !== 'REMAINDER');
-    const payment = read.payments.find((p) => p.id === reversal?.paymentId);
-    if (!reversal || isSettled(reversal) || !isKnownToGateway(payment)) return undefined;
-    return { reversal, payment };
-  },
-
-  inquire: (ctx, plan) => ctx.gateway.settle(plan.payment.connector, 'reverse', operationRequest(plan.reversal, plan.payment, 'void')),
+  inquire: (ctx, plan) => ctx.gateway.settle(plan.payment.connector, 'reverse', operationRequest(plan.release, plan.payment, 'void')),
 
   isFinal: isFinalOutcome,
 
-  answer(current, { reversal }, outcome) {
+  answer(current, { release }, outcome) {
     const { order } = current;
-    const row = current.reversals.find((r) => r.id === reversal.id);
+    const row = current.reversals.find((r) => r.id === release.id);
     if (!row || isSettled(row) || order.state !== 'VOID_PENDING') return undefined;
-    const answers = [{ table: 'reversals' as const, id: reversal.id, answer: operationAnswer(outcome) }];
+    const answers = [{ table: 'reversals' as const, id: release.id, answer: operationAnswer(outcome) }];
     if (outcome.kind === 'pending' || outcome.kind === 'unknown') return { change: { version: order.version, answers } };
-    const cancel = [syncJobKey(reversal.id)];
+    const cancel = [syncJobKey(release.id)];
     if (outcome.kind === 'failed') {
       return {
         change: { version: order.version, state: transition(order.state, 'void_failed'), answers },
@@ -108,8 +104,8 @@ export const voidSpec: OperationSpec<VoidOrderInput, VoidPlan, OperationOutcome>
         version: order.version,
         state: transition(order.state, 'voided'),
         answers,
-        paymentUpdate: { id: reversal.paymentId, update: { status: 'VOIDED' } },
-        journal: [journalEntry('REVERSE', reversal.id, reversal.amount, reversal.currency)],
+        paymentUpdate: { id: release.paymentId, update: { status: 'VOIDED' } },
+        journal: [journalEntry('REVERSE', release.id, release.amount, release.currency)],
       },
       jobs: { cancel: [...cancel, autoVoidJobKey(order.id)] },
       notify: { type: 'void.succeeded', merchantId: order.merchantId, orderId: order.id },
