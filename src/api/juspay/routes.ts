@@ -152,6 +152,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
         holderName: stringField(body, 'name_on_card', { max: 100 }),
       },
       requestFingerprint: fingerprint(newUuid()),
+      read: order,
     });
     const payment = aggregate.payments.find((p) => p.merchantPaymentReference === reference);
     if (!payment) throw new Error('the payment just made is not on its order');
@@ -191,7 +192,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
     if (payment.status === 'FAILED') throw refusal('void', juspayTxnStatus(aggregate, payment));
-    return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id }), links.base);
+    return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id, read: aggregate }), links.base);
   });
 
   app.post<{ Params: { order_id: string } }>('/orders/:order_id/refunds', { config: { juspayOperation: 'refund' } }, async (request) => {
@@ -206,6 +207,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       merchantRefundReference: uniqueRequestId,
       amount: amount === undefined ? undefined : { value: amount, currency: order.order.currency },
       requestFingerprint: fingerprint({ amount: amount ?? null }),
+      read: order,
     });
     return renderOrder(aggregate, links.base);
   });

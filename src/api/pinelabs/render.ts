@@ -1,4 +1,4 @@
-import { MAX_PAYMENT_ATTEMPTS } from '../../core/operations/authorize.js';
+import { MAX_PAYMENT_ATTEMPTS } from '../../core/operations/authorization-answer.js';
 import type { OrderAggregate, Payment, Refund } from '../../domain/order.js';
 import { challengeUrl } from '../hosted/links.js';
 import { pineLabsOrderStatus, pineLabsPaymentStatus, pineLabsRefundStatus } from './status.js';

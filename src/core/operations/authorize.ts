@@ -1,8 +1,6 @@
 import type { AuthorizeOutcome, CardForAuthorization } from '../../connectors/gateway.js';
-import { detectNetwork, isExpired, normalizeCardNumber, normalizeExpiry, passesLuhn } from '../../domain/card.js';
 import { HoldfastError, invalidInput, invalidState, notFound } from '../../domain/errors.js';
-import { newId, newTxnUuid } from '../../domain/ids.js';
-import { journalEntry } from '../../domain/ledger.js';
+import { newTxnUuid } from '../../domain/ids.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
@@ -10,19 +8,10 @@ import { findPaymentByChallenge } from '../../store/orders-repository.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
 import { keyedFingerprint } from '../secrets.js';
-import { autoVoidJob, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
-import { transition } from './gateway-requests.js';
-import type { OrderWrite } from './order-write.js';
+import { authorizationAnswer, type AuthorizePlan } from './authorization-answer.js';
+import { validateCard, type CardInput } from './card-input.js';
 import { operationIntent } from './intent.js';
 import { readOrder, recordAnswer, runOperation, type OperationSpec, type SettleSpec } from './pipeline.js';
-
-export interface CardInput {
-  number: string;
-  cvv?: string | undefined;
-  expiryMonth: string;
-  expiryYear: string;
-  holderName?: string | undefined;
-}
 
 export interface AuthorizePaymentInput {
   merchantId: string;
@@ -35,19 +24,6 @@ export interface AuthorizePaymentInput {
   requestKey?: RequestKey;
   /** The order as the caller has just read it: saves that read. */
   read?: OrderAggregate;
-}
-
-/** Payments an order may attempt before a decline becomes final (FAILED rather than ATTEMPTED). */
-export const MAX_PAYMENT_ATTEMPTS = 3;
-
-interface AuthorizePlan {
-  payment: Payment;
-  /** The card for this one call; held in memory only, never written. */
-  card?: CardForAuthorization;
-  /** How long the authorization may wait for capture: the merchant's window, else the server's. */
-  captureWindowMs: number;
-  /** A sale (authorize and capture at once) rather than a pre-authorization. */
-  sale: boolean;
 }
 
 /** The merchant's connector and capture window, for a new payment or its answer. */
@@ -182,126 +158,8 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
 
   isFinal: (outcome) => outcome.kind !== 'unknown' && outcome.kind !== 'challenge',
 
-  answer: (current, plan, outcome, ctx, now) => authorizationAnswer(current, plan, outcome, ctx, now),
+  answer: authorizationAnswer,
 };
-
-/**
- * Records an authorization answer (from the request, the challenge page or a status sync);
- * nothing when the payment already left PENDING (a duplicate answer).
- */
-function authorizationAnswer(
-  current: OrderAggregate,
-  plan: AuthorizePlan,
-  outcome: AuthorizeOutcome,
-  ctx: CoreContext,
-  now: Date,
-): OrderWrite | undefined {
-  const { order } = current;
-  const payment = current.payments.find((p) => p.id === plan.payment.id);
-  if (payment?.status !== 'PENDING' || order.state !== 'PENDING') return undefined;
-  const base = { version: order.version };
-  const notice = { merchantId: order.merchantId, orderId: order.id };
-  const settled = { cancel: [syncJobKey(payment.id)] };
-  switch (outcome.kind) {
-    case 'approved': {
-      const ids = {
-        connectorReference: outcome.connectorReference,
-        approvalCode: outcome.approvalCode,
-        rrn: outcome.rrn,
-        acquirerReference: outcome.acquirerReference,
-      };
-      const authorized = journalEntry('AUTHORIZE', payment.id, payment.amount, payment.currency);
-      if (order.preAuth) {
-        const deadline = new Date(now.getTime() + plan.captureWindowMs);
-        return {
-          change: {
-            ...base,
-            state: transition(order.state, 'authorized'),
-            captureDeadline: deadline,
-            paymentUpdate: { id: payment.id, update: { status: 'AUTHORIZED', ...ids, errorCode: null, errorMessage: null } },
-            journal: [authorized],
-          },
-          jobs: { ...settled, enqueue: [autoVoidJob(order.merchantId, order.id, deadline)] },
-          notify: { type: 'payment.authorized', ...notice },
-        };
-      }
-      return {
-        change: {
-          ...base,
-          state: transition(order.state, 'sale_captured'),
-          paymentUpdate: { id: payment.id, update: { status: 'CAPTURED', ...ids, errorCode: null, errorMessage: null } },
-          journal: [authorized, journalEntry('CAPTURE', payment.id, payment.amount, payment.currency)],
-        },
-        jobs: settled,
-        notify: { type: 'payment.captured', ...notice },
-      };
-    }
-    case 'challenge':
-      return {
-        change: {
-          ...base,
-          state: transition(order.state, 'authentication_required'),
-          paymentUpdate: {
-            id: payment.id,
-            update: {
-              status: 'PENDING',
-              connectorReference: outcome.connectorReference,
-              challengeId: newId('chl'),
-              errorCode: null,
-              errorMessage: null,
-            },
-          },
-        },
-        jobs: settled,
-      };
-    case 'declined': {
-      const final = current.payments.length >= MAX_PAYMENT_ATTEMPTS;
-      return {
-        change: {
-          ...base,
-          state: transition(order.state, final ? 'payment_failed_final' : 'payment_declined'),
-          paymentUpdate: {
-            id: payment.id,
-            update: {
-              status: 'FAILED',
-              connectorReference: outcome.connectorReference ?? undefined,
-              errorCode: outcome.code,
-              errorMessage: outcome.message,
-            },
-          },
-        },
-        jobs: settled,
-        notify: { type: final ? 'payment.failed' : 'payment.declined', ...notice },
-      };
-    }
-    case 'unknown':
-      // The gateway may have authorized: the payment stays PENDING for a status sync to settle.
-      return {
-        change: {
-          ...base,
-          paymentUpdate: {
-            id: payment.id,
-            update: {
-              status: 'PENDING',
-              connectorReference: outcome.connectorReference ?? undefined,
-              errorCode: null,
-              errorMessage: outcome.reason,
-            },
-          },
-        },
-        jobs: {
-          enqueue: [
-            statusSyncJob(
-              'authorization',
-              { merchantId: order.merchantId, orderId: order.id, operationId: payment.id },
-              ctx.syncPolicy,
-              now,
-            ),
-          ],
-        },
-      };
-  }
-}
 
 /**
  * Finishes a 3-D Secure challenge with the OTP the cardholder typed on the challenge page.
@@ -329,22 +187,4 @@ export async function completeAuthentication(ctx: CoreContext, challengeId: stri
 /** Whether a challenge id names a payment still waiting for its OTP (the challenge page is open). */
 export async function isChallengeOpen(ctx: CoreContext, challengeId: string): Promise<boolean> {
   return (await findPaymentByChallenge(ctx.db, challengeId))?.status === 'PENDING';
-}
-
-function validateCard(input: CardInput, now: Date): CardForAuthorization {
-  const number = normalizeCardNumber(input.number);
-  if (!number) throw invalidInput('card_number', 'card_number must be 12 to 19 digits');
-  if (!passesLuhn(number)) throw invalidInput('card_number', 'card_number is not a valid card number (Luhn check failed)');
-  const expiry = normalizeExpiry(input.expiryMonth, input.expiryYear);
-  if (!expiry) throw invalidInput('expiry', 'expiry_month must be 01-12 and expiry_year YY or YYYY');
-  if (isExpired(expiry, now)) throw invalidInput('expiry', 'the card expiry date is in the past');
-  if (input.cvv !== undefined && !/^\d{3,4}$/.test(input.cvv)) throw invalidInput('cvv', 'cvv must be 3 or 4 digits');
-  return {
-    number,
-    cvv: input.cvv ?? null,
-    expiryMonth: expiry.month,
-    expiryYear: expiry.year,
-    holderName: input.holderName ?? null,
-    network: detectNetwork(number),
-  };
 }
