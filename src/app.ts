@@ -12,6 +12,7 @@ import { GatewayClient } from './connectors/gateway-client.js';
 import { ConnectorRegistry } from './connectors/registry.js';
 import type { SyncPolicy } from './core/scheduled-jobs.js';
 import { pineLabsIds } from './api/pinelabs/ids.js';
+import { juspayTxnUuid } from './api/juspay/ids.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { loadServerKeys, type CoreContext } from './core/context.js';
 import { jobHandlers } from './job-handlers.js';
@@ -69,7 +70,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // A ceiling for every connector; the http-acquirer's own limit (HOLDFAST_ACQUIRER_TIMEOUT) comes first.
       { timeoutMs: config.acquirerTimeoutMs + 1000 },
     ),
-    ids: pineLabsIds,
+    ids: { ...pineLabsIds, txn: juspayTxnUuid },
     captureWindowMs: config.captureWindowMs,
     tokenTtlMs: TOKEN_TTL_MS,
     notifications: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),

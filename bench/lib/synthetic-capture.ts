@@ -146,7 +146,12 @@ function minimalContext(): CoreContext {
   const given: Partial<CoreContext> = {
     clock: { now: () => NOW },
     syncPolicy: SYNC_POLICY,
-    ids: { order: notInCapture('an order id'), payment: notInCapture('a payment id'), refund: notInCapture('a refund id') },
+    ids: {
+      order: notInCapture('an order id'),
+      payment: notInCapture('a payment id'),
+      refund: notInCapture('a refund id'),
+      txn: notInCapture('a txn_uuid'),
+    },
     notifications: {
       record: () =>
         Promise.reject(new Error('the bench renders the capture for a merchant without webhook URL: no notification is recorded')),

@@ -13,11 +13,6 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
-/** Juspay-style transaction uuid: short, opaque, unguessable. */
-export function newTxnUuid(): string {
-  return `eul${randomAlphanumeric(17)}`;
-}
-
 export function newId(prefix: string): string {
   return `${prefix}_${randomAlphanumeric(20)}`;
 }

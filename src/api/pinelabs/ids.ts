@@ -10,7 +10,7 @@ function compactTimestamp(now: Date): string {
 const orderShaped = (now: Date) => `v1-${compactTimestamp(now)}-aa-${randomAlphanumeric(6)}`;
 
 /** Pine Labs' id shapes; payment ids are <order_id>-cc-<3 alnum> (Pine Labs uses one character; three keeps retries unique). */
-export const pineLabsIds: IdScheme = {
+export const pineLabsIds: Omit<IdScheme, 'txn'> = {
   order: orderShaped,
   payment: (orderId) => `${orderId}-cc-${randomAlphanumeric(3)}`,
   refund: orderShaped,

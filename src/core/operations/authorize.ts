@@ -1,6 +1,5 @@
 import type { AuthorizeOutcome, CardForAuthorization } from '../../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState, notFound } from '../../domain/errors.js';
-import { newTxnUuid } from '../../domain/ids.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
@@ -79,7 +78,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
     const { card } = input;
     const payment: Payment = {
       id: ctx.ids.payment(order.id),
-      txnUuid: newTxnUuid(),
+      txnUuid: ctx.ids.txn(),
       orderId: order.id,
       merchantPaymentReference: input.merchantPaymentReference,
       requestFingerprint: input.requestFingerprint,
