@@ -336,6 +336,10 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     const duplicate = await sdk.fails(merchantA, 'order.refund', order.orderId, { unique_request_id: 'sdk-dup', amount: '6' });
     assert.equal(duplicate.is.InvalidRequestError, true);
     assert.equal(duplicate.error_code, 'duplicate.call');
+    // The very same body again is a duplicate too, as Juspay answers it.
+    const sameAgain = await sdk.fails(merchantA, 'order.refund', order.orderId, { unique_request_id: 'sdk-dup', amount: '5' });
+    assert.equal(sameAgain.is.InvalidRequestError, true);
+    assert.equal(sameAgain.error_code, 'duplicate.call');
     const exceeded = await sdk.fails(merchantA, 'order.refund', order.orderId, { unique_request_id: 'sdk-big', amount: '25.01' });
     assert.equal(exceeded.error_code, 'invalid.amount.exceeded');
     assert.equal(exceeded.raw.status_id, -1);

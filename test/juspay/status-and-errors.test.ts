@@ -647,14 +647,19 @@ describe('Juspay dialect: status mapping, errors, replays, encodings', () => {
       });
     });
 
-    it('unique_request_id: the same refund replays its answer; one refund row, one ledger entry', async () => {
+    it('unique_request_id reused with the same body → duplicate.call, as Juspay answers it; one refund row, one ledger entry', async () => {
       const order = await juspay.authorizedOrder('80.00');
       await juspay.capture(order.txnUuid);
       const first = await juspay.refund(order.orderId, { unique_request_id: 'urid-1', amount: '15.00' });
-      const replay = await juspay.refund(order.orderId, { unique_request_id: 'urid-1', amount: '15.00' });
+      const again = await juspay.refund(order.orderId, { unique_request_id: 'urid-1', amount: '15.00' });
       assert.equal(first.status, 200);
-      assert.equal(replay.status, 200);
-      assert.deepEqual(replay.body, first.body);
+      assert.equal(again.status, 400);
+      assert.deepEqual(again.body, {
+        status_id: -1,
+        status: 'ERROR',
+        error_message: 'A refund call was already completed with this unique_request_id for the order.',
+        error_code: 'duplicate.call',
+      });
       const rows = await server.db.query<{ n: number }>('select count(*)::int as n from refunds where order_id = $1', [order.id]);
       assert.equal(rows[0]!.n, 1);
       assert.deepEqual(await orderLedger(server.db, order.id), {

@@ -201,7 +201,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const order = await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order'));
     const uniqueRequestId = requiredStringField(body, 'unique_request_id', REQUEST_KEY);
     const amount = amountField(body, 'amount', order.order.currency);
-    const { aggregate } = await refundOrder(ctx, {
+    const { aggregate, replayed } = await refundOrder(ctx, {
       merchantId,
       orderId: order.order.id,
       merchantRefundReference: uniqueRequestId,
@@ -209,6 +209,12 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       requestFingerprint: fingerprint({ amount: amount ?? null }),
       read: order,
     });
+    // Juspay answers any reuse of a unique_request_id with duplicate.call, even with the same body:
+    // the refund it names exists once, and a merchant's code written against Juspay never sees a replay.
+    if (replayed)
+      throw new HoldfastError('idempotency_conflict', 'unique_request_id was already used for a refund of this order', {
+        field: 'unique_request_id',
+      });
     return renderOrder(aggregate, links.base);
   });
 }
