@@ -9,7 +9,20 @@ import { HTML, messagePage } from './html-page.js';
  */
 export function sendOutcome(reply: FastifyReply, aggregate: OrderAggregate, dialectOf: DialectLookup): FastifyReply {
   const dialect = dialectOf(aggregate.order.dialect);
-  const target = dialect.returnRedirect(aggregate);
+  const target = redirectTarget(() => dialect.returnRedirect(aggregate));
   if (target) return reply.redirect(target, 303);
   return reply.type(HTML).send(messagePage(dialect.outcomeText(aggregate)));
+}
+
+/**
+ * The merchant's URL with the outcome, or undefined when there is none — or when a URL stored
+ * before return URLs were checked at creation cannot be built on: the money may have moved
+ * already, so the customer sees the outcome page rather than an error.
+ */
+function redirectTarget(build: () => string | undefined): string | undefined {
+  try {
+    return build();
+  } catch {
+    return undefined;
+  }
 }

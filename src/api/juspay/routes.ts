@@ -14,6 +14,7 @@ import { newUuid } from '../../domain/ids.js';
 import type { DialectRouteOptions } from '../dialect.js';
 import { errorHandler } from '../error-handler.js';
 import { challengeUrl, returnPageUrl } from '../hosted/links.js';
+import { returnUrlProblem } from '../hosted/return-url.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { basicApiKey } from './auth.js';
 import { juspayErrors, refusal } from './errors.js';
@@ -103,8 +104,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       for (const name of ADDRESS_FIELDS) details[`${kind}_${name}`] = stringField(body, `${kind}_${name}`, { max: 255 });
     }
     const returnUrl = details.return_url as string | undefined;
-    if (returnUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(returnUrl))
-      throw invalidInput('return_url', 'return_url must be an http(s) URL');
+    const returnUrlRefusal = returnUrl === undefined ? undefined : returnUrlProblem(returnUrl);
+    if (returnUrlRefusal) throw invalidInput('return_url', `return_url ${returnUrlRefusal}`);
     const { aggregate } = await createOrder(ctx, {
       merchantId,
       dialect: 'juspay',

@@ -10,7 +10,8 @@ import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-
 import { refundOrder } from '../../core/operations/refund.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/operations/void.js';
-import { HoldfastError, missingField, notFound } from '../../domain/errors.js';
+import { HoldfastError, invalidInput, missingField, notFound } from '../../domain/errors.js';
+import { returnUrlProblem } from '../hosted/return-url.js';
 import type { DialectRouteOptions } from '../dialect.js';
 import { errorHandler } from '../error-handler.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
@@ -66,6 +67,11 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.post('/pay/v1/orders', { schema: { body: CreateOrderBody }, config: { wireFields: orderFields } }, async (request, reply) => {
     const merchantId = merchantOf(request);
     const body = request.body;
+    for (const field of ['callback_url', 'failure_callback_url'] as const) {
+      const value = body[field];
+      const problem = value === undefined ? undefined : returnUrlProblem(value);
+      if (problem) throw invalidInput(field, `${field} ${problem}`);
+    }
     const answer = await answerOnce(
       ctx,
       replayable(request, merchantId),
