@@ -35,6 +35,8 @@ export interface Config {
   syncDelayMs: number;
   /** Status inquiries before an outcome is flagged for manual review (Default: 10). */
   syncAttempts: number;
+  /** How long a 3-D Secure challenge accepts an OTP (Default: 10m). */
+  challengeTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -122,12 +124,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const syncDelayMs = parseDuration(env.HOLDFAST_SYNC_DELAY || '10s');
   if (syncDelayMs === undefined) problems.push(`HOLDFAST_SYNC_DELAY must be a duration such as 10s, got "${env.HOLDFAST_SYNC_DELAY}"`);
+  const challengeTtlMs = parseDuration(env.HOLDFAST_CHALLENGE_TTL || '10m');
+  if (challengeTtlMs === undefined)
+    problems.push(`HOLDFAST_CHALLENGE_TTL must be a duration such as 10m, got "${env.HOLDFAST_CHALLENGE_TTL}"`);
   const syncAttempts =
     env.HOLDFAST_SYNC_ATTEMPTS === undefined || env.HOLDFAST_SYNC_ATTEMPTS === '' ? 10 : Number(env.HOLDFAST_SYNC_ATTEMPTS);
   if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
     problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
 
-  if (problems.length > 0 || captureWindowMs === undefined || acquirerTimeoutMs === undefined || syncDelayMs === undefined) {
+  if (
+    problems.length > 0 ||
+    captureWindowMs === undefined ||
+    acquirerTimeoutMs === undefined ||
+    syncDelayMs === undefined ||
+    challengeTtlMs === undefined
+  ) {
     throw new ConfigError(problems);
   }
   return Object.freeze({
@@ -147,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acquirerTimeoutMs,
     syncDelayMs,
     syncAttempts,
+    challengeTtlMs,
   });
 }

@@ -92,6 +92,7 @@ export function syntheticCapture(): SyntheticCapture {
         connector: 'sandbox',
         connectorReference: S.connectorReference,
         challengeId: null,
+        challengeExpiresAt: null,
         errorCode: null,
         errorMessage: null,
         approvalCode: 'sentinel:approvalCode',

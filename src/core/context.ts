@@ -24,6 +24,8 @@ export interface CoreContext {
   ids: IdScheme;
   /** How long an authorization may wait for capture before it is released (ms). */
   captureWindowMs: number;
+  /** How long a 3-D Secure challenge accepts an OTP (ms). */
+  challengeTtlMs: number;
   /** Lifetime of a Pine Labs access token (ms). */
   tokenTtlMs: number;
   /** Where order notifications go (the webhook outbox), with each state change. */

@@ -47,6 +47,7 @@ export interface PaymentUpdate {
   status: PaymentStatus;
   connectorReference?: string | null;
   challengeId?: string | null;
+  challengeExpiresAt?: Date | null;
   errorCode?: string | null;
   errorMessage?: string | null;
   approvalCode?: string | null;

@@ -61,6 +61,8 @@ export interface Payment {
   connector: string;
   connectorReference: string | null;
   challengeId: string | null;
+  /** Until when the 3-D Secure challenge accepts an OTP. */
+  challengeExpiresAt: Date | null;
   errorCode: string | null;
   errorMessage: string | null;
   approvalCode: string | null;

@@ -71,6 +71,7 @@ export function toPayment(r: Row): Payment {
     connector: str(r.connector),
     connectorReference: optStr(r.connector_reference),
     challengeId: optStr(r.challenge_id),
+    challengeExpiresAt: optDate(r.challenge_expires_at),
     errorCode: optStr(r.error_code),
     errorMessage: optStr(r.error_message),
     approvalCode: optStr(r.approval_code),

@@ -129,22 +129,24 @@ function recordAnswer(w: GuardedWrite, { table, id, answer }: OperationAnswerCha
     where id = ${w.param(id, 'text')} and exists (select from guard)`);
 }
 
-const PAYMENT_COLUMNS: Readonly<Record<Exclude<keyof PaymentUpdate, 'status'>, string>> = {
-  connectorReference: 'connector_reference',
-  challengeId: 'challenge_id',
-  errorCode: 'error_code',
-  errorMessage: 'error_message',
-  approvalCode: 'approval_code',
-  rrn: 'rrn',
-  acquirerReference: 'acquirer_reference',
+/** The column and SQL type of each field a payment update may set. */
+const PAYMENT_COLUMNS: Readonly<Record<Exclude<keyof PaymentUpdate, 'status'>, [column: string, type: string]>> = {
+  connectorReference: ['connector_reference', 'text'],
+  challengeId: ['challenge_id', 'text'],
+  challengeExpiresAt: ['challenge_expires_at', 'timestamptz'],
+  errorCode: ['error_code', 'text'],
+  errorMessage: ['error_message', 'text'],
+  approvalCode: ['approval_code', 'text'],
+  rrn: ['rrn', 'text'],
+  acquirerReference: ['acquirer_reference', 'text'],
 };
 
 /** Sets the fields the update gives (undefined keeps a field), as domain/order-change.ts does. */
 function updatePayment(w: GuardedWrite, paymentId: string, update: PaymentUpdate, now: Date): void {
   const sets = [`status = ${w.param(update.status, 'text')}`, `updated_at = ${w.param(now, 'timestamptz')}`];
-  for (const [field, column] of Object.entries(PAYMENT_COLUMNS) as Array<[keyof typeof PAYMENT_COLUMNS, string]>) {
+  for (const [field, [column, type]] of Object.entries(PAYMENT_COLUMNS) as Array<[keyof typeof PAYMENT_COLUMNS, [string, string]]>) {
     const value = update[field];
-    if (value !== undefined) sets.push(`${column} = ${w.param(value, 'text')}`);
+    if (value !== undefined) sets.push(`${column} = ${w.param(value, type)}`);
   }
   w.write(`update payments set ${sets.join(', ')} where id = ${w.param(paymentId, 'text')} and exists (select from guard)`);
 }

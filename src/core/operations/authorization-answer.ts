@@ -82,6 +82,7 @@ export function authorizationAnswer(
               status: 'PENDING',
               connectorReference: outcome.connectorReference,
               challengeId: newId('chl'),
+              challengeExpiresAt: new Date(now.getTime() + ctx.challengeTtlMs),
               errorCode: null,
               errorMessage: null,
             },

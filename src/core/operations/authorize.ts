@@ -98,6 +98,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
       connector: input.terms.connector,
       connectorReference: null,
       challengeId: null,
+      challengeExpiresAt: null,
       errorCode: null,
       errorMessage: null,
       approvalCode: null,
@@ -171,14 +172,23 @@ export async function completeAuthentication(ctx: CoreContext, challengeId: stri
   const read = await readOrder(ctx, target);
   const payment = read.payments.find((p) => p.id === found.paymentId);
   if (payment?.status !== 'PENDING' || !payment.connectorReference) return undefined;
-  const outcome = await ctx.gateway.completeAuthentication(payment.connector, {
-    paymentId: payment.id,
-    connectorReference: payment.connectorReference,
-    otp,
-    capture: !read.order.preAuth,
-    amount: payment.amount,
-    currency: payment.currency,
-  });
+  const expired = payment.challengeExpiresAt !== null && ctx.clock.now().getTime() >= payment.challengeExpiresAt.getTime();
+  // Too late: authentication fails exactly as with a wrong OTP; the gateway is not asked.
+  const outcome: AuthorizeOutcome = expired
+    ? {
+        kind: 'declined',
+        connectorReference: payment.connectorReference,
+        code: 'USER_AUTHENTICATION_FAILED',
+        message: 'The 3-D Secure challenge expired before the OTP was entered',
+      }
+    : await ctx.gateway.completeAuthentication(payment.connector, {
+        paymentId: payment.id,
+        connectorReference: payment.connectorReference,
+        otp,
+        capture: !read.order.preAuth,
+        amount: payment.amount,
+        currency: payment.currency,
+      });
   const plan = { payment, captureWindowMs: (await merchantTerms(ctx, found.merchantId)).captureWindowMs, sale: !read.order.preAuth };
   return recordAnswer(ctx, authorizeSpec, target, read, plan, outcome);
 }
