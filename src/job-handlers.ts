@@ -1,5 +1,6 @@
 import type { CoreContext } from './core/context.js';
 import type { StepResult } from './core/operations/pipeline.js';
+import { expireChallenge } from './core/operations/authorize.js';
 import { autoVoidOrder } from './core/operations/void.js';
 import { syncBackoffMs, type SyncKind, type SyncPayload } from './core/scheduled-jobs.js';
 import { flagForReview, releaseRemainder, syncOperation } from './core/status-sync.js';
@@ -34,6 +35,12 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record
         retryUnlessDone(await releaseRemainder(ctx, asSync(job.payload)));
       },
       giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), 'remainder reversal', error),
+    },
+    'authorization.challenge_expiry': {
+      backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
+      run: async (job) => {
+        retryUnlessDone(await expireChallenge(ctx, asSync(job.payload)));
+      },
     },
     'order.auto_void': {
       backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),

@@ -35,6 +35,7 @@ export interface JobChanges {
 export const syncJobKey = (operationId: string) => `sync:${operationId}`;
 export const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
 export const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
+export const challengeExpiryJobKey = (paymentId: string) => `challenge:${paymentId}`;
 
 /** The status inquiry that settles an operation if its answer is pending, never comes, or is never recorded. */
 export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
@@ -50,6 +51,11 @@ export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: Sync
 /** The end of the capture window: release the authorization if it is still held. */
 export function autoVoidJob(merchantId: string, orderId: string, at: Date): NewJob {
   return { kind: 'order.auto_void', key: autoVoidJobKey(orderId), payload: { merchantId, orderId }, runAt: at, maxAttempts: 20 };
+}
+
+/** The end of a 3-D Secure challenge's window: a payment still waiting for its OTP then fails authentication. */
+export function challengeExpiryJob(payload: SyncPayload, at: Date): NewJob {
+  return { kind: 'authorization.challenge_expiry', key: challengeExpiryJobKey(payload.operationId), payload, runAt: at, maxAttempts: 20 };
 }
 
 /**

@@ -29,6 +29,7 @@ const JOB_KINDS = [
   'sync.authorization',
   'reversal.remainder',
   'order.auto_void',
+  'authorization.challenge_expiry',
   'webhook.deliver',
 ];
 /** Orders per scenario. */
@@ -36,11 +37,13 @@ const COPIES = 2;
 const AMOUNT = 10_000;
 const PART = 6_000;
 const CARD_CAPTURE_DECLINED = '4000000000000085';
+const CARD_CHALLENGE = '4000000000003220';
 /** The settings shared by this process and the workers. */
 const TIMING = {
   HOLDFAST_ACQUIRER_TIMEOUT: '300ms',
   HOLDFAST_CONNECTOR: 'http-acquirer',
   HOLDFAST_CAPTURE_WINDOW: '3s',
+  HOLDFAST_CHALLENGE_TTL: '3s',
   HOLDFAST_SYNC_DELAY: '1s',
   HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1s,1s,2s',
 };
@@ -372,6 +375,22 @@ describe(
         reversals: [],
         events: ['PAYMENT_FAILED'],
         bank: bank({ authorization: 0 }),
+      },
+      {
+        name: '3-D Secure challenge nobody answers → authorization.challenge_expiry fails it when its window closes',
+        setUp: async () => {
+          const created = await pine.createOrder(AMOUNT);
+          const id = created.body.data.order_id as string;
+          await pine.pay(id, AMOUNT, CARD_CHALLENGE);
+          return id;
+        },
+        pendingState: 'PENDING',
+        jobs: ['authorization.challenge_expiry'],
+        finalState: 'ATTEMPTED',
+        ledger: NOTHING,
+        reversals: [],
+        events: ['PAYMENT_FAILED'],
+        bank: bank({}),
       },
       {
         name: 'authorized and left alone → order.auto_void when the capture window closes',

@@ -72,6 +72,20 @@ describe('3-D Secure challenges expire', () => {
     assert.equal(back.searchParams.get('status_id'), '26');
   });
 
+  it('a challenge nobody answers is failed by its job when the window closes, not before', async () => {
+    const { orderId } = await challengedOrder();
+    server.clock.advance(10 * MINUTE - 1000);
+    await server.runJobs();
+    assert.equal((await client.getOrder(orderId)).body.data.status, 'PENDING', 'still open');
+    server.clock.advance(1000);
+    await server.runJobs();
+    const read = await client.getOrder(orderId);
+    assert.equal(read.body.data.status, 'ATTEMPTED');
+    assert.equal(read.body.data.payments[0].error_detail.code, 'USER_AUTHENTICATION_FAILED');
+    const left = await server.db.query("select kind from jobs where payload->>'orderId' = $1 and failed_at is null", [orderId]);
+    assert.deepEqual(left, [], 'no job left for the order');
+  });
+
   it('HOLDFAST_CHALLENGE_TTL sets the window; a bad value is named', () => {
     assert.equal(loadConfig({}).challengeTtlMs, 10 * MINUTE);
     assert.equal(loadConfig({ HOLDFAST_CHALLENGE_TTL: '2m' }).challengeTtlMs, 2 * MINUTE);

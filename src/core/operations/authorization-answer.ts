@@ -3,7 +3,7 @@ import { newId } from '../../domain/ids.js';
 import { journalEntry } from '../../domain/ledger.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import type { CoreContext } from '../context.js';
-import { autoVoidJob, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
+import { autoVoidJob, challengeExpiryJob, challengeExpiryJobKey, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
 import { transition } from './gateway-requests.js';
 import type { OrderWrite } from './order-write.js';
 
@@ -37,6 +37,8 @@ export function authorizationAnswer(
   const base = { version: order.version };
   const notice = { merchantId: order.merchantId, orderId: order.id };
   const settled = { cancel: [syncJobKey(payment.id)] };
+  // A final answer needs neither the inquiry nor, after a challenge, the challenge's expiry.
+  const answered = { cancel: [syncJobKey(payment.id), challengeExpiryJobKey(payment.id)] };
   switch (outcome.kind) {
     case 'approved': {
       const ids = {
@@ -56,7 +58,7 @@ export function authorizationAnswer(
             paymentUpdate: { id: payment.id, update: { status: 'AUTHORIZED', ...ids, errorCode: null, errorMessage: null } },
             journal: [authorized],
           },
-          jobs: { ...settled, enqueue: [autoVoidJob(order.merchantId, order.id, deadline)] },
+          jobs: { ...answered, enqueue: [autoVoidJob(order.merchantId, order.id, deadline)] },
           notify: { type: 'payment.authorized', ...notice },
         };
       }
@@ -67,11 +69,13 @@ export function authorizationAnswer(
           paymentUpdate: { id: payment.id, update: { status: 'CAPTURED', ...ids, errorCode: null, errorMessage: null } },
           journal: [authorized, journalEntry('CAPTURE', payment.id, payment.amount, payment.currency)],
         },
-        jobs: settled,
+        jobs: answered,
         notify: { type: 'payment.captured', ...notice },
       };
     }
-    case 'challenge':
+    case 'challenge': {
+      const expiresAt = new Date(now.getTime() + ctx.challengeTtlMs);
+      const payload = { merchantId: order.merchantId, orderId: order.id, operationId: payment.id };
       return {
         change: {
           ...base,
@@ -82,14 +86,16 @@ export function authorizationAnswer(
               status: 'PENDING',
               connectorReference: outcome.connectorReference,
               challengeId: newId('chl'),
-              challengeExpiresAt: new Date(now.getTime() + ctx.challengeTtlMs),
+              challengeExpiresAt: expiresAt,
               errorCode: null,
               errorMessage: null,
             },
           },
         },
-        jobs: settled,
+        // Nobody may ever type the OTP: at the end of the window the payment fails authentication.
+        jobs: { ...settled, enqueue: [challengeExpiryJob(payload, expiresAt)] },
       };
+    }
     case 'declined': {
       const final = current.payments.length >= MAX_PAYMENT_ATTEMPTS;
       return {
@@ -106,7 +112,7 @@ export function authorizationAnswer(
             },
           },
         },
-        jobs: settled,
+        jobs: answered,
         notify: { type: final ? 'payment.failed' : 'payment.declined', ...notice },
       };
     }

@@ -10,7 +10,8 @@ import { keyedFingerprint } from '../secrets.js';
 import { authorizationAnswer, type AuthorizePlan } from './authorization-answer.js';
 import { validateCard, type CardInput } from './card-input.js';
 import { operationIntent } from './intent.js';
-import { readOrder, recordAnswer, runOperation, type OperationSpec, type SettleSpec } from './pipeline.js';
+import type { SyncPayload } from '../scheduled-jobs.js';
+import { readOrder, recordAnswer, runOperation, type OperationSpec, type SettleSpec, type StepResult } from './pipeline.js';
 
 export interface AuthorizePaymentInput {
   merchantId: string;
@@ -172,15 +173,9 @@ export async function completeAuthentication(ctx: CoreContext, challengeId: stri
   const read = await readOrder(ctx, target);
   const payment = read.payments.find((p) => p.id === found.paymentId);
   if (payment?.status !== 'PENDING' || !payment.connectorReference) return undefined;
-  const expired = payment.challengeExpiresAt !== null && ctx.clock.now().getTime() >= payment.challengeExpiresAt.getTime();
   // Too late: authentication fails exactly as with a wrong OTP; the gateway is not asked.
-  const outcome: AuthorizeOutcome = expired
-    ? {
-        kind: 'declined',
-        connectorReference: payment.connectorReference,
-        code: 'USER_AUTHENTICATION_FAILED',
-        message: 'The 3-D Secure challenge expired before the OTP was entered',
-      }
+  const outcome: AuthorizeOutcome = challengeExpired(ctx, payment)
+    ? expiredChallenge(payment.connectorReference)
     : await ctx.gateway.completeAuthentication(payment.connector, {
         paymentId: payment.id,
         connectorReference: payment.connectorReference,
@@ -191,6 +186,34 @@ export async function completeAuthentication(ctx: CoreContext, challengeId: stri
       });
   const plan = { payment, captureWindowMs: (await merchantTerms(ctx, found.merchantId)).captureWindowMs, sale: !read.order.preAuth };
   return recordAnswer(ctx, authorizeSpec, target, read, plan, outcome);
+}
+
+/**
+ * The end of a challenge's window (its job): a payment still waiting for its OTP fails
+ * authentication, as if a wrong one had been typed, so the order does not stay PENDING forever.
+ */
+export async function expireChallenge(ctx: CoreContext, payload: SyncPayload): Promise<StepResult> {
+  const target = { merchantId: payload.merchantId, orderId: payload.orderId };
+  const read = await readOrder(ctx, target);
+  const payment = read.payments.find((p) => p.id === payload.operationId);
+  if (payment?.status !== 'PENDING' || !payment.challengeId) return 'done';
+  if (!challengeExpired(ctx, payment)) return 'retry';
+  const plan = { payment, captureWindowMs: (await merchantTerms(ctx, payload.merchantId)).captureWindowMs, sale: !read.order.preAuth };
+  await recordAnswer(ctx, authorizeSpec, target, read, plan, expiredChallenge(payment.connectorReference));
+  return 'done';
+}
+
+function challengeExpired(ctx: CoreContext, payment: Payment): boolean {
+  return payment.challengeExpiresAt !== null && ctx.clock.now().getTime() >= payment.challengeExpiresAt.getTime();
+}
+
+function expiredChallenge(connectorReference: string | null): AuthorizeOutcome {
+  return {
+    kind: 'declined',
+    connectorReference,
+    code: 'USER_AUTHENTICATION_FAILED',
+    message: 'The 3-D Secure challenge expired before the OTP was entered',
+  };
 }
 
 /** Whether a challenge id names a payment still waiting for its OTP (the challenge page is open). */
