@@ -10,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { OperationRequest } from '../../src/connectors/gateway.js';
 import { SandboxConnector } from '../../src/connectors/sandbox.js';
 import { captureOrder } from '../../src/core/operations/capture.js';
+import { recordAnswer, runOperation, type AnswerSpec, type OperationSpec } from '../../src/core/operations/pipeline.js';
+import { HoldfastError } from '../../src/domain/errors.js';
 import { refundOrder } from '../../src/core/operations/refund.js';
 import { voidOrder } from '../../src/core/operations/void.js';
 import { loadAggregate } from '../../src/store/orders-repository.js';
@@ -120,5 +122,48 @@ describe('a gateway answer recorded by the status sync while the request still w
     assert.equal(answer.aggregate.order.state, 'FULLY_REFUNDED');
     assert.deepEqual(await entries(orderId), ['AUTHORIZE', 'CAPTURE', 'REFUND']);
     gateway.play({});
+  });
+
+  describe('a write that keeps losing its race', () => {
+    /** A write decided on a version the order never has again: its guard matches nothing, every time. */
+    const stale = (version: number) => ({ change: { version: version - 1 } });
+
+    it('an answer is left to the status sync after 64 tries: the request still answers, with the order as it is', async () => {
+      gateway.play({});
+      const orderId = await client.authorizedOrder(1000);
+      const read = await loadAggregate(server.db, merchantId, orderId);
+      assert.ok(read);
+      let tries = 0;
+      const losing: AnswerSpec<null, null> = {
+        answer: (current) => {
+          tries += 1;
+          return stale(current.order.version);
+        },
+      };
+      const answer = await recordAnswer(server.app.ctx, losing, { merchantId, orderId }, read, null, null);
+      assert.equal(tries, 64);
+      assert.deepEqual(answer, await loadAggregate(server.db, merchantId, orderId));
+    });
+
+    it('an intent gives up after 64 tries with invalid_state, having written nothing', async () => {
+      const orderId = await client.authorizedOrder(1000);
+      const before = await loadAggregate(server.db, merchantId, orderId);
+      let tries = 0;
+      const losing: OperationSpec<null, null, null> = {
+        decide: () => ({ kind: 'start', plan: null }),
+        intent: (read) => {
+          tries += 1;
+          return stale(read.order.version);
+        },
+        call: () => Promise.reject(new Error('never called: no intent was written')),
+        answer: () => undefined,
+      };
+      await assert.rejects(
+        runOperation(server.app.ctx, losing, { merchantId, orderId }, null),
+        (error) => error instanceof HoldfastError && error.code === 'invalid_state',
+      );
+      assert.equal(tries, 64);
+      assert.deepEqual(await loadAggregate(server.db, merchantId, orderId), before);
+    });
   });
 });
