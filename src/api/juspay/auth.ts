@@ -14,3 +14,9 @@ export function basicApiKey(request: FastifyRequest): string {
   if (!apiKey) throw new HoldfastError('unauthenticated', 'Invalid Authentication');
   return apiKey;
 }
+
+/** The merchant the dialect's onRequest hook authenticated the request as. */
+export function requestMerchant(request: FastifyRequest): string {
+  if (!request.principal) throw new HoldfastError('unauthenticated', 'Invalid Authentication');
+  return request.principal.merchantId;
+}

@@ -1,62 +1,27 @@
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../core/authenticate.js';
 import { authorizePayment } from '../../core/operations/authorize.js';
 import { captureOrder } from '../../core/operations/capture.js';
-import { customerFrom, type Customer } from '../../domain/order.js';
-import { createOrder } from '../../core/create-order.js';
 import { findOrderByTxnUuid, getOrderByReference } from '../../core/read-order.js';
 import { refundOrder } from '../../core/operations/refund.js';
 import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/operations/void.js';
-import { HoldfastError, invalidInput, notFound } from '../../domain/errors.js';
+import { HoldfastError, notFound } from '../../domain/errors.js';
 import { newUuid } from '../../domain/ids.js';
 import type { DialectRouteOptions } from '../dialect.js';
 import { errorHandler } from '../error-handler.js';
 import { challengeUrl, returnPageUrl } from '../hosted/links.js';
-import { returnUrlProblem } from '../hosted/return-url.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
-import { basicApiKey } from './auth.js';
+import { basicApiKey, requestMerchant } from './auth.js';
 import { juspayErrors, refusal } from './errors.js';
-import {
-  amountField,
-  booleanField,
-  flattenBody,
-  pathId,
-  requiredAmountField,
-  requiredStringField,
-  stringField,
-  type FlatBody,
-} from './fields.js';
+import { amountField, flattenBody, pathId, requiredStringField, stringField, type FlatBody } from './fields.js';
+import { createJuspayOrder, ORDER_ID } from './order-request.js';
+import { juspaySessionRoutes } from './session-routes.js';
 import { renderOrder, txnId } from './render.js';
 import { juspayTxnStatus } from './status.js';
 
-const ORDER_ID = { max: 20, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'may contain only letters, digits, - and _' };
 const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText: 'may contain only letters, digits and - _ ( ) { } + ~ .' };
-const ORDER_DETAIL_FIELDS = [
-  'customer_id',
-  'customer_email',
-  'customer_phone',
-  'description',
-  'product_id',
-  'return_url',
-  'gateway_id',
-  ...Array.from({ length: 10 }, (_, i) => `udf${i + 1}`),
-];
-const ADDRESS_FIELDS = [
-  'first_name',
-  'last_name',
-  'line1',
-  'line2',
-  'line3',
-  'city',
-  'state',
-  'country',
-  'postal_code',
-  'phone',
-  'country_code_iso',
-];
-
 /**
  * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
  * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner.
@@ -78,10 +43,6 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     request.principal = principal;
   });
 
-  const merchantOf = (request: FastifyRequest): string => {
-    if (!request.principal) throw new HoldfastError('unauthenticated', 'Invalid Authentication');
-    return request.principal.merchantId;
-  };
   const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
   const orderByTxn = async (merchantId: string, txnUuid: string) => {
     const aggregate = await findOrderByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
@@ -91,43 +52,22 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     return { aggregate, payment };
   };
 
+  await app.register(juspaySessionRoutes, { ctx, links });
+
   app.post('/orders', { config: { juspayOperation: 'order' } }, async (request) => {
-    const merchantId = merchantOf(request);
+    const merchantId = requestMerchant(request);
     const body = flattenBody(request.body);
-    const orderId = requiredStringField(body, 'order_id', ORDER_ID);
-    const currency = stringField(body, 'currency', { max: 3 }) ?? 'INR';
-    const amount = requiredAmountField(body, 'amount', currency);
-    const autoCapture = booleanField(body, 'metadata.txns.auto_capture');
-    const details: Record<string, unknown> = {};
-    for (const name of ORDER_DETAIL_FIELDS) details[name] = stringField(body, name, { max: 255 });
-    for (const kind of ['billing_address', 'shipping_address']) {
-      for (const name of ADDRESS_FIELDS) details[`${kind}_${name}`] = stringField(body, `${kind}_${name}`, { max: 255 });
-    }
-    const returnUrl = details.return_url as string | undefined;
-    const returnUrlRefusal = returnUrl === undefined ? undefined : returnUrlProblem(returnUrl);
-    if (returnUrlRefusal) throw invalidInput('return_url', `return_url ${returnUrlRefusal}`);
-    const { aggregate } = await createOrder(ctx, {
-      merchantId,
-      dialect: 'juspay',
-      merchantOrderReference: orderId,
-      amount,
-      currency,
-      preAuth: autoCapture === false,
-      returnUrl: returnUrl ?? null,
-      customer: customerOf(details),
-      details,
-      requestFingerprint: fingerprint(body),
-    });
+    const { aggregate } = await createJuspayOrder(ctx, merchantId, body, { fingerprint: fingerprint(body) });
     return renderOrder(aggregate, links.base);
   });
 
   app.get<{ Params: { order_id: string } }>('/orders/:order_id', { config: { juspayOperation: 'status' } }, async (request) => {
-    const merchantId = merchantOf(request);
+    const merchantId = requestMerchant(request);
     return renderOrder(await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order')), links.base);
   });
 
   app.post('/txns', { config: { juspayOperation: 'txn' } }, async (request, reply) => {
-    const merchantId = merchantOf(request);
+    const merchantId = requestMerchant(request);
     const body = flattenBody(request.body);
     const orderId = requiredStringField(body, 'order_id', ORDER_ID);
     const method = requiredStringField(body, 'payment_method_type', { max: 20 });
@@ -170,7 +110,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   });
 
   app.post<{ Params: { txn_uuid: string } }>('/v2/txns/:txn_uuid/capture', { config: { juspayOperation: 'capture' } }, async (request) => {
-    const merchantId = merchantOf(request);
+    const merchantId = requestMerchant(request);
     const body = flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
     if (payment.status === 'FAILED') throw refusal('capture', juspayTxnStatus(aggregate, payment));
@@ -189,7 +129,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   });
 
   app.post<{ Params: { txn_uuid: string } }>('/v2/txns/:txn_uuid/void', { config: { juspayOperation: 'void' } }, async (request) => {
-    const merchantId = merchantOf(request);
+    const merchantId = requestMerchant(request);
     flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
     if (payment.status === 'FAILED') throw refusal('void', juspayTxnStatus(aggregate, payment));
@@ -197,7 +137,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   });
 
   app.post<{ Params: { order_id: string } }>('/orders/:order_id/refunds', { config: { juspayOperation: 'refund' } }, async (request) => {
-    const merchantId = merchantOf(request);
+    const merchantId = requestMerchant(request);
     const body: FlatBody = flattenBody(request.body);
     const order = await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order'));
     const uniqueRequestId = requiredStringField(body, 'unique_request_id', REQUEST_KEY);
@@ -218,11 +158,4 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       });
     return renderOrder(aggregate, links.base);
   });
-}
-
-/** Juspay's customer fields in the core's words (what an upstream gateway may ask for). */
-function customerOf(details: Record<string, unknown>): Customer | null {
-  const { customer_id, customer_email, customer_phone, billing_address_first_name: first, billing_address_last_name: last } = details;
-  const name = [first, last].filter((part) => typeof part === 'string' && part !== '').join(' ');
-  return customerFrom({ id: customer_id, email: customer_email, phone: customer_phone, name });
 }
