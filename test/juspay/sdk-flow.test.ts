@@ -366,6 +366,89 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     assert.equal(rows[0]!.n, 1);
   });
 
+  it('orderSession.create: the session answers the hosted page and SDK payload; its order is paid, read and captured like any other', async () => {
+    const orderId = newOrderId('sdkses');
+    const session = await sdk.ok(merchantA, 'orderSession.create', {
+      order_id: orderId,
+      // The SDK's CreateSessionRequest types amount as a number.
+      amount: 75.5,
+      customer_id: 'sdk-cust',
+      customer_email: 'buyer@example.com',
+      payment_page_client_id: 'sdkclient',
+      action: 'paymentPage',
+      return_url: 'https://shop.example/juspay/session-return',
+      first_name: 'Asha',
+      last_name: 'Rao',
+      'metadata.txns.auto_capture': false,
+    });
+    assert.equal(session.http.statusCode, 200);
+    assert.equal(session.status, 'NEW');
+    assert.equal(session.order_id, orderId);
+    assert.equal(typeof session.id, 'string');
+    assert.deepEqual(session.payment_links, { web: `${server.baseUrl}/merchant/pay/${session.id}`, expiry: null });
+    assert.match(session.sdk_payload.requestId, /^[0-9a-f]{32}$/);
+    assert.equal(session.sdk_payload.service, 'in.juspay.hyperpay');
+    assert.deepEqual(session.sdk_payload.payload, {
+      clientId: 'sdkclient',
+      merchantId: merchantA.merchantId,
+      orderId,
+      amount: '75.50',
+      currency: 'INR',
+      action: 'paymentPage',
+      customerId: 'sdk-cust',
+      customerEmail: 'buyer@example.com',
+      firstName: 'Asha',
+      lastName: 'Rao',
+      returnUrl: 'https://shop.example/juspay/session-return',
+    });
+    const rows = await server.db.query<{ amount: number; pre_auth: boolean }>('select amount, pre_auth from orders where id = $1', [
+      session.id,
+    ]);
+    assert.deepEqual(rows, [{ amount: 7550, pre_auth: true }]);
+
+    const created = await sdk.ok(merchantA, 'order.status', orderId);
+    assert.equal(created.status, 'NEW');
+    assert.equal(created.id, session.id);
+    const page = await httpsRequest(session.payment_links.web, { ca: certs.ca, method: 'GET' });
+    assert.equal(page.status, 200, 'payment_links.web opens the hosted page');
+
+    const txn = await sdk.ok(merchantA, 'payments.create', cardTxn(orderId, CARDS.ok));
+    assert.equal(txn.status, 'AUTHORIZED');
+    const authorized = await sdk.ok(merchantA, 'order.status', orderId);
+    assert.equal(authorized.status_id, 25);
+    const captured = await capture(merchantA, txn.txn_uuid, { amount: '70.00', idempotence_key: 'sdk-ses-cap' });
+    assert.ok(captured.ok, JSON.stringify(captured));
+    assert.equal(captured.value.status, 'PARTIAL_CHARGED');
+    assert.deepEqual(await orderLedger(server.db, session.id), {
+      authorized: 7550,
+      captured: 7000,
+      reversed: 550,
+      refunded: 0,
+      held: 0,
+      merchant: 7000,
+    });
+
+    // The SDK sends the session as JSON (chunked, like every SDK body).
+    const sent = seen.filter((r) => r.method === 'POST' && r.url === '/session');
+    assert.ok(sent.length >= 1);
+    for (const r of sent) {
+      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers['transfer-encoding'], 'chunked');
+    }
+
+    const conflicting = await sdk.fails(merchantA, 'orderSession.create', { order_id: orderId, amount: 80 });
+    assert.equal(conflicting.is.InvalidRequestError, true);
+    assert.equal(conflicting.error_code, 'duplicate.call');
+    const unauthenticated = await sdk.fails({ ...merchantA, apiKey: 'hf_not_a_real_key' }, 'orderSession.create', {
+      order_id: 'sdknokey1',
+      amount: 1,
+    });
+    assert.equal(unauthenticated.is.AuthenticationError, true);
+    const otherMerchant = await sdk.fails(merchantB, 'order.status', orderId);
+    assert.equal(otherMerchant.status, 'NOT_FOUND', "another merchant cannot read the session's order");
+    await assertLedgerInvariants(server.db);
+  });
+
   it('what the SDK puts on the wire (chunked bodies, Basic without colon, odd Host) is what Holdfast answered', () => {
     const juspayCalls = seen.filter((r) => /^\/(orders|txns|v2\/txns)/.test(r.url));
     assert.ok(juspayCalls.length > 20);
