@@ -19,6 +19,10 @@ export const REDACTED_PATHS = [
   'payments[*].payment_option.card_details.cvv',
   'body.payments[*].payment_option.card_details.card_number',
   'body.payments[*].payment_option.card_details.cvv',
+  // Pine Labs' getCardDetails carries the card number as payment_identifier.
+  'card_details[*].payment_identifier',
+  'body.card_details[*].payment_identifier',
+  '*.card_details[*].payment_identifier',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

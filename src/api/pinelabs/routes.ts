@@ -18,7 +18,9 @@ import { acceptJsonWithEmptyBody } from '../json-body.js';
 import { isStorableText } from '../text-safety.js';
 import { answerOnce, type Answer } from '../../core/request-replay.js';
 import { bearerPrincipal, checkRequestHeaders } from './auth.js';
+import { pineLabsCardDetailsRoutes } from './card-details-routes.js';
 import { pineLabsErrors } from './errors.js';
+import { pineLabsNativeOtpRoutes } from './native-otp-routes.js';
 import { renderOrder, renderRefundOrder } from './render.js';
 import { CaptureBody, CreateOrderBody, CreatePaymentBody, OrderIdParams, ReferenceParams, RefundBody, TokenBody } from './schemas.js';
 
@@ -57,6 +59,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     url: request.url,
     body: request.body,
   });
+
+  for (const routes of [pineLabsNativeOtpRoutes, pineLabsCardDetailsRoutes]) await app.register(routes, { ctx, links });
 
   app.post('/auth/v1/token', { schema: { body: TokenBody }, config: { public: true } }, async (request) => {
     const token = await issueToken(ctx, request.body.client_id, request.body.client_secret);
