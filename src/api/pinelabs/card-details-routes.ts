@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { lookUpCard } from '../../core/card-details.js';
 import { HoldfastError } from '../../domain/errors.js';
 import { isSupportedCurrency } from '../../domain/money.js';
-import type { DialectRouteOptions } from '../dialect.js';
 import { requestMerchant } from './auth.js';
 
 const REFERENCE_TYPES = ['CARD', 'ALT_TOKEN_TXN', 'NETWORK_TOKEN_TXN', 'ISSUER_TOKEN_TXN'];
@@ -28,7 +27,7 @@ const CardDetailsBody = Type.Object({
  * (`is_native_otp_supported`: the sandbox's 3-D Secure card). The card number is read in memory
  * only; the logger redacts `payment_identifier` (src/logger.ts).
  */
-export async function pineLabsCardDetailsRoutes(root: FastifyInstance, _options: DialectRouteOptions): Promise<void> {
+export async function pineLabsCardDetailsRoutes(root: FastifyInstance): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/pay/v1/getCardDetails', { schema: { body: CardDetailsBody } }, async (request) => {
