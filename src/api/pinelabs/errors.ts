@@ -22,8 +22,12 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
         body: { code: 'INVALID_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) },
       };
     case 'not_found':
+      // The reference documents no code of its own for a missing payment link: the one "not found" code it has.
       if (error.details.resource === 'payment_link') {
-        return { status: 404, body: { code: 'NOT_FOUND', message: 'No payment link with specified payment-link-id exists in the system' } };
+        return {
+          status: 404,
+          body: { code: 'ORDER_NOT_FOUND', message: 'No payment link with specified payment-link-id exists in the system' },
+        };
       }
       return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No order with specified order-id exists in the system' } };
     case 'payment_closed':
