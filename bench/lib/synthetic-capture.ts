@@ -66,6 +66,7 @@ export function syntheticCapture(): SyntheticCapture {
       details: {},
       captureDeadline: new Date(NOW.getTime() + 7 * 86_400_000),
       reviewReason: null,
+      paymentClosedReason: null,
       createdAt: created,
       updatedAt: created,
     },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../core/authenticate.js';
 import type { CoreContext } from '../core/context.js';
+import type { RedirectKeys } from '../core/redirect-keys.js';
 import type { OrderAggregate } from '../domain/order.js';
 import type { WebhookRenderer } from '../webhooks/dialect-events.js';
 import type { PublicLinks } from './public-links.js';
@@ -25,12 +26,26 @@ export interface DialectModule {
   readonly routes: (app: FastifyInstance, options: DialectRouteOptions) => Promise<void>;
   /** Its webhooks: which events an order event raises, and their bodies. */
   webhooks(links: PublicLinks): WebhookRenderer;
-  /** Where the browser goes after a hosted page: the merchant's URL with the outcome, or undefined when it gave none. */
-  returnRedirect(aggregate: OrderAggregate): string | undefined;
+  /** Where the browser goes after a hosted page: the merchant's URL with the signed outcome, or undefined when it gave none. */
+  returnRedirect(aggregate: OrderAggregate, context: ReturnContext): ReturnRedirect | undefined;
   /** The status line a hosted page shows when there is nowhere to redirect. */
   outcomeText(aggregate: OrderAggregate): string;
   /** The body of a client HTTP problem (malformed URL or body) in the dialect's error shape. */
   clientErrorBody(message: string): unknown;
+}
+
+/**
+ * The browser's way back to the merchant: a GET of `url`, whose query carries the signed outcome,
+ * or a form POST of `fields` to `url` (docs/hosted-redirects.md says which dialect does which).
+ */
+export type ReturnRedirect = { method: 'GET'; url: string } | { method: 'POST'; url: string; fields: Readonly<Record<string, string>> };
+
+/** What a return redirect is built with besides the order. */
+export interface ReturnContext {
+  /** The merchant's signing keys; undefined for a merchant that has none, whose redirects go unsigned. */
+  keys: RedirectKeys | undefined;
+  /** The customer left the page without paying ("cancel and return to the merchant"). */
+  customerCancelled: boolean;
 }
 
 /** What the hosted pages need of the dialect an order was created in. */

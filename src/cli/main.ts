@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { DatabaseInUseError } from '../store/open-database.js';
 import { acquirerCommand } from './acquirer.js';
 import { runMerchantCreate } from './merchant-create.js';
+import { merchantRedirectKeys } from './merchant-redirect-keys.js';
 import { merchantSetWebhook } from './merchant-webhook.js';
 import { reviewCommand } from './review.js';
 import { webhooksCommand } from './webhooks.js';
@@ -20,6 +21,8 @@ Commands:
                                           create a merchant and print its credentials once
   merchant set-webhook --merchant ID (--url URL | --none) [--basic-auth USER:PASS]
                                           change where a merchant's webhooks go
+  merchant redirect-keys --merchant ID [--json]
+                                          issue new keys that sign the browser's return to the merchant, print them once
   webhooks list [--merchant ID] [--order ID] [--limit N] [--json]
   webhooks replay EVENT_ID                deliver an event again, under the same id
   review list [--json]                    orders whose outcome stayed unknown after the last status inquiry
@@ -47,6 +50,10 @@ export async function main(argv: string[]): Promise<void> {
         const [sub, ...options] = rest;
         if (sub === 'set-webhook') {
           await merchantSetWebhook(options);
+          return;
+        }
+        if (sub === 'redirect-keys') {
+          await merchantRedirectKeys(options);
           return;
         }
         if (sub !== 'create') {

@@ -38,7 +38,7 @@ export async function runMerchantCreate(options: {
       console.log(JSON.stringify(credentials));
     } else {
       console.log(`Merchant "${options.name}" created. These secrets are shown once:`);
-      for (const [key, value] of Object.entries(credentials)) console.log(`  ${key.padEnd(15)} ${value}`);
+      for (const [key, value] of Object.entries(credentials)) console.log(`  ${key.padEnd(24)} ${value}`);
     }
   } finally {
     await db.close();

@@ -29,18 +29,14 @@ export interface CreateOrderInput {
 /** Largest order amount in minor units (₹10 lakh), as Pine Labs documents. */
 export const MAX_ORDER_AMOUNT = 100_000_000;
 
-/**
- * Creates an order in CREATED, in one statement with its request id. Replaying the same reference
- * with the same request returns the existing order; with a different request it is `idempotency_conflict`.
- */
-export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
+/** A new order in CREATED from the input, checked (amount, currency); written by the caller. */
+export function newOrder(ctx: CoreContext, input: Omit<CreateOrderInput, 'requestKey'>, now: Date): Order {
   if (!Number.isSafeInteger(input.amount) || input.amount < 1)
     throw invalidInput('amount', 'amount must be an integer of at least 1 minor unit');
   if (input.amount > MAX_ORDER_AMOUNT) throw invalidInput('amount', `amount must be less than or equal to ${MAX_ORDER_AMOUNT}`);
   if (!isSupportedCurrency(input.currency)) throw invalidInput('currency', `currency ${input.currency} is not supported (INR only)`);
 
-  const now = ctx.clock.now();
-  const order: Order = {
+  return {
     id: ctx.ids.order(now),
     merchantId: input.merchantId,
     dialect: input.dialect,
@@ -57,9 +53,19 @@ export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Pr
     details: JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>,
     captureDeadline: null,
     reviewReason: null,
+    paymentClosedReason: null,
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * Creates an order in CREATED, in one statement with its request id. Replaying the same reference
+ * with the same request returns the existing order; with a different request it is `idempotency_conflict`.
+ */
+export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
+  const now = ctx.clock.now();
+  const order = newOrder(ctx, input, now);
   const { requestKey } = input;
   const created = await runClaimingRequestKey(ctx, input.merchantId, requestKey, () => {
     const write = orderInsert(order);

@@ -1,4 +1,4 @@
-import type { OrderAggregate } from '../domain/order.js';
+import type { OrderAggregate, PaymentClosedReason } from '../domain/order.js';
 import type { Queryable } from '../store/db.js';
 import { findOrderIdByTxnUuidAnyMerchant, loadAggregateById } from '../store/orders-repository.js';
 
@@ -16,4 +16,13 @@ export function findHostedOrder(q: Queryable, orderId: string): Promise<OrderAgg
 export async function findHostedOrderByTxnUuid(q: Queryable, txnUuid: string): Promise<OrderAggregate | undefined> {
   const orderId = await findOrderIdByTxnUuidAnyMerchant(q, txnUuid);
   return orderId ? loadAggregateById(q, orderId) : undefined;
+}
+
+/**
+ * Why the order takes no more payments ('expired', 'cancelled': the end of the payment link it was
+ * created for), or undefined while it may still be paid as its state allows. A hosted page shows
+ * this instead of a form; the authorization refuses such an order whatever a page shows.
+ */
+export function paymentClosedReason(aggregate: OrderAggregate): PaymentClosedReason | undefined {
+  return aggregate.order.paymentClosedReason ?? undefined;
 }

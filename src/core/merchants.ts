@@ -2,6 +2,7 @@ import { newMerchantId, newUuid } from '../domain/ids.js';
 import { countMerchants, insertMerchant } from '../store/merchants-repository.js';
 import { setWebhookEndpoint } from '../store/webhooks-repository.js';
 import type { CoreContext } from './context.js';
+import { encryptRedirectKeys, newRedirectKeys } from './redirect-keys.js';
 import { encryptSecret, hashSecret, randomSecret } from './secrets.js';
 
 /** What `holdfast merchant create --json` prints; the secrets are shown once and stored only hashed or encrypted. */
@@ -11,6 +12,10 @@ export interface MerchantCredentials {
   client_secret: string;
   api_key: string;
   webhook_secret: string;
+  /** Pine Labs: the hex secret that signs the browser's return to callback_url. */
+  pinelabs_redirect_secret: string;
+  /** Juspay: the response key that signs the browser's return to return_url. */
+  juspay_response_key: string;
 }
 
 export interface CreateMerchantInput {
@@ -25,6 +30,7 @@ export async function createMerchant(
   ctx: Pick<CoreContext, 'db' | 'clock' | 'keys'>,
   input: CreateMerchantInput,
 ): Promise<MerchantCredentials> {
+  const redirectKeys = newRedirectKeys();
   const credentials: MerchantCredentials = {
     merchant_id: newMerchantId(),
     client_id: newUuid(),
@@ -32,7 +38,10 @@ export async function createMerchant(
     api_key: `hf_${randomSecret(24)}`,
     // Standard Webhooks secrets are base64 with a whsec_ prefix.
     webhook_secret: `whsec_${randomSecret(24).replace(/-/g, '+').replace(/_/g, '/')}`,
+    pinelabs_redirect_secret: redirectKeys.pineLabsSecret,
+    juspay_response_key: redirectKeys.juspayResponseKey,
   };
+  const redirectCiphertexts = encryptRedirectKeys(ctx.keys.encryption, redirectKeys);
   await insertMerchant(ctx.db, {
     id: credentials.merchant_id,
     name: input.name,
@@ -43,6 +52,8 @@ export async function createMerchant(
     webhookSecretCiphertext: encryptSecret(ctx.keys.encryption, credentials.webhook_secret),
     connector: input.connector ?? 'sandbox',
     captureWindowSeconds: input.captureWindowSeconds ?? null,
+    pineLabsRedirectSecretCiphertext: redirectCiphertexts.pineLabs,
+    juspayResponseKeyCiphertext: redirectCiphertexts.juspay,
     createdAt: ctx.clock.now(),
   });
   return credentials;

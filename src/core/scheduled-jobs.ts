@@ -36,6 +36,7 @@ export const syncJobKey = (operationId: string) => `sync:${operationId}`;
 export const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
 export const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
 export const challengeExpiryJobKey = (paymentId: string) => `challenge:${paymentId}`;
+export const paymentLinkExpiryJobKey = (paymentLinkId: string) => `payment-link-expiry:${paymentLinkId}`;
 
 /** The status inquiry that settles an operation if its answer is pending, never comes, or is never recorded. */
 export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
@@ -56,6 +57,20 @@ export function autoVoidJob(merchantId: string, orderId: string, at: Date): NewJ
 /** The end of a 3-D Secure challenge's window: a payment still waiting for its OTP then fails authentication. */
 export function challengeExpiryJob(payload: SyncPayload, at: Date): NewJob {
   return { kind: 'authorization.challenge_expiry', key: challengeExpiryJobKey(payload.operationId), payload, runAt: at, maxAttempts: 20 };
+}
+
+export interface PaymentLinkExpiryPayload extends Record<string, unknown> {
+  merchantId: string;
+  orderId: string;
+  paymentLinkId: string;
+}
+
+/**
+ * The end of a payment link (its expire_by): its order is closed for payment. While a payment on it
+ * is still in flight the job waits, with the status sync's backoff, for that payment's outcome.
+ */
+export function paymentLinkExpiryJob(payload: PaymentLinkExpiryPayload, at: Date): NewJob {
+  return { kind: 'payment_link.expiry', key: paymentLinkExpiryJobKey(payload.paymentLinkId), payload, runAt: at, maxAttempts: 20 };
 }
 
 /**

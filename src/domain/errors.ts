@@ -20,17 +20,26 @@ export type ErrorCode =
   /** The capture window has closed; the authorization has been released. */
   | 'capture_window_expired'
   /** The payment method is valid but not offered by this gateway. */
-  | 'payment_method_not_supported';
+  | 'payment_method_not_supported'
+  /** The order takes no more payments: its payment link expired or was cancelled; `closedReason` says which. */
+  | 'payment_closed';
 
+import type { PaymentClosedReason } from './order.js';
 import type { OrderState } from './order-state.js';
 
 export interface HoldfastErrorDetails {
   field?: string;
   state?: OrderState;
-  operation?: 'payment' | 'capture' | 'void' | 'refund' | 'authentication';
+  operation?: 'payment' | 'capture' | 'void' | 'refund' | 'authentication' | 'cancel_link' | 'notify_link';
   limit?: number;
   /** What the order lacks for the operation (e.g. it was not created with pre_auth). */
   requires?: 'pre_auth';
+  /** Why the order takes no more payments (`payment_closed`). */
+  closedReason?: PaymentClosedReason;
+  /** A payment link's status, when a link operation is refused in it (`invalid_state`). */
+  linkStatus?: string;
+  /** What was not found, when it is not an order. */
+  resource?: 'payment_link';
 }
 
 export class HoldfastError extends Error {
@@ -53,8 +62,20 @@ export function missingField(field: string, message = `${field} is required`): H
   return new HoldfastError('missing_field', message, { field });
 }
 
-export function notFound(what: string): HoldfastError {
-  return new HoldfastError('not_found', `${what} not found`);
+export function notFound(what: string, resource?: 'payment_link'): HoldfastError {
+  return new HoldfastError('not_found', `${what} not found`, resource ? { resource } : {});
+}
+
+/** A payment on an order closed for payment (its payment link expired or was cancelled). */
+export function paymentClosed(reason: PaymentClosedReason): HoldfastError {
+  return new HoldfastError(
+    'payment_closed',
+    `the order takes no more payments: its payment link ${reason === 'expired' ? 'has expired' : 'was cancelled'}`,
+    {
+      operation: 'payment',
+      closedReason: reason,
+    },
+  );
 }
 
 export function invalidState(operation: NonNullable<HoldfastErrorDetails['operation']>, state: OrderState): HoldfastError {

@@ -1,5 +1,15 @@
 import type { JournalEntry } from './ledger.js';
-import type { Capture, Operation, OperationStatus, OrderAggregate, Payment, PaymentStatus, Refund, Release } from './order.js';
+import type {
+  Capture,
+  Operation,
+  OperationStatus,
+  OrderAggregate,
+  Payment,
+  PaymentClosedReason,
+  PaymentStatus,
+  Refund,
+  Release,
+} from './order.js';
 import type { OrderState } from './order-state.js';
 
 /**
@@ -15,6 +25,8 @@ export interface AggregateChange {
   /** The order's next state, from a transition of the state machine; omitted: the state stays. */
   state?: OrderState;
   captureDeadline?: Date;
+  /** Closes the order for payment (its payment link expired or was cancelled): the authorization intent then refuses it. */
+  paymentClosedReason?: PaymentClosedReason;
   newPayment?: Payment;
   newCapture?: Capture;
   newRelease?: Release;
@@ -98,6 +110,7 @@ export function applyChange(aggregate: OrderAggregate, change: AggregateChange, 
     updatedAt: now,
     ...(change.state ? { state: change.state } : {}),
     ...(change.captureDeadline ? { captureDeadline: change.captureDeadline } : {}),
+    ...(change.paymentClosedReason ? { paymentClosedReason: change.paymentClosedReason } : {}),
   };
   let payments = change.newPayment ? [...aggregate.payments, change.newPayment] : aggregate.payments;
   const paymentUpdate = change.paymentUpdate;

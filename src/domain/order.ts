@@ -7,6 +7,9 @@ export type OperationStatus = 'INITIATED' | 'GATEWAY_PENDING' | 'UNKNOWN' | 'SUC
 
 export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'FAILED';
 
+/** Why an order takes no more payments: the end of the payment link it was created for. */
+export type PaymentClosedReason = 'expired' | 'cancelled';
+
 export interface Order {
   id: string;
   merchantId: string;
@@ -28,6 +31,8 @@ export interface Order {
   captureDeadline: Date | null;
   /** Set when an outcome stayed unknown after the last status inquiry: a person must look. */
   reviewReason: string | null;
+  /** Set when the order takes no more payments (its payment link expired or was cancelled); null while it does. */
+  paymentClosedReason: PaymentClosedReason | null;
   createdAt: Date;
   updatedAt: Date;
 }

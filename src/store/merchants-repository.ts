@@ -10,6 +10,9 @@ export interface MerchantRecord {
   webhookSecretCiphertext: string | null;
   connector: string;
   captureWindowSeconds: number | null;
+  /** The keys that sign return redirects, encrypted; null for a merchant created before they existed. */
+  pineLabsRedirectSecretCiphertext: string | null;
+  juspayResponseKeyCiphertext: string | null;
   createdAt: Date;
 }
 
@@ -26,14 +29,17 @@ function toMerchant(r: Row): MerchantRecord {
     webhookSecretCiphertext: (r.webhook_secret_ciphertext as string | null) ?? null,
     connector: String(r.connector),
     captureWindowSeconds: r.capture_window_seconds === null ? null : Number(r.capture_window_seconds),
+    pineLabsRedirectSecretCiphertext: (r.pinelabs_redirect_secret_ciphertext as string | null) ?? null,
+    juspayResponseKeyCiphertext: (r.juspay_response_key_ciphertext as string | null) ?? null,
     createdAt: r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at)),
   };
 }
 
 export async function insertMerchant(q: Queryable, m: MerchantRecord): Promise<void> {
   await q.query(
-    `insert into merchants (id, name, client_id, client_secret_hash, api_key_hash, webhook_url, webhook_secret_ciphertext, connector, capture_window_seconds, created_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+    `insert into merchants (id, name, client_id, client_secret_hash, api_key_hash, webhook_url, webhook_secret_ciphertext, connector, capture_window_seconds,
+       pinelabs_redirect_secret_ciphertext, juspay_response_key_ciphertext, created_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
     [
       m.id,
       m.name,
@@ -44,6 +50,8 @@ export async function insertMerchant(q: Queryable, m: MerchantRecord): Promise<v
       m.webhookSecretCiphertext,
       m.connector,
       m.captureWindowSeconds,
+      m.pineLabsRedirectSecretCiphertext,
+      m.juspayResponseKeyCiphertext,
       m.createdAt,
     ],
   );
@@ -67,4 +75,13 @@ export async function findMerchant(q: Queryable, id: string): Promise<MerchantRe
 export async function countMerchants(q: Queryable): Promise<number> {
   const rows = await q.query<{ n: number }>('select count(*)::int as n from merchants');
   return rows[0]?.n ?? 0;
+}
+
+/** Replaces a merchant's return-redirect keys (ciphertexts); false when there is no such merchant. */
+export async function setRedirectKeyCiphertexts(q: Queryable, merchantId: string, pineLabs: string, juspay: string): Promise<boolean> {
+  const rows = await q.query(
+    `update merchants set pinelabs_redirect_secret_ciphertext = $2, juspay_response_key_ciphertext = $3 where id = $1 returning id`,
+    [merchantId, pineLabs, juspay],
+  );
+  return rows.length > 0;
 }

@@ -5,6 +5,7 @@ import type {
   Order,
   OrderAggregate,
   Payment,
+  PaymentClosedReason,
   PaymentStatus,
   Refund,
   Release,
@@ -40,6 +41,7 @@ export function toOrder(r: Row): Order {
     details: json(r.details),
     captureDeadline: optDate(r.capture_deadline),
     reviewReason: optStr(r.review_reason),
+    paymentClosedReason: optStr(r.payment_closed_reason) as PaymentClosedReason | null,
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

@@ -18,6 +18,7 @@ export function orderWrite(target: { orderId: string; merchantId: string }, chan
   const sets = [`version = version + 1`, `updated_at = ${at}`];
   if (change.state) sets.push(`state = ${w.param(change.state, 'text')}`);
   if (change.captureDeadline) sets.push(`capture_deadline = ${w.param(change.captureDeadline, 'timestamptz')}`);
+  if (change.paymentClosedReason) sets.push(`payment_closed_reason = ${w.param(change.paymentClosedReason, 'text')}`);
   const id = w.param(target.orderId, 'text');
   const merchant = w.param(target.merchantId, 'text');
   const version = w.param(change.version, 'int');

@@ -36,7 +36,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-const CREDENTIAL_KEYS = ['api_key', 'client_id', 'client_secret', 'merchant_id', 'webhook_secret'];
+const CREDENTIAL_KEYS = [
+  'api_key',
+  'client_id',
+  'client_secret',
+  'juspay_response_key',
+  'merchant_id',
+  'pinelabs_redirect_secret',
+  'webhook_secret',
+];
 
 describe('holdfast command line', () => {
   after(() => {
@@ -52,6 +60,8 @@ describe('holdfast command line', () => {
     const credentials = JSON.parse(run.stdout.trim());
     assert.deepEqual(Object.keys(credentials).sort(), CREDENTIAL_KEYS);
     assert.match(credentials.client_id, /^[0-9a-f-]{36}$/);
+    assert.match(credentials.pinelabs_redirect_secret, /^[0-9A-F]{64}$/, "Pine Labs' redirect secret is hex");
+    assert.match(credentials.juspay_response_key, /^[0-9A-F]{32}$/);
 
     const db = await openPglite(join(dataDir, 'pgdata'));
     try {
@@ -59,12 +69,28 @@ describe('holdfast command line', () => {
       assert.equal(rows.length, 1);
       const dump = rows[0]!.dump;
       assert.ok(dump.includes('Acme'));
-      for (const secret of [credentials.client_secret, credentials.api_key, credentials.webhook_secret]) {
+      const secrets = [credentials.client_secret, credentials.api_key, credentials.webhook_secret];
+      for (const secret of [...secrets, credentials.pinelabs_redirect_secret, credentials.juspay_response_key]) {
         assert.ok(!dump.includes(secret), 'no secret is stored in plain text');
       }
     } finally {
       await db.close();
     }
+  });
+
+  it('merchant redirect-keys issues new keys once, replacing the old ones; an unknown merchant is named', () => {
+    const dataDir = tempDir();
+    const created = JSON.parse(holdfast(['merchant', 'create', '--name', 'Keys', '--json'], { HOLDFAST_DATA_DIR: dataDir }).stdout.trim());
+    const run = holdfast(['merchant', 'redirect-keys', '--merchant', created.merchant_id, '--json'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(run.code, 0, run.stderr);
+    const issued = JSON.parse(run.stdout.trim());
+    assert.equal(issued.merchant_id, created.merchant_id);
+    assert.match(issued.pinelabs_redirect_secret, /^[0-9A-F]{64}$/);
+    assert.notEqual(issued.pinelabs_redirect_secret, created.pinelabs_redirect_secret);
+    assert.notEqual(issued.juspay_response_key, created.juspay_response_key);
+    const unknown = holdfast(['merchant', 'redirect-keys', '--merchant', 'nobody'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /no merchant nobody/);
   });
 
   it('migrate applies the migrations once, then reports the database up to date', () => {

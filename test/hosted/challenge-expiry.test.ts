@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { orderLedger } from '../helpers/ledger-check.js';
+import { juspaySignatureValid, pineLabsSignatureValid, returnOf } from '../helpers/merchant-return.js';
+import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { JuspayHttp, newOrderId, submitOtp } from '../juspay/helpers/juspay-http.js';
@@ -18,9 +20,10 @@ describe('3-D Secure challenges expire', () => {
   let server: TestServer;
   let client: PineLabsClient;
   let juspay: JuspayHttp;
+  let merchant: MerchantCredentials;
   before(async () => {
     server = await startTestServer();
-    const merchant = await server.newMerchant();
+    merchant = await server.newMerchant();
     client = await PineLabsClient.login(server.baseUrl, merchant);
     juspay = new JuspayHttp(server.baseUrl, merchant.api_key);
   });
@@ -39,12 +42,12 @@ describe('3-D Secure challenges expire', () => {
   it('the right OTP after the window: authentication failed, order ATTEMPTED, the failure URL says so, nothing held', async () => {
     const { orderId, url } = await challengedOrder();
     server.clock.advance(10 * MINUTE);
-    const answered = await submitOtp(url, '123456');
-    assert.equal(answered.status, 303);
-    const back = new URL(answered.location ?? '');
-    assert.equal(back.origin + back.pathname, 'https://merchant.example/failed');
-    assert.equal(back.searchParams.get('status'), 'ATTEMPTED');
-    assert.equal(back.searchParams.get('error_code'), 'USER_AUTHENTICATION_FAILED');
+    const back = returnOf(await submitOtp(url, '123456'));
+    assert.equal(back.method, 'POST');
+    assert.equal(back.url.href, 'https://merchant.example/failed');
+    assert.equal(back.fields.status, 'ATTEMPTED');
+    assert.equal(back.fields.error_code, 'USER_AUTHENTICATION_FAILED');
+    assert.ok(pineLabsSignatureValid(back.fields, merchant.pinelabs_redirect_secret));
     const read = await client.getOrder(orderId);
     assert.equal(read.body.data.status, 'ATTEMPTED');
     assert.equal(read.body.data.payments[0].error_detail.code, 'USER_AUTHENTICATION_FAILED');
@@ -56,8 +59,9 @@ describe('3-D Secure challenges expire', () => {
   it('the right OTP within the window still approves', async () => {
     const { orderId, url } = await challengedOrder();
     server.clock.advance(10 * MINUTE - 1000);
-    const answered = await submitOtp(url, '123456');
-    assert.equal(new URL(answered.location ?? '').searchParams.get('status'), 'AUTHORIZED');
+    const back = returnOf(await submitOtp(url, '123456'));
+    assert.equal(back.fields.status, 'AUTHORIZED');
+    assert.ok(pineLabsSignatureValid(back.fields, merchant.pinelabs_redirect_secret));
     assert.equal((await client.getOrder(orderId)).body.data.status, 'AUTHORIZED');
   });
 
@@ -66,10 +70,11 @@ describe('3-D Secure challenges expire', () => {
     await juspay.createOrder(orderId, '40.00', { extra: { return_url: 'https://shop.example/back' } });
     const txn = await juspay.txn(orderId, CHALLENGE_CARD);
     server.clock.advance(11 * MINUTE);
-    const answered = await submitOtp(txn.body.payment.authentication.url, '123456');
-    const back = new URL(answered.location ?? '');
-    assert.equal(back.searchParams.get('status'), 'AUTHENTICATION_FAILED');
-    assert.equal(back.searchParams.get('status_id'), '26');
+    const back = returnOf(await submitOtp(txn.body.payment.authentication.url, '123456'));
+    assert.equal(back.method, 'GET');
+    assert.equal(back.fields.status, 'AUTHENTICATION_FAILED');
+    assert.equal(back.fields.status_id, '26');
+    assert.ok(juspaySignatureValid(back.url, merchant.juspay_response_key));
   });
 
   it('a challenge nobody answers is failed by its job when the window closes, not before', async () => {

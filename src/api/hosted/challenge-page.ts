@@ -29,7 +29,7 @@ export async function challengePageRoutes(app: FastifyInstance, { ctx, dialectOf
     const otp = typeof body.otp === 'string' ? body.otp : '';
     const aggregate = token && isStorableText(token) ? await completeAuthentication(ctx, token, otp) : undefined;
     if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This authentication link is invalid or has already been used.'));
-    return sendOutcome(reply, aggregate, dialectOf);
+    return sendOutcome(reply, aggregate, { ctx, dialectOf });
   });
 }
 

@@ -3,6 +3,7 @@ import type { CoreContext } from '../../core/context.js';
 import type { DialectLookup } from '../dialect.js';
 import type { PublicLinks } from '../public-links.js';
 import { challengePageRoutes } from './challenge-page.js';
+import { paymentLinkPageRoutes } from './payment-link-page.js';
 import { paymentPageRoutes } from './payment-page.js';
 
 /** What the hosted pages are given: the core, the public base URL, and the dialect of an order by its name. */
@@ -20,4 +21,5 @@ export interface HostedPageOptions {
 export async function hostedPageRoutes(app: FastifyInstance, options: HostedPageOptions): Promise<void> {
   await app.register(challengePageRoutes, options);
   await app.register(paymentPageRoutes, options);
+  await app.register(paymentLinkPageRoutes, options);
 }

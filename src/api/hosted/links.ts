@@ -26,3 +26,10 @@ export function framedPaymentPageUrl(publicUrl: string, orderId: string): string
 export function returnPageUrl(publicUrl: string, txnUuid: string): string {
   return `${publicUrl}${RETURN_PATH}/${txnUuid}`;
 }
+
+/** A Pine Labs payment link's own page: it shows the link's state, or leads to its order's payment page. */
+export const PAYMENT_LINK_PAGE_PATH = '/pay/link';
+
+export function paymentLinkPageUrl(publicUrl: string, paymentLinkId: string): string {
+  return `${publicUrl}${PAYMENT_LINK_PAGE_PATH}/${encodeURIComponent(paymentLinkId)}`;
+}

@@ -1,17 +1,34 @@
 import type { FastifyReply } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import { merchantRedirectKeys } from '../../core/redirect-keys.js';
 import type { OrderAggregate } from '../../domain/order.js';
-import type { DialectLookup } from '../dialect.js';
+import type { DialectLookup, ReturnRedirect } from '../dialect.js';
 import { HTML, messagePage } from './html-page.js';
+import { returnFormPage, returnFormPolicy } from './return-form.js';
+
+/** What sending the customer back needs: the core (for the merchant's keys) and the order's dialect. */
+export interface OutcomeOptions {
+  ctx: Pick<CoreContext, 'db' | 'keys'>;
+  dialectOf: DialectLookup;
+}
 
 /**
- * The end of a hosted page: back to the merchant's URL with the outcome in the dialect the order
- * was created in, or the outcome as a page when the merchant gave no URL.
+ * The end of a hosted page: back to the merchant's URL with the signed outcome in the dialect the
+ * order was created in — a redirect (GET) or a self-submitting form (POST), as the dialect does —
+ * or the outcome as a page when the merchant gave no URL.
  */
-export function sendOutcome(reply: FastifyReply, aggregate: OrderAggregate, dialectOf: DialectLookup): FastifyReply {
+export async function sendOutcome(
+  reply: FastifyReply,
+  aggregate: OrderAggregate,
+  { ctx, dialectOf }: OutcomeOptions,
+  { customerCancelled = false }: { customerCancelled?: boolean } = {},
+): Promise<FastifyReply> {
   const dialect = dialectOf(aggregate.order.dialect);
-  const target = redirectTarget(() => dialect.returnRedirect(aggregate));
-  if (target) return reply.redirect(target, 303);
-  return reply.type(HTML).send(messagePage(dialect.outcomeText(aggregate)));
+  const keys = await merchantRedirectKeys(ctx, aggregate.order.merchantId);
+  const target = redirectTarget(() => dialect.returnRedirect(aggregate, { keys, customerCancelled }));
+  if (!target) return reply.type(HTML).send(messagePage(dialect.outcomeText(aggregate)));
+  if (target.method === 'GET') return reply.redirect(target.url, 303);
+  return reply.header('content-security-policy', returnFormPolicy(target.url)).type(HTML).send(returnFormPage(target.url, target.fields));
 }
 
 /**
@@ -19,7 +36,7 @@ export function sendOutcome(reply: FastifyReply, aggregate: OrderAggregate, dial
  * before return URLs were checked at creation cannot be built on: the money may have moved
  * already, so the customer sees the outcome page rather than an error.
  */
-function redirectTarget(build: () => string | undefined): string | undefined {
+function redirectTarget(build: () => ReturnRedirect | undefined): ReturnRedirect | undefined {
   try {
     return build();
   } catch {

@@ -57,7 +57,7 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links, dial
         const payment = after.payments.find((p) => p.merchantPaymentReference === reference);
         if (payment?.status === 'PENDING' && payment.challengeId)
           return await reply.redirect(challengeUrl(links.base, payment.challengeId), 303);
-        return await sendOutcome(reply, after, dialectOf);
+        return await sendOutcome(reply, after, { ctx, dialectOf });
       } catch (error) {
         if (error instanceof HoldfastError)
           return reply
@@ -73,7 +73,7 @@ export async function paymentPageRoutes(app: FastifyInstance, { ctx, links, dial
   app.get<{ Params: { txn_uuid: string } }>(`${RETURN_PATH}/:txn_uuid`, async (request, reply) => {
     const aggregate = isStorableText(request.params.txn_uuid) ? await findHostedOrderByTxnUuid(ctx.db, request.params.txn_uuid) : undefined;
     if (!aggregate) return reply.status(404).type(HTML).send(messagePage('Unknown transaction.'));
-    return sendOutcome(reply, aggregate, dialectOf);
+    return sendOutcome(reply, aggregate, { ctx, dialectOf });
   });
 }
 

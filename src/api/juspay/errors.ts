@@ -82,6 +82,8 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
       return badRequest('Cannot capture: the capture window has expired and the authorization was voided', 'EXPIRED');
     case 'payment_method_not_supported':
       return badRequest(error.message, 'INVALID_INPUT', field);
+    case 'payment_closed':
+      return badRequest(error.message, 'INVALID_INPUT');
     case 'invalid_state': {
       const status = state ? juspayStatusForState(state) : 'UNKNOWN';
       if (operation === 'refund') return refundError('Cannot process unsuccessful order.', 'invalid.order.not_successful');

@@ -29,9 +29,3 @@ export function checkRequestHeaders(request: FastifyRequest): string | undefined
   }
   return requestId;
 }
-
-/** The merchant the dialect's onRequest hook authenticated the request as. */
-export function requestMerchant(request: FastifyRequest): string {
-  if (!request.principal) throw new HoldfastError('unauthenticated', 'Unauthorized');
-  return request.principal.merchantId;
-}

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { lookUpCard } from '../../core/card-details.js';
 import { HoldfastError } from '../../domain/errors.js';
 import { isSupportedCurrency } from '../../domain/money.js';
-import { requestMerchant } from './auth.js';
+import { merchantOf } from './request-context.js';
 
 const REFERENCE_TYPES = ['CARD', 'ALT_TOKEN_TXN', 'NETWORK_TOKEN_TXN', 'ISSUER_TOKEN_TXN'];
 
@@ -31,7 +31,7 @@ export async function pineLabsCardDetailsRoutes(root: FastifyInstance): Promise<
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/pay/v1/getCardDetails', { schema: { body: CardDetailsBody } }, async (request) => {
-    requestMerchant(request);
+    merchantOf(request);
     const cards = request.body.card_details.map((card, i) => {
       const field = `card_details.${i}.payment_identifier`;
       if (card.payment_reference_type !== 'CARD') {

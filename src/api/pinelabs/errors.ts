@@ -22,7 +22,18 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
         body: { code: 'INVALID_REQUEST', message: error.message, ...(field ? { additional_error_details: { field } } : {}) },
       };
     case 'not_found':
+      // The reference documents no code of its own for a missing payment link: the one "not found" code it has.
+      if (error.details.resource === 'payment_link') {
+        return {
+          status: 404,
+          body: { code: 'ORDER_NOT_FOUND', message: 'No payment link with specified payment-link-id exists in the system' },
+        };
+      }
       return { status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No order with specified order-id exists in the system' } };
+    case 'payment_closed':
+      return error.details.closedReason === 'cancelled'
+        ? { status: 422, body: { code: 'ORDER_CANCELLED', message: 'The payment link was cancelled: the order takes no more payments' } }
+        : { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The payment link has expired: the order takes no more payments' } };
     case 'unauthenticated':
       return { status: 401, body: { code: 'UNAUTHORIZED', message: error.message } };
     case 'idempotency_conflict':
@@ -35,6 +46,16 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
     case 'payment_method_not_supported':
       return { status: 422, body: { code: 'PAYMENT_METHOD_NOT_ENABLED', message: error.message } };
     case 'invalid_state': {
+      if (error.details.linkStatus) {
+        const verb = operation === 'notify_link' ? 'notify' : 'cancel';
+        return {
+          status: 422,
+          body: {
+            code: 'OPERATION_NOT_ALLOWED',
+            message: `${NOT_ALLOWED}: cannot ${verb} a payment link in status ${error.details.linkStatus}`,
+          },
+        };
+      }
       const status = state ? pineLabsOrderStatus(state) : undefined;
       if (status === 'CANCELLED') {
         return {

@@ -18,3 +18,6 @@ export const pineLabsIds: Omit<IdScheme, 'txn'> = {
 
 /** Whether an id has the shape of an order id (a refund id is one too). */
 export const isOrderShaped = (id: string) => id.startsWith('v1-');
+
+/** Payment link ids in Pine Labs' shape: pl-v1-<yyMMddHHmmss>-aa-<6 alnum>. */
+export const paymentLinkId = (now: Date) => `pl-${orderShaped(now)}`;

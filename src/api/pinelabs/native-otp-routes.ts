@@ -6,7 +6,7 @@ import { HoldfastError } from '../../domain/errors.js';
 import type { Payment } from '../../domain/order.js';
 import type { DialectRouteOptions } from '../dialect.js';
 import { RenderedError } from '../error-handler.js';
-import { requestMerchant } from './auth.js';
+import { merchantOf } from './request-context.js';
 import { pineLabsPaymentStatus } from './status.js';
 
 const PaymentId = Type.String({ minLength: 1, maxLength: 100 });
@@ -34,18 +34,18 @@ export async function pineLabsNativeOtpRoutes(root: FastifyInstance, { ctx }: Di
   };
 
   app.post('/pay/v1/otp/generate', { schema: { body: PaymentIdBody } }, async (request) => {
-    await waiting(requestMerchant(request), request.body.payment_id);
+    await waiting(merchantOf(request), request.body.payment_id);
     return { next: NEXT_STEPS, meta_data: { resend_after: RESEND_AFTER_SECONDS } };
   });
 
   app.post('/pay/v1/otp/resend', { schema: { body: PaymentIdBody } }, async (request) => {
-    await waiting(requestMerchant(request), request.body.payment_id);
+    await waiting(merchantOf(request), request.body.payment_id);
     return { status: 'SUCCESS', next: NEXT_STEPS, meta_data: { resend_after: RESEND_AFTER_SECONDS } };
   });
 
   app.post('/pay/v1/otp/submit', { schema: { body: SubmitOtpBody } }, async (request) => {
     const { payment_id: paymentId, otp } = request.body;
-    const answered = await orPaymentNotFound(submitChallengeOtp(ctx, requestMerchant(request), paymentId, otp));
+    const answered = await orPaymentNotFound(submitChallengeOtp(ctx, merchantOf(request), paymentId, otp));
     if (answered.result === 'closed') throw notWaiting(answered);
     switch (answered.payment.status) {
       case 'AUTHORIZED':

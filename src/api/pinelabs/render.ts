@@ -99,7 +99,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     })),
     created_at: iso(order.createdAt),
     updated_at: iso(order.updatedAt),
-    integration_mode: 'SEAMLESS',
+    // Orders made for a hosted page (checkout, payment link) are REDIRECT orders; Pine Labs' order enum has no IFRAME or SDK.
+    integration_mode: d.integration_mode === undefined ? 'SEAMLESS' : 'REDIRECT',
     payment_retries_remaining: Math.max(0, MAX_PAYMENT_ATTEMPTS - aggregate.payments.length),
     // Holdfast extension: an outcome the gateway never settled, left for a person to decide.
     ...(order.reviewReason ? { manual_review: { reason: order.reviewReason } } : {}),

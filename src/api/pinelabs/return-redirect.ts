@@ -1,27 +1,39 @@
 import type { OrderAggregate } from '../../domain/order.js';
+import type { ReturnContext, ReturnRedirect } from '../dialect.js';
+import { pineLabsRedirectSignature } from './redirect-signature.js';
 import { pineLabsOrderStatus } from './status.js';
 
+/** Why a customer who left the page without paying is sent back: Holdfast's own code, as the reference names none. */
+export const CUSTOMER_CANCELLED = { code: 'USER_CANCELLED', message: 'The customer cancelled the payment on the checkout page.' };
+
 /**
- * Where the customer's browser goes after a hosted page (3-D Secure challenge, payment page):
- * the order's callback_url (failure_callback_url for a failed payment, when given) with the
- * outcome, or undefined when the merchant gave none.
+ * Where the customer's browser goes after a hosted page (checkout, payment link, 3-D Secure
+ * challenge): a form POST to the order's callback_url — failure_callback_url, when given, for a
+ * failed payment or a customer who gave up — of order_id, status, error_code and error_message
+ * on failure, and the signature over them (docs/hosted-redirects.md). Undefined when the merchant
+ * gave no URL.
  */
-export function pineLabsReturnRedirect(aggregate: OrderAggregate): string | undefined {
+export function pineLabsReturnRedirect(aggregate: OrderAggregate, { keys, customerCancelled }: ReturnContext): ReturnRedirect | undefined {
   const { order } = aggregate;
   const d = order.details;
   const payment = aggregate.payments.at(-1);
   const status = pineLabsOrderStatus(order.state);
-  const failed = status === 'FAILED' || status === 'ATTEMPTED';
+  const failed = customerCancelled || status === 'FAILED' || status === 'ATTEMPTED';
   const target = (failed && typeof d.failure_callback_url === 'string' && d.failure_callback_url) || d.callback_url;
   if (typeof target !== 'string' || !target) return undefined;
-  const url = new URL(target);
-  url.searchParams.set('order_id', order.id);
-  url.searchParams.set('status', status);
-  if (failed && payment?.errorCode) {
-    url.searchParams.set('error_code', payment.errorCode);
-    url.searchParams.set('error_message', payment.errorMessage ?? '');
+  const fields: Record<string, string> = { order_id: order.id, status };
+  const error = customerCancelled
+    ? CUSTOMER_CANCELLED
+    : payment?.errorCode
+      ? { code: payment.errorCode, message: payment.errorMessage ?? '' }
+      : undefined;
+  if (failed && error) {
+    fields.error_code = error.code;
+    fields.error_message = error.message;
   }
-  return url.toString();
+  if (keys) fields.signature = pineLabsRedirectSignature(fields, keys.pineLabsSecret);
+  // Parsed here so that a URL that cannot be posted to is caught by the caller before any page is sent.
+  return { method: 'POST', url: new URL(target).toString(), fields };
 }
 
 /** The customer-facing status line shown when there is nowhere to redirect. */

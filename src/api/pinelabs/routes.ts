@@ -3,15 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { issueToken, tokenVerifier } from '../../core/authenticate.js';
 import { authorizePayment } from '../../core/operations/authorize.js';
 import { captureOrder } from '../../core/operations/capture.js';
-import { customerFrom, type Customer } from '../../domain/order.js';
 import { isOrderShaped } from './ids.js';
 import { createOrder } from '../../core/create-order.js';
 import { getOrder, getOrderByReference, getRefundParent } from '../../core/read-order.js';
 import { refundOrder } from '../../core/operations/refund.js';
-import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/operations/void.js';
-import { HoldfastError, invalidInput, missingField, notFound } from '../../domain/errors.js';
-import { returnUrlProblem } from '../hosted/return-url.js';
+import { HoldfastError, missingField, notFound } from '../../domain/errors.js';
 import type { DialectRouteOptions } from '../dialect.js';
 import { errorHandler } from '../error-handler.js';
 import { acceptJsonWithEmptyBody } from '../json-body.js';
@@ -19,6 +16,10 @@ import { isStorableText } from '../text-safety.js';
 import { answerOnce, type Answer } from '../../core/request-replay.js';
 import { bearerPrincipal, checkRequestHeaders } from './auth.js';
 import { pineLabsCardDetailsRoutes } from './card-details-routes.js';
+import { checkoutRoutes } from './checkout-routes.js';
+import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
+import { paymentLinkRoutes } from './payment-link-routes.js';
+import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
 import { pineLabsErrors } from './errors.js';
 import { pineLabsNativeOtpRoutes } from './native-otp-routes.js';
 import { renderOrder, renderRefundOrder } from './render.js';
@@ -43,25 +44,11 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     }
   });
 
-  const merchantOf = (request: FastifyRequest): string => {
-    if (!request.principal) throw new HoldfastError('unauthenticated', 'Unauthorized');
-    return request.principal.merchantId;
-  };
-  const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
+  const fingerprint = (value: unknown) => bodyFingerprint(ctx, value);
   const orderAnswer = async (merchantId: string, orderId: string): Promise<Answer> => ({
     status: 200,
     body: { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) },
   });
-  const replayable = (request: FastifyRequest, merchantId: string) => ({
-    merchantId,
-    requestId: request.headers['request-id'] as string | undefined,
-    method: request.method === 'POST' && request.url.endsWith('/capture') ? 'PUT' : request.method,
-    url: request.url,
-    body: request.body,
-  });
-
-  for (const routes of [pineLabsNativeOtpRoutes, pineLabsCardDetailsRoutes]) await app.register(routes, { ctx, links });
-
   app.post('/auth/v1/token', { schema: { body: TokenBody }, config: { public: true } }, async (request) => {
     const token = await issueToken(ctx, request.body.client_id, request.body.client_secret);
     return { access_token: token.accessToken, expires_at: token.expiresAt.toISOString() };
@@ -71,32 +58,13 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.post('/pay/v1/orders', { schema: { body: CreateOrderBody }, config: { wireFields: orderFields } }, async (request, reply) => {
     const merchantId = merchantOf(request);
     const body = request.body;
-    for (const field of ['callback_url', 'failure_callback_url'] as const) {
-      const value = body[field];
-      const problem = value === undefined ? undefined : returnUrlProblem(value);
-      if (problem) throw invalidInput(field, `${field} ${problem}`);
-    }
+    checkReturnUrls(body);
     const answer = await answerOnce(
       ctx,
       replayable(request, merchantId),
       async (requestKey) => {
         const { aggregate } = await createOrder(ctx, {
-          merchantId,
-          dialect: 'pinelabs',
-          merchantOrderReference: String(body.merchant_order_reference),
-          amount: body.order_amount.value,
-          currency: body.order_amount.currency,
-          preAuth: body.pre_auth ?? false,
-          returnUrl: body.callback_url ?? null,
-          customer: customerOf(body.purchase_details?.customer),
-          details: {
-            notes: body.notes,
-            callback_url: body.callback_url,
-            failure_callback_url: body.failure_callback_url,
-            purchase_details: body.purchase_details,
-            allowed_payment_methods: body.allowed_payment_methods,
-          },
-          requestFingerprint: fingerprint(body),
+          ...pineLabsOrderInput(merchantId, body, fingerprint(body)),
           ...(requestKey ? { requestKey } : {}),
         });
         return { status: 200, body: { data: renderOrder(aggregate, links.base) } };
@@ -244,6 +212,9 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
       return reply.status(answer.status).send(answer.body);
     },
   );
+
+  for (const routes of [checkoutRoutes, paymentLinkRoutes, pineLabsNativeOtpRoutes, pineLabsCardDetailsRoutes])
+    await app.register(routes, { ctx, links });
 }
 
 declare module 'fastify' {
@@ -251,11 +222,4 @@ declare module 'fastify' {
     /** Routes that need no bearer token (the token endpoint itself). */
     public?: boolean;
   }
-}
-
-/** The Pine Labs customer object in the core's words (what an upstream gateway may ask for). */
-function customerOf(customer: Record<string, unknown> | undefined): Customer | null {
-  if (!customer) return null;
-  const name = [customer.first_name, customer.last_name].filter((part) => typeof part === 'string' && part !== '').join(' ');
-  return customerFrom({ id: customer.customer_id, email: customer.email_id, phone: customer.mobile_number, name });
 }

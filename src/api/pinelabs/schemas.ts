@@ -3,7 +3,7 @@ import { REFERENCE_PATTERN } from '../validation-message.js';
 
 /** Request schemas of the Pine Labs Online dialect (token, orders, payments, capture, cancel, refunds). Unknown fields are ignored. */
 
-const Reference = Type.String({ minLength: 1, maxLength: 50, pattern: REFERENCE_PATTERN });
+export const Reference = Type.String({ minLength: 1, maxLength: 50, pattern: REFERENCE_PATTERN });
 
 export const Amount = Type.Object({
   value: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
@@ -18,7 +18,7 @@ export const TokenBody = Type.Object({
 });
 export type TokenBody = Static<typeof TokenBody>;
 
-const MerchantMetadata = Type.Record(Type.String(), Type.String({ maxLength: 256 }), { maxProperties: 10 });
+export const MerchantMetadata = Type.Record(Type.String(), Type.String({ maxLength: 256 }), { maxProperties: 10 });
 
 export const CreateOrderBody = Type.Object({
   // One documented sample sends the reference as a number; it is echoed back as a string.

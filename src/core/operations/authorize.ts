@@ -1,5 +1,5 @@
 import type { AuthorizeOutcome, CardForAuthorization } from '../../connectors/gateway.js';
-import { HoldfastError, invalidInput, invalidState, notFound } from '../../domain/errors.js';
+import { HoldfastError, invalidInput, invalidState, notFound, paymentClosed } from '../../domain/errors.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
@@ -71,6 +71,8 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
       }
       return { kind: 'replay' }; // identical replay: answer with the order as it is
     }
+    // Decided on the version the intent is guarded by: a closing written meanwhile makes the intent miss and this refuse.
+    if (order.paymentClosedReason) throw paymentClosed(order.paymentClosedReason);
     if (!nextState(order.state, 'payment_started')) throw invalidState('payment', order.state);
     if (input.currency !== order.currency)
       throw invalidInput('payment_amount.currency', `currency must be ${order.currency}, the order's currency`);

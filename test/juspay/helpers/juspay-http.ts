@@ -187,7 +187,7 @@ export async function submitOtp(
   authenticationUrl: string,
   otp: string,
   baseUrl?: string,
-): Promise<{ status: number; location: string | null }> {
+): Promise<{ status: number; location: string | null; html: string }> {
   const link = new URL(authenticationUrl);
   const url = baseUrl ? `${baseUrl}${link.pathname}${link.search}` : authenticationUrl;
   const response = await fetch(url, {
@@ -196,6 +196,6 @@ export async function submitOtp(
     body: `otp=${encodeURIComponent(otp)}`,
     redirect: 'manual',
   });
-  await response.text();
-  return { status: response.status, location: response.headers.get('location') };
+  const html = await response.text();
+  return { status: response.status, location: response.headers.get('location'), html };
 }

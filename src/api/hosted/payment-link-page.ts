@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { openPaymentLink } from '../../core/payment-link-read.js';
+import { isPayable, type PaymentLinkStatus } from '../../domain/payment-link.js';
+import { isStorableText } from '../text-safety.js';
+import { HTML, messagePage } from './html-page.js';
+import type { HostedPageOptions } from './index.js';
+import { PAYMENT_LINK_PAGE_PATH, paymentPageUrl } from './links.js';
+
+/** What the link's page says when it cannot be paid. */
+const NOT_PAYABLE: Readonly<Record<PaymentLinkStatus, string>> = {
+  CREATED: 'This payment link cannot be paid.',
+  CLICKED: 'This payment link cannot be paid.',
+  PAYMENT_INITIATED: 'A payment on this link is in progress or has failed; it cannot be paid again.',
+  PROCESSED: 'This payment link has been paid.',
+  CANCELLED: 'This payment link was cancelled by the merchant.',
+  EXPIRED: 'This payment link has expired.',
+};
+
+/**
+ * A payment link's public page (the `payment_link` URL). A link that can be paid is marked CLICKED
+ * and leads to the one payment page every hosted path shares; one that cannot shows its state and
+ * no form. The payment itself is refused for a closed order whatever this page showed.
+ */
+export async function paymentLinkPageRoutes(app: FastifyInstance, { ctx, links }: HostedPageOptions): Promise<void> {
+  app.get<{ Params: { payment_link_id: string } }>(`${PAYMENT_LINK_PAGE_PATH}/:payment_link_id`, async (request, reply) => {
+    const id = request.params.payment_link_id;
+    const view = isStorableText(id) ? await openPaymentLink(ctx, id) : undefined;
+    if (!view) return reply.status(404).type(HTML).send(messagePage('This payment link is not valid.'));
+    if (isPayable(view.aggregate)) return reply.redirect(paymentPageUrl(links.base, view.aggregate.order.id), 303);
+    return reply.type(HTML).send(messagePage(NOT_PAYABLE[view.status]));
+  });
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { findMerchant, setRedirectKeyCiphertexts } from '../store/merchants-repository.js';
+import type { CoreContext } from './context.js';
+import { decryptSecret, encryptSecret } from './secrets.js';
+
+/**
+ * The keys that sign a customer's return to the merchant after a hosted page, one per dialect
+ * (docs/hosted-redirects.md). Each is shown once, when issued, and stored only encrypted: the
+ * redirect must be signed later, so a hash would not do.
+ */
+export interface RedirectKeys {
+  /** Pine Labs: hex, hex-decoded to bytes as the HMAC key. */
+  pineLabsSecret: string;
+  /** Juspay: an opaque string, its UTF-8 bytes the HMAC key. */
+  juspayResponseKey: string;
+}
+
+/** Fresh keys: 256 bits as Pine Labs' hex secret; 128 bits as 32 hex digits, the shape of a Juspay response key. */
+export function newRedirectKeys(): RedirectKeys {
+  return {
+    pineLabsSecret: randomBytes(32).toString('hex').toUpperCase(),
+    juspayResponseKey: randomBytes(16).toString('hex').toUpperCase(),
+  };
+}
+
+export function encryptRedirectKeys(encryptionKey: Buffer, keys: RedirectKeys): { pineLabs: string; juspay: string } {
+  return { pineLabs: encryptSecret(encryptionKey, keys.pineLabsSecret), juspay: encryptSecret(encryptionKey, keys.juspayResponseKey) };
+}
+
+/** A merchant's redirect keys, or undefined when it has none (created before they existed and never issued any). */
+export async function merchantRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>, merchantId: string): Promise<RedirectKeys | undefined> {
+  const merchant = await findMerchant(ctx.db, merchantId);
+  if (!merchant?.pineLabsRedirectSecretCiphertext || !merchant.juspayResponseKeyCiphertext) return undefined;
+  return {
+    pineLabsSecret: decryptSecret(ctx.keys.encryption, merchant.pineLabsRedirectSecretCiphertext),
+    juspayResponseKey: decryptSecret(ctx.keys.encryption, merchant.juspayResponseKeyCiphertext),
+  };
+}
+
+/** Issues new redirect keys for a merchant, replacing any it had; undefined when there is no such merchant. */
+export async function issueRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>, merchantId: string): Promise<RedirectKeys | undefined> {
+  const keys = newRedirectKeys();
+  const { pineLabs, juspay } = encryptRedirectKeys(ctx.keys.encryption, keys);
+  return (await setRedirectKeyCiphertexts(ctx.db, merchantId, pineLabs, juspay)) ? keys : undefined;
+}
