@@ -70,3 +70,8 @@ export function juspaySignatureValid(url: URL, responseKey: string): boolean {
     signature,
   );
 }
+
+/** The return a hosted page's fetch Response leads to (fetched with redirect: 'manual'). */
+export async function returnOfResponse(response: Response): Promise<MerchantReturn> {
+  return returnOf({ status: response.status, location: response.headers.get('location'), html: await response.text() });
+}

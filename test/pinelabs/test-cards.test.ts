@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertLedgerInvariants, orderLedger, snapshot } from '../helpers/ledger-check.js';
+import { returnOfResponse } from '../helpers/merchant-return.js';
 import { PineLabsClient, uniqueRef, VISA_OK } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -142,13 +143,11 @@ describe('Pine Labs sandbox test cards', () => {
       assert.match(html, /<form[^>]*method="post"/i);
       assert.match(html, /name="otp"/);
 
-      const answered = await submitOtp(url, '123456');
-      assert.equal(answered.status, 303);
-      const location = new URL(answered.headers.get('location') ?? '');
-      assert.equal(location.origin + location.pathname, 'https://merchant.example/return');
-      assert.equal(location.searchParams.get('cart'), '7');
-      assert.equal(location.searchParams.get('order_id'), orderId);
-      assert.equal(location.searchParams.get('status'), 'AUTHORIZED');
+      const back = await returnOfResponse(await submitOtp(url, '123456'));
+      assert.equal(back.method, 'POST', 'Pine Labs returns as a form post');
+      assert.equal(back.url.href, 'https://merchant.example/return?cart=7');
+      assert.equal(back.fields.order_id, orderId);
+      assert.equal(back.fields.status, 'AUTHORIZED');
 
       const read = await client.getOrder(orderId);
       assert.equal(read.body.data.status, 'AUTHORIZED');
@@ -203,13 +202,11 @@ describe('Pine Labs sandbox test cards', () => {
       assert.equal(paid.body.data.status, 'PENDING');
       const url = paid.body.data.challenge_url;
 
-      const answered = await submitOtp(url, '654321');
-      assert.equal(answered.status, 303);
-      const location = new URL(answered.headers.get('location') ?? '');
-      assert.equal(location.origin + location.pathname, 'https://merchant.example/failed');
-      assert.equal(location.searchParams.get('order_id'), orderId);
-      assert.equal(location.searchParams.get('status'), 'ATTEMPTED');
-      assert.equal(location.searchParams.get('error_code'), 'USER_AUTHENTICATION_FAILED');
+      const back = await returnOfResponse(await submitOtp(url, '654321'));
+      assert.equal(back.url.href, 'https://merchant.example/failed');
+      assert.equal(back.fields.order_id, orderId);
+      assert.equal(back.fields.status, 'ATTEMPTED');
+      assert.equal(back.fields.error_code, 'USER_AUTHENTICATION_FAILED');
 
       const read = await client.getOrder(orderId);
       assert.equal(read.status, 200);
