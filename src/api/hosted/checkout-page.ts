@@ -73,6 +73,7 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
     amount: formatAmount(order.amount, order.currency),
     currency: order.currency,
     reference: order.merchantOrderReference,
+    description: typeof order.details.description === 'string' ? order.details.description : undefined,
   });
   const actionOf = (request: FastifyRequest) => new URL(request.url, 'http://page').pathname;
 

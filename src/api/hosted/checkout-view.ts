@@ -1,5 +1,5 @@
 import type { CardField, CardFormProblems } from './card-checks.js';
-import { NETWORK_LABELS } from './card-checks.js';
+import { formatCardNumber, NETWORK_LABELS } from './card-checks.js';
 import { CSRF_FIELD } from './hosted-scope.js';
 import { escapeHtml, htmlPage, noticeCard, type Notice } from './html-page.js';
 import { SANDBOX_CARDS, SANDBOX_OTP } from './sandbox-cards.js';
@@ -15,6 +15,8 @@ export interface OrderSummary {
   amount: string;
   currency: string;
   reference: string;
+  /** What the merchant says the order is for, when it said. */
+  description?: string | undefined;
 }
 
 export interface CheckoutForm {
@@ -60,6 +62,7 @@ export function orderSummary(summary: OrderSummary): string {
   return `<dl class="summary">
 <div class="summary-amount"><dt>Amount</dt><dd><span class="amount">${escapeHtml(summary.amount)}</span> <span class="currency">${escapeHtml(summary.currency)}</span></dd></div>
 <div class="summary-reference"><dt>Order reference</dt><dd class="reference">${escapeHtml(summary.reference)}</dd></div>
+${summary.description ? `<div class="summary-description"><dt>For</dt><dd class="description">${escapeHtml(summary.description)}</dd></div>` : ''}
 </dl>`;
 }
 
@@ -76,7 +79,7 @@ ${hint ? `<p class="hint" id="${name}-hint">${hint}</p>` : ''}
 }
 
 function hidden(form: Pick<CheckoutForm, 'csrfToken'>): string {
-  return `type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(form.csrfToken)}"`;
+  return `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(form.csrfToken)}">`;
 }
 
 function cardForm(summary: OrderSummary, form: CheckoutForm): string {
@@ -136,7 +139,7 @@ ${hidden(back)}
 function sandboxPanel(): string {
   const rows = SANDBOX_CARDS.map(
     (card) => `<li><button class="test-card${card.approves ? '' : ' test-card-declines'}" type="button" data-test-card="${card.number}">
-<span class="test-card-number">${card.number.replace(/(\d{4})(?=\d)/g, '$1 ')}</span>
+<span class="test-card-number">${formatCardNumber(card.number)}</span>
 <span class="test-card-outcome">${escapeHtml(card.outcome)}</span>
 </button></li>`,
   ).join('\n');
