@@ -46,7 +46,11 @@ export async function postHostedForm(
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(page.cookie ? { cookie: page.cookie } : {}) },
-    body: new URLSearchParams({ ...(page.token ? { _csrf: page.token } : {}), ...(page.attempt ? { attempt: page.attempt } : {}), ...fields }).toString(),
+    body: new URLSearchParams({
+      ...(page.token ? { _csrf: page.token } : {}),
+      ...(page.attempt ? { attempt: page.attempt } : {}),
+      ...fields,
+    }).toString(),
   });
   return { status: response.status, location: response.headers.get('location'), body: await response.text() };
 }

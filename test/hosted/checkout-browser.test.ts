@@ -14,6 +14,9 @@ import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { JuspayHttp, newOrderId } from '../juspay/helpers/juspay-http.js';
 import { startMerchantReceiver, type MerchantReceiver } from './helpers/merchant-receiver.js';
 
+/** Evaluates an expression in the page (a string: the tests are compiled without the DOM's types). */
+const inPage = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
+
 const FUTURE_EXPIRY = `12/${String((new Date().getFullYear() + 4) % 100).padStart(2, '0')}`;
 
 describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
@@ -110,13 +113,20 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
     assert.equal(await page.inputValue('#card_number'), '4000 0000 0000 0002');
     assert.match(await page.inputValue('#expiry'), /^12\/\d\d$/);
     assert.equal(await page.inputValue('#cvv'), '123');
-    assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-pay-button')), true, 'focus moves to Pay');
+    assert.equal(await inPage(page, "document.activeElement?.hasAttribute('data-pay-button')"), true, 'focus moves to Pay');
     await page.click('[data-test-card="378282246310005"]');
     assert.equal(await page.inputValue('#cvv'), '1234', 'an Amex gets four digits');
     await page.click('[data-test-card="4000000000000002"]');
     const back = await payAndReturn(page);
     assert.equal(back.status, 'AUTHORIZATION_FAILED');
-    assert.deepEqual(await orderLedger(server.db, order.id), { authorized: 0, captured: 0, reversed: 0, refunded: 0, held: 0, merchant: 0 });
+    assert.deepEqual(await orderLedger(server.db, order.id), {
+      authorized: 0,
+      captured: 0,
+      reversed: 0,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
     await browser.screenshot(page, 'declined-returned');
     await page.context().close();
   });
@@ -138,7 +148,7 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
     assert.equal(await page.getAttribute('#card_number', 'aria-invalid'), 'true');
     assert.equal(await page.getAttribute('#expiry', 'aria-invalid'), 'true');
     assert.match((await page.getAttribute('#cvv', 'aria-describedby')) ?? '', /cvv-error/);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'card_number', 'focus goes to the first problem');
+    assert.equal(await inPage(page, 'document.activeElement?.id'), 'card_number', 'focus goes to the first problem');
     await browser.screenshot(page, 'field-errors');
     // An Amex needs four digits; fixing a field clears its message as it is typed.
     await page.fill('#card_number', '3782 822463 10005');
@@ -154,7 +164,7 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
     const order = await newOrder('12345.00', { description: 'Two cartons of Assam tea, one tin of ginger biscuits' });
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, hasTouch: true });
     await page.goto(order.link);
-    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360);
+    assert.equal(await inPage(page, 'document.documentElement.scrollWidth'), 360);
     const button = await page.locator('[data-pay-button]').boundingBox();
     assert.ok(button && button.width <= 360 && button.height >= 44, JSON.stringify(button));
     await browser.screenshot(page, 'checkout-phone');
@@ -171,10 +181,10 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
     const order_: string[] = [];
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
-      order_.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+      order_.push(await inPage<string>(page, "document.activeElement?.id || document.activeElement?.textContent?.trim() || ''"));
     }
     assert.deepEqual(order_.slice(0, 5), ['card_number', 'expiry', 'cvv', 'name', 'Pay ₹1,499.50']);
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    const outline = await inPage(page, 'getComputedStyle(document.activeElement).outlineStyle');
     assert.notEqual(outline, 'none', 'the focused button shows its focus');
     await page.focus('#card_number');
     await page.keyboard.type('5555555555554444');
@@ -187,6 +197,40 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
     await page.keyboard.type('Asha Verma');
     const back = await payAndReturn(page, () => page.keyboard.press('Enter'));
     assert.equal(back.status, 'AUTHORIZED');
+    await page.context().close();
+  });
+
+  it('XSS: markup in the merchant name, description, customer fields and udfs renders as text, and no script runs', async () => {
+    const payloads = ['<script>alert(1)</script>', `"'><img src=x onerror=alert(1)>`];
+    const hostile = new JuspayHttp(server.baseUrl, (await server.newMerchant(payloads.join(' '))).api_key);
+    const orderId = newOrderId('xss');
+    const created = await hostile.createOrder(orderId, '10.00', {
+      extra: {
+        return_url: receiver.url('/back'),
+        description: payloads.join(' '),
+        customer_id: payloads[1],
+        billing_address_first_name: payloads[0],
+        udf1: payloads[0],
+        udf2: payloads[1],
+      },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(created.body.payment_links.web);
+    assert.equal(await page.textContent('.merchant-name'), payloads.join(' '));
+    assert.equal(await page.textContent('.description'), payloads.join(' '));
+    assert.match((await page.textContent('.button-quiet')) ?? '', /<script>alert\(1\)<\/script>/);
+    assert.equal(await page.locator('img').count(), 0);
+    await page.click('[data-test-card="4000000000003220"]');
+    await Promise.all([page.waitForURL(/\/web\/auth\/landing\//), page.click('[data-pay-button]')]);
+    assert.equal(await page.textContent('.merchant-name'), payloads.join(' '));
+    await browser.screenshot(page, 'xss-as-text');
+    assert.deepEqual(dialogs, []);
     await page.context().close();
   });
 

@@ -27,7 +27,12 @@ describe('hosted page security', () => {
     const orderId = newOrderId('sec');
     const created = await juspay.createOrder(orderId, '10.00', { extra });
     assert.equal(created.status, 200, JSON.stringify(created.body));
-    return { orderId, id: created.body.id as string, link: created.body.payment_links.web as string, iframe: created.body.payment_links.iframe as string };
+    return {
+      orderId,
+      id: created.body.id as string,
+      link: created.body.payment_links.web as string,
+      iframe: created.body.payment_links.iframe as string,
+    };
   }
   const paymentsOf = async (orderId: string) =>
     (await server.db.query<{ n: number }>('select count(*)::int as n from payments where order_id = $1', [orderId]))[0]!.n;
@@ -52,7 +57,11 @@ describe('hosted page security', () => {
     assert.equal(page.status, 200);
     assertPageHeaders(page.headers, 'payment page');
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
-    assert.match(page.headers.get('content-security-policy')!, /form-action 'self' https:\/\/shop\.example;/, 'the form may lead back to the merchant');
+    assert.match(
+      page.headers.get('content-security-policy')!,
+      /form-action 'self' https:\/\/shop\.example;/,
+      'the form may lead back to the merchant',
+    );
     assert.match(page.headers.get('set-cookie') ?? '', /holdfast_csrf=.*HttpOnly.*SameSite=Lax/i);
 
     const framed = await openHostedPage(order.iframe);
@@ -196,7 +205,13 @@ describe('hosted page security', () => {
     const order = await newOrder();
     const page = await openHostedPage(order.link);
     // A number the sandbox panel does not list, so that it could appear only as an echo.
-    const refused = await postHostedForm(page, order.link, { card_number: '4242424242424242', expiry: '01/21', cvv: '12', name: 'Ravi <b>Kumar</b>', attempt: page.attempt });
+    const refused = await postHostedForm(page, order.link, {
+      card_number: '4242424242424242',
+      expiry: '01/21',
+      cvv: '12',
+      name: 'Ravi <b>Kumar</b>',
+      attempt: page.attempt,
+    });
     assert.equal(refused.status, 400);
     assert.match(refused.body, /id="expiry"[^>]*aria-invalid="true"/);
     assert.match(refused.body, /id="expiry-error"[^>]*>This card has expired\./);
@@ -221,7 +236,11 @@ describe('hosted page security', () => {
       assert.match(page.html, new RegExp(`<h1 id="notice-title">${title}</h1>`));
       assert.doesNotMatch(page.html, /name="card_number"/);
       const before = await paymentsOf(order.id);
-      const again = await postHostedForm(page, order.link, { ...CARD, card_number: CARDS.ok, attempt: `page-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}` });
+      const again = await postHostedForm(page, order.link, {
+        ...CARD,
+        card_number: CARDS.ok,
+        attempt: `page-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`,
+      });
       assert.equal(again.status, 409);
       assert.equal(await paymentsOf(order.id), before, 'no new payment');
     }

@@ -95,7 +95,8 @@ function showNetwork(form: HTMLFormElement, number: string): void {
     badge.classList.toggle('is-dim', network !== undefined && badge.dataset.network !== network);
   }
   const label = form.querySelector('[data-network-label]');
-  if (label) label.textContent = network ? `${NETWORK_LABELS[network]} card` : 'We accept Visa, Mastercard, RuPay, American Express and more.';
+  if (label)
+    label.textContent = network ? `${NETWORK_LABELS[network]} card` : 'We accept Visa, Mastercard, RuPay, American Express and more.';
   const cvvHint = form.querySelector('[data-cvv-hint]');
   if (cvvHint) cvvHint.textContent = network === 'amex' ? '4 digits on the front' : '3 digits on the back';
 }

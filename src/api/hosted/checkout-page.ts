@@ -34,7 +34,11 @@ interface Loaded {
   merchant: HostedMerchant;
 }
 
-const PAGE_NOT_FOUND: Notice = { title: 'Payment link not found', message: 'This payment link is not valid. Check the link the merchant sent you.', tone: 'error' };
+const PAGE_NOT_FOUND: Notice = {
+  title: 'Payment link not found',
+  message: 'This payment link is not valid. Check the link the merchant sent you.',
+  tone: 'error',
+};
 
 // The shape Holdfast gives a page's attempt; anything else gets a fresh one.
 const ATTEMPT = /^page-[0-9a-f-]{36}$/;
@@ -89,17 +93,25 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
       attempt: `page-${newUuid()}`,
       values: { expiry: refusal?.values.expiry ?? '', name: refusal?.values.name ?? '' },
       problems: refusal?.problems ?? {},
-      notice: refusal ? (refusal.notice ?? { title: 'Check the card details.', message: 'Some of them are not right.' }) : retryNotice(page.aggregate),
+      notice: refusal
+        ? (refusal.notice ?? { title: 'Check the card details.', message: 'Some of them are not right.' })
+        : retryNotice(page.aggregate),
       sandbox: decidesByTestCards(page.merchant.connector),
     });
-    return reply.status(refusal ? 400 : 200).type(HTML).send(html);
+    return reply
+      .status(refusal ? 400 : 200)
+      .type(HTML)
+      .send(html);
   }
 
   function sendClosed(request: FastifyRequest, reply: FastifyReply, page: Loaded, notice: Notice, status: number): FastifyReply {
     const back = hasReturnUrl(page.aggregate, dialectOf(page.aggregate.order.dialect))
       ? { action: actionOf(request), csrfToken: csrfToken(request, reply, framed) }
       : undefined;
-    return reply.status(status).type(HTML).send(closedOrderPage(summaryOf(page), notice, back));
+    return reply
+      .status(status)
+      .type(HTML)
+      .send(closedOrderPage(summaryOf(page), notice, back));
   }
 
   app.get(options.path, { preHandler: load }, async (request, reply) => {
@@ -154,7 +166,11 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
         // Another tab (or window) got there first: show the order as that payment left it.
         const now = await options.loadOrder(request);
         const aggregate = now && !('notice' in now) ? now : page.aggregate;
-        const notice = closedOrderNotice(aggregate) ?? { title: 'This order is being paid', message: 'Another window is paying this order.', tone: 'info' };
+        const notice = closedOrderNotice(aggregate) ?? {
+          title: 'This order is being paid',
+          message: 'Another window is paying this order.',
+          tone: 'info',
+        };
         return sendClosed(request, reply, { ...page, aggregate }, notice, 409);
       }
       const field = refusedField(error.details.field);

@@ -34,14 +34,17 @@ export interface CheckoutForm {
 }
 
 export function checkoutPage(summary: OrderSummary, form: CheckoutForm): string {
-  return htmlPage(`Pay ${summary.merchantName}`, `${merchantHeader(summary)}
+  return htmlPage(
+    `Pay ${summary.merchantName}`,
+    `${merchantHeader(summary)}
 <section class="card checkout" aria-labelledby="pay-title">
 ${orderSummary(summary)}
 ${form.notice ? `<div class="alert alert-${form.notice.tone ?? 'error'}" role="alert"><strong>${escapeHtml(form.notice.title)}</strong> ${escapeHtml(form.notice.message)}</div>` : ''}
 ${cardForm(summary, form)}
 ${cancelForm(summary, form)}
 </section>
-${form.sandbox ? sandboxPanel() : ''}`);
+${form.sandbox ? sandboxPanel() : ''}`,
+  );
 }
 
 /** A page for an order that takes no payment: its state, and a way back to the merchant. */

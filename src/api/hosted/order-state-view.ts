@@ -6,8 +6,16 @@ import type { Notice } from './html-page.js';
  * What the customer is told about an order that can no longer be paid, by core state
  * (docs/state-machine.md). Only CREATED and ATTEMPTED (a declined attempt) take a payment.
  */
-const PAID: Notice = { title: 'This order is paid', message: 'The payment for this order has been received. There is nothing more to pay.', tone: 'success' };
-const CANCELLED: Notice = { title: 'This order was cancelled', message: 'The merchant cancelled this order. It can no longer be paid.', tone: 'warning' };
+const PAID: Notice = {
+  title: 'This order is paid',
+  message: 'The payment for this order has been received. There is nothing more to pay.',
+  tone: 'success',
+};
+const CANCELLED: Notice = {
+  title: 'This order was cancelled',
+  message: 'The merchant cancelled this order. It can no longer be paid.',
+  tone: 'warning',
+};
 
 const CLOSED: Readonly<Record<Exclude<OrderState, 'CREATED' | 'ATTEMPTED' | 'PENDING'>, Notice>> = {
   AUTHORIZED: PAID,
@@ -20,7 +28,11 @@ const CLOSED: Readonly<Record<Exclude<OrderState, 'CREATED' | 'ATTEMPTED' | 'PEN
   FULLY_REFUNDED: { ...PAID, title: 'This order was refunded', message: 'This order was paid and then refunded in full.' },
   VOID_PENDING: CANCELLED,
   VOIDED: CANCELLED,
-  FAILED: { title: 'This payment failed', message: 'The payment for this order did not go through, and the order can no longer be paid.', tone: 'error' },
+  FAILED: {
+    title: 'This payment failed',
+    message: 'The payment for this order did not go through, and the order can no longer be paid.',
+    tone: 'error',
+  },
 };
 
 /** The notice for an order that takes no payment; undefined when it does. */

@@ -44,7 +44,12 @@ export async function startMerchantReceiver(): Promise<MerchantReceiver> {
     origin,
     url: (path = '/back') => `${origin}${path}`,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }
 
