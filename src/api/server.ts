@@ -7,6 +7,7 @@ import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { hostedPageRoutes } from './hosted/index.js';
 import { followBoundPort, type PublicLinks } from './public-links.js';
+import { staticAssetRoutes } from './static-assets.js';
 
 /** The error shape of what belongs to no dialect (health, the hosted pages' framework errors). */
 const rootErrors: ErrorRenderers = {
@@ -54,6 +55,7 @@ export async function buildServer(
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
+  await app.register(staticAssetRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
   return app;
 }

@@ -1,10 +1,12 @@
 import type { OrderAggregate, PaymentClosedReason } from '../domain/order.js';
 import type { Queryable } from '../store/db.js';
-import { findOrderIdByTxnUuidAnyMerchant, loadAggregateById } from '../store/orders-repository.js';
+import { findMerchant } from '../store/merchants-repository.js';
+import { findOrderIdByTxnUuidAnyMerchant, findPaymentByChallenge, loadAggregateById } from '../store/orders-repository.js';
 
 /**
- * Reads for the public hosted pages (payment page, return page). They know no merchant: the id in
- * the link Holdfast handed out is what addresses the order, so these reads are not merchant-scoped.
+ * Reads for the public hosted pages (payment page, challenge page, return page). They know no
+ * merchant: the id in the link Holdfast handed out is what addresses the order, so these reads are
+ * not merchant-scoped.
  */
 
 /** The order a payment link names, or undefined when there is none. */
@@ -25,4 +27,25 @@ export async function findHostedOrderByTxnUuid(q: Queryable, txnUuid: string): P
  */
 export function paymentClosedReason(aggregate: OrderAggregate): PaymentClosedReason | undefined {
   return aggregate.order.paymentClosedReason ?? undefined;
+}
+
+/** The order whose payment waits on a 3-D Secure challenge id, and that payment's id. */
+export async function findHostedOrderByChallenge(
+  q: Queryable,
+  challengeId: string,
+): Promise<{ aggregate: OrderAggregate; paymentId: string } | undefined> {
+  const found = await findPaymentByChallenge(q, challengeId);
+  const aggregate = found ? await loadAggregateById(q, found.orderId) : undefined;
+  return found && aggregate ? { aggregate, paymentId: found.paymentId } : undefined;
+}
+
+/** What a hosted page shows of the merchant, and which connector decides its payments. */
+export interface HostedMerchant {
+  name: string;
+  connector: string;
+}
+
+export async function findHostedMerchant(q: Queryable, merchantId: string): Promise<HostedMerchant | undefined> {
+  const merchant = await findMerchant(q, merchantId);
+  return merchant ? { name: merchant.name, connector: merchant.connector } : undefined;
 }

@@ -18,7 +18,7 @@ export function returnOf(answer: { status: number; location: string | null; html
     const url = new URL(answer.location);
     return { method: 'GET', url, fields: Object.fromEntries(url.searchParams) };
   }
-  const form = /<form method="post" action="([^"]*)" data-auto-submit>/.exec(answer.html);
+  const form = /<form method="post" action="([^"]*)" data-autosubmit>/.exec(answer.html);
   if (!form?.[1]) throw new Error(`no return to the merchant in the answer (${answer.status}): ${answer.html.slice(0, 300)}`);
   const fields: Record<string, string> = {};
   for (const input of answer.html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
+import { submitHostedForm } from '../helpers/hosted-form.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { JuspayHttp, newOrderId } from '../juspay/helpers/juspay-http.js';
 
@@ -78,21 +79,14 @@ describe('return URLs are checked when the order is created', () => {
     await server.db.query(`update orders set details = jsonb_set(details, '{return_url}', '"https://[::1"') where id = $1`, [
       created.body.id,
     ]);
-    const form = new URLSearchParams({
+    const paid = await submitHostedForm(created.body.payment_links.web, {
       card_number: '4111111111111111',
-      expiry_month: '12',
-      expiry_year: '2034',
+      expiry: '12/34',
       cvv: '123',
       name: 'Page Payer',
     });
-    const paid = await fetch(created.body.payment_links.web, {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
     assert.equal(paid.status, 200);
-    assert.match(await paid.text(), new RegExp(`Order ${orderId}: AUTHORIZED`));
+    assert.match(paid.body, new RegExp(`Order ${orderId}: AUTHORIZED`));
     assert.equal((await juspay.status(orderId)).body.status, 'AUTHORIZED');
   });
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { issueRedirectKeys } from '../../src/core/redirect-keys.js';
+import { openHostedPage } from '../helpers/hosted-form.js';
 import { juspaySignatureValid, pineLabsSignatureValid, returnOf } from '../helpers/merchant-return.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -54,16 +55,20 @@ describe('signed returns to the merchant', () => {
 
   it("Pine Labs: the page may post only to the merchant's origin, and escapes what it carries", async () => {
     const { url } = await pineLabsChallenge({ callback_url: 'https://shop.example/ok?a="><script>alert(1)</script>' });
+    const page = await openHostedPage(url);
     const answer = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'otp=123456',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: page.cookie },
+      body: new URLSearchParams({ _csrf: page.token, otp: '123456' }).toString(),
       redirect: 'manual',
     });
+    assert.equal(answer.status, 200);
     const csp = answer.headers.get('content-security-policy') ?? '';
-    assert.match(csp, /form-action https:\/\/shop\.example;/);
-    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /form-action 'self' https:\/\/shop\.example;/);
+    assert.match(csp, /script-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
     const html = await answer.text();
+    assert.match(html, /data-autosubmit/);
     assert.ok(!html.includes('<script>alert'), 'nothing from the URL is markup');
   });
 

@@ -239,11 +239,17 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
       assert.equal(pending.status, 'PENDING_VBV');
       assert.equal(pending.status_id, 23);
 
+      // The challenge page first, as a browser opens it: its form carries the CSRF token that
+      // the cookie it sets (Secure, over HTTPS) is checked against.
+      const form = await httpsRequest(url, { ca: certs.ca });
+      const cookie = [form.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]);
+      assert.match(String(form.headers['set-cookie']), /Secure/);
+      const token = /name="_csrf" value="([^"]*)"/.exec(form.text)?.[1] ?? '';
       const page = await httpsRequest(url, {
         ca: certs.ca,
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `otp=${otp}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie.join('; ') },
+        body: new URLSearchParams({ _csrf: token, otp }).toString(),
       });
       assert.equal(page.status, 303);
       const back = new URL(String(page.headers.location));

@@ -88,7 +88,7 @@ describe('Juspay POST /session', () => {
 
     const page = await fetch(body.payment_links.web);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /INR 100\.50/);
+    assert.match(await page.text(), /₹100\.50<\/span> <span class="currency">INR/);
   });
 
   it("the answer validates against Juspay's OpenAPI SessionResponse, and every field it sends is one the schemas declare", async () => {

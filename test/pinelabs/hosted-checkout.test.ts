@@ -7,17 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertLedgerInvariants, orderLedger } from '../helpers/ledger-check.js';
 import { call, PineLabsClient, uniqueRef, VISA_OK } from '../helpers/pinelabs-client.js';
-import { returnOfResponse } from '../helpers/merchant-return.js';
+import { answerOf, payOnHostedPage } from '../helpers/hosted-form.js';
+import { returnOf } from '../helpers/merchant-return.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertPineLabsError } from './helpers/bad-input.js';
 
 const CALLBACK = 'https://merchant.example/done';
 
 /** Posts the hosted page's card form as a browser would, without following the redirect. */
-function submitCard(pageUrl: string, card: string) {
-  const form = new URLSearchParams({ card_number: card, expiry_month: '12', expiry_year: '2035', cvv: '123', name: 'Page Payer' });
-  return fetch(pageUrl, { method: 'POST', body: form, redirect: 'manual' });
-}
+const submitCard = (pageUrl: string, card: string) => payOnHostedPage(pageUrl, card, 'Page Payer');
 
 describe('Pine Labs hosted checkout', () => {
   let server: TestServer;
@@ -63,7 +61,7 @@ describe('Pine Labs hosted checkout', () => {
     assert.equal(page.status, 200);
     assert.match(await page.text(), /name="card_number"/);
     const paid = await submitCard(`${server.baseUrl}/merchant/pay/${orderId}`, VISA_OK);
-    const back = await returnOfResponse(paid);
+    const back = await returnOf(answerOf(paid));
     assert.equal(back.url.href, CALLBACK);
     assert.equal(back.fields.status, 'AUTHORIZED');
 

@@ -4,6 +4,7 @@ import { assertLedgerInvariants, orderLedger, snapshot } from '../helpers/ledger
 import { returnOfResponse } from '../helpers/merchant-return.js';
 import { PineLabsClient, uniqueRef, VISA_OK } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { openHostedPage } from '../helpers/hosted-form.js';
 
 /**
  * Every sandbox test card (docs/test-cards.md), driven through the Pine Labs dialect over HTTP. Where the
@@ -38,13 +39,16 @@ describe('Pine Labs sandbox test cards', () => {
     merchant_capture_reference: uniqueRef('cap'),
     ...(value !== undefined ? { capture_amount: { value, currency: 'INR' } } : {}),
   });
-  const submitOtp = (url: string, otp: string) =>
-    fetch(url, {
+  /** The challenge page's form as a browser sends it: opened first for its CSRF cookie and token. */
+  const submitOtp = async (url: string, otp: string) => {
+    const page = await openHostedPage(url);
+    return fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ otp }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: page.cookie },
+      body: new URLSearchParams({ _csrf: page.token, otp }).toString(),
       redirect: 'manual',
     });
+  };
   /**
    * The test clock stands still; real time moves on between two payment attempts. Payments are
    * listed by (created_at, id) and ids end in random characters, so two attempts stamped with the

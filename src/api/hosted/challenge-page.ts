@@ -1,44 +1,94 @@
-import formbody from '@fastify/formbody';
-import type { FastifyInstance } from 'fastify';
-import { completeAuthentication, isChallengeOpen } from '../../core/operations/authorize.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findHostedMerchant, findHostedOrderByChallenge, type HostedMerchant } from '../../core/hosted-orders.js';
+import { abandonAuthentication, completeAuthentication } from '../../core/operations/authorize.js';
+import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { isStorableText } from '../text-safety.js';
+import { formatAmount } from './amount.js';
+import { challengePage } from './challenge-view.js';
+import { csrfCheck, csrfToken, installHostedScope, sendNotice } from './hosted-scope.js';
+import { HTML } from './html-page.js';
 import type { HostedPageOptions } from './index.js';
-import { HTML, htmlPage, messagePage } from './html-page.js';
 import { CHALLENGE_PATH } from './links.js';
 import { sendOutcome } from './outcome.js';
+import { returnOrigins } from './return-origins.js';
+import { decidesByTestCards } from './sandbox-cards.js';
+import { applyPagePolicy, originOf } from './security-headers.js';
+
+interface Challenge {
+  token: string;
+  aggregate: OrderAggregate;
+  payment: Payment;
+  merchant: HostedMerchant;
+}
+
+type ChallengeQuery = { Querystring: { token?: string; frame?: string } };
+
+const DEAD_LINK = {
+  title: 'This verification link has expired',
+  message: 'This authentication link is invalid or has already been used. Return to the merchant to check your order.',
+  tone: 'error',
+} as const;
 
 /**
  * The 3-D Secure challenge page a `challenge_url` (Pine Labs) or `payment.authentication.url`
  * (Juspay) opens: the cardholder types the OTP (the sandbox approves 123456) and is sent back to
- * the merchant's URL with the outcome.
+ * the merchant's URL with the outcome. `frame=1` when it opens inside the framed payment page.
  */
 export async function challengePageRoutes(app: FastifyInstance, { ctx, dialectOf }: HostedPageOptions): Promise<void> {
-  await app.register(formbody);
+  await installHostedScope(app);
+  const challenges = new WeakMap<FastifyRequest, Challenge>();
 
-  app.get<{ Querystring: { token?: string } }>(CHALLENGE_PATH, async (request, reply) => {
+  async function load(request: FastifyRequest<ChallengeQuery>, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const token = typeof request.query.token === 'string' ? request.query.token : '';
-    if (!token || !isStorableText(token) || !(await isChallengeOpen(ctx, token))) {
-      return reply.status(404).type(HTML).send(messagePage('This authentication link is invalid or has already been used.'));
+    const found = token && isStorableText(token) ? await findHostedOrderByChallenge(ctx.db, token) : undefined;
+    const payment = found?.aggregate.payments.find((p) => p.id === found.paymentId);
+    const merchant = found ? await findHostedMerchant(ctx.db, found.aggregate.order.merchantId) : undefined;
+    if (!found || payment?.status !== 'PENDING' || !merchant) return sendNotice(reply, 404, DEAD_LINK);
+    challenges.set(request, { token, aggregate: found.aggregate, payment, merchant });
+    const { order } = found.aggregate;
+    applyPagePolicy(reply, {
+      formTargets: returnOrigins(found.aggregate, dialectOf(order.dialect)),
+      frameAncestors: request.query.frame === '1' ? [originOf(order.returnUrl)].filter((o): o is string => o !== undefined) : [],
+    });
+  }
+  const challengeOf = (request: FastifyRequest): Challenge => {
+    const challenge = challenges.get(request);
+    if (!challenge) throw new Error('challenge page without its challenge');
+    return challenge;
+  };
+
+  app.get<ChallengeQuery>(CHALLENGE_PATH, { preHandler: load }, async (request, reply) => {
+    const { aggregate, payment, merchant, token } = challengeOf(request);
+    const { order } = aggregate;
+    const action = `${CHALLENGE_PATH}?token=${encodeURIComponent(token)}${request.query.frame === '1' ? '&frame=1' : ''}`;
+    const html = challengePage(
+      {
+        merchantName: merchant.name,
+        amount: formatAmount(order.amount, order.currency),
+        currency: order.currency,
+        reference: order.merchantOrderReference,
+      },
+      {
+        action,
+        csrfToken: csrfToken(request, reply, request.query.frame === '1'),
+        cardLast4: payment.card?.last4,
+        sandbox: decidesByTestCards(merchant.connector),
+      },
+    );
+    return reply.type(HTML).send(html);
+  });
+
+  app.post<ChallengeQuery>(CHALLENGE_PATH, { preHandler: [load, csrfCheck(app)] }, async (request, reply) => {
+    const { aggregate, token } = challengeOf(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    // Cancelling fails the authentication at once, as the window's end would (docs/hosted-checkout.md).
+    if (body.intent === 'cancel') {
+      const abandoned = await abandonAuthentication(ctx, token);
+      return sendOutcome(reply, abandoned ?? aggregate, { ctx, dialectOf });
     }
-    return reply.type(HTML).send(challengeForm(token));
+    const otp = typeof body.otp === 'string' ? body.otp.trim() : '';
+    const after = await completeAuthentication(ctx, token, otp);
+    if (!after) return sendNotice(reply, 404, DEAD_LINK);
+    return sendOutcome(reply, after, { ctx, dialectOf });
   });
-
-  app.post<{ Querystring: { token?: string } }>(CHALLENGE_PATH, async (request, reply) => {
-    const body = (request.body ?? {}) as { otp?: unknown; token?: unknown };
-    const token = request.query.token ?? (typeof body.token === 'string' ? body.token : '');
-    const otp = typeof body.otp === 'string' ? body.otp : '';
-    const aggregate = token && isStorableText(token) ? await completeAuthentication(ctx, token, otp) : undefined;
-    if (!aggregate) return reply.status(404).type(HTML).send(messagePage('This authentication link is invalid or has already been used.'));
-    return sendOutcome(reply, aggregate, { ctx, dialectOf });
-  });
-}
-
-function challengeForm(token: string): string {
-  return htmlPage(
-    'Holdfast 3-D Secure',
-    `<h1>Verify your payment</h1><p>Enter the one-time password sent to your phone. (Sandbox: <code>123456</code> approves; anything else fails.)</p>
-<form method="post" action="?token=${encodeURIComponent(token)}">
-<label>OTP <input name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="8" autofocus required></label>
-<button type="submit">Submit</button></form>`,
-  );
 }

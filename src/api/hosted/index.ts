@@ -4,6 +4,7 @@ import type { DialectLookup } from '../dialect.js';
 import type { PublicLinks } from '../public-links.js';
 import { challengePageRoutes } from './challenge-page.js';
 import { paymentLinkPageRoutes } from './payment-link-page.js';
+import { hostedNotFound } from './not-found.js';
 import { paymentPageRoutes } from './payment-page.js';
 
 /** What the hosted pages are given: the core, the public base URL, and the dialect of an order by its name. */
@@ -16,10 +17,15 @@ export interface HostedPageOptions {
 /**
  * The pages Holdfast serves to a customer's browser, shared by every dialect: the 3-D Secure
  * challenge, the payment page, and the return after a frictionless payment. They know dialects
- * only through the lookup, which words the outcome and finds the merchant's return URL.
+ * only through the lookup, which words the outcome and finds the merchant's return URL. Each
+ * page's plugin installs its own headers and CSRF check (hosted-scope.ts).
  */
 export async function hostedPageRoutes(app: FastifyInstance, options: HostedPageOptions): Promise<void> {
   await app.register(challengePageRoutes, options);
   await app.register(paymentPageRoutes, options);
   await app.register(paymentLinkPageRoutes, options);
+  await app.register(hostedNotFound, { prefix: '/merchant' });
+  await app.register(hostedNotFound, { prefix: '/web/auth' });
 }
+
+export { checkoutPageRoutes, type CheckoutPageOptions, type CheckoutTarget } from './checkout-page.js';

@@ -7,9 +7,12 @@ export const PAYMENT_PAGE_PATH = '/merchant/pay';
 export const FRAMED_PAYMENT_PAGE_PATH = '/merchant/ipay';
 export const RETURN_PATH = '/merchant/return';
 
-/** The 3-D Secure challenge page of a pending payment. */
-export function challengeUrl(publicUrl: string, challengeId: string): string {
-  return `${publicUrl}${CHALLENGE_PATH}?token=${encodeURIComponent(challengeId)}`;
+/**
+ * The 3-D Secure challenge page of a pending payment; `framed` when it opens inside the merchant's
+ * iframe (after the framed payment page), so that the same origin may frame it.
+ */
+export function challengeUrl(publicUrl: string, challengeId: string, options: { framed?: boolean } = {}): string {
+  return `${publicUrl}${CHALLENGE_PATH}?token=${encodeURIComponent(challengeId)}${options.framed ? '&frame=1' : ''}`;
 }
 
 /** The payment page of an order. */

@@ -4,7 +4,8 @@ import { merchantRedirectKeys } from '../../core/redirect-keys.js';
 import type { OrderAggregate } from '../../domain/order.js';
 import type { DialectLookup, ReturnRedirect } from '../dialect.js';
 import { HTML, messagePage } from './html-page.js';
-import { returnFormPage, returnFormPolicy } from './return-form.js';
+import { returnFormPage } from './return-form.js';
+import { allowFormTarget } from './security-headers.js';
 
 /** What sending the customer back needs: the core (for the merchant's keys) and the order's dialect. */
 export interface OutcomeOptions {
@@ -28,7 +29,7 @@ export async function sendOutcome(
   const target = redirectTarget(() => dialect.returnRedirect(aggregate, { keys, customerCancelled }));
   if (!target) return reply.type(HTML).send(messagePage(dialect.outcomeText(aggregate)));
   if (target.method === 'GET') return reply.redirect(target.url, 303);
-  return reply.header('content-security-policy', returnFormPolicy(target.url)).type(HTML).send(returnFormPage(target.url, target.fields));
+  return allowFormTarget(reply, target.url).type(HTML).send(returnFormPage(target.url, target.fields));
 }
 
 /**

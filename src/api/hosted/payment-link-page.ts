@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { openPaymentLink } from '../../core/payment-link-read.js';
 import { isPayable, type PaymentLinkStatus } from '../../domain/payment-link.js';
 import { isStorableText } from '../text-safety.js';
-import { HTML, messagePage } from './html-page.js';
+import { installHostedScope, sendNotice } from './hosted-scope.js';
 import type { HostedPageOptions } from './index.js';
 import { PAYMENT_LINK_PAGE_PATH, paymentPageUrl } from './links.js';
 
@@ -22,11 +22,12 @@ const NOT_PAYABLE: Readonly<Record<PaymentLinkStatus, string>> = {
  * no form. The payment itself is refused for a closed order whatever this page showed.
  */
 export async function paymentLinkPageRoutes(app: FastifyInstance, { ctx, links }: HostedPageOptions): Promise<void> {
+  await installHostedScope(app);
   app.get<{ Params: { payment_link_id: string } }>(`${PAYMENT_LINK_PAGE_PATH}/:payment_link_id`, async (request, reply) => {
     const id = request.params.payment_link_id;
     const view = isStorableText(id) ? await openPaymentLink(ctx, id) : undefined;
-    if (!view) return reply.status(404).type(HTML).send(messagePage('This payment link is not valid.'));
+    if (!view) return sendNotice(reply, 404, { title: 'Unknown payment link', message: 'This payment link is not valid.' });
     if (isPayable(view.aggregate)) return reply.redirect(paymentPageUrl(links.base, view.aggregate.order.id), 303);
-    return reply.type(HTML).send(messagePage(NOT_PAYABLE[view.status]));
+    return sendNotice(reply, 200, { title: 'Payment link', message: NOT_PAYABLE[view.status] });
   });
 }

@@ -169,23 +169,49 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
  * Returns the order, or undefined when the challenge id is unknown or already used.
  */
 export async function completeAuthentication(ctx: CoreContext, challengeId: string, otp: string): Promise<OrderAggregate | undefined> {
+  return finishChallenge(ctx, challengeId, async (payment, connectorReference, sale) =>
+    // Too late: authentication fails exactly as with a wrong OTP; the gateway is not asked.
+    challengeExpired(ctx, payment)
+      ? expiredChallenge(connectorReference)
+      : ctx.gateway.completeAuthentication(payment.connector, {
+          paymentId: payment.id,
+          connectorReference,
+          otp,
+          capture: sale,
+          amount: payment.amount,
+          currency: payment.currency,
+        }),
+  );
+}
+
+/**
+ * The customer left the challenge page without an OTP ("cancel and return to the merchant"):
+ * authentication fails at once, as when the window closes, without asking the gateway.
+ */
+export async function abandonAuthentication(ctx: CoreContext, challengeId: string): Promise<OrderAggregate | undefined> {
+  return finishChallenge(ctx, challengeId, (_payment, connectorReference) =>
+    Promise.resolve<AuthorizeOutcome>({
+      kind: 'declined',
+      connectorReference,
+      code: 'USER_AUTHENTICATION_FAILED',
+      message: 'The customer cancelled the 3-D Secure challenge',
+    }),
+  );
+}
+
+/** Records the answer `decide` gives for the payment waiting on a challenge; undefined when none waits on it. */
+async function finishChallenge(
+  ctx: CoreContext,
+  challengeId: string,
+  decide: (payment: Payment, connectorReference: string, sale: boolean) => Promise<AuthorizeOutcome>,
+): Promise<OrderAggregate | undefined> {
   const found = await findPaymentByChallenge(ctx.db, challengeId);
   if (!found) return undefined;
   const target = { merchantId: found.merchantId, orderId: found.orderId };
   const read = await readOrder(ctx, target);
   const payment = read.payments.find((p) => p.id === found.paymentId);
   if (payment?.status !== 'PENDING' || !payment.connectorReference) return undefined;
-  // Too late: authentication fails exactly as with a wrong OTP; the gateway is not asked.
-  const outcome: AuthorizeOutcome = challengeExpired(ctx, payment)
-    ? expiredChallenge(payment.connectorReference)
-    : await ctx.gateway.completeAuthentication(payment.connector, {
-        paymentId: payment.id,
-        connectorReference: payment.connectorReference,
-        otp,
-        capture: !read.order.preAuth,
-        amount: payment.amount,
-        currency: payment.currency,
-      });
+  const outcome = await decide(payment, payment.connectorReference, !read.order.preAuth);
   const plan = { payment, captureWindowMs: (await merchantTerms(ctx, found.merchantId)).captureWindowMs, sale: !read.order.preAuth };
   return recordAnswer(ctx, authorizeSpec, target, read, plan, outcome);
 }

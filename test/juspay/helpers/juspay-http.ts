@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { submitHostedForm } from '../../helpers/hosted-form.js';
 
 /**
  * A plain HTTP client for Holdfast's Juspay dialect, the way a merchant's own code (not the SDK)
@@ -180,7 +181,7 @@ export class JuspayHttp {
 
 /**
  * Submits the 3-D Secure challenge page behind `payment.authentication.url` with an OTP, the way
- * the cardholder's browser does. With `baseUrl`, the link's path and query are sent to the
+ * the cardholder's browser does (the page first, for its CSRF cookie and token). With `baseUrl`, the link's path and query are sent to the
  * address the test reaches the server at (a test server's public URL may name another port).
  */
 export async function submitOtp(
@@ -190,12 +191,6 @@ export async function submitOtp(
 ): Promise<{ status: number; location: string | null; html: string }> {
   const link = new URL(authenticationUrl);
   const url = baseUrl ? `${baseUrl}${link.pathname}${link.search}` : authenticationUrl;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `otp=${encodeURIComponent(otp)}`,
-    redirect: 'manual',
-  });
-  const html = await response.text();
-  return { status: response.status, location: response.headers.get('location'), html };
+  const { status, location, body } = await submitHostedForm(url, { otp });
+  return { status, location, html: body };
 }
