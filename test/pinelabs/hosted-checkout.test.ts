@@ -61,7 +61,7 @@ describe('Pine Labs hosted checkout', () => {
     assert.equal(page.status, 200);
     assert.match(await page.text(), /name="card_number"/);
     const paid = await submitCard(`${server.baseUrl}/merchant/pay/${orderId}`, VISA_OK);
-    const back = await returnOf(answerOf(paid));
+    const back = returnOf(answerOf(paid));
     assert.equal(back.url.href, CALLBACK);
     assert.equal(back.fields.status, 'AUTHORIZED');
 
