@@ -1,24 +1,30 @@
 /**
- * A merchant's return endpoint on loopback, for browser tests: it takes the browser's return (a
- * GET with the outcome in the query, or a form POST), checks the signature with the verifiers
- * written from the documents (merchant-return.ts) and answers a page that says what it got.
+ * The merchant's end of a hosted flow, on loopback, for browser tests: the page the browser is
+ * sent back to (a GET with the outcome in the query, or a POSTed form). It records what arrived,
+ * checks the signature with the verifiers written from the documents (merchant-return.ts) once it
+ * is told the merchant's keys, and shows the outcome and the verdict.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { juspaySignatureValid, pineLabsSignatureValid, type MerchantReturn } from './merchant-return.js';
 
 export interface ReceivedReturn extends MerchantReturn {
-  /** Whether the signature verified with the merchant's key for the dialect. */
-  signatureValid: boolean;
+  /** Whether the signature verified with the merchant's key for the dialect; undefined before keys were given. */
+  signatureValid: boolean | undefined;
+}
+
+export interface MerchantKeys {
+  pinelabs_redirect_secret: string;
+  juspay_response_key: string;
 }
 
 export interface MerchantReceiver {
-  /** A return URL on this receiver (http to loopback, which Holdfast accepts). */
-  url(path: string): string;
+  /** e.g. http://127.0.0.1:PORT/back — a loopback http URL, which return URLs may be. */
+  url(path?: string): string;
+  origin: string;
   /** Every return received so far, oldest first. */
   received: ReceivedReturn[];
-  /** The next return to arrive (or the one already there, when `after` returns exist). */
-  waitFor(count: number, timeoutMs?: number): Promise<ReceivedReturn>;
+  /** The keys the signatures are checked with from now on. */
+  trust(keys: MerchantKeys): void;
   close(): Promise<void>;
 }
 
@@ -30,55 +36,46 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function startMerchantReceiver(keys: {
-  pinelabs_redirect_secret: string;
-  juspay_response_key: string;
-}): Promise<MerchantReceiver> {
+export async function startMerchantReceiver(): Promise<MerchantReceiver> {
   const received: ReceivedReturn[] = [];
-  const waiters: (() => void)[] = [];
+  let keys: MerchantKeys | undefined;
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+      // The browser asks the merchant's site for its icon too; that is not a return.
+      if (url.pathname === '/favicon.ico') return void response.writeHead(404).end();
       const method = request.method === 'POST' ? 'POST' : 'GET';
-      const fields =
-        method === 'POST' ? Object.fromEntries(new URLSearchParams(await bodyOf(request))) : Object.fromEntries(url.searchParams);
-      const full = new URL(`http://${request.headers.host ?? '127.0.0.1'}${request.url ?? '/'}`);
-      const signatureValid =
-        method === 'POST'
+      const fields = Object.fromEntries(method === 'POST' ? new URLSearchParams(await bodyOf(request)) : url.searchParams);
+      const signatureValid = !keys
+        ? undefined
+        : method === 'POST'
           ? pineLabsSignatureValid(fields, keys.pinelabs_redirect_secret)
-          : juspaySignatureValid(full, keys.juspay_response_key);
-      received.push({ method, url: full, fields, signatureValid });
-      for (const wake of waiters.splice(0)) wake();
+          : juspaySignatureValid(url, keys.juspay_response_key);
+      received.push({ method, url, fields, signatureValid });
       const rows = Object.entries(fields)
-        .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`)
+        .map(([k, v]) => `<tr><th>${escape(k)}</th><td data-param="${escape(k)}">${escape(v)}</td></tr>`)
         .join('');
+      const verdict = signatureValid === undefined ? '' : `<p id="verdict">Signature ${signatureValid ? 'valid' : 'INVALID'}</p>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(
-        `<!doctype html><title>Merchant</title><h1 id="verdict">Signature ${signatureValid ? 'valid' : 'INVALID'}</h1><p id="status">${escape(fields.status ?? '')}</p><table>${rows}</table>`,
-      );
+      response.end(`<!doctype html><title>Merchant</title><h1>Back at the merchant</h1>${verdict}<table>${rows}</table>`);
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('receiver has no port');
+  const origin = `http://127.0.0.1:${address.port}`;
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    origin,
+    url: (path = '/back') => `${origin}${path}`,
     received,
-    async waitFor(count, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`the merchant received ${received.length} returns, not ${count}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-      return received[count - 1]!;
+    trust(given) {
+      keys = given;
     },
     close: () =>
-      new Promise<void>((resolve) =>
+      new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
-        }),
-      ),
+        });
+      }),
   };
 }

@@ -12,7 +12,7 @@ import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { orderLedger } from '../helpers/ledger-check.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { JuspayHttp, newOrderId } from '../juspay/helpers/juspay-http.js';
-import { startMerchantReceiver, type MerchantReceiver } from './helpers/merchant-receiver.js';
+import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver.js';
 
 /** Evaluates an expression in the page (a string: the tests are compiled without the DOM's types). */
 const inPage = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
@@ -26,7 +26,9 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
   let browser: TestBrowser;
   before(async () => {
     [server, receiver, browser] = await Promise.all([startTestServer(), startMerchantReceiver(), launchBrowser()]);
-    juspay = new JuspayHttp(server.baseUrl, (await server.newMerchant('Chai & Biscuit Co.')).api_key);
+    const merchant = await server.newMerchant('Chai & Biscuit Co.');
+    receiver.trust(merchant);
+    juspay = new JuspayHttp(server.baseUrl, merchant.api_key);
   });
   after(async () => {
     await browser.close();
@@ -52,6 +54,7 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
   /** Clicks Pay and waits until the browser is back at the merchant; the outcome it brought. */
   async function payAndReturn(page: Page, click = () => page.click('[data-pay-button]')) {
     await Promise.all([page.waitForURL((url) => url.origin === receiver.origin), click()]);
+    assert.equal(receiver.received.at(-1)?.signatureValid, true, 'the merchant verifies the return');
     return Object.fromEntries(new URL(page.url()).searchParams);
   }
 

@@ -7,13 +7,16 @@ import type { HostedPageOptions } from './index.js';
 import { PAYMENT_LINK_PAGE_PATH, paymentPageUrl } from './links.js';
 
 /** What the link's page says when it cannot be paid. */
-const NOT_PAYABLE: Readonly<Record<PaymentLinkStatus, string>> = {
-  CREATED: 'This payment link cannot be paid.',
-  CLICKED: 'This payment link cannot be paid.',
-  PAYMENT_INITIATED: 'A payment on this link is in progress or has failed; it cannot be paid again.',
-  PROCESSED: 'This payment link has been paid.',
-  CANCELLED: 'This payment link was cancelled by the merchant.',
-  EXPIRED: 'This payment link has expired.',
+const NOT_PAYABLE: Readonly<Record<PaymentLinkStatus, { title: string; message: string }>> = {
+  CREATED: { title: 'This payment link cannot be paid', message: 'Ask the merchant for a new one.' },
+  CLICKED: { title: 'This payment link cannot be paid', message: 'Ask the merchant for a new one.' },
+  PAYMENT_INITIATED: {
+    title: 'A payment is in progress',
+    message: 'A payment on this link is in progress or has failed; it cannot be paid again.',
+  },
+  PROCESSED: { title: 'This payment link has been paid', message: 'There is nothing more to pay.' },
+  CANCELLED: { title: 'This payment link was cancelled', message: 'The merchant cancelled it; it can no longer be paid.' },
+  EXPIRED: { title: 'This payment link has expired', message: 'It can no longer be paid. Ask the merchant for a new one.' },
 };
 
 /**
@@ -28,6 +31,6 @@ export async function paymentLinkPageRoutes(app: FastifyInstance, { ctx, links }
     const view = isStorableText(id) ? await openPaymentLink(ctx, id) : undefined;
     if (!view) return sendNotice(reply, 404, { title: 'Unknown payment link', message: 'This payment link is not valid.' });
     if (isPayable(view.aggregate)) return reply.redirect(paymentPageUrl(links.base, view.aggregate.order.id), 303);
-    return sendNotice(reply, 200, { title: 'Payment link', message: NOT_PAYABLE[view.status] });
+    return sendNotice(reply, 200, NOT_PAYABLE[view.status]);
   });
 }
