@@ -137,7 +137,7 @@ describe('Pine Labs payment links', () => {
     assert.equal(await statusOf(id), 'CLICKED');
 
     const paid = await submitCard(paymentPage(created.order_id), VISA_OK);
-    assert.equal((returnOf(answerOf(paid))).fields.status, 'AUTHORIZED');
+    assert.equal(returnOf(answerOf(paid)).fields.status, 'AUTHORIZED');
     const read = (await getLink(id)).body;
     assert.equal(read.status, 'PROCESSED');
     assert.deepEqual(read.amount_due, { value: 0, currency: 'INR' });
