@@ -29,9 +29,10 @@ Commands:
   acquirer [--port N] [options]           acquirer simulator with injected faults (acquirer --help)
 
 Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
-HOLDFAST_DATA_DIR, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
-HOLDFAST_CAPTURE_WINDOW, HOLDFAST_WEBHOOK_RETRY_SCHEDULE, HOLDFAST_CONNECTOR,
-HOLDFAST_ACQUIRER_URL, HOLDFAST_ACQUIRER_TIMEOUT, LOG_LEVEL.`;
+HOLDFAST_DATA_DIR, HOLDFAST_DB_POOL, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
+HOLDFAST_CAPTURE_WINDOW, HOLDFAST_CHALLENGE_TTL, HOLDFAST_WEBHOOK_RETRY_SCHEDULE,
+HOLDFAST_SYNC_ATTEMPTS, HOLDFAST_SYNC_DELAY, HOLDFAST_CONNECTOR, HOLDFAST_ACQUIRER_URL,
+HOLDFAST_ACQUIRER_TIMEOUT, LOG_LEVEL.`;
 
 /** Thin shell over the library: parse arguments, call one function, print, exit with a clear message on error. */
 export async function main(argv: string[]): Promise<void> {
