@@ -276,4 +276,74 @@ describe('every hosted entry point, every ending, in a browser', () => {
       await page.context().close();
     }
   });
+
+  it('XSS: markup in the merchant name, descriptions, customer names, udfs and notes renders as text on every entry point', async () => {
+    const payloads = ['<script>alert(1)</script>', `"'><img src=x onerror=alert(1)>`];
+    const hostileText = payloads.join(' ');
+    const hostile = await server.newMerchant(hostileText);
+    const hostilePine = await PineLabsClient.login(server.baseUrl, hostile);
+    const hostileJuspay = new JuspayHttp(server.baseUrl, hostile.api_key);
+    const customer = { first_name: payloads[0], last_name: payloads[1], email_id: 'x@example.com', mobile_number: '9876543210' };
+    const pages: [string, string][] = [];
+    const checkout = await hostilePine.request('POST', '/api/checkout/v1/orders', {
+      merchant_order_reference: uniqueRef('xss'),
+      order_amount: { value: 1000, currency: 'INR' },
+      pre_auth: true,
+      notes: hostileText,
+      purchase_details: { customer, merchant_metadata: { udf1: payloads[0], udf2: payloads[1] } },
+      ...callbacks(),
+    });
+    assert.equal(checkout.status, 200, JSON.stringify(checkout.body));
+    pages.push(['pinelabs-checkout', checkout.body.redirect_url as string]);
+    const link = await hostilePine.request('POST', '/api/pay/v1/paymentlink', {
+      amount: { value: 1000, currency: 'INR' },
+      merchant_payment_link_reference: uniqueRef('xss'),
+      description: hostileText,
+      customer,
+      ...callbacks(),
+    });
+    assert.equal(link.status, 200, JSON.stringify(link.body));
+    pages.push(['pinelabs-link', link.body.payment_link as string]);
+    for (const path of ['/orders', '/session']) {
+      const orderId = newOrderId('xss');
+      const fields = {
+        order_id: orderId,
+        amount: '10.00',
+        description: hostileText,
+        customer_id: payloads[1],
+        first_name: payloads[0],
+        last_name: payloads[1],
+        udf1: payloads[0],
+        udf2: payloads[1],
+        return_url: receiver.url('/juspay/back'),
+      };
+      const created = await hostileJuspay.request('POST', path, path === '/session' ? { ...fields, action: 'paymentPage' } : fields, {
+        encoding: 'json',
+      });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      pages.push([`juspay${path}`, created.body.payment_links.web as string]);
+    }
+
+    for (const [name, url] of pages) {
+      const page = await browser.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(url);
+      assert.equal(await page.textContent('.merchant-name'), hostileText, name);
+      const description = page.locator('.description');
+      if ((await description.count()) > 0) assert.equal(await description.textContent(), hostileText, name);
+      assert.equal(await page.locator('img').count(), 0, `${name}: no element was injected`);
+      await page.click(`[data-test-card="${CHALLENGE}"]`);
+      await page.fill('#name', payloads[1]!);
+      await Promise.all([page.waitForURL(/\/web\/auth\/landing\//), page.click('[data-pay-button]')]);
+      assert.equal(await page.textContent('.merchant-name'), hostileText, `${name}: the challenge page too`);
+      assert.equal(await page.locator('img').count(), 0, name);
+      await browser.screenshot(page, `entry-xss-${name.replace('/', '')}`);
+      assert.deepEqual(dialogs, [], `${name}: no script ran`);
+      await page.context().close();
+    }
+  });
 });
