@@ -51,7 +51,7 @@ describe('holdfast command line', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('merchant create --json prints one JSON object of credentials, stored only hashed or encrypted', async () => {
+  it('merchant create --json prints one JSON object of credentials, stored only hashed or encrypted; redirect-keys replaces the pair', async () => {
     const dataDir = tempDir();
     const run = holdfast(['merchant', 'create', '--name', 'Acme', '--webhook-url', 'http://127.0.0.1:9/hook', '--json'], {
       HOLDFAST_DATA_DIR: dataDir,
@@ -76,18 +76,15 @@ describe('holdfast command line', () => {
     } finally {
       await db.close();
     }
-  });
 
-  it('merchant redirect-keys issues new keys once, replacing the old ones; an unknown merchant is named', () => {
-    const dataDir = tempDir();
-    const created = JSON.parse(holdfast(['merchant', 'create', '--name', 'Keys', '--json'], { HOLDFAST_DATA_DIR: dataDir }).stdout.trim());
-    const run = holdfast(['merchant', 'redirect-keys', '--merchant', created.merchant_id, '--json'], { HOLDFAST_DATA_DIR: dataDir });
-    assert.equal(run.code, 0, run.stderr);
-    const issued = JSON.parse(run.stdout.trim());
-    assert.equal(issued.merchant_id, created.merchant_id);
+    // merchant redirect-keys issues a new pair once, replacing the old one; an unknown merchant is named.
+    const run2 = holdfast(['merchant', 'redirect-keys', '--merchant', credentials.merchant_id, '--json'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(run2.code, 0, run2.stderr);
+    const issued = JSON.parse(run2.stdout.trim());
+    assert.equal(issued.merchant_id, credentials.merchant_id);
     assert.match(issued.pinelabs_redirect_secret, /^[0-9A-F]{64}$/);
-    assert.notEqual(issued.pinelabs_redirect_secret, created.pinelabs_redirect_secret);
-    assert.notEqual(issued.juspay_response_key, created.juspay_response_key);
+    assert.notEqual(issued.pinelabs_redirect_secret, credentials.pinelabs_redirect_secret);
+    assert.notEqual(issued.juspay_response_key, credentials.juspay_response_key);
     const unknown = holdfast(['merchant', 'redirect-keys', '--merchant', 'nobody'], { HOLDFAST_DATA_DIR: dataDir });
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /no merchant nobody/);

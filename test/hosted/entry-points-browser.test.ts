@@ -224,9 +224,10 @@ describe('every hosted entry point, every ending, in a browser', () => {
 
   for (const entry of ENTRY_POINTS) {
     it(`${entry.name}: each ending returns to the merchant signed, and the order is as the merchant was told`, async () => {
+      // One tab for the whole run, as one customer would use: each visit starts from a new order's page.
+      const page = await browser.newPage();
       for (const outcome of OUTCOMES) {
         const order = await entry.create();
-        const page = await browser.newPage();
         const back = await visit(page, order.pageUrl, outcome);
         const label = `${entry.name} / ${outcome}`;
         assert.equal(back.signatureValid, true, `${label}: the merchant's check accepts the signature`);
@@ -249,7 +250,6 @@ describe('every hosted entry point, every ending, in a browser', () => {
         }
         assert.equal(await order.status(), back.fields.status, `${label}: the order says what the merchant was told`);
         await browser.screenshot(page, `entry-${entry.name}-${outcome}`);
-        await page.context().close();
 
         if (outcome === 'approved') {
           const [captured, refunded] = await order.captureAndRefund();
@@ -261,6 +261,7 @@ describe('every hosted entry point, every ending, in a browser', () => {
         }
         if (outcome === 'otp-right') assert.equal(await order.cancel(), entry.dialect === 'pinelabs' ? 'CANCELLED' : 'VOIDED', label);
       }
+      await page.context().close();
       await assertLedgerInvariants(server.db);
     });
   }
