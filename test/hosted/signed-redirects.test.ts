@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { issueRedirectKeys } from '../../src/core/redirect-keys.js';
-import { openHostedPage } from '../helpers/hosted-form.js';
+import { answerOf, openHostedPage, submitHostedForm } from '../helpers/hosted-form.js';
 import { juspaySignatureValid, pineLabsSignatureValid, returnOf } from '../helpers/merchant-return.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -84,6 +84,22 @@ describe('signed returns to the merchant', () => {
     assert.equal(back.fields.error_code, 'USER_AUTHENTICATION_FAILED');
     assert.ok(back.fields.error_message);
     assert.ok(pineLabsSignatureValid(back.fields, merchant.pinelabs_redirect_secret));
+  });
+
+  it('cancel on the 3-D Secure page fails the authentication at once, without the gateway, and the return says so', async () => {
+    const { orderId, url } = await pineLabsChallenge({
+      callback_url: 'https://shop.example/pine/ok',
+      failure_callback_url: 'https://shop.example/pine/failed',
+    });
+    const back = returnOf(answerOf(await submitHostedForm(url, { intent: 'cancel' })));
+    assert.equal(back.url.href, 'https://shop.example/pine/failed');
+    assert.equal(back.fields.status, 'ATTEMPTED');
+    assert.equal(back.fields.error_code, 'USER_AUTHENTICATION_FAILED');
+    assert.ok(pineLabsSignatureValid(back.fields, merchant.pinelabs_redirect_secret));
+    const read = await pinelabs.getOrder(orderId);
+    assert.equal(read.body.data.status, 'ATTEMPTED');
+    assert.equal(read.body.data.payments[0].status, 'FAILED');
+    assert.equal((await fetch(url)).status, 404, 'the challenge is used up');
   });
 
   it("Juspay: a GET of return_url with the merchant's own parameters kept and signed, signature_algorithm=HMAC-SHA256", async () => {
