@@ -16,27 +16,10 @@ function find(dir) {
   });
 }
 
-// The longest files start first, so that on two lanes none of them is left running alone at the
-// end (the rest are short and fill in around them). Measured in CI; order only, never a limit.
-const LONGEST_FIRST = [
-  'test/hosted/entry-points-browser',
-  'test/crash/',
-  'test/webhooks/cli',
-  'test/cli/holdfast-cli',
-  'test/cli/',
-  'test/hosted/checkout-browser',
-  'test/background/two-workers',
-];
-const rank = (file) => {
-  const index = LONGEST_FIRST.findIndex((part) => file.includes(part));
-  return index === -1 ? LONGEST_FIRST.length : index;
-};
-
 const filter = process.argv.slice(2);
 const files = find('test')
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
-  .sort()
-  .sort((a, b) => rank(a) - rank(b));
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
