@@ -16,16 +16,33 @@ function find(dir) {
   });
 }
 
+// Files that never open a database (the acquirer, pure functions) or always use their own embedded
+// one (the command line on a data directory): a run against a PostgreSQL server would only repeat
+// them, so it leaves them to the run without TEST_DATABASE_URL.
+const NO_DATABASE_SERVER = [
+  'test/acquirer/',
+  'test/unit/config.test.ts',
+  'test/unit/domain.test.ts',
+  'test/unit/redirect-signatures.test.ts',
+  'test/hosted/card-checks.test.ts',
+  'test/cli/holdfast-cli.test.ts',
+];
+
+const serverUrl = process.env.TEST_DATABASE_URL || undefined;
 const filter = process.argv.slice(2);
-const files = find('test')
+const matching = find('test')
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
   .sort();
+const files = serverUrl ? matching.filter((f) => !NO_DATABASE_SERVER.some((part) => f.includes(part))) : matching;
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const serverUrl = process.env.TEST_DATABASE_URL || undefined;
-console.log(`Running ${files.length} test files on ${serverUrl ? 'PostgreSQL' : 'PGlite'}`);
+const skipped = matching.length - files.length;
+console.log(
+  `Running ${files.length} test files on ${serverUrl ? 'PostgreSQL' : 'PGlite'}` +
+    (skipped ? ` (${skipped} that use no database server run only without TEST_DATABASE_URL)` : ''),
+);
 
 const { makeRunImage } = await tsImport('../test/helpers/database-image.ts', import.meta.url);
 const image = await makeRunImage(serverUrl);
