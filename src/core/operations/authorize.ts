@@ -3,6 +3,7 @@ import { HoldfastError, invalidInput, invalidState, notFound, paymentClosed } fr
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
+import { claimChallenge } from '../../store/challenge-claims.js';
 import { findPaymentByChallenge } from '../../store/orders-repository.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
@@ -211,6 +212,9 @@ async function finishChallenge(
   const read = await readOrder(ctx, target);
   const payment = read.payments.find((p) => p.id === found.paymentId);
   if (payment?.status !== 'PENDING' || !payment.connectorReference) return undefined;
+  // One submission wins: whoever claims the challenge first is the only one to ask the gateway;
+  // the others answer as for a challenge that is no longer waiting.
+  if (!(await claimChallenge(ctx.db, payment.id, ctx.clock.now()))) return undefined;
   const outcome = await decide(payment, payment.connectorReference, !read.order.preAuth);
   const plan = { payment, captureWindowMs: (await merchantTerms(ctx, found.merchantId)).captureWindowMs, sale: !read.order.preAuth };
   return recordAnswer(ctx, authorizeSpec, target, read, plan, outcome);
@@ -226,6 +230,8 @@ export async function expireChallenge(ctx: CoreContext, payload: SyncPayload): P
   const payment = read.payments.find((p) => p.id === payload.operationId);
   if (payment?.status !== 'PENDING' || !payment.challengeId) return 'done';
   if (!challengeExpired(ctx, payment)) return 'retry';
+  // An OTP submission holds the claim: its answer is on its way, so look again later.
+  if (!(await claimChallenge(ctx.db, payment.id, ctx.clock.now()))) return 'retry';
   const plan = { payment, captureWindowMs: (await merchantTerms(ctx, payload.merchantId)).captureWindowMs, sale: !read.order.preAuth };
   await recordAnswer(ctx, authorizeSpec, target, read, plan, expiredChallenge(payment.connectorReference));
   return 'done';
