@@ -34,7 +34,7 @@ describe('OTP submissions racing for one challenge', () => {
       completeAuthentication: async (request) => {
         calls.push(request.otp);
         await new Promise((resolve) => setTimeout(resolve, 150));
-        return sandbox.completeAuthentication(request) as Promise<AuthorizeOutcome>;
+        return sandbox.completeAuthentication(request);
       },
     });
   }
@@ -77,7 +77,7 @@ describe('OTP submissions racing for one challenge', () => {
       completeAuthentication: async (request) => {
         calls.push(request.otp);
         await new Promise<void>((resolve) => (release = resolve));
-        return sandbox.completeAuthentication(request) as Promise<AuthorizeOutcome>;
+        return sandbox.completeAuthentication(request);
       },
     });
     const answer = submit(paymentId, '123456');
