@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SandboxConnector } from '../../src/connectors/sandbox.js';
-import type { AuthorizeOutcome } from '../../src/connectors/gateway.js';
 import { assertLedgerInvariants } from '../helpers/ledger-check.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { ScriptedConnector } from '../helpers/scripted-connector.js';
