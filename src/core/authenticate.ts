@@ -16,6 +16,9 @@ export interface Principal {
 
 const unauthenticated = () => new HoldfastError('unauthenticated', 'Unauthorized');
 
+/** How far ahead of this process's clock a token's issue time may be (another process's clock). */
+const CLOCK_SKEW_MS = 60_000;
+
 /**
  * Client-credentials grant: a signed (HS256) token that any process sharing the database can
  * verify with no database read, valid until its `exp` across restarts.
@@ -33,24 +36,31 @@ export async function issueToken(ctx: CoreContext, clientId: string, clientSecre
   return { accessToken, expiresAt: new Date(exp * 1000) };
 }
 
-export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock'>): (token: string) => Principal {
+/**
+ * Verifies a bearer token: Holdfast's signature, not expired by the injectable clock, and no
+ * longer-lived than a token Holdfast issues (`exp - iat` within HOLDFAST's token lifetime, `iat`
+ * not in the future), so a token signed with a leaked key cannot be made to last for ever.
+ */
+export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTtlMs'>): (token: string) => Principal {
   const verify = createVerifier({
     key: ctx.keys.tokenSigning,
     algorithms: ['HS256'],
-    requiredClaims: ['sub', 'exp'],
+    requiredClaims: ['sub', 'exp', 'iat'],
     // Expiry is checked against the injectable clock below, not the verifier's own.
     ignoreExpiration: true,
     cache: 1000,
   });
   return (token) => {
-    let claims: { sub?: unknown; exp?: unknown };
+    let claims: { sub?: unknown; exp?: unknown; iat?: unknown };
     try {
       claims = verify(token) as typeof claims;
     } catch {
       throw unauthenticated();
     }
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw unauthenticated();
-    if (claims.exp * 1000 <= ctx.clock.now().getTime()) throw unauthenticated();
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw unauthenticated();
+    const nowMs = ctx.clock.now().getTime();
+    if (claims.exp * 1000 <= nowMs) throw unauthenticated();
+    if ((claims.exp - claims.iat) * 1000 > ctx.tokenTtlMs || claims.iat * 1000 > nowMs + CLOCK_SKEW_MS) throw unauthenticated();
     return { merchantId: claims.sub };
   };
 }
