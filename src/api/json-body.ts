@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import secureJsonParse from 'secure-json-parse';
+import { invalidInput } from '../domain/errors.js';
+import { duplicateJsonKey } from './duplicate-json-keys.js';
 import { unstorableInput } from './text-safety.js';
 
 /**
  * JSON bodies with prototype-poisoning protection, where an empty body counts as no body
- * (clients send `Content-Type: application/json` on body-less PUTs such as cancel).
+ * (clients send `Content-Type: application/json` on body-less PUTs such as cancel), and where a
+ * field named twice in one object is refused rather than silently taking the last value.
  */
 export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
@@ -27,6 +30,12 @@ export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
     const problem = unstorableInput(parsed);
     if (problem) {
       done(problem, undefined);
+      return;
+    }
+    // After the nesting limit above, so the scan below never walks a runaway body.
+    const duplicate = duplicateJsonKey(text);
+    if (duplicate) {
+      done(invalidInput(duplicate, `${duplicate} appears more than once in the request body`), undefined);
       return;
     }
     done(null, parsed);
