@@ -3,7 +3,7 @@ import { visit } from 'jsonc-parser';
 /**
  * The first field name that appears twice in one JSON object of `text` (as a dotted path, e.g.
  * `order_amount.value`), or undefined. JSON.parse keeps the last of two equal names silently, so
- * `{"value":100,"value":1}` would become a one-paisa order (issue 11, finding 6); the dialects
+ * `{"value":100,"value":1}` would become a one-paisa order; the dialects
  * refuse such a body instead. `text` must already have parsed as JSON: jsonc-parser's scanner is
  * used only for its per-property events.
  */

@@ -6,8 +6,8 @@ export const MERCHANT_PRESENCE_TTL_MS = 1000;
 
 /**
  * Whether a merchant a token names still exists, read from the database at most once a second
- * per merchant and process (issue 11, finding 5: a signed token for a merchant that does not
- * exist must be a 401, never a 5xx from a foreign key further on). Monotonic time, not the
+ * per merchant and process: a signed token for a merchant that does not exist must be a 401,
+ * never a 5xx from a foreign key further on. Monotonic time, not the
  * business clock: this is a cache lifetime, not a rule of the payment.
  */
 export function merchantPresence(ctx: Pick<CoreContext, 'db'>): (merchantId: string) => Promise<boolean> {

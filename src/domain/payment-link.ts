@@ -29,7 +29,7 @@ export interface PaymentLinkNotification {
   createdAt: Date;
 }
 
-/** The statuses of Pine Labs' payment-link life cycle (reference §8). */
+/** The statuses of Pine Labs' payment-link life cycle (docs/payment-links.md). */
 export type PaymentLinkStatus = 'CREATED' | 'CLICKED' | 'PAYMENT_INITIATED' | 'PROCESSED' | 'CANCELLED' | 'EXPIRED';
 
 /** States reached only through an approved payment: the link has been paid, whatever the merchant did next. */

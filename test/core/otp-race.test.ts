@@ -1,5 +1,5 @@
 /**
- * One OTP submission wins (issue 11, finding 4): the challenge is claimed before the gateway is
+ * One OTP submission wins: the challenge is claimed before the gateway is
  * asked, so of many submissions at once — right and wrong OTPs, through the API and the page —
  * exactly one reaches the gateway, and the order ends as that one's answer says. The expiry job
  * stands back while a claimed answer is on its way.

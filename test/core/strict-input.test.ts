@@ -1,5 +1,5 @@
 /**
- * Strict input (issue 11, finding 6): a JSON body that names a field twice in one object is
+ * Strict input: a JSON body that names a field twice in one object is
  * refused with a 400 naming it, in each dialect's shape, and stores nothing — JSON.parse alone
  * would keep the last value, turning `{"value":100,…,"value":1}` into a one-paisa order. A
  * `Request-Timestamp` must be an instant that exists.

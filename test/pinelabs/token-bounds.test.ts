@@ -1,5 +1,5 @@
 /**
- * Bearer tokens are bounded (issue 11, findings 2 and 5): a token signed with Holdfast's key but
+ * Bearer tokens are bounded: a token signed with Holdfast's key but
  * for a merchant that does not exist, or no longer exists, is a 401 in Pine Labs' shape — never a
  * 5xx — and a token cannot claim a longer life than Holdfast gives (HOLDFAST's one hour), nor an
  * issue time in the future, nor none.

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 
 /**
- * The headers of every hosted page (issue 10, item 5): a Content-Security-Policy without inline
+ * The headers of every hosted page (docs/hosted-checkout.md): a Content-Security-Policy without inline
  * script or style, nothing loaded from anywhere but Holdfast, forms sent only to Holdfast and to
  * the merchant the order returns to, and framing only where the integration allows it.
  */

@@ -33,7 +33,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
 
 /**
  * An ISO 8601 instant that exists: Date.parse turns 2024-02-30 into 1 March and 24:00 into the
- * next day, so each part is checked against the calendar instead (issue 11, finding 6).
+ * next day, so each part is checked against the calendar instead.
  */
 export function isRealInstant(text: string): boolean {
   const m = ISO_INSTANT.exec(text);

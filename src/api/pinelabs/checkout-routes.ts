@@ -13,7 +13,7 @@ import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
 import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
 
 /**
- * Pine Labs hosted checkout ("Infinity Checkout", reference §10): creates an ordinary order — the
+ * Pine Labs hosted checkout ("Infinity Checkout", docs/payment-links.md): creates an ordinary order — the
  * same fields, checks, idempotency and Request-ID rules as create order — and answers where to send
  * the customer, without the `data` wrapper. The order then lives like any other (get, capture,
  * cancel, refund, webhooks).

@@ -1,7 +1,7 @@
 import type { PaymentLinkView } from '../../core/payment-link-read.js';
 import { paymentLinkPageUrl } from '../hosted/links.js';
 
-/** The Pine Labs PaymentLink object (reference §10), from a link and its order. */
+/** The Pine Labs PaymentLink object (docs/payment-links.md), from a link and its order. */
 export function renderPaymentLink(view: PaymentLinkView, publicUrl: string) {
   const { link, aggregate, status } = view;
   const { order } = aggregate;

@@ -17,7 +17,7 @@ import { CreatePaymentLinkBody, PaymentLinkIdParams, PaymentLinkReferenceParams 
 import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
 
 /**
- * Pine Labs payment links (reference §1 #11–15, §10; docs/payment-links.md): create, read by id or
+ * Pine Labs payment links (docs/payment-links.md): create, read by id or
  * by the merchant's reference, cancel, and resend. Each link has its own order, created with it,
  * which the merchant captures, cancels and refunds like any other.
  */

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Amount, CreateOrderBody, MerchantMetadata, Reference } from './schemas.js';
 
 /**
- * Request schemas of Pine Labs payment links (reference §10; field limits as for orders' customer, §3).
+ * Request schemas of Pine Labs payment links (docs/payment-links.md; field limits as for orders' customer).
  * `pre_auth`, `part_payment` and `is_mcc_transaction` are documented as the strings "true" / "false";
  * booleans are accepted too, and both are checked by the route (payment-link-fields.ts).
  */
