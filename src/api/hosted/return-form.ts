@@ -16,7 +16,7 @@ export function returnFormPage(url: string, fields: Readonly<Record<string, stri
 <h1 id="notice-title">Returning you to the merchant…</h1>
 <form method="post" action="${escapeHtml(url)}" data-autosubmit>
 ${inputs}
-<button type="submit" class="button-secondary">Continue to the merchant</button>
+<button type="submit" class="button button-secondary">Continue to the merchant</button>
 </form>
 </section>`,
   );
