@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { createMerchant } from '../../src/core/merchants.js';
+import type { App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
+import { startLoggedServer, type LoggedServer } from '../helpers/logged-server.js';
 import { call, cardPayment, PineLabsClient } from '../helpers/pinelabs-client.js';
-import { openTestDatabase } from '../helpers/test-database.js';
 
 const PAN = '5555555555554444';
 const CVV = '9731';
@@ -16,23 +15,12 @@ describe('card data is never stored or logged', () => {
   let db: Db;
   let app: App;
   let baseUrl: string;
-  let logs = '';
+  let server: LoggedServer;
   before(async () => {
-    db = await openTestDatabase();
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logs += String(chunk);
-        done();
-      },
-    });
-    app = await createApp({ config: loadConfig({ LOG_LEVEL: 'trace' }), db, logger: createLogger('trace', sink) });
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(app.server.server.address() as { port: number }).port}`;
+    server = await startLoggedServer();
+    ({ app, db, baseUrl } = server);
   });
-  after(async () => {
-    await app.close();
-    await db.close();
-  });
+  after(() => server.close());
 
   it('keeps BIN, last 4, network, expiry and a fingerprint, and nothing else of the card', async () => {
     const client = await PineLabsClient.login(baseUrl, await createMerchant(app.ctx, { name: 'Card data' }));
@@ -64,8 +52,8 @@ describe('card data is never stored or logged', () => {
       assert.ok(!dump.includes(PAN), `${table} does not contain the card number`);
       assert.ok(!dump.includes(`"${CVV}"`), `${table} does not contain the CVV`);
     }
-    assert.ok(logs.length > 0, 'the logger was in use at trace level');
-    assert.ok(!logs.includes(PAN), 'logs do not contain the card number');
+    assert.ok(server.logs().length > 0, 'the logger was in use at trace level');
+    assert.ok(!server.logs().includes(PAN), 'logs do not contain the card number');
   });
 
   it('redacts card numbers, CVVs, tokens and secrets from logged objects', () => {

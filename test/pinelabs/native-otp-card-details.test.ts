@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { createMerchant } from '../../src/core/merchants.js';
+import type { App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
+import { startLoggedServer, type LoggedServer } from '../helpers/logged-server.js';
 import { call, PineLabsClient, type Reply } from '../helpers/pinelabs-client.js';
-import { openTestDatabase } from '../helpers/test-database.js';
 
 const CHALLENGE_CARD = '4000000000003220';
 
@@ -21,24 +20,13 @@ describe('Pine Labs getCardDetails', () => {
   let app: App;
   let baseUrl: string;
   let client: PineLabsClient;
-  let logs = '';
+  let server: LoggedServer;
   before(async () => {
-    db = await openTestDatabase();
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logs += String(chunk);
-        done();
-      },
-    });
-    app = await createApp({ config: loadConfig({ LOG_LEVEL: 'trace' }), db, logger: createLogger('trace', sink) });
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(app.server.server.address() as { port: number }).port}`;
+    server = await startLoggedServer();
+    ({ app, db, baseUrl } = server);
     client = await PineLabsClient.login(baseUrl, await createMerchant(app.ctx, { name: 'Card details' }));
   });
-  after(async () => {
-    await app.close();
-    await db.close();
-  });
+  after(() => server.close());
 
   const lookUp = (body: unknown): Promise<Reply> => client.request('POST', '/api/pay/v1/getCardDetails', body);
   const cards = (...numbers: string[]) => ({
@@ -131,8 +119,8 @@ describe('Pine Labs getCardDetails', () => {
       const rows = await db.query<{ dump: string | null }>(`select string_agg(row_to_json(t)::text, '') as dump from ${table} t`);
       assert.ok(!(rows[0]?.dump ?? '').includes(CHALLENGE_CARD), `${table} does not contain the card number`);
     }
-    assert.ok(logs.length > 0, 'the logger was in use at trace level');
-    assert.ok(!logs.includes(CHALLENGE_CARD), 'logs do not contain the card number');
+    assert.ok(server.logs().length > 0, 'the logger was in use at trace level');
+    assert.ok(!server.logs().includes(CHALLENGE_CARD), 'logs do not contain the card number');
 
     let out = '';
     const logger = createLogger(
