@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import ms from 'ms';
+import { parseMasterKeyHex } from './core/keys/master-key.js';
 
 /** The validated environment. Built once at start-up; frozen. */
 export interface Config {
@@ -37,6 +38,10 @@ export interface Config {
   syncAttempts: number;
   /** How long a 3-D Secure challenge accepts an OTP (Default: 10m). */
   challengeTtlMs: number;
+  /** The master key that seals every data key (HOLDFAST_MASTER_KEY, 64 hex characters); never stored in the database. */
+  masterKey: Buffer | undefined;
+  /** A file holding the master key (HOLDFAST_MASTER_KEY_FILE); with neither, the embedded database keeps one in its data directory. */
+  masterKeyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +137,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
     problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
 
+  const masterKeyHex = env.HOLDFAST_MASTER_KEY || undefined;
+  const masterKeyFile = env.HOLDFAST_MASTER_KEY_FILE || undefined;
+  const masterKey = masterKeyHex === undefined ? undefined : parseMasterKeyHex(masterKeyHex);
+  // The value itself is never echoed: it is the one secret that opens every other.
+  if (masterKeyHex !== undefined && !masterKey) problems.push('HOLDFAST_MASTER_KEY must be 64 hexadecimal characters (32 bytes)');
+  if (masterKeyHex !== undefined && masterKeyFile !== undefined)
+    problems.push('Set HOLDFAST_MASTER_KEY or HOLDFAST_MASTER_KEY_FILE, not both');
+  if (masterKeyFile !== undefined && !existsSync(masterKeyFile)) problems.push(`HOLDFAST_MASTER_KEY_FILE: no file at ${masterKeyFile}`);
+
   if (
     problems.length > 0 ||
     captureWindowMs === undefined ||
@@ -159,5 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncDelayMs,
     syncAttempts,
     challengeTtlMs,
+    masterKey,
+    masterKeyFile,
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { onPostgres, TEST_DATABASE_URL } from '../helpers/test-database.js';
+import { onPostgres, TEST_DATABASE_URL, TEST_MASTER_KEY } from '../helpers/test-database.js';
 
 describe('crash safety under SIGKILL (scripts/crash-safety.ts)', () => {
   it(
@@ -9,7 +9,7 @@ describe('crash safety under SIGKILL (scripts/crash-safety.ts)', () => {
     { skip: !onPostgres && 'runs on PostgreSQL (set TEST_DATABASE_URL): the embedded database belongs to one process', timeout: 300_000 },
     () => {
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/crash-safety.ts', '--kills', '6', '--seed', '42'], {
-        env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL },
+        env: { ...process.env, HOLDFAST_MASTER_KEY: TEST_MASTER_KEY, DATABASE_URL: TEST_DATABASE_URL },
         encoding: 'utf8',
         timeout: 280_000,
       });

@@ -12,6 +12,12 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onPostgres = TEST_DATABASE_URL !== undefined;
 
 /**
+ * The master key every Holdfast a test starts is given (in process or spawned): one per test
+ * process, so servers and commands sharing one database open the same data keys.
+ */
+export const TEST_MASTER_KEY = randomBytes(32).toString('hex');
+
+/**
  * A fresh, migrated database for one test file, copied from the run's image (database-image.ts):
  * a new in-memory PGlite loaded from the image's dump, or a new PostgreSQL database created beside
  * TEST_DATABASE_URL's from the image as template and dropped on close. Run without

@@ -5,7 +5,7 @@ import type { GatewayConnector } from '../../src/connectors/gateway.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createMerchant, type MerchantCredentials } from '../../src/core/merchants.js';
 import type { Db } from '../../src/store/db.js';
-import { openTestDatabase } from './test-database.js';
+import { openTestDatabase, TEST_MASTER_KEY } from './test-database.js';
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -38,7 +38,7 @@ export interface TestServer {
 export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: { connectors?: GatewayConnector[] } = {}): Promise<TestServer> {
   const db = await openTestDatabase();
   const clock = new TestClock();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HOLDFAST_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const app = await createApp({ config, db, logger: pino({ level: 'silent' }), clock, connectors: options.connectors ?? [] });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();
