@@ -16,7 +16,7 @@ import { juspayTxnUuid } from './api/juspay/ids.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { CoreContext } from './core/context.js';
 import { openKeys } from './core/keys/open-keys.js';
-import type { MasterKey } from './core/keys/master-key.js';
+import { resolveMasterKey, type MasterKey } from './core/keys/master-key.js';
 import { jobHandlers } from './job-handlers.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Db } from './store/db.js';
@@ -59,11 +59,13 @@ function syncPolicyFor(config: Config): SyncPolicy {
 /** The one composition root: config → db → keys → connectors → core → HTTP and jobs. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db, logger } = options;
+  const say = (message: string) => {
+    logger.warn(message);
+  };
+  const masterKey = resolveMasterKey(config, say);
   await migrate(db);
   const clock = options.clock ?? systemClock;
-  const keys = await openKeys(db, config, clock.now(), (message) => {
-    logger.warn(message);
-  });
+  const keys = await openKeys(db, masterKey, clock.now(), say);
   const links: PublicLinks = { base: config.publicUrl };
   const dialects: readonly DialectModule[] = [pineLabsDialect, juspayDialect];
   const ctx: CoreContext = {

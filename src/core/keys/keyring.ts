@@ -87,6 +87,7 @@ export class KeyRing {
   /** The sealed text each opened key came from: unchanged rows are not opened again. */
   private sealedTexts = new Map<string, string>();
   private readAt = Number.NEGATIVE_INFINITY;
+  private reading: Promise<void> | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -136,11 +137,32 @@ export class KeyRing {
     return newest;
   }
 
-  /** A key by id and purpose, re-reading once (at most once a second) when this process has not seen it. */
+  /**
+   * A key by id and purpose. An id this process has not seen is read from the database when it
+   * could be newer than every key of its purpose known here (made by a rotation in another
+   * process, and already in use there); one read at a time, and none within 50 ms of the last,
+   * so made-up ids cannot turn every request into a query.
+   */
   async find(id: string, purpose: KeyPurpose): Promise<DataKey | undefined> {
-    if (!this.keys.has(id)) await this.refresh();
+    if (!this.keys.has(id) && this.couldBeNewer(id, purpose)) await this.readAgain();
     const key = this.keys.get(id);
     return key?.purpose === purpose ? key : undefined;
+  }
+
+  private couldBeNewer(id: string, purpose: KeyPurpose): boolean {
+    if (!new RegExp(`^${PREFIX[purpose]}-\\d{1,9}$`).test(id)) return false;
+    let newest = 0;
+    for (const key of this.keys.values()) if (key.purpose === purpose) newest = Math.max(newest, keySequence(key.id));
+    return keySequence(id) > newest;
+  }
+
+  private async readAgain(): Promise<void> {
+    if (this.reading) return this.reading;
+    if (performance.now() - this.readAt < 50) return;
+    this.reading = this.reload().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
   }
 
   /** The keyed fingerprint of a card number: the same card gives the same value, and nothing in the database can recompute it. */
