@@ -126,7 +126,7 @@ describe('key rotation and merchant disable, across two instances', () => {
       });
     assert.equal((await createOrder(secondUrl, token)).status, 200);
     assert.equal((await juspayOrders(secondUrl)).status, 200);
-    const orders = async () => Number((await server.db.query<{ n: number }>('select count(*)::int as n from orders'))[0]!.n);
+    const orders = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from orders'))[0]!.n;
 
     assert.ok(await setMerchantEnabled(server.app.ctx, merchant.merchant_id, false));
     const issued = await tokenFrom(server.baseUrl);
