@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isUnavailable } from '../../src/domain/errors.js';
 import { assertLedgerInvariants, orderLedger } from '../helpers/ledger-check.js';
 import { basicAuth, juspayCall, JuspayHttp, newOrderId } from '../juspay/helpers/juspay-http.js';
 import { call, cardPayment, PineLabsClient, uniqueRef, type Reply } from '../helpers/pinelabs-client.js';
@@ -125,6 +126,14 @@ describe(
       }
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
       await assertServingAgain();
+    });
+
+    it('a statement past the statement timeout is cancelled by the server and reported as unavailable; the pool carries on', async () => {
+      await assert.rejects(
+        server.db.query('select pg_sleep(5)'),
+        (error) => isUnavailable(error) && (error.cause as { code?: string }).code === '57014',
+      );
+      assert.equal((await readyz()).status, 200);
     });
 
     it('the answer to a payment lost after COMMIT: 503, and the same Request-ID again answers from what was committed; one payment, settled once', async () => {
