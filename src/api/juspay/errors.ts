@@ -85,7 +85,7 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
     case 'payment_closed':
       return badRequest(error.message, 'INVALID_INPUT');
     case 'unavailable':
-      // The shape of Juspay's 5xx answers, which its SDK raises as APIError (docs/statuses.md).
+      // The shape of Juspay's other 5xx answers, which its SDK raises as APIError (docs/database-faults.md).
       return {
         status: 503,
         body: {

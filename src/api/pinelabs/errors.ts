@@ -46,7 +46,7 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
     case 'payment_method_not_supported':
       return { status: 422, body: { code: 'PAYMENT_METHOD_NOT_ENABLED', message: error.message } };
     case 'unavailable':
-      // The reference's SDK declares a 503 error response without naming its code (docs/statuses.md).
+      // Pine Labs names no code for a 503: Holdfast's own, in the dialect's shape (docs/database-faults.md).
       return {
         status: 503,
         body: { code: 'SERVICE_UNAVAILABLE', message: 'The service is temporarily unavailable. Please try again later' },
