@@ -41,7 +41,7 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
-export const POSTGRES_DEFAULTS = {
+const DEFAULTS = {
   connectTimeoutMs: 5_000,
   statementTimeoutMs: 10_000,
   queryTimeoutMs: 15_000,
@@ -57,7 +57,7 @@ export const POSTGRES_DEFAULTS = {
  * (docs/database-faults.md).
  */
 export function openPostgres(options: PostgresOptions): Db {
-  const settings = { ...POSTGRES_DEFAULTS, ...definedOnly(options) };
+  const settings = { ...DEFAULTS, ...definedOnly(options) };
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
@@ -68,8 +68,10 @@ export function openPostgres(options: PostgresOptions): Db {
     // Above the statement timeout, so a slow statement is normally cancelled by the server first
     // (its connection stays usable); this one fires only when the server stopped answering.
     query_timeout: settings.queryTimeoutMs,
-    // Notices a peer that vanished without a word (a restarted host) on idle connections.
+    // Keeps idle connections alive through firewalls and lets the kernel notice a peer that
+    // vanished; what bounds a request is the query timeout above.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle client's error (e.g. the server restarting) must not crash the process: the pool
   // drops that client and opens a new one when next asked.
@@ -97,9 +99,9 @@ export function openPostgres(options: PostgresOptions): Db {
       // that follows fails on its own.
       const ignoreLostConnection = () => {};
       client.on('error', ignoreLostConnection);
-      const release = (destroy?: unknown) => {
+      const release = (destroy = false) => {
         client.removeListener('error', ignoreLostConnection);
-        client.release(destroy as Error | boolean | undefined);
+        client.release(destroy);
       };
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
