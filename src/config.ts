@@ -12,6 +12,14 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL connections per process (HOLDFAST_DB_POOL, default 10). */
   dbPoolSize: number;
+  /** How long to wait for a PostgreSQL connection before answering 503 (HOLDFAST_DB_CONNECT_TIMEOUT, default 5s). */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout for Holdfast's connections (HOLDFAST_DB_STATEMENT_TIMEOUT, default 10s). */
+  dbStatementTimeoutMs: number;
+  /** How long to wait for any answer on an open connection (HOLDFAST_DB_QUERY_TIMEOUT, default the statement timeout + 5s). */
+  dbQueryTimeoutMs: number;
+  /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
+  readyTimeoutMs: number;
   /** Where PGlite keeps its files and sandbox.json is written (Default: ./.holdfast). */
   dataDir: string;
   /** PEM files; both set → serve HTTPS. */
@@ -61,6 +69,13 @@ export function parseDuration(text: string): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+/** The duration in `env[name]` (or `fallback` when unset); a bad value is added to `problems`. */
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): number | undefined {
+  const value = parseDuration(env[name] || fallback);
+  if (value === undefined) problems.push(`${name} must be a duration such as ${fallback} or 500ms, got "${env[name]}"`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
@@ -77,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dbPoolSize = env.HOLDFAST_DB_POOL === undefined || env.HOLDFAST_DB_POOL === '' ? 10 : Number(env.HOLDFAST_DB_POOL);
   if (!Number.isInteger(dbPoolSize) || dbPoolSize < 1 || dbPoolSize > 1000)
     problems.push(`HOLDFAST_DB_POOL must be a whole number from 1 to 1000, got "${env.HOLDFAST_DB_POOL}"`);
+
+  const dbConnectTimeoutMs = duration(env, 'HOLDFAST_DB_CONNECT_TIMEOUT', '5s', problems);
+  const dbStatementTimeoutMs = duration(env, 'HOLDFAST_DB_STATEMENT_TIMEOUT', '10s', problems);
+  // Longer than the statement timeout by default, so the server's own cancel normally comes first.
+  const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
+  const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
 
   const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
 
@@ -151,7 +172,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     captureWindowMs === undefined ||
     acquirerTimeoutMs === undefined ||
     syncDelayMs === undefined ||
-    challengeTtlMs === undefined
+    challengeTtlMs === undefined ||
+    dbConnectTimeoutMs === undefined ||
+    dbStatementTimeoutMs === undefined ||
+    dbQueryTimeoutMs === undefined ||
+    readyTimeoutMs === undefined
   ) {
     throw new ConfigError(problems);
   }
@@ -160,6 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl,
     dbPoolSize,
+    dbConnectTimeoutMs,
+    dbStatementTimeoutMs,
+    dbQueryTimeoutMs,
+    readyTimeoutMs,
     dataDir,
     tls,
     publicUrl,

@@ -11,7 +11,7 @@ import { staticAssetRoutes } from './static-assets.js';
 
 /** The error shape of what belongs to no dialect (health, the hosted pages' framework errors). */
 const rootErrors: ErrorRenderers = {
-  catalogue: (error) => ({ status: 400, body: { error: error.code, message: error.message } }),
+  catalogue: (error) => ({ status: error.code === 'unavailable' ? 503 : 400, body: { error: error.code, message: error.message } }),
   client: (message) => ({ error: 'bad_request', message }),
   internal: () => ({ error: 'internal_error', message: 'Internal Server Error' }),
 };
@@ -19,7 +19,7 @@ const rootErrors: ErrorRenderers = {
 /** The HTTP server: health, each dialect's routes, and the hosted pages, over one core. */
 export async function buildServer(
   ctx: CoreContext,
-  config: { tls: { certFile: string; keyFile: string } | undefined; publicUrlExplicit: boolean },
+  config: { tls: { certFile: string; keyFile: string } | undefined; publicUrlExplicit: boolean; readyTimeoutMs: number },
   links: PublicLinks,
   logger: Logger,
   dialects: readonly DialectModule[],
@@ -50,7 +50,7 @@ export async function buildServer(
   });
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });

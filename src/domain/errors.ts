@@ -22,7 +22,12 @@ export type ErrorCode =
   /** The payment method is valid but not offered by this gateway. */
   | 'payment_method_not_supported'
   /** The order takes no more payments: its payment link expired or was cancelled; `closedReason` says which. */
-  | 'payment_closed';
+  | 'payment_closed'
+  /**
+   * The request could not be completed now (the database is unreachable or did not answer in
+   * time); sending the same request again later is safe. `retryAfterSeconds` says when.
+   */
+  | 'unavailable';
 
 import type { PaymentClosedReason } from './order.js';
 import type { OrderState } from './order-state.js';
@@ -40,6 +45,8 @@ export interface HoldfastErrorDetails {
   linkStatus?: string;
   /** What was not found, when it is not an order. */
   resource?: 'payment_link';
+  /** When to try again, for the `Retry-After` header (`unavailable`). */
+  retryAfterSeconds?: number;
 }
 
 export class HoldfastError extends Error {
@@ -80,4 +87,24 @@ export function paymentClosed(reason: PaymentClosedReason): HoldfastError {
 
 export function invalidState(operation: NonNullable<HoldfastErrorDetails['operation']>, state: OrderState): HoldfastError {
   return new HoldfastError('invalid_state', `cannot ${operation} an order in state ${state}`, { operation, state });
+}
+
+/** How long a client is told to wait before sending a request again after an `unavailable` answer. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The database could not be reached or did not answer in time. Whether a write sent just before
+ * took effect is unknown; the same request sent again is answered once (docs/database-faults.md).
+ */
+export function unavailable(cause?: unknown): HoldfastError {
+  const error = new HoldfastError('unavailable', 'The service is temporarily unavailable: try again shortly', {
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  });
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}
+
+/** Whether `error` is the catalogue's `unavailable`: nothing was decided, the same request may be sent again. */
+export function isUnavailable(error: unknown): error is HoldfastError {
+  return error instanceof HoldfastError && error.code === 'unavailable';
 }

@@ -31,7 +31,8 @@ export async function openTestDatabase(): Promise<Db & { url?: string }> {
   const name = `holdfast_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, image ? `create database ${name} template ${image}` : `create database ${name}`);
   const url = siblingDatabaseUrl(serverUrl, name);
-  const db = openPostgres({ connectionString: url, maxConnections: 20 });
+  // Named apart from Holdfast's own pools ('holdfast'), so a test terminating those leaves this one be.
+  const db = openPostgres({ connectionString: url, maxConnections: 20, applicationName: 'holdfast-test' });
   const close = async () => {
     await db.close();
     await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
