@@ -83,6 +83,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ids: { ...pineLabsIds, txn: juspayTxnUuid },
     captureWindowMs: config.captureWindowMs,
     challengeTtlMs: config.challengeTtlMs,
+    orderTtlMs: config.orderTtlMs,
     tokenTtlMs: TOKEN_TTL_MS,
     notifications: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import ms from 'ms';
 import { parseMasterKeyHex } from './core/keys/master-key.js';
+import { MAX_ORDER_LIFETIME_MS } from './domain/order-expiry.js';
 
 /** The validated environment. Built once at start-up; frozen. */
 export interface Config {
@@ -50,6 +51,8 @@ export interface Config {
   masterKey: Buffer | undefined;
   /** A file holding the master key (HOLDFAST_MASTER_KEY_FILE); with neither, the embedded database keeps one in its data directory. */
   masterKeyFile: string | undefined;
+  /** How long an order that nobody paid takes a payment, unless its request says otherwise (Default: 24h). */
+  orderTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const challengeTtlMs = parseDuration(env.HOLDFAST_CHALLENGE_TTL || '10m');
   if (challengeTtlMs === undefined)
     problems.push(`HOLDFAST_CHALLENGE_TTL must be a duration such as 10m, got "${env.HOLDFAST_CHALLENGE_TTL}"`);
+  const orderTtlMs = parseDuration(env.HOLDFAST_ORDER_TTL || '24h');
+  if (orderTtlMs === undefined || orderTtlMs < 1000 || orderTtlMs > MAX_ORDER_LIFETIME_MS)
+    problems.push(`HOLDFAST_ORDER_TTL must be a duration from 1s to 180d such as 30m or 24h, got "${env.HOLDFAST_ORDER_TTL}"`);
   const syncAttempts =
     env.HOLDFAST_SYNC_ATTEMPTS === undefined || env.HOLDFAST_SYNC_ATTEMPTS === '' ? 10 : Number(env.HOLDFAST_SYNC_ATTEMPTS);
   if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
@@ -176,7 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbConnectTimeoutMs === undefined ||
     dbStatementTimeoutMs === undefined ||
     dbQueryTimeoutMs === undefined ||
-    readyTimeoutMs === undefined
+    readyTimeoutMs === undefined ||
+    orderTtlMs === undefined
   ) {
     throw new ConfigError(problems);
   }
@@ -204,5 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     challengeTtlMs,
     masterKey,
     masterKeyFile,
+    orderTtlMs,
   });
 }

@@ -2,8 +2,15 @@ import type { CoreContext } from './core/context.js';
 import type { StepResult } from './core/operations/pipeline.js';
 import { expireChallenge } from './core/operations/authorize.js';
 import { autoVoidOrder } from './core/operations/void.js';
+import { expireOrder } from './core/order-expiry.js';
 import { expirePaymentLink } from './core/payment-link-close.js';
-import { syncBackoffMs, type PaymentLinkExpiryPayload, type SyncKind, type SyncPayload } from './core/scheduled-jobs.js';
+import {
+  syncBackoffMs,
+  type OrderExpiryPayload,
+  type PaymentLinkExpiryPayload,
+  type SyncKind,
+  type SyncPayload,
+} from './core/scheduled-jobs.js';
 import { flagForReview, releaseRemainder, syncOperation } from './core/status-sync.js';
 import { webhookDeliveryHandler, type DeliveryOptions } from './webhooks/deliver.js';
 import { RetryLater, type JobHandler } from './jobs/job-runner.js';
@@ -41,6 +48,12 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record
       backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
       run: async (job) => {
         retryUnlessDone(await expireChallenge(ctx, asSync(job.payload)));
+      },
+    },
+    'order.expiry': {
+      backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
+      run: async (job) => {
+        retryUnlessDone(await expireOrder(ctx, job.payload as OrderExpiryPayload));
       },
     },
     'payment_link.expiry': {

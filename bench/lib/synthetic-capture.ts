@@ -67,6 +67,7 @@ export function syntheticCapture(): SyntheticCapture {
       captureDeadline: new Date(NOW.getTime() + 7 * 86_400_000),
       reviewReason: null,
       paymentClosedReason: null,
+      expiresAt: null,
       createdAt: created,
       updatedAt: created,
     },

@@ -20,6 +20,8 @@ export interface CoreContext {
   captureWindowMs: number;
   /** How long a 3-D Secure challenge accepts an OTP (ms). */
   challengeTtlMs: number;
+  /** How long an order nobody paid takes a payment when its request names no expiry (ms). */
+  orderTtlMs: number;
   /** Lifetime of a Pine Labs access token (ms). */
   tokenTtlMs: number;
   /** Where order notifications go (the webhook outbox), with each state change. */

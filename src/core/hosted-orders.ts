@@ -1,29 +1,35 @@
 import type { OrderAggregate, PaymentClosedReason } from '../domain/order.js';
+import { orderAsOf } from '../domain/order-expiry.js';
 import type { Queryable } from '../store/db.js';
 import { findMerchant } from '../store/merchants-repository.js';
 import { findOrderIdByTxnUuidAnyMerchant, findPaymentByChallenge, loadAggregateById } from '../store/orders-repository.js';
+import type { CoreContext } from './context.js';
 
 /**
  * Reads for the public hosted pages (payment page, challenge page, return page). They know no
  * merchant: the id in the link Holdfast handed out is what addresses the order, so these reads are
- * not merchant-scoped.
+ * not merchant-scoped. Each is the order as it reads now: past its expiry an unpaid order reads
+ * expired from that instant (domain/order-expiry.ts), so its page shows that and takes no payment.
  */
+type Reader = Pick<CoreContext, 'db' | 'clock'>;
 
 /** The order a payment link names, or undefined when there is none. */
-export function findHostedOrder(q: Queryable, orderId: string): Promise<OrderAggregate | undefined> {
-  return loadAggregateById(q, orderId);
+export async function findHostedOrder(ctx: Reader, orderId: string): Promise<OrderAggregate | undefined> {
+  const aggregate = await loadAggregateById(ctx.db, orderId);
+  return aggregate && orderAsOf(aggregate, ctx.clock.now());
 }
 
 /** The order of a payment attempt, by its public txn_uuid, or undefined when no attempt has it. */
-export async function findHostedOrderByTxnUuid(q: Queryable, txnUuid: string): Promise<OrderAggregate | undefined> {
-  const orderId = await findOrderIdByTxnUuidAnyMerchant(q, txnUuid);
-  return orderId ? loadAggregateById(q, orderId) : undefined;
+export async function findHostedOrderByTxnUuid(ctx: Reader, txnUuid: string): Promise<OrderAggregate | undefined> {
+  const orderId = await findOrderIdByTxnUuidAnyMerchant(ctx.db, txnUuid);
+  return orderId ? findHostedOrder(ctx, orderId) : undefined;
 }
 
 /**
- * Why the order takes no more payments ('expired', 'cancelled': the end of the payment link it was
- * created for), or undefined while it may still be paid as its state allows. A hosted page shows
- * this instead of a form; the authorization refuses such an order whatever a page shows.
+ * Why the order takes no more payments ('expired': it expired unpaid, or its payment link did;
+ * 'cancelled': its payment link was cancelled), or undefined while it may still be paid as its
+ * state allows. A hosted page shows this instead of a form; the authorization refuses such an
+ * order whatever a page shows.
  */
 export function paymentClosedReason(aggregate: OrderAggregate): PaymentClosedReason | undefined {
   return aggregate.order.paymentClosedReason ?? undefined;

@@ -28,7 +28,7 @@ export type ChallengeStanding = PaymentOnOrder & { standing: 'open' | 'failed' |
 export async function merchantPayment(ctx: CoreContext, merchantId: string, paymentId: string): Promise<PaymentOnOrder> {
   const orderId = await findPaymentOrderId(ctx.db, merchantId, paymentId);
   if (!orderId) throw notFound('payment');
-  return paymentOn(await getOrder(ctx.db, merchantId, orderId), paymentId);
+  return paymentOn(await getOrder(ctx, merchantId, orderId), paymentId);
 }
 
 /** Whether the payment still waits for an OTP (`otp/generate`, `otp/resend`). Fails a challenge whose window has closed. */

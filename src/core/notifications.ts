@@ -18,7 +18,9 @@ export type NotificationType =
   | 'void.succeeded'
   | 'void.failed'
   | 'refund.succeeded'
-  | 'refund.failed';
+  | 'refund.failed'
+  /** An unpaid order reached its expiry and was closed for payment (docs/order-expiry.md). */
+  | 'order.expired';
 
 export interface OrderNotification {
   type: NotificationType;

@@ -1,6 +1,7 @@
 import { sameRequest } from './request-fingerprint.js';
 import { HoldfastError, invalidInput } from '../domain/errors.js';
 import type { Customer } from '../domain/order.js';
+import { MAX_ORDER_LIFETIME_MS } from '../domain/order-expiry.js';
 import type { PaymentLink } from '../domain/payment-link.js';
 import { enqueueJobIn } from '../store/jobs-repository.js';
 import { findMerchant } from '../store/merchants-repository.js';
@@ -15,9 +16,9 @@ import { getPaymentLinkByReference, linkView, type PaymentLinkView } from './pay
 import type { RequestKey } from './request-key.js';
 import { paymentLinkExpiryJob } from './scheduled-jobs.js';
 
-/** How long a link lives when the merchant gives no expire_by (docs/payment-links.md), and the longest it may. */
+/** How long a link lives when the merchant gives no expire_by (docs/payment-links.md), and the longest it may: as any order. */
 export const DEFAULT_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
-export const MAX_LINK_LIFETIME_MS = 180 * 24 * 60 * 60 * 1000;
+export const MAX_LINK_LIFETIME_MS = MAX_ORDER_LIFETIME_MS;
 
 export interface CreatePaymentLinkInput {
   merchantId: string;
@@ -68,6 +69,8 @@ export async function createPaymentLink(ctx: CoreContext, input: CreatePaymentLi
       returnUrl: input.returnUrl,
       customer: input.customer,
       details: { ...input.orderDetails, payment_link_id: input.id },
+      // The order expires with its link; the link's own job closes it (docs/payment-links.md).
+      requestedExpiry: { at: expireBy, field: 'expire_by' },
       requestFingerprint: input.requestFingerprint,
     },
     now,
@@ -100,7 +103,7 @@ export async function createPaymentLink(ctx: CoreContext, input: CreatePaymentLi
     return w.run(ctx.db);
   });
   if (created) {
-    return linkView({ link, notifications }, { order, payments: [], captures: [], reversals: [], refunds: [], journal: [] });
+    return linkView({ link, notifications }, { order, payments: [], captures: [], reversals: [], refunds: [], journal: [] }, now);
   }
   // Another request created a link with this reference first.
   const raced = await replayOf(ctx, input);

@@ -1,5 +1,6 @@
 import { notFound } from '../domain/errors.js';
 import type { OrderAggregate } from '../domain/order.js';
+import { orderAsOf } from '../domain/order-expiry.js';
 import {
   isPayable,
   paymentLinkStatus,
@@ -26,15 +27,17 @@ export interface PaymentLinkView {
   status: PaymentLinkStatus;
 }
 
-export function linkView(stored: StoredPaymentLink, aggregate: OrderAggregate): PaymentLinkView {
-  return { ...stored, aggregate, status: paymentLinkStatus(stored.link, aggregate) };
+/** The link with its order as they read at `now` (a link past its expire_by reads EXPIRED from that instant). */
+export function linkView(stored: StoredPaymentLink, aggregate: OrderAggregate, now: Date): PaymentLinkView {
+  const current = orderAsOf(aggregate, now);
+  return { ...stored, aggregate: current, status: paymentLinkStatus(stored.link, current) };
 }
 
 async function withOrder(ctx: CoreContext, stored: StoredPaymentLink | undefined): Promise<PaymentLinkView> {
   const aggregate = stored && (await loadAggregate(ctx.db, stored.link.merchantId, stored.link.orderId));
   // Another merchant's link reads exactly like a missing one.
   if (!stored || !aggregate) throw notFound('payment link', 'payment_link');
-  return linkView(stored, aggregate);
+  return linkView(stored, aggregate, ctx.clock.now());
 }
 
 export async function getPaymentLink(ctx: CoreContext, merchantId: string, id: string): Promise<PaymentLinkView> {
@@ -56,12 +59,13 @@ export async function getPaymentLinkByOrder(ctx: CoreContext, merchantId: string
  */
 export async function openPaymentLink(ctx: CoreContext, id: string): Promise<PaymentLinkView | undefined> {
   const stored = await findPaymentLinkAnyMerchant(ctx.db, id);
-  const aggregate = stored && (await loadAggregateById(ctx.db, stored.link.orderId));
-  if (!stored || !aggregate) return undefined;
+  const read = stored && (await loadAggregateById(ctx.db, stored.link.orderId));
+  if (!stored || !read) return undefined;
+  const now = ctx.clock.now();
+  const aggregate = orderAsOf(read, now);
   if (isPayable(aggregate) && !stored.link.clickedAt) {
-    const now = ctx.clock.now();
     await markClicked(ctx.db, id, now);
-    return linkView({ ...stored, link: { ...stored.link, clickedAt: now, updatedAt: now } }, aggregate);
+    return linkView({ ...stored, link: { ...stored.link, clickedAt: now, updatedAt: now } }, aggregate, now);
   }
-  return linkView(stored, aggregate);
+  return linkView(stored, aggregate, now);
 }

@@ -37,6 +37,7 @@ export const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
 export const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
 export const challengeExpiryJobKey = (paymentId: string) => `challenge:${paymentId}`;
 export const paymentLinkExpiryJobKey = (paymentLinkId: string) => `payment-link-expiry:${paymentLinkId}`;
+export const orderExpiryJobKey = (orderId: string) => `order-expiry:${orderId}`;
 
 /** The status inquiry that settles an operation if its answer is pending, never comes, or is never recorded. */
 export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
@@ -57,6 +58,20 @@ export function autoVoidJob(merchantId: string, orderId: string, at: Date): NewJ
 /** The end of a 3-D Secure challenge's window: a payment still waiting for its OTP then fails authentication. */
 export function challengeExpiryJob(payload: SyncPayload, at: Date): NewJob {
   return { kind: 'authorization.challenge_expiry', key: challengeExpiryJobKey(payload.operationId), payload, runAt: at, maxAttempts: 20 };
+}
+
+export interface OrderExpiryPayload extends Record<string, unknown> {
+  merchantId: string;
+  orderId: string;
+}
+
+/**
+ * The end of an unpaid order's life (its expires_at): it is closed for payment. Written with the
+ * order; the answer that makes the order paid, or failed for good, removes it. While a payment is
+ * in flight the job waits, with the status sync's backoff, for that payment's outcome.
+ */
+export function orderExpiryJob(payload: OrderExpiryPayload, at: Date): NewJob {
+  return { kind: 'order.expiry', key: orderExpiryJobKey(payload.orderId), payload, runAt: at, maxAttempts: 20 };
 }
 
 export interface PaymentLinkExpiryPayload extends Record<string, unknown> {

@@ -21,7 +21,7 @@ export type ErrorCode =
   | 'capture_window_expired'
   /** The payment method is valid but not offered by this gateway. */
   | 'payment_method_not_supported'
-  /** The order takes no more payments: its payment link expired or was cancelled; `closedReason` says which. */
+  /** The order takes no more payments: it expired unpaid, or its payment link was cancelled; `closedReason` says which. */
   | 'payment_closed'
   /**
    * The request could not be completed now (the database is unreachable or did not answer in
@@ -73,15 +73,14 @@ export function notFound(what: string, resource?: 'payment_link'): HoldfastError
   return new HoldfastError('not_found', `${what} not found`, resource ? { resource } : {});
 }
 
-/** A payment on an order closed for payment (its payment link expired or was cancelled). */
+/** A payment on an order closed for payment (it expired unpaid, or its payment link was cancelled). */
 export function paymentClosed(reason: PaymentClosedReason): HoldfastError {
   return new HoldfastError(
     'payment_closed',
-    `the order takes no more payments: its payment link ${reason === 'expired' ? 'has expired' : 'was cancelled'}`,
-    {
-      operation: 'payment',
-      closedReason: reason,
-    },
+    reason === 'expired'
+      ? 'the order has expired: it takes no more payments'
+      : 'the order takes no more payments: its payment link was cancelled',
+    { operation: 'payment', closedReason: reason },
   );
 }
 

@@ -7,7 +7,10 @@ export type OperationStatus = 'INITIATED' | 'GATEWAY_PENDING' | 'UNKNOWN' | 'SUC
 
 export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'FAILED';
 
-/** Why an order takes no more payments: the end of the payment link it was created for. */
+/**
+ * Why an order takes no more payments: it expired unpaid (its own expiry, or its payment link's
+ * expire_by), or its payment link was cancelled.
+ */
 export type PaymentClosedReason = 'expired' | 'cancelled';
 
 export interface Order {
@@ -31,8 +34,10 @@ export interface Order {
   captureDeadline: Date | null;
   /** Set when an outcome stayed unknown after the last status inquiry: a person must look. */
   reviewReason: string | null;
-  /** Set when the order takes no more payments (its payment link expired or was cancelled); null while it does. */
+  /** Set when the order takes no more payments (it expired unpaid, or its payment link was cancelled); null while it does. */
   paymentClosedReason: PaymentClosedReason | null;
+  /** Until when an unpaid order takes a payment (docs/order-expiry.md); null: never (orders paid before expiry existed). */
+  expiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -42,6 +42,7 @@ export function toOrder(r: Row): Order {
     captureDeadline: optDate(r.capture_deadline),
     reviewReason: optStr(r.review_reason),
     paymentClosedReason: optStr(r.payment_closed_reason) as PaymentClosedReason | null,
+    expiresAt: optDate(r.expires_at),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

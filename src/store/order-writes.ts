@@ -54,12 +54,13 @@ export function orderInsert(o: Order): GuardedWrite {
     p(o.returnUrl, 'text'),
     p(o.customer === null ? null : JSON.stringify(o.customer), 'jsonb'),
     p(o.captureDeadline, 'timestamptz'),
+    p(o.expiresAt, 'timestamptz'),
     p(o.createdAt, 'timestamptz'),
     p(o.updatedAt, 'timestamptz'),
   ];
   w.guard(
     (extra) => `insert into orders (id, merchant_id, dialect, merchant_order_reference, request_fingerprint, amount, currency,
-       pre_auth, state, details, return_url, customer, capture_deadline, created_at, updated_at)
+       pre_auth, state, details, return_url, customer, capture_deadline, expires_at, created_at, updated_at)
      select ${values.join(', ')} where true${extra()}
      on conflict (merchant_id, merchant_order_reference) do nothing returning id`,
   );

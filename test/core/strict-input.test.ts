@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { duplicateJsonKey } from '../../src/api/duplicate-json-keys.js';
-import { isRealInstant } from '../../src/api/pinelabs/auth.js';
+import { isRealInstant } from '../../src/api/iso-instant.js';
 import { call, PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { juspayCall, JuspayHttp, newOrderId } from '../juspay/helpers/juspay-http.js';

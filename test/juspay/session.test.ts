@@ -54,10 +54,13 @@ describe('Juspay POST /session', () => {
     });
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     const body = reply.body;
-    assert.deepEqual(Object.keys(body).sort(), ['id', 'order_id', 'payment_links', 'sdk_payload', 'status']);
+    assert.deepEqual(Object.keys(body).sort(), ['id', 'order_expiry', 'order_id', 'payment_links', 'sdk_payload', 'status']);
     assert.equal(body.status, 'NEW');
     assert.equal(body.order_id, orderId);
-    assert.deepEqual(body.payment_links, { web: `${server.baseUrl}/merchant/pay/${body.id}`, expiry: null });
+    // The page lives as long as the order takes a payment: HOLDFAST_ORDER_TTL (24 h) by default.
+    const expiry = `${new Date(server.clock.now().getTime() + 24 * 3_600_000).toISOString().slice(0, 19)}Z`;
+    assert.equal(body.order_expiry, expiry);
+    assert.deepEqual(body.payment_links, { web: `${server.baseUrl}/merchant/pay/${body.id}`, expiry });
     assert.match(body.sdk_payload.requestId, /^[0-9a-f]{32}$/);
     assert.equal(body.sdk_payload.service, 'in.juspay.hyperpay');
     assert.deepEqual(body.sdk_payload.payload, {

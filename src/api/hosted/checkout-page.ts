@@ -167,8 +167,9 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
     } catch (error) {
       // Unavailable is no refusal of the card: the page of the scope says so (hosted-scope.ts).
       if (!(error instanceof HoldfastError) || error.code === 'unavailable') throw error;
-      if (error.code === 'invalid_state') {
-        // Another tab (or window) got there first: show the order as that payment left it.
+      if (error.code === 'invalid_state' || error.code === 'payment_closed') {
+        // Another tab (or window) got there first, or the order expired while the form was open:
+        // show the order as it now reads.
         const now = await options.loadOrder(request);
         const aggregate = now && !('notice' in now) ? now : page.aggregate;
         const notice = closedOrderNotice(aggregate) ?? {

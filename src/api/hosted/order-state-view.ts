@@ -36,8 +36,8 @@ const CLOSED: Readonly<Record<Exclude<OrderState, 'CREATED' | 'ATTEMPTED' | 'PEN
   },
 };
 
-/** An order its payment link closed before anyone paid it (payment_closed_reason). */
-const PAYMENT_CLOSED: Readonly<Record<PaymentClosedReason, Notice>> = {
+/** An order closed before anyone paid it (payment_closed_reason): by its payment link's end, or by its own expiry. */
+const LINK_CLOSED: Readonly<Record<PaymentClosedReason, Notice>> = {
   expired: {
     title: 'This payment link has expired',
     message: 'It can no longer be paid. Ask the merchant for a new one.',
@@ -45,11 +45,17 @@ const PAYMENT_CLOSED: Readonly<Record<PaymentClosedReason, Notice>> = {
   },
   cancelled: { title: 'This payment link was cancelled', message: 'The merchant cancelled it; it can no longer be paid.', tone: 'warning' },
 };
+const ORDER_EXPIRED: Notice = {
+  title: 'This payment page has expired',
+  message: 'The time to pay this order is over, and it can no longer be paid. Return to the merchant to place the order again.',
+  tone: 'warning',
+};
 
 /** The notice for an order that takes no payment; undefined when it does. */
 export function closedOrderNotice(aggregate: OrderAggregate): Notice | undefined {
   const closedFor = paymentClosedReason(aggregate);
-  if (closedFor) return PAYMENT_CLOSED[closedFor];
+  if (closedFor === 'expired' && aggregate.order.details.payment_link_id === undefined) return ORDER_EXPIRED;
+  if (closedFor) return LINK_CLOSED[closedFor];
   const { state } = aggregate.order;
   if (state === 'CREATED' || state === 'ATTEMPTED') return undefined;
   if (state === 'PENDING') {

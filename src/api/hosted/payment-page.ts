@@ -15,7 +15,7 @@ import { sendOutcome } from './outcome.js';
 export async function paymentPageRoutes(app: FastifyInstance, options: HostedPageOptions): Promise<void> {
   const loadOrder = (request: FastifyRequest) => {
     const { order_id: orderId } = request.params as { order_id: string };
-    return isStorableText(orderId) ? findHostedOrder(options.ctx.db, orderId) : Promise.resolve(undefined);
+    return isStorableText(orderId) ? findHostedOrder(options.ctx, orderId) : Promise.resolve(undefined);
   };
   await app.register(checkoutPageRoutes, { ...options, path: `${PAYMENT_PAGE_PATH}/:order_id`, framed: false, loadOrder });
   await app.register(checkoutPageRoutes, { ...options, path: `${FRAMED_PAYMENT_PAGE_PATH}/:order_id`, framed: true, loadOrder });
@@ -26,7 +26,7 @@ export async function paymentPageRoutes(app: FastifyInstance, options: HostedPag
 async function returnRoute(app: FastifyInstance, { ctx, dialectOf }: HostedPageOptions): Promise<void> {
   await installHostedScope(app);
   app.get<{ Params: { txn_uuid: string } }>(`${RETURN_PATH}/:txn_uuid`, async (request, reply) => {
-    const aggregate = isStorableText(request.params.txn_uuid) ? await findHostedOrderByTxnUuid(ctx.db, request.params.txn_uuid) : undefined;
+    const aggregate = isStorableText(request.params.txn_uuid) ? await findHostedOrderByTxnUuid(ctx, request.params.txn_uuid) : undefined;
     if (!aggregate) return sendNotice(reply, 404, { title: 'Unknown transaction', message: 'This link names no payment.' });
     return sendOutcome(reply, aggregate, { ctx, dialectOf });
   });

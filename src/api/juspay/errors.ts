@@ -83,7 +83,10 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
     case 'payment_method_not_supported':
       return badRequest(error.message, 'INVALID_INPUT', field);
     case 'payment_closed':
-      return badRequest(error.message, 'INVALID_INPUT');
+      // EXPIRED: Juspay's error code for an identifier that has expired, an order id among its examples.
+      return error.details.closedReason === 'expired'
+        ? badRequest('Order has expired: it takes no more transactions', 'EXPIRED')
+        : badRequest(error.message, 'INVALID_INPUT');
     case 'unavailable':
       // The shape of Juspay's other 5xx answers, which its SDK raises as APIError (docs/database-faults.md).
       return {

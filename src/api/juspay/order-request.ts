@@ -3,6 +3,7 @@ import { createOrder } from '../../core/create-order.js';
 import { customerFrom, type Customer, type OrderAggregate } from '../../domain/order.js';
 import { invalidInput } from '../../domain/errors.js';
 import { returnUrlProblem } from '../hosted/return-url.js';
+import { parseInstant } from '../iso-instant.js';
 import { booleanField, requiredAmountField, requiredStringField, stringField, type FlatBody } from './fields.js';
 
 /** Juspay's order_id: fewer than 21 characters (docs say alphanumeric; - and _ are seen in practice). */
@@ -59,6 +60,7 @@ export async function createJuspayOrder(
   const returnUrl = details.return_url as string | undefined;
   const returnUrlRefusal = returnUrl === undefined ? undefined : returnUrlProblem(returnUrl);
   if (returnUrlRefusal) throw invalidInput('return_url', `return_url ${returnUrlRefusal}`);
+  const expiry = orderExpiryField(body);
   return createOrder(ctx, {
     merchantId,
     dialect: 'juspay',
@@ -69,8 +71,23 @@ export async function createJuspayOrder(
     returnUrl: returnUrl ?? null,
     customer: customerOf(details),
     details,
+    ...(expiry ? { requestedExpiry: { at: expiry, field: 'order_expiry' } } : {}),
     requestFingerprint: options.fingerprint,
   });
+}
+
+/**
+ * `order_expiry`: until when the order takes a transaction, an ISO 8601 date-time with a zone (the
+ * format of order_expiry in Juspay's OpenAPI document). Whether it is in the future and within
+ * 180 days is the core's check, which lets a replay of a past request answer its order.
+ */
+function orderExpiryField(body: FlatBody): Date | undefined {
+  const raw = body.order_expiry;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const instant = typeof raw === 'string' && raw.length <= 40 ? parseInstant(raw) : undefined;
+  if (!instant)
+    throw invalidInput('order_expiry', 'order_expiry must be an ISO 8601 date-time with a time zone, such as 2025-03-21T08:29:00Z');
+  return instant;
 }
 
 /** Juspay's customer fields in the core's words (what an upstream gateway may ask for). */

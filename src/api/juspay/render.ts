@@ -7,7 +7,7 @@ import { JUSPAY_STATUS_IDS, juspayOrderStatus, juspayRefundStatus, juspayTxnStat
 /** Wire shapes of the Juspay order object, built from the core aggregate. */
 
 /** Timestamps without milliseconds, as Juspay sends them. */
-const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+export const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 const GATEWAY = 'HOLDFAST_SANDBOX';
 const GATEWAY_ID = 999;
 
@@ -51,6 +51,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     return_url: text(d.return_url),
     date_created: iso(order.createdAt),
     last_updated: iso(order.updatedAt),
+    // Until when the order takes a transaction (the request's order_expiry, or HOLDFAST_ORDER_TTL).
+    order_expiry: order.expiresAt ? iso(order.expiresAt) : null,
     ...udfs,
     payment_links: paymentLinks(publicUrl, order.id),
     metadata: { 'txns.auto_capture': String(!order.preAuth) },

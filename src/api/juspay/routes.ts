@@ -48,7 +48,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
 
   const fingerprint = (value: unknown) => ctx.keys.requestFingerprint(value);
   const orderByTxn = async (merchantId: string, txnUuid: string) => {
-    const aggregate = await findOrderByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
+    const aggregate = await findOrderByTxnUuid(ctx, merchantId, pathId(txnUuid, 'transaction'));
     if (!aggregate) throw notFound('transaction');
     const payment = aggregate.payments.find((p) => p.txnUuid === txnUuid);
     if (!payment) throw notFound('transaction');
@@ -66,7 +66,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
 
   app.get<{ Params: { order_id: string } }>('/orders/:order_id', { config: { juspayOperation: 'status' } }, async (request) => {
     const merchantId = requestMerchant(request);
-    return renderOrder(await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order')), links.base);
+    return renderOrder(await getOrderByReference(ctx, merchantId, pathId(request.params.order_id, 'order')), links.base);
   });
 
   app.post('/txns', { config: { juspayOperation: 'txn' } }, async (request, reply) => {
@@ -79,7 +79,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
         field: 'payment_method_type',
       });
     }
-    const order = await getOrderByReference(ctx.db, merchantId, orderId);
+    const order = await getOrderByReference(ctx, merchantId, orderId);
     // Juspay has no payment reference: every POST /txns is a new attempt.
     const reference = `txn-${newUuid()}`;
     const { aggregate } = await authorizePayment(ctx, {
@@ -142,7 +142,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   app.post<{ Params: { order_id: string } }>('/orders/:order_id/refunds', { config: { juspayOperation: 'refund' } }, async (request) => {
     const merchantId = requestMerchant(request);
     const body: FlatBody = flattenBody(request.body);
-    const order = await getOrderByReference(ctx.db, merchantId, pathId(request.params.order_id, 'order'));
+    const order = await getOrderByReference(ctx, merchantId, pathId(request.params.order_id, 'order'));
     const uniqueRequestId = requiredStringField(body, 'unique_request_id', REQUEST_KEY);
     const amount = amountField(body, 'amount', order.order.currency);
     const { aggregate, replayed } = await refundOrder(ctx, {

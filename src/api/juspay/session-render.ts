@@ -1,6 +1,7 @@
 import type { OrderAggregate } from '../../domain/order.js';
 import { toMajorUnitsNumber } from '../../domain/money.js';
 import { paymentPageUrl } from '../hosted/links.js';
+import { iso } from './render.js';
 import { juspayOrderStatus } from './status.js';
 
 /** What the session call itself chose (not part of the order): who opens the page, and how. */
@@ -24,8 +25,8 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * a Juspay front-end SDK is started with. Everything about the order is read from the stored order,
  * so a replayed session describes the order exactly as it was created.
  *
- * `payment_links.expiry` is null: Holdfast's orders do not expire, so the page stays usable until
- * the order is paid (then it shows the outcome). No `clientAuthToken` is issued: Holdfast has no
+ * The page lives as long as the order takes a payment: `order_expiry` and `payment_links.expiry`
+ * are both the order's expiry (docs/order-expiry.md). No `clientAuthToken` is issued: Holdfast has no
  * client-side API such a token could open, and the page is reached through the link alone.
  */
 export function renderSession(aggregate: OrderAggregate, publicUrl: string, choices: SessionChoices) {
@@ -52,11 +53,13 @@ export function renderSession(aggregate: OrderAggregate, publicUrl: string, choi
     const present = text(value);
     if (present !== undefined) payload[name] = present;
   }
+  const expiry = order.expiresAt ? iso(order.expiresAt) : null;
   return {
     status: juspayOrderStatus(aggregate),
     id: order.id,
     order_id: order.merchantOrderReference,
-    payment_links: { web: paymentPageUrl(publicUrl, order.id), expiry: null },
+    payment_links: { web: paymentPageUrl(publicUrl, order.id), expiry },
     sdk_payload: { requestId: choices.requestId, service: PAYMENT_PAGE_SERVICE, payload },
+    order_expiry: expiry,
   };
 }

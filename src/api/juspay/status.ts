@@ -1,5 +1,6 @@
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import { currentPayment } from '../../domain/order.js';
+import { isExpired } from '../../domain/order-expiry.js';
 import type { OrderState } from '../../domain/order-state.js';
 
 /** The one place core states become Juspay status names and ids (the Juspay table of docs/statuses.md). */
@@ -52,7 +53,10 @@ function failureStatus(payment: Payment | undefined): JuspayStatus {
 }
 
 /**
- * Order status: the table, refined from the aggregate. A pending capture or void shows as
+ * Order status: the table, refined from the aggregate. An order that expired before any attempt
+ * is AUTHENTICATION_FAILED: Juspay documents no EXPIRED order status, and 26 is its terminal
+ * status for a customer who did not complete the payment (docs/order-expiry.md); one that expired
+ * after a declined attempt keeps that attempt's failure. A pending capture or void shows as
  * *_INITIATED only once the gateway has accepted it (an unknown outcome keeps AUTHORIZED); a pending
  * payment is PENDING_VBV only with a challenge; a failure names authentication when that failed;
  * a refunded order whose uncaptured remainder was released stays PARTIAL_CHARGED.
@@ -61,6 +65,8 @@ export function juspayOrderStatus(aggregate: OrderAggregate): JuspayStatus {
   const { order } = aggregate;
   const status = STATUS_BY_STATE[order.state];
   switch (order.state) {
+    case 'CREATED':
+      return isExpired(order) ? 'AUTHENTICATION_FAILED' : status;
     case 'PENDING':
       return currentPayment(aggregate)?.challengeId ? status : 'AUTHORIZING';
     case 'CAPTURE_PENDING':

@@ -30,6 +30,9 @@ function eventNames(type: NotificationType, aggregate: OrderAggregate): string[]
       return ['ORDER_REFUNDED'];
     case 'refund.failed':
       return ['ORDER_REFUND_FAILED'];
+    case 'order.expired':
+      // NEW becomes AUTHENTICATION_FAILED (status.ts); an order with a declined attempt already read failed and said so.
+      return aggregate.order.state === 'CREATED' ? ['ORDER_FAILED'] : [];
   }
 }
 

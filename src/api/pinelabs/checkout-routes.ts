@@ -62,7 +62,7 @@ export async function checkoutRoutes(root: FastifyInstance, { ctx, links }: Dial
         });
         return { status: 200, body: checkoutAnswer(aggregate) };
       },
-      async (orderId) => ({ status: 200, body: checkoutAnswer(await getOrder(ctx.db, merchantId, orderId)) }),
+      async (orderId) => ({ status: 200, body: checkoutAnswer(await getOrder(ctx, merchantId, orderId)) }),
     );
     return reply.status(answer.status).send(answer.body);
   });

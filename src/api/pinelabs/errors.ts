@@ -33,7 +33,7 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
     case 'payment_closed':
       return error.details.closedReason === 'cancelled'
         ? { status: 422, body: { code: 'ORDER_CANCELLED', message: 'The payment link was cancelled: the order takes no more payments' } }
-        : { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The payment link has expired: the order takes no more payments' } };
+        : { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The order has expired: it takes no more payments' } };
     case 'unauthenticated':
       return { status: 401, body: { code: 'UNAUTHORIZED', message: error.message } };
     case 'idempotency_conflict':

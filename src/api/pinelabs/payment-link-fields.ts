@@ -1,4 +1,5 @@
 import { invalidInput } from '../../domain/errors.js';
+import { parseInstant } from '../iso-instant.js';
 
 /** The checks of a payment-link body that a JSON schema cannot word well. */
 
@@ -16,13 +17,10 @@ export function refuseUnsupported(field: 'part_payment' | 'is_mcc_transaction', 
   }
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-/** expire_by as an instant: ISO 8601 with a zone (Pine Labs' samples use "2025-03-21T08:29Z"). */
+/** expire_by as an instant: ISO 8601 with a zone (Pine Labs' samples use "2025-03-21T08:29Z"), on a date that exists. */
 export function expireByOf(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const ms = ISO_INSTANT.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms))
-    throw invalidInput('expire_by', 'expire_by must be an ISO 8601 timestamp with a time zone, such as 2025-03-21T08:29:00Z');
-  return new Date(ms);
+  const instant = parseInstant(value);
+  if (!instant) throw invalidInput('expire_by', 'expire_by must be an ISO 8601 timestamp with a time zone, such as 2025-03-21T08:29:00Z');
+  return instant;
 }

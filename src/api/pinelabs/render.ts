@@ -1,7 +1,7 @@
 import { MAX_PAYMENT_ATTEMPTS } from '../../core/operations/authorization-answer.js';
 import type { OrderAggregate, Payment, Refund } from '../../domain/order.js';
 import { challengeUrl } from '../hosted/links.js';
-import { pineLabsOrderStatus, pineLabsPaymentStatus, pineLabsRefundStatus } from './status.js';
+import { pineLabsOrderStatusOf, pineLabsPaymentStatus, pineLabsRefundStatus } from './status.js';
 
 /** Wire shapes of the Pine Labs Online order object, built from the core aggregate. */
 
@@ -78,7 +78,7 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     order_id: order.id,
     merchant_order_reference: order.merchantOrderReference,
     type: 'CHARGE',
-    status: pineLabsOrderStatus(order.state),
+    status: pineLabsOrderStatusOf(order),
     ...(pendingChallenge ? { challenge_url: challengeUrl(publicUrl, pendingChallenge) } : {}),
     merchant_id: order.merchantId,
     order_amount: amount(order.amount, order.currency),

@@ -1,10 +1,14 @@
 import type { OrderAggregate } from '../../domain/order.js';
 import type { ReturnContext, ReturnRedirect } from '../dialect.js';
 import { pineLabsRedirectSignature } from './redirect-signature.js';
-import { pineLabsOrderStatus } from './status.js';
+import { isExpired } from '../../domain/order-expiry.js';
+import { pineLabsOrderStatusOf } from './status.js';
 
 /** Why a customer who left the page without paying is sent back: Holdfast's own code, as the reference names none. */
 export const CUSTOMER_CANCELLED = { code: 'USER_CANCELLED', message: 'The customer cancelled the payment on the checkout page.' };
+
+/** Why an expired order's customer is sent back: the code Pine Labs answers a payment on it with (errors.ts). */
+export const ORDER_EXPIRED = { code: 'PAYMENT_EXPIRED', message: 'The order expired before it was paid.' };
 
 /**
  * Where the customer's browser goes after a hosted page (checkout, payment link, 3-D Secure
@@ -17,16 +21,18 @@ export function pineLabsReturnRedirect(aggregate: OrderAggregate, { keys, custom
   const { order } = aggregate;
   const d = order.details;
   const payment = aggregate.payments.at(-1);
-  const status = pineLabsOrderStatus(order.state);
+  const status = pineLabsOrderStatusOf(order);
   const failed = customerCancelled || status === 'FAILED' || status === 'ATTEMPTED';
   const target = (failed && typeof d.failure_callback_url === 'string' && d.failure_callback_url) || d.callback_url;
   if (typeof target !== 'string' || !target) return undefined;
   const fields: Record<string, string> = { order_id: order.id, status };
   const error = customerCancelled
     ? CUSTOMER_CANCELLED
-    : payment?.errorCode
-      ? { code: payment.errorCode, message: payment.errorMessage ?? '' }
-      : undefined;
+    : isExpired(order)
+      ? ORDER_EXPIRED
+      : payment?.errorCode
+        ? { code: payment.errorCode, message: payment.errorMessage ?? '' }
+        : undefined;
   if (failed && error) {
     fields.error_code = error.code;
     fields.error_message = error.message;
@@ -38,5 +44,5 @@ export function pineLabsReturnRedirect(aggregate: OrderAggregate, { keys, custom
 
 /** The customer-facing status line shown when there is nowhere to redirect. */
 export function pineLabsOutcomeText(aggregate: OrderAggregate): string {
-  return `Order ${aggregate.order.merchantOrderReference}: ${pineLabsOrderStatus(aggregate.order.state)}`;
+  return `Order ${aggregate.order.merchantOrderReference}: ${pineLabsOrderStatusOf(aggregate.order)}`;
 }

@@ -53,7 +53,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   const fingerprint = (value: unknown) => bodyFingerprint(ctx, value);
   const orderAnswer = async (merchantId: string, orderId: string): Promise<Answer> => ({
     status: 200,
-    body: { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) },
+    body: { data: renderOrder(await getOrder(ctx, merchantId, orderId), links.base) },
   });
   app.post('/auth/v1/token', { schema: { body: TokenBody }, config: { public: true } }, async (request) => {
     const token = await issueToken(ctx, request.body.client_id, request.body.client_secret);
@@ -83,17 +83,17 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.get('/pay/v1/orders/:order_id', { schema: { params: OrderIdParams } }, async (request) => {
     const merchantId = merchantOf(request);
     const orderId = request.params.order_id;
-    const refundParent = isOrderShaped(orderId) ? await getRefundParent(ctx.db, merchantId, orderId) : undefined;
+    const refundParent = isOrderShaped(orderId) ? await getRefundParent(ctx, merchantId, orderId) : undefined;
     if (refundParent) {
       const refund = refundParent.refunds.find((r) => r.id === orderId);
       if (refund) return { data: renderRefundOrder(refundParent, refund) };
     }
-    return { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) };
+    return { data: renderOrder(await getOrder(ctx, merchantId, orderId), links.base) };
   });
 
   app.get('/pay/v1/orders/reference/:merchant_order_reference', { schema: { params: ReferenceParams } }, async (request) => {
     const merchantId = merchantOf(request);
-    return { data: renderOrder(await getOrderByReference(ctx.db, merchantId, request.params.merchant_order_reference), links.base) };
+    return { data: renderOrder(await getOrderByReference(ctx, merchantId, request.params.merchant_order_reference), links.base) };
   });
 
   app.post('/pay/v1/orders/:order_id/payments', { schema: { params: OrderIdParams, body: CreatePaymentBody } }, async (request, reply) => {

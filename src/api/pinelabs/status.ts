@@ -1,4 +1,5 @@
-import type { OperationStatus, PaymentStatus } from '../../domain/order.js';
+import type { OperationStatus, Order, PaymentStatus } from '../../domain/order.js';
+import { isExpired } from '../../domain/order-expiry.js';
 import type { OrderState } from '../../domain/order-state.js';
 
 /** The one place core states become Pine Labs status names (the Pine Labs table of docs/statuses.md). */
@@ -25,6 +26,15 @@ const ORDER_STATUS: Readonly<Record<OrderState, PineLabsOrderStatus>> = {
 
 export function pineLabsOrderStatus(state: OrderState): PineLabsOrderStatus {
   return ORDER_STATUS[state];
+}
+
+/**
+ * An order's status: its state's, except that an order closed by its expiry before anyone paid it
+ * is FAILED — Pine Labs' order status for "payment acceptance failed"; its enum has no EXPIRED
+ * (docs/order-expiry.md). A payment on it is refused with PAYMENT_EXPIRED (errors.ts).
+ */
+export function pineLabsOrderStatusOf(order: Pick<Order, 'state' | 'paymentClosedReason'>): PineLabsOrderStatus {
+  return isExpired(order) ? 'FAILED' : ORDER_STATUS[order.state];
 }
 
 export type PineLabsPaymentStatus = 'PENDING' | 'AUTHORIZED' | 'PROCESSED' | 'CANCELLED' | 'FAILED';

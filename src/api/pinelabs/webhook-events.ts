@@ -17,6 +17,8 @@ const EVENTS: Readonly<Record<NotificationType, string[]>> = {
   'void.failed': [],
   'refund.succeeded': ['REFUND_PROCESSED'],
   'refund.failed': ['REFUND_FAILED'],
+  // The order's status becomes FAILED (status.ts): the event Pine Labs sends for an order that failed.
+  'order.expired': ['ORDER_FAILED'],
 };
 
 /** Svix-style message ids, as Pine Labs sends them: msg_ + 27 characters. */

@@ -3,7 +3,7 @@ import { newId } from '../../domain/ids.js';
 import { journalEntry } from '../../domain/ledger.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import type { CoreContext } from '../context.js';
-import { autoVoidJob, challengeExpiryJob, challengeExpiryJobKey, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
+import { autoVoidJob, challengeExpiryJob, challengeExpiryJobKey, orderExpiryJobKey, statusSyncJob, syncJobKey } from '../scheduled-jobs.js';
 import { transition } from './gateway-requests.js';
 import type { OrderWrite } from './order-write.js';
 
@@ -37,8 +37,10 @@ export function authorizationAnswer(
   const base = { version: order.version };
   const notice = { merchantId: order.merchantId, orderId: order.id };
   const settled = { cancel: [syncJobKey(payment.id)] };
-  // A final answer needs neither the inquiry nor, after a challenge, the challenge's expiry.
+  // A final answer needs neither the inquiry nor, after a challenge, the challenge's expiry; an
+  // order paid or failed for good no longer expires either (docs/order-expiry.md).
   const answered = { cancel: [syncJobKey(payment.id), challengeExpiryJobKey(payment.id)] };
+  const settledForGood = { cancel: [...answered.cancel, orderExpiryJobKey(order.id)] };
   switch (outcome.kind) {
     case 'approved': {
       const ids = {
@@ -58,7 +60,7 @@ export function authorizationAnswer(
             paymentUpdate: { id: payment.id, update: { status: 'AUTHORIZED', ...ids, errorCode: null, errorMessage: null } },
             journal: [authorized],
           },
-          jobs: { ...answered, enqueue: [autoVoidJob(order.merchantId, order.id, deadline)] },
+          jobs: { ...settledForGood, enqueue: [autoVoidJob(order.merchantId, order.id, deadline)] },
           notify: { type: 'payment.authorized', ...notice },
         };
       }
@@ -69,7 +71,7 @@ export function authorizationAnswer(
           paymentUpdate: { id: payment.id, update: { status: 'CAPTURED', ...ids, errorCode: null, errorMessage: null } },
           journal: [authorized, journalEntry('CAPTURE', payment.id, payment.amount, payment.currency)],
         },
-        jobs: answered,
+        jobs: settledForGood,
         notify: { type: 'payment.captured', ...notice },
       };
     }
@@ -112,7 +114,7 @@ export function authorizationAnswer(
             },
           },
         },
-        jobs: answered,
+        jobs: final ? settledForGood : answered,
         notify: { type: final ? 'payment.failed' : 'payment.declined', ...notice },
       };
     }

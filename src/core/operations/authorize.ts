@@ -2,6 +2,7 @@ import type { AuthorizeOutcome, CardForAuthorization } from '../../connectors/ga
 import { HoldfastError, invalidInput, invalidState, notFound, paymentClosed } from '../../domain/errors.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
 import type { StoredCard } from '../../domain/card.js';
+import { isExpiryDue } from '../../domain/order-expiry.js';
 import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
 import { claimChallenge } from '../../store/challenge-claims.js';
@@ -84,6 +85,8 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
     }
     // Decided on the version the intent is guarded by: a closing written meanwhile makes the intent miss and this refuse.
     if (order.paymentClosedReason) throw paymentClosed(order.paymentClosedReason);
+    // From the instant of its expiry, whether or not its job has closed it yet (docs/order-expiry.md).
+    if (isExpiryDue(order, now)) throw paymentClosed('expired');
     if (!nextState(order.state, 'payment_started')) throw invalidState('payment', order.state);
     if (input.currency !== order.currency)
       throw invalidInput('payment_amount.currency', `currency must be ${order.currency}, the order's currency`);
