@@ -83,7 +83,7 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
     case 'payment_method_not_supported':
       return badRequest(error.message, 'INVALID_INPUT', field);
     case 'payment_closed':
-      // EXPIRED: Juspay's error code for an identifier that has expired, an order id among its examples.
+      // EXPIRED: Juspay's error code for an identifier that has expired, an order id among them (docs/order-expiry.md).
       return error.details.closedReason === 'expired'
         ? badRequest('Order has expired: it takes no more transactions', 'EXPIRED')
         : badRequest(error.message, 'INVALID_INPUT');

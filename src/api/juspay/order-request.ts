@@ -78,7 +78,7 @@ export async function createJuspayOrder(
 
 /**
  * `order_expiry`: until when the order takes a transaction, an ISO 8601 date-time with a zone (the
- * format of order_expiry in Juspay's OpenAPI document). Whether it is in the future and within
+ * format of order_expiry in Juspay's OpenAPI document, test/juspay/fixtures/juspay-openapi.json). Whether it is in the future and within
  * 180 days is the core's check, which lets a replay of a past request answer its order.
  */
 function orderExpiryField(body: FlatBody): Date | undefined {
