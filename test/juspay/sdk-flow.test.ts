@@ -391,7 +391,9 @@ describe('Juspay Node SDK (expresscheckout-nodejs) against Holdfast over HTTPS',
     assert.equal(session.status, 'NEW');
     assert.equal(session.order_id, orderId);
     assert.equal(typeof session.id, 'string');
-    assert.deepEqual(session.payment_links, { web: `${server.baseUrl}/merchant/pay/${session.id}`, expiry: null });
+    // The page lives as long as the order takes a payment (docs/order-expiry.md).
+    assert.deepEqual(session.payment_links, { web: `${server.baseUrl}/merchant/pay/${session.id}`, expiry: session.order_expiry });
+    assert.match(session.order_expiry, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     assert.match(session.sdk_payload.requestId, /^[0-9a-f]{32}$/);
     assert.equal(session.sdk_payload.service, 'in.juspay.hyperpay');
     assert.deepEqual(session.sdk_payload.payload, {
