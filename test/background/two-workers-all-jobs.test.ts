@@ -30,6 +30,7 @@ const JOB_KINDS = [
   'reversal.remainder',
   'order.auto_void',
   'authorization.challenge_expiry',
+  'order.expiry',
   'webhook.deliver',
 ];
 /** Orders per scenario. */
@@ -44,6 +45,8 @@ const TIMING = {
   HOLDFAST_CONNECTOR: 'http-acquirer',
   HOLDFAST_CAPTURE_WINDOW: '3s',
   HOLDFAST_CHALLENGE_TTL: '3s',
+  // Unpaid orders expire on the workers' clock too (docs/order-expiry.md).
+  HOLDFAST_ORDER_TTL: '4s',
   HOLDFAST_SYNC_DELAY: '1s',
   HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1s,1s,2s',
 };
@@ -353,7 +356,7 @@ describe(
           return id;
         },
         pendingState: 'PENDING',
-        jobs: ['sync.authorization'],
+        jobs: ['order.expiry', 'sync.authorization'],
         finalState: 'VOIDED',
         ledger: RELEASED,
         reversals: ['AUTO_VOID'],
@@ -369,11 +372,12 @@ describe(
           return id;
         },
         pendingState: 'PENDING',
-        jobs: ['sync.authorization'],
+        jobs: ['order.expiry', 'sync.authorization'],
         finalState: 'ATTEMPTED',
         ledger: NOTHING,
         reversals: [],
-        events: ['PAYMENT_FAILED'],
+        // Declined, then closed by its expiry: Pine Labs' FAILED.
+        events: ['ORDER_FAILED', 'PAYMENT_FAILED'],
         bank: bank({ authorization: 0 }),
       },
       {
@@ -385,12 +389,23 @@ describe(
           return id;
         },
         pendingState: 'PENDING',
-        jobs: ['authorization.challenge_expiry'],
+        jobs: ['authorization.challenge_expiry', 'order.expiry'],
         finalState: 'ATTEMPTED',
         ledger: NOTHING,
         reversals: [],
-        events: ['PAYMENT_FAILED'],
+        events: ['ORDER_FAILED', 'PAYMENT_FAILED'],
         bank: bank({}),
+      },
+      {
+        name: 'order nobody pays → order.expiry closes it at its expiry (it reads FAILED)',
+        setUp: async () => (await pine.createOrder(AMOUNT)).body.data.order_id as string,
+        pendingState: 'CREATED',
+        jobs: ['order.expiry'],
+        finalState: 'CREATED',
+        ledger: NOTHING,
+        reversals: [],
+        events: ['ORDER_FAILED'],
+        bank: bank({ authorization: 0 }),
       },
       {
         name: 'authorized and left alone → order.auto_void when the capture window closes',
