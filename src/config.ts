@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
-import ms from 'ms';
+import type { RequestLimitSettings } from './api/rate-limits.js';
+import type { CardTestingRules } from './core/card-testing.js';
+import { parseDuration } from './duration.js';
+import { loadLimitSettings } from './limits-config.js';
 
 /** The validated environment. Built once at start-up; frozen. */
 export interface Config {
@@ -37,6 +40,11 @@ export interface Config {
   syncAttempts: number;
   /** How long a 3-D Secure challenge accepts an OTP (Default: 10m). */
   challengeTtlMs: number;
+  /** Request limits and card-testing protection (docs/rate-limits.md). */
+  requestLimits: RequestLimitSettings;
+  cardTesting: CardTestingRules;
+  /** Redis that shares the request limits between processes (HOLDFAST_REDIS_URL); unset: each process counts alone. */
+  redis: { url: string; prefix: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -49,12 +57,7 @@ export class ConfigError extends Error {
 const DEFAULT_RETRY_SCHEDULE = '1m,5m,5m,10m,10m,10m,10m,10m,1h,1h,1h,1h,1h,6h,6h,6h';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Parses a duration such as `7d`, `12h`, `90s`, `500ms`; a bare number is not accepted (ambiguous unit). */
-export function parseDuration(text: string): number | undefined {
-  if (!/^\s*\d+(\.\d+)?\s*[a-z]+\s*$/i.test(text)) return undefined;
-  const value = ms(text.trim() as ms.StringValue);
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
+export { parseDuration };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -132,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
     problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
 
+  const limits = loadLimitSettings(env, problems);
+
   if (
     problems.length > 0 ||
     captureWindowMs === undefined ||
@@ -159,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncDelayMs,
     syncAttempts,
     challengeTtlMs,
+    ...limits,
   });
 }

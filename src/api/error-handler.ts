@@ -35,6 +35,8 @@ export function errorHandler(renderers: ErrorRenderers) {
     if (error instanceof RenderedError) return reply.status(error.answer.status).send(error.answer.body);
     const classified = classifyError(error);
     if (classified.kind === 'holdfast') {
+      const { retryAfterSeconds } = classified.error.details;
+      if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
       const { status, body } = renderers.catalogue(classified.error, request);
       return reply.status(status).send(body);
     }

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { NotificationSink } from './notifications.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
+import type { CardTestingRules } from './card-testing.js';
 
 /** Keys shared by every process through the database (see store/server-keys-repository). */
 export interface ServerKeys {
@@ -32,6 +33,8 @@ export interface CoreContext {
   notifications: NotificationSink;
   /** How unknown and pending gateway outcomes are chased. */
   syncPolicy: SyncPolicy;
+  /** When authorizations are refused before any connector (card-testing protection). */
+  cardTesting: CardTestingRules;
 }
 
 export async function loadServerKeys(db: Db): Promise<ServerKeys> {

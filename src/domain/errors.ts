@@ -22,7 +22,9 @@ export type ErrorCode =
   /** The payment method is valid but not offered by this gateway. */
   | 'payment_method_not_supported'
   /** The order takes no more payments: its payment link expired or was cancelled; `closedReason` says which. */
-  | 'payment_closed';
+  | 'payment_closed'
+  /** Too many requests (or failed authentications) in the limit's window; `retryAfterSeconds` says when to try again. */
+  | 'rate_limited';
 
 import type { PaymentClosedReason } from './order.js';
 import type { OrderState } from './order-state.js';
@@ -40,6 +42,8 @@ export interface HoldfastErrorDetails {
   linkStatus?: string;
   /** What was not found, when it is not an order. */
   resource?: 'payment_link';
+  /** When a refused client may try again (`rate_limited`): the `Retry-After` header. */
+  retryAfterSeconds?: number;
 }
 
 export class HoldfastError extends Error {
@@ -80,4 +84,9 @@ export function paymentClosed(reason: PaymentClosedReason): HoldfastError {
 
 export function invalidState(operation: NonNullable<HoldfastErrorDetails['operation']>, state: OrderState): HoldfastError {
   return new HoldfastError('invalid_state', `cannot ${operation} an order in state ${state}`, { operation, state });
+}
+
+/** A request over one of the request limits (docs/rate-limits.md). */
+export function rateLimited(retryAfterSeconds: number): HoldfastError {
+  return new HoldfastError('rate_limited', 'Too many requests: try again later', { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
 }

@@ -3,6 +3,7 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HoldfastError } from '../../domain/errors.js';
 import { HTML, noticePage } from './html-page.js';
 import { applyPagePolicy, STRICTEST } from './security-headers.js';
 
@@ -44,7 +45,15 @@ export async function installHostedScope(app: FastifyInstance): Promise<void> {
     applyPagePolicy(reply, STRICTEST);
     reply.header('cache-control', 'no-store');
   });
+  app.addHook('onRequest', app.limits.hosted);
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HoldfastError && error.code === 'rate_limited') {
+      reply.header('retry-after', String(error.details.retryAfterSeconds ?? 60));
+      return sendNotice(reply, 429, {
+        title: 'Too many attempts',
+        message: 'For your security, this page is paused for a moment. Nothing was charged. Wait a minute, then reload the page.',
+      });
+    }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       return sendNotice(reply, 403, {
         title: 'This form has expired',

@@ -32,15 +32,16 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   app.setErrorHandler(errorHandler(juspayErrors));
 
   const merchantByKey = new Map<string, Principal>();
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const apiKey = basicApiKey(request);
     let principal = merchantByKey.get(apiKey);
     if (!principal) {
-      principal = await authenticateApiKey(ctx, apiKey);
+      principal = await app.limits.authFailures.guard(request, apiKey, () => authenticateApiKey(ctx, apiKey));
       if (merchantByKey.size > 10_000) merchantByKey.clear();
       merchantByKey.set(apiKey, principal);
     }
     request.principal = principal;
+    await app.limits.merchant(request, reply);
   });
 
   const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));

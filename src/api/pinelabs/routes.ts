@@ -35,13 +35,14 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.setErrorHandler(errorHandler(pineLabsErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: 'No such endpoint' }));
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     checkRequestHeaders(request);
     if (request.routeOptions.config.public === true || request.is404) return;
     const principal = bearerPrincipal(request, verify);
     // A well-signed token for a merchant that no longer exists is refused like any other bad token.
     if (!(await merchantExists(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
+    await app.limits.merchant(request, reply);
   });
   // An id no stored order could have (a NUL, malformed Unicode) is simply not found.
   app.addHook('preValidation', async (request) => {
@@ -56,7 +57,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     body: { data: renderOrder(await getOrder(ctx.db, merchantId, orderId), links.base) },
   });
   app.post('/auth/v1/token', { schema: { body: TokenBody }, config: { public: true } }, async (request) => {
-    const token = await issueToken(ctx, request.body.client_id, request.body.client_secret);
+    const { client_id: clientId, client_secret: clientSecret } = request.body;
+    const token = await app.limits.authFailures.guard(request, clientId, () => issueToken(ctx, clientId, clientSecret));
     return { access_token: token.accessToken, expires_at: token.expiresAt.toISOString() };
   });
 
