@@ -40,7 +40,8 @@ export function loadLimitSettings(env: NodeJS.ProcessEnv, problems: string[]): L
   };
 
   const url = env.HOLDFAST_REDIS_URL || undefined;
-  if (url !== undefined && !/^rediss?:\/\/\S+$/.test(url)) problems.push(`HOLDFAST_REDIS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+  if (url !== undefined && !/^rediss?:\/\/\S+$/.test(url))
+    problems.push(`HOLDFAST_REDIS_URL must be a redis:// or rediss:// URL, got "${url}"`);
   const prefix = env.HOLDFAST_REDIS_PREFIX ?? 'holdfast:';
   if (!/^\S{1,100}$/.test(prefix)) problems.push(`HOLDFAST_REDIS_PREFIX must be 1 to 100 characters without spaces, got "${prefix}"`);
 

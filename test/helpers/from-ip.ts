@@ -19,7 +19,11 @@ export async function fromIp(
     method: request.method,
     url: request.url,
     remoteAddress: ip,
-    headers: { accept: 'application/json', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
+    headers: {
+      accept: 'application/json',
+      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...request.headers,
+    },
     ...(request.body === undefined ? {} : { payload: JSON.stringify(request.body) }),
   });
   let body: unknown = reply.body;

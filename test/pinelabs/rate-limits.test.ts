@@ -56,12 +56,17 @@ describe('Pine Labs token endpoint: failed authentications are limited', () => {
   });
 
   it('only failures count: many logins in a row all succeed', async () => {
-    for (let i = 0; i < 12; i++) assert.equal((await token('10.0.3.1', merchant.client_id, merchant.client_secret)).status, 200, `login ${i}`);
+    for (let i = 0; i < 12; i++)
+      assert.equal((await token('10.0.3.1', merchant.client_id, merchant.client_secret)).status, 200, `login ${i}`);
   });
 
   it('a body that fails validation (400) is not an authentication failure', async () => {
     for (let i = 0; i < 6; i++) {
-      const reply = await fromIp(server, '10.0.4.1', { method: 'POST', url: '/api/auth/v1/token', body: { client_id: merchant.client_id } });
+      const reply = await fromIp(server, '10.0.4.1', {
+        method: 'POST',
+        url: '/api/auth/v1/token',
+        body: { client_id: merchant.client_id },
+      });
       assert.equal(reply.status, 400);
     }
     assert.equal((await token('10.0.4.1', merchant.client_id, merchant.client_secret)).status, 200);

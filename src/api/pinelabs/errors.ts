@@ -39,7 +39,10 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
     case 'rate_limited':
       return {
         status: 429,
-        body: { code: 'API_RATE_LIMIT', message: 'The request was rejected because the client has sent too many requests in a given time window' },
+        body: {
+          code: 'API_RATE_LIMIT',
+          message: 'The request was rejected because the client has sent too many requests in a given time window',
+        },
       };
     case 'idempotency_conflict':
       return {
