@@ -8,7 +8,13 @@ import type { Queryable } from './db.js';
  */
 
 /** Declines of one card (by its fingerprint) since `since`, counted up to `cap`. */
-export async function recentDeclinesOfCard(db: Queryable, fingerprint: string, since: Date, excludeCode: string, cap: number): Promise<number> {
+export async function recentDeclinesOfCard(
+  db: Queryable,
+  fingerprint: string,
+  since: Date,
+  excludeCode: string,
+  cap: number,
+): Promise<number> {
   const [row] = await db.query<{ n: number }>(
     `select count(*)::int as n from (
        select 1 from payments
