@@ -20,6 +20,7 @@ import { pineLabsCardDetailsRoutes } from './card-details-routes.js';
 import { checkoutRoutes } from './checkout-routes.js';
 import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
 import { paymentLinkRoutes } from './payment-link-routes.js';
+import { checkStoredSizes } from './stored-size.js';
 import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
 import { pineLabsErrors } from './errors.js';
 import { pineLabsNativeOtpRoutes } from './native-otp-routes.js';
@@ -67,6 +68,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     const merchantId = merchantOf(request);
     const body = request.body;
     checkReturnUrls(body);
+    checkStoredSizes({ purchase_details: body.purchase_details });
     const answer = await answerOnce(
       ctx,
       replayable(request, merchantId),
