@@ -14,8 +14,8 @@ const MAX_COUNT = 1_000_000;
 export function loadLimitSettings(env: NodeJS.ProcessEnv, problems: string[]): LimitSettings {
   const count = (name: string, fallback: number): number => {
     const text = env[name];
-    const value = text === undefined || text === '' ? fallback : Number(text);
-    if (Number.isInteger(value) && value >= 0 && value <= MAX_COUNT) return value;
+    const value = text === undefined || text === '' ? fallback : /^\d{1,7}$/.test(text) ? Number(text) : NaN;
+    if (value <= MAX_COUNT) return value;
     problems.push(`${name} must be a whole number from 0 (no limit) to ${MAX_COUNT}, got "${text}"`);
     return fallback;
   };
