@@ -15,8 +15,6 @@ export interface CardTestingRules {
   windowMs: number;
 }
 
-export const CARD_TESTING_OFF: CardTestingRules = { cardDeclines: 0, merchantDeclines: 0, windowMs: 60 * 60 * 1000 };
-
 /**
  * The decline that takes the connector's place when a rule holds, else undefined. The refusal is
  * recorded as any decline is (a FAILED payment, code PAYMENT_RATE_LIMIT), which is how dashboards

@@ -48,10 +48,11 @@ export async function installHostedScope(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', app.limits.hosted);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HoldfastError && error.code === 'rate_limited') {
-      reply.header('retry-after', String(error.details.retryAfterSeconds ?? 60));
+      const seconds = error.details.retryAfterSeconds ?? 60;
+      reply.header('retry-after', String(seconds));
       return sendNotice(reply, 429, {
         title: 'Too many attempts',
-        message: 'For your security, this page is paused for a moment. Nothing was charged. Wait a minute, then reload the page.',
+        message: `For your security, this page is paused for a moment. Nothing was charged. Reload it in ${seconds} seconds.`,
       });
     }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
