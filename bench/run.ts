@@ -9,6 +9,7 @@
  * Writes bench/results/latest.json and bench/results/latest.md, regenerates
  * bench/capture.pgbench.sql, prints the table; `--record` also rewrites bench/RESULTS.md.
  */
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/domain/clock.js';
-import { loadServerKeys } from '../src/core/context.js';
+import { openKeys } from '../src/core/keys/open-keys.js';
 import { createMerchant, type MerchantCredentials } from '../src/core/merchants.js';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
@@ -138,6 +139,9 @@ function describeCpu(who: string, c: CpuShare): void {
 
 // ---- Holdfast ----------------------------------------------------------------------------------
 
+/** One master key for the run: the bench seeds each database itself, and the servers it starts must open the same keys. */
+const BENCH_MASTER_KEY = randomBytes(32).toString('hex');
+
 interface Server {
   process: Launched;
   baseUrl: string;
@@ -152,7 +156,7 @@ async function startHoldfast(env: Record<string, string>, workers: number, nodeA
   const proc = await launch(
     process.execPath,
     args,
-    { ...env, ...pool, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    { ...env, ...pool, HOLDFAST_MASTER_KEY: BENCH_MASTER_KEY, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     /Holdfast listening on/,
   );
   return { process: proc, baseUrl: `http://127.0.0.1:${port}`, workers: holdfastSupportsWorkers() ? workers : 1 };
@@ -234,7 +238,13 @@ function processMemory(server: Server, role: string): { role: string; pid: numbe
 
 async function setUp(db: Db, seedTo: number, progress?: (done: number) => void): Promise<MerchantCredentials> {
   await migrate(db);
-  const keys = await loadServerKeys(db);
+  // The servers the bench starts open these keys with the same master key (BENCH_MASTER_KEY, in their environment).
+  const { ring: keys } = await openKeys(
+    db,
+    { masterKey: Buffer.from(BENCH_MASTER_KEY, 'hex'), masterKeyFile: undefined, databaseUrl: undefined, dataDir: tmpdir() },
+    systemClock.now(),
+    () => {},
+  );
   const merchant = await createMerchant({ db, clock: systemClock, keys }, { name: 'Bench merchant' });
   await seedAuthorizedOrders(db, merchant.merchant_id, 1, seedTo, progress);
   return merchant;

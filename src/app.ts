@@ -15,7 +15,9 @@ import type { SyncPolicy } from './core/scheduled-jobs.js';
 import { pineLabsIds } from './api/pinelabs/ids.js';
 import { juspayTxnUuid } from './api/juspay/ids.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { loadServerKeys, type CoreContext } from './core/context.js';
+import type { CoreContext } from './core/context.js';
+import { openKeys } from './core/keys/open-keys.js';
+import { resolveMasterKey, type MasterKey } from './core/keys/master-key.js';
 import { jobHandlers } from './job-handlers.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Db } from './store/db.js';
@@ -27,6 +29,8 @@ export const TOKEN_TTL_MS = 60 * 60 * 1000;
 
 export interface App {
   ctx: CoreContext;
+  /** The master key this process opened its data keys with (never stored in the database). */
+  masterKey: MasterKey;
   server: FastifyInstance;
   /** The background workers (status sync, auto-void, remainder reversal, webhooks); started by start(). */
   jobs: JobRunner;
@@ -56,13 +60,19 @@ function syncPolicyFor(config: Config): SyncPolicy {
 /** The one composition root: config → db → keys → connectors → core → HTTP and jobs. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db, logger } = options;
+  const say = (message: string) => {
+    logger.warn(message);
+  };
+  const masterKey = resolveMasterKey(config, say);
   await migrate(db);
+  const clock = options.clock ?? systemClock;
+  const keys = await openKeys(db, masterKey, clock.now(), say);
   const links: PublicLinks = { base: config.publicUrl };
   const dialects: readonly DialectModule[] = [pineLabsDialect, juspayDialect];
   const ctx: CoreContext = {
     db,
-    clock: options.clock ?? systemClock,
-    keys: await loadServerKeys(db),
+    clock,
+    keys: keys.ring,
     gateway: new GatewayClient(
       new ConnectorRegistry([
         ...(config.acquirerUrl ? [new HttpAcquirerConnector({ baseUrl: config.acquirerUrl, timeoutMs: config.acquirerTimeoutMs })] : []),
@@ -93,6 +103,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   return {
     ctx,
+    masterKey: keys.master,
     server,
     jobs,
     async close() {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { RequestLimitSettings } from './api/rate-limits.js';
+import { parseMasterKeyHex } from './core/keys/master-key.js';
 import type { CardTestingRules } from './core/card-testing.js';
 import { parseDuration } from './duration.js';
 import { loadLimitSettings } from './limits-config.js';
@@ -14,6 +15,14 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL connections per process (HOLDFAST_DB_POOL, default 10). */
   dbPoolSize: number;
+  /** How long to wait for a PostgreSQL connection before answering 503 (HOLDFAST_DB_CONNECT_TIMEOUT, default 5s). */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout for Holdfast's connections (HOLDFAST_DB_STATEMENT_TIMEOUT, default 10s). */
+  dbStatementTimeoutMs: number;
+  /** How long to wait for any answer on an open connection (HOLDFAST_DB_QUERY_TIMEOUT, default the statement timeout + 5s). */
+  dbQueryTimeoutMs: number;
+  /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
+  readyTimeoutMs: number;
   /** Where PGlite keeps its files and sandbox.json is written (Default: ./.holdfast). */
   dataDir: string;
   /** PEM files; both set → serve HTTPS. */
@@ -40,6 +49,10 @@ export interface Config {
   syncAttempts: number;
   /** How long a 3-D Secure challenge accepts an OTP (Default: 10m). */
   challengeTtlMs: number;
+  /** The master key that seals every data key (HOLDFAST_MASTER_KEY, 64 hex characters); never stored in the database. */
+  masterKey: Buffer | undefined;
+  /** A file holding the master key (HOLDFAST_MASTER_KEY_FILE); with neither, the embedded database keeps one in its data directory. */
+  masterKeyFile: string | undefined;
   /** Request limits and card-testing protection (docs/rate-limits.md). */
   requestLimits: RequestLimitSettings;
   cardTesting: CardTestingRules;
@@ -59,6 +72,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 export { parseDuration };
 
+/** The duration in `env[name]` (or `fallback` when unset); a bad value is added to `problems`. */
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): number | undefined {
+  const value = parseDuration(env[name] || fallback);
+  if (value === undefined) problems.push(`${name} must be a duration such as ${fallback} or 500ms, got "${env[name]}"`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
@@ -75,6 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dbPoolSize = env.HOLDFAST_DB_POOL === undefined || env.HOLDFAST_DB_POOL === '' ? 10 : Number(env.HOLDFAST_DB_POOL);
   if (!Number.isInteger(dbPoolSize) || dbPoolSize < 1 || dbPoolSize > 1000)
     problems.push(`HOLDFAST_DB_POOL must be a whole number from 1 to 1000, got "${env.HOLDFAST_DB_POOL}"`);
+
+  const dbConnectTimeoutMs = duration(env, 'HOLDFAST_DB_CONNECT_TIMEOUT', '5s', problems);
+  const dbStatementTimeoutMs = duration(env, 'HOLDFAST_DB_STATEMENT_TIMEOUT', '10s', problems);
+  // Longer than the statement timeout by default, so the server's own cancel normally comes first.
+  const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
+  const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
 
   const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
 
@@ -135,6 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(syncAttempts) || syncAttempts < 1 || syncAttempts > 100)
     problems.push(`HOLDFAST_SYNC_ATTEMPTS must be a whole number from 1 to 100, got "${env.HOLDFAST_SYNC_ATTEMPTS}"`);
 
+  const masterKeyHex = env.HOLDFAST_MASTER_KEY || undefined;
+  const masterKeyFile = env.HOLDFAST_MASTER_KEY_FILE || undefined;
+  const masterKey = masterKeyHex === undefined ? undefined : parseMasterKeyHex(masterKeyHex);
+  // The value itself is never echoed: it is the one secret that opens every other.
+  if (masterKeyHex !== undefined && !masterKey) problems.push('HOLDFAST_MASTER_KEY must be 64 hexadecimal characters (32 bytes)');
+  if (masterKeyHex !== undefined && masterKeyFile !== undefined)
+    problems.push('Set HOLDFAST_MASTER_KEY or HOLDFAST_MASTER_KEY_FILE, not both');
+  if (masterKeyFile !== undefined && !existsSync(masterKeyFile)) problems.push(`HOLDFAST_MASTER_KEY_FILE: no file at ${masterKeyFile}`);
   const limits = loadLimitSettings(env, problems);
 
   if (
@@ -142,7 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     captureWindowMs === undefined ||
     acquirerTimeoutMs === undefined ||
     syncDelayMs === undefined ||
-    challengeTtlMs === undefined
+    challengeTtlMs === undefined ||
+    dbConnectTimeoutMs === undefined ||
+    dbStatementTimeoutMs === undefined ||
+    dbQueryTimeoutMs === undefined ||
+    readyTimeoutMs === undefined
   ) {
     throw new ConfigError(problems);
   }
@@ -151,6 +189,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl,
     dbPoolSize,
+    dbConnectTimeoutMs,
+    dbStatementTimeoutMs,
+    dbQueryTimeoutMs,
+    readyTimeoutMs,
     dataDir,
     tls,
     publicUrl,
@@ -164,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncDelayMs,
     syncAttempts,
     challengeTtlMs,
+    masterKey,
+    masterKeyFile,
     ...limits,
   });
 }

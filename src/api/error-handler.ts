@@ -36,7 +36,10 @@ export function errorHandler(renderers: ErrorRenderers) {
     const classified = classifyError(error);
     if (classified.kind === 'holdfast') {
       const { retryAfterSeconds } = classified.error.details;
-      if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
+      if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+      // Not the request's fault and not a bug: worth a line, not an error with a stack.
+      if (classified.error.code === 'unavailable')
+        request.log.warn({ cause: describeCause(classified.error.cause) }, 'database unavailable');
       const { status, body } = renderers.catalogue(classified.error, request);
       return reply.status(status).send(body);
     }
@@ -44,4 +47,11 @@ export function errorHandler(renderers: ErrorRenderers) {
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(renderers.internal());
   };
+}
+
+/** The driver's code and message of what made the database unavailable, for the log. */
+function describeCause(cause: unknown): string | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message;
 }

@@ -12,7 +12,10 @@ import { staticAssetRoutes } from './static-assets.js';
 
 /** The error shape of what belongs to no dialect (health, the hosted pages' framework errors). */
 const rootErrors: ErrorRenderers = {
-  catalogue: (error) => ({ status: error.code === 'rate_limited' ? 429 : 400, body: { error: error.code, message: error.message } }),
+  catalogue: (error) => ({
+    status: error.code === 'unavailable' ? 503 : error.code === 'rate_limited' ? 429 : 400,
+    body: { error: error.code, message: error.message },
+  }),
   client: (message) => ({ error: 'bad_request', message }),
   internal: () => ({ error: 'internal_error', message: 'Internal Server Error' }),
 };
@@ -20,7 +23,12 @@ const rootErrors: ErrorRenderers = {
 /** The HTTP server: health, each dialect's routes, and the hosted pages, over one core. */
 export async function buildServer(
   ctx: CoreContext,
-  config: { tls: { certFile: string; keyFile: string } | undefined; publicUrlExplicit: boolean; requestLimits: RequestLimitSettings },
+  config: {
+    tls: { certFile: string; keyFile: string } | undefined;
+    publicUrlExplicit: boolean;
+    readyTimeoutMs: number;
+    requestLimits: RequestLimitSettings;
+  },
   links: PublicLinks,
   logger: Logger,
   dialects: readonly DialectModule[],
@@ -53,7 +61,7 @@ export async function buildServer(
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await installRequestLimits(app, config.requestLimits, limitStore);
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });

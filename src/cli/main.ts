@@ -4,6 +4,9 @@ import { DatabaseInUseError } from '../store/open-database.js';
 import { acquirerCommand } from './acquirer.js';
 import { runMerchantCreate } from './merchant-create.js';
 import { merchantRedirectKeys } from './merchant-redirect-keys.js';
+import { merchantSetEnabled } from './merchant-enable.js';
+import { keysCommand } from './keys.js';
+import { MasterKeyError } from '../core/keys/master-key.js';
 import { merchantSetWebhook } from './merchant-webhook.js';
 import { reviewCommand } from './review.js';
 import { webhooksCommand } from './webhooks.js';
@@ -23,6 +26,10 @@ Commands:
                                           change where a merchant's webhooks go
   merchant redirect-keys --merchant ID [--json]
                                           issue new keys that sign the browser's return to the merchant, print them once
+  merchant disable --merchant ID          refuse the merchant's tokens, API key and credentials (401) from now on
+  merchant enable --merchant ID           accept them again
+  keys rotate [--json]                    new token-signing and encryption keys; secrets re-sealed, issued tokens stay valid
+  keys list [--json]                      the data keys (ids, purposes, dates; never a secret)
   webhooks list [--merchant ID] [--order ID] [--limit N] [--json]
   webhooks replay EVENT_ID                deliver an event again, under the same id
   review list [--json]                    orders whose outcome stayed unknown after the last status inquiry
@@ -32,10 +39,10 @@ Configuration is read from the environment (see README): PORT, HOST, DATABASE_UR
 HOLDFAST_DATA_DIR, HOLDFAST_DB_POOL, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
 HOLDFAST_CAPTURE_WINDOW, HOLDFAST_CHALLENGE_TTL, HOLDFAST_WEBHOOK_RETRY_SCHEDULE,
 HOLDFAST_SYNC_ATTEMPTS, HOLDFAST_SYNC_DELAY, HOLDFAST_CONNECTOR, HOLDFAST_ACQUIRER_URL,
-HOLDFAST_ACQUIRER_TIMEOUT, LOG_LEVEL; limits (docs/rate-limits.md): HOLDFAST_RATE_LIMIT_WINDOW,
-HOLDFAST_RATE_LIMIT_AUTH_FAILURES, HOLDFAST_RATE_LIMIT_AUTH_FAILURES_PER_IP, HOLDFAST_RATE_LIMIT_HOSTED,
-HOLDFAST_RATE_LIMIT_MERCHANT, HOLDFAST_REDIS_URL, HOLDFAST_REDIS_PREFIX, HOLDFAST_CARD_TESTING_WINDOW,
-HOLDFAST_CARD_TESTING_CARD_DECLINES, HOLDFAST_CARD_TESTING_MERCHANT_DECLINES.`;
+HOLDFAST_ACQUIRER_TIMEOUT, HOLDFAST_MASTER_KEY, HOLDFAST_MASTER_KEY_FILE, LOG_LEVEL; limits (docs/rate-limits.md):
+HOLDFAST_RATE_LIMIT_WINDOW, HOLDFAST_RATE_LIMIT_AUTH_FAILURES, HOLDFAST_RATE_LIMIT_AUTH_FAILURES_PER_IP,
+HOLDFAST_RATE_LIMIT_HOSTED, HOLDFAST_RATE_LIMIT_MERCHANT, HOLDFAST_REDIS_URL, HOLDFAST_REDIS_PREFIX,
+HOLDFAST_CARD_TESTING_WINDOW, HOLDFAST_CARD_TESTING_CARD_DECLINES, HOLDFAST_CARD_TESTING_MERCHANT_DECLINES.`;
 
 /** Thin shell over the library: parse arguments, call one function, print, exit with a clear message on error. */
 export async function main(argv: string[]): Promise<void> {
@@ -58,6 +65,10 @@ export async function main(argv: string[]): Promise<void> {
         }
         if (sub === 'redirect-keys') {
           await merchantRedirectKeys(options);
+          return;
+        }
+        if (sub === 'disable' || sub === 'enable') {
+          await merchantSetEnabled(options, sub === 'enable');
           return;
         }
         if (sub !== 'create') {
@@ -88,6 +99,10 @@ export async function main(argv: string[]): Promise<void> {
         });
         return;
       }
+      case 'keys': {
+        await keysCommand(rest);
+        return;
+      }
       case 'worker': {
         await runWorker();
         return;
@@ -116,7 +131,7 @@ export async function main(argv: string[]): Promise<void> {
       }
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+    if (error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof MasterKeyError) {
       fail(error.message);
       return;
     }

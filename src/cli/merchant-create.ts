@@ -1,7 +1,7 @@
 import { loadConfig, parseDuration } from '../config.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import { systemClock } from '../domain/clock.js';
-import { loadServerKeys } from '../core/context.js';
+import { openKeys } from '../core/keys/open-keys.js';
 import { createMerchant } from '../core/merchants.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
@@ -25,8 +25,11 @@ export async function runMerchantCreate(options: {
   const db = await openDatabase(config);
   try {
     await migrate(db);
+    const { ring } = await openKeys(db, config, systemClock.now(), (message) => {
+      console.error(message);
+    });
     const credentials = await createMerchant(
-      { db, clock: systemClock, keys: await loadServerKeys(db) },
+      { db, clock: systemClock, keys: ring },
       {
         name: options.name,
         webhookUrl: options.webhookUrl ?? null,

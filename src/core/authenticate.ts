@@ -1,7 +1,8 @@
-import { createSigner, createVerifier } from 'fast-jwt';
+import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import { HoldfastError } from '../domain/errors.js';
 import { findMerchantByApiKeyHash, findMerchantByClientId } from '../store/merchants-repository.js';
 import type { CoreContext } from './context.js';
+import { keyIdFor } from './keys/keyring.js';
 import { hashSecret, secretMatches } from './secrets.js';
 
 export interface AccessToken {
@@ -19,41 +20,73 @@ const unauthenticated = () => new HoldfastError('unauthenticated', 'Unauthorized
 /** How far ahead of this process's clock a token's issue time may be (another process's clock). */
 const CLOCK_SKEW_MS = 60_000;
 
+/** The key that signed tokens issued before tokens named their key (they carry no `kid`); kept, retired, until they expire. */
+const UNNAMED_TOKEN_KEY = keyIdFor('token_signing', 0);
+
+type SignToken = (payload: Record<string, string | number>) => string;
+const signers = new WeakMap<Buffer, SignToken>();
+
 /**
- * Client-credentials grant: a signed (HS256) token that any process sharing the database can
- * verify with no database read, valid until its `exp` across restarts.
+ * Client-credentials grant: a token (HS256) signed with the newest token-signing key and naming
+ * it (`kid`), which any process sharing the database verifies with no database read, valid until
+ * its `exp` across restarts and key rotations. A disabled merchant is refused like a wrong secret.
  */
 export async function issueToken(ctx: CoreContext, clientId: string, clientSecret: string): Promise<AccessToken> {
   const merchant = await findMerchantByClientId(ctx.db, clientId);
   // Hash the candidate even for an unknown client, so both failures take the same time.
   const matches = secretMatches(clientSecret, merchant?.clientSecretHash ?? hashSecret(''));
-  if (!merchant || !matches) throw new HoldfastError('unauthenticated', 'Invalid client credentials');
+  if (!merchant || !matches || merchant.disabledAt !== null) throw new HoldfastError('unauthenticated', 'Invalid client credentials');
   const nowMs = ctx.clock.now().getTime();
   const exp = Math.floor((nowMs + ctx.tokenTtlMs) / 1000);
-  const sign = createSigner({ key: ctx.keys.tokenSigning, algorithm: 'HS256' });
-  const claims: Record<string, string | number> = { sub: merchant.id, iat: Math.floor(nowMs / 1000), exp };
-  const accessToken = sign(claims);
+  await ctx.keys.refresh();
+  const key = ctx.keys.current('token_signing');
+  let sign = signers.get(key.secret);
+  if (!sign) {
+    sign = createSigner<Record<string, string | number>>({ key: key.secret, algorithm: 'HS256', kid: key.id });
+    signers.set(key.secret, sign);
+  }
+  const accessToken = sign({ sub: merchant.id, iat: Math.floor(nowMs / 1000), exp });
   return { accessToken, expiresAt: new Date(exp * 1000) };
 }
 
 /**
- * Verifies a bearer token: Holdfast's signature, not expired by the injectable clock, and no
- * longer-lived than a token Holdfast issues (`exp - iat` within HOLDFAST's token lifetime, `iat`
- * not in the future), so a token signed with a leaked key cannot be made to last for ever.
+ * Verifies a bearer token: signed by the token-signing key its `kid` names (one this process has
+ * not seen yet is read from the database, at most once a second), not expired by the injectable
+ * clock, and no longer-lived than a token Holdfast issues (`exp - iat` within the token lifetime,
+ * `iat` not in the future), so a token signed with a leaked key cannot be made to last for ever.
+ * Whether its merchant still exists and is active is the caller's check (merchant-status.ts).
  */
-export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTtlMs'>): (token: string) => Principal {
-  const verify = createVerifier({
-    key: ctx.keys.tokenSigning,
-    algorithms: ['HS256'],
-    requiredClaims: ['sub', 'exp', 'iat'],
-    // Expiry is checked against the injectable clock below, not the verifier's own.
-    ignoreExpiration: true,
-    cache: 1000,
-  });
-  return (token) => {
+export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTtlMs'>): (token: string) => Promise<Principal> {
+  const decodeHeader = createDecoder({ complete: true, checkTyp: undefined });
+  const verifiers = new Map<string, { secret: Buffer; verify: ReturnType<typeof createVerifier> }>();
+  return async (token) => {
+    let kid: unknown;
+    try {
+      kid = (decodeHeader(token) as { header?: { kid?: unknown } }).header?.kid ?? UNNAMED_TOKEN_KEY;
+    } catch {
+      throw unauthenticated();
+    }
+    if (typeof kid !== 'string' || kid.length > 64) throw unauthenticated();
+    const key = await ctx.keys.find(kid, 'token_signing');
+    if (!key) throw unauthenticated();
+    let verifier = verifiers.get(kid);
+    if (!verifier || verifier.secret !== key.secret) {
+      verifier = {
+        secret: key.secret,
+        verify: createVerifier({
+          key: key.secret,
+          algorithms: ['HS256'],
+          requiredClaims: ['sub', 'exp', 'iat'],
+          // Expiry is checked against the injectable clock below, not the verifier's own.
+          ignoreExpiration: true,
+          cache: 1000,
+        }),
+      };
+      verifiers.set(kid, verifier);
+    }
     let claims: { sub?: unknown; exp?: unknown; iat?: unknown };
     try {
-      claims = verify(token) as typeof claims;
+      claims = verifier.verify(token) as typeof claims;
     } catch {
       throw unauthenticated();
     }
@@ -65,9 +98,9 @@ export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTt
   };
 }
 
-/** Juspay-style API key (HTTP Basic user name). */
+/** Juspay-style API key (HTTP Basic user name); a disabled merchant's key is refused. */
 export async function authenticateApiKey(ctx: CoreContext, apiKey: string): Promise<Principal> {
   const merchant = await findMerchantByApiKeyHash(ctx.db, hashSecret(apiKey));
-  if (!merchant) throw unauthenticated();
+  if (!merchant || merchant.disabledAt !== null) throw unauthenticated();
   return { merchantId: merchant.id };
 }

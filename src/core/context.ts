@@ -1,24 +1,18 @@
 import type { GatewayClient } from '../connectors/gateway-client.js';
 import type { Db } from '../store/db.js';
-import { loadOrCreateServerKey } from '../store/server-keys-repository.js';
+import type { KeyRing } from './keys/keyring.js';
 import type { Clock } from '../domain/clock.js';
 import type { NotificationSink } from './notifications.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
 import type { CardTestingRules } from './card-testing.js';
 
-/** Keys shared by every process through the database (see store/server-keys-repository). */
-export interface ServerKeys {
-  tokenSigning: Buffer;
-  fingerprint: Buffer;
-  encryption: Buffer;
-}
-
 /** Everything a use-case needs; built once in app.ts. */
 export interface CoreContext {
   db: Db;
   clock: Clock;
-  keys: ServerKeys;
+  /** The data keys, opened with the master key (docs/security.md). */
+  keys: KeyRing;
   /** The gateways, through the one client that calls connectors. */
   gateway: GatewayClient;
   /** The shapes of the ids handed out (orders, payments, refunds). */
@@ -35,12 +29,4 @@ export interface CoreContext {
   syncPolicy: SyncPolicy;
   /** When authorizations are refused before any connector (card-testing protection). */
   cardTesting: CardTestingRules;
-}
-
-export async function loadServerKeys(db: Db): Promise<ServerKeys> {
-  return {
-    tokenSigning: await loadOrCreateServerKey(db, 'token_signing'),
-    fingerprint: await loadOrCreateServerKey(db, 'fingerprint'),
-    encryption: await loadOrCreateServerKey(db, 'secret_encryption'),
-  };
 }

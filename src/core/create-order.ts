@@ -1,3 +1,4 @@
+import { sameRequest } from './request-fingerprint.js';
 import { HoldfastError, invalidInput } from '../domain/errors.js';
 import { isSupportedCurrency } from '../domain/money.js';
 import type { Customer, Order, OrderAggregate } from '../domain/order.js';
@@ -75,7 +76,7 @@ export async function createOrder(ctx: CoreContext, input: CreateOrderInput): Pr
   if (created) return { aggregate: { order, payments: [], captures: [], reversals: [], refunds: [], journal: [] }, replayed: false };
   const existing = await loadAggregateByReference(ctx.db, input.merchantId, input.merchantOrderReference);
   if (!existing) throw new Error('order reference conflicted but no order was found');
-  if (existing.order.requestFingerprint !== input.requestFingerprint) {
+  if (!sameRequest(existing.order.requestFingerprint, input.requestFingerprint)) {
     throw new HoldfastError('idempotency_conflict', 'Duplicate Merchant Reference ID received', { field: 'merchant_order_reference' });
   }
   return { aggregate: existing, replayed: true };

@@ -1,9 +1,9 @@
 import { newMerchantId, newUuid } from '../domain/ids.js';
-import { countMerchants, insertMerchant } from '../store/merchants-repository.js';
+import { countMerchants, insertMerchant, setMerchantDisabledAt } from '../store/merchants-repository.js';
 import { setWebhookEndpoint } from '../store/webhooks-repository.js';
 import type { CoreContext } from './context.js';
-import { encryptRedirectKeys, newRedirectKeys } from './redirect-keys.js';
-import { encryptSecret, hashSecret, randomSecret } from './secrets.js';
+import { newRedirectKeys, sealRedirectKeys } from './redirect-keys.js';
+import { hashSecret, randomSecret } from './secrets.js';
 
 /** What `holdfast merchant create --json` prints; the secrets are shown once and stored only hashed or encrypted. */
 export interface MerchantCredentials {
@@ -41,7 +41,7 @@ export async function createMerchant(
     pinelabs_redirect_secret: redirectKeys.pineLabsSecret,
     juspay_response_key: redirectKeys.juspayResponseKey,
   };
-  const redirectCiphertexts = encryptRedirectKeys(ctx.keys.encryption, redirectKeys);
+  const redirectCiphertexts = await sealRedirectKeys(ctx.keys, redirectKeys);
   await insertMerchant(ctx.db, {
     id: credentials.merchant_id,
     name: input.name,
@@ -49,12 +49,13 @@ export async function createMerchant(
     clientSecretHash: hashSecret(credentials.client_secret),
     apiKeyHash: hashSecret(credentials.api_key),
     webhookUrl: input.webhookUrl ?? null,
-    webhookSecretCiphertext: encryptSecret(ctx.keys.encryption, credentials.webhook_secret),
+    webhookSecretCiphertext: await ctx.keys.sealSecret(credentials.webhook_secret),
     connector: input.connector ?? 'sandbox',
     captureWindowSeconds: input.captureWindowSeconds ?? null,
     pineLabsRedirectSecretCiphertext: redirectCiphertexts.pineLabs,
     juspayResponseKeyCiphertext: redirectCiphertexts.juspay,
     createdAt: ctx.clock.now(),
+    disabledAt: null,
   });
   return credentials;
 }
@@ -67,12 +68,20 @@ export async function hasMerchants(ctx: Pick<CoreContext, 'db'>): Promise<boolea
  * Where a merchant's webhooks go (null: nowhere), and the HTTP Basic credentials they carry
  * ("user:password", stored encrypted; undefined leaves them as they are). False when there is no such merchant.
  */
-export function setMerchantWebhook(
+export async function setMerchantWebhook(
   ctx: Pick<CoreContext, 'db' | 'keys'>,
   merchantId: string,
   url: string | null,
   basicAuth?: string,
 ): Promise<boolean> {
-  const ciphertext = basicAuth === undefined ? undefined : encryptSecret(ctx.keys.encryption, basicAuth);
+  const ciphertext = basicAuth === undefined ? undefined : await ctx.keys.sealSecret(basicAuth);
   return setWebhookEndpoint(ctx.db, merchantId, url, ciphertext);
+}
+
+/**
+ * Disables a merchant (its tokens, API key and client credentials are refused with a 401 in every
+ * process within a second, merchant-status.ts) or enables it again. False when there is no such merchant.
+ */
+export function setMerchantEnabled(ctx: Pick<CoreContext, 'db' | 'clock'>, merchantId: string, enabled: boolean): Promise<boolean> {
+  return setMerchantDisabledAt(ctx.db, merchantId, enabled ? null : ctx.clock.now());
 }

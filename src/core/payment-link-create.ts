@@ -1,3 +1,4 @@
+import { sameRequest } from './request-fingerprint.js';
 import { HoldfastError, invalidInput } from '../domain/errors.js';
 import type { Customer } from '../domain/order.js';
 import type { PaymentLink } from '../domain/payment-link.js';
@@ -111,7 +112,7 @@ export async function createPaymentLink(ctx: CoreContext, input: CreatePaymentLi
 async function replayOf(ctx: CoreContext, input: CreatePaymentLinkInput): Promise<PaymentLinkView | undefined> {
   const stored = await findPaymentLinkByReference(ctx.db, input.merchantId, input.merchantPaymentLinkReference);
   if (!stored) return undefined;
-  if (stored.link.requestFingerprint !== input.requestFingerprint) {
+  if (!sameRequest(stored.link.requestFingerprint, input.requestFingerprint)) {
     throw new HoldfastError('idempotency_conflict', 'Duplicate Merchant Reference ID received', {
       field: 'merchant_payment_link_reference',
     });

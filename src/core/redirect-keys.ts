@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { findMerchant, setRedirectKeyCiphertexts } from '../store/merchants-repository.js';
 import type { CoreContext } from './context.js';
-import { decryptSecret, encryptSecret } from './secrets.js';
+import type { KeyRing } from './keys/keyring.js';
 
 /**
  * The keys that sign a customer's return to the merchant after a hosted page, one per dialect
@@ -23,8 +23,8 @@ export function newRedirectKeys(): RedirectKeys {
   };
 }
 
-export function encryptRedirectKeys(encryptionKey: Buffer, keys: RedirectKeys): { pineLabs: string; juspay: string } {
-  return { pineLabs: encryptSecret(encryptionKey, keys.pineLabsSecret), juspay: encryptSecret(encryptionKey, keys.juspayResponseKey) };
+export async function sealRedirectKeys(ring: KeyRing, keys: RedirectKeys): Promise<{ pineLabs: string; juspay: string }> {
+  return { pineLabs: await ring.sealSecret(keys.pineLabsSecret), juspay: await ring.sealSecret(keys.juspayResponseKey) };
 }
 
 /** A merchant's redirect keys, or undefined when it has none (created before they existed and never issued any). */
@@ -32,14 +32,14 @@ export async function merchantRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>
   const merchant = await findMerchant(ctx.db, merchantId);
   if (!merchant?.pineLabsRedirectSecretCiphertext || !merchant.juspayResponseKeyCiphertext) return undefined;
   return {
-    pineLabsSecret: decryptSecret(ctx.keys.encryption, merchant.pineLabsRedirectSecretCiphertext),
-    juspayResponseKey: decryptSecret(ctx.keys.encryption, merchant.juspayResponseKeyCiphertext),
+    pineLabsSecret: await ctx.keys.openSecret(merchant.pineLabsRedirectSecretCiphertext),
+    juspayResponseKey: await ctx.keys.openSecret(merchant.juspayResponseKeyCiphertext),
   };
 }
 
 /** Issues new redirect keys for a merchant, replacing any it had; undefined when there is no such merchant. */
 export async function issueRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>, merchantId: string): Promise<RedirectKeys | undefined> {
   const keys = newRedirectKeys();
-  const { pineLabs, juspay } = encryptRedirectKeys(ctx.keys.encryption, keys);
+  const { pineLabs, juspay } = await sealRedirectKeys(ctx.keys, keys);
   return (await setRedirectKeyCiphertexts(ctx.db, merchantId, pineLabs, juspay)) ? keys : undefined;
 }

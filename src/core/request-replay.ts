@@ -1,6 +1,6 @@
 import type { CoreContext } from './context.js';
 import { RequestKeyTaken, type RequestKey } from './request-key.js';
-import { canonicalJson, keyedFingerprint } from './secrets.js';
+import { sameRequest } from './request-fingerprint.js';
 import { HoldfastError } from '../domain/errors.js';
 import { findRequestKey, saveRequestResponse, type StoredRequestKey } from '../store/request-keys-repository.js';
 
@@ -32,12 +32,9 @@ export async function answerOnce(
   renderOrder: (orderId: string) => Promise<Answer>,
 ): Promise<Answer> {
   if (!request.requestId) return run(undefined);
-  const fingerprint = keyedFingerprint(
-    ctx.keys.fingerprint,
-    canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }),
-  );
+  const fingerprint = ctx.keys.requestFingerprint({ method: request.method, url: request.url, body: request.body ?? null });
   const replay = (stored: StoredRequestKey): Promise<Answer> => {
-    if (stored.requestFingerprint !== fingerprint) {
+    if (!sameRequest(stored.requestFingerprint, fingerprint)) {
       throw new HoldfastError(
         'idempotency_conflict',
         'The request has already been processed: this Request-ID was used for a different request',

@@ -46,7 +46,8 @@ export interface StoredCard {
   expiryMonth: string;
   expiryYear: string;
   holderName: string | null;
-  fingerprint: string;
+  /** Keyed with a key the database does not hold (docs/security.md); null for a payment made before that key existed. */
+  fingerprint: string | null;
 }
 
 /** Expiry month 01–12 and a 2- or 4-digit year, normalized to 4 digits. */

@@ -23,6 +23,11 @@ export type ErrorCode =
   | 'payment_method_not_supported'
   /** The order takes no more payments: its payment link expired or was cancelled; `closedReason` says which. */
   | 'payment_closed'
+  /**
+   * The request could not be completed now (the database is unreachable or did not answer in
+   * time); sending the same request again later is safe. `retryAfterSeconds` says when.
+   */
+  | 'unavailable'
   /** Too many requests (or failed authentications) in the limit's window; `retryAfterSeconds` says when to try again. */
   | 'rate_limited';
 
@@ -42,7 +47,7 @@ export interface HoldfastErrorDetails {
   linkStatus?: string;
   /** What was not found, when it is not an order. */
   resource?: 'payment_link';
-  /** When a refused client may try again (`rate_limited`): the `Retry-After` header. */
+  /** When to try again, for the `Retry-After` header (`unavailable`, `rate_limited`). */
   retryAfterSeconds?: number;
 }
 
@@ -89,4 +94,24 @@ export function invalidState(operation: NonNullable<HoldfastErrorDetails['operat
 /** A request over one of the request limits (docs/rate-limits.md). */
 export function rateLimited(retryAfterSeconds: number): HoldfastError {
   return new HoldfastError('rate_limited', 'Too many requests: try again later', { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
+}
+
+/** How long a client is told to wait before sending a request again after an `unavailable` answer. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The database could not be reached or did not answer in time. Whether a write sent just before
+ * took effect is unknown; the same request sent again is answered once (docs/database-faults.md).
+ */
+export function unavailable(cause?: unknown): HoldfastError {
+  const error = new HoldfastError('unavailable', 'The service is temporarily unavailable: try again shortly', {
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  });
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}
+
+/** Whether `error` is the catalogue's `unavailable`: nothing was decided, the same request may be sent again. */
+export function isUnavailable(error: unknown): error is HoldfastError {
+  return error instanceof HoldfastError && error.code === 'unavailable';
 }

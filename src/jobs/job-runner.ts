@@ -1,7 +1,8 @@
 import { randomAlphanumeric } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
-import { claimDueJobs, completeJob, failJob, retryJob, type Job } from '../store/jobs-repository.js';
+import { isUnavailable } from '../domain/errors.js';
+import { claimDueJobs, completeJob, failJob, releaseJob, retryJob, type Job } from '../store/jobs-repository.js';
 
 /**
  * Jobs as rows, run by polling workers. Hand-written rather than a queue library: the embedded
@@ -46,6 +47,8 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  /** Jobs claimed by a round the database cut short; released by the next round (or freed when their lease ends). */
+  private readonly interrupted: Job[] = [];
 
   constructor(
     private readonly db: Db,
@@ -56,6 +59,7 @@ export class JobRunner {
 
   /** Runs due jobs until none is left due; returns how many ran. What tests call after moving the clock. */
   async runDue(): Promise<number> {
+    await this.releaseInterrupted();
     let total = 0;
     for (;;) {
       const now = this.clock.now();
@@ -67,8 +71,26 @@ export class JobRunner {
         this.options.batchSize ?? 10,
       );
       if (jobs.length === 0) return total;
-      for (const job of jobs) await this.runOne(job);
+      for (const [index, job] of jobs.entries()) {
+        try {
+          await this.runOne(job);
+        } catch (error) {
+          // The database went away mid-round: this job and the rest of the batch are handed back
+          // as soon as it answers again, rather than waiting out their lease.
+          if (isUnavailable(error)) this.interrupted.push(...jobs.slice(index));
+          throw error;
+        }
+      }
       total += jobs.length;
+    }
+  }
+
+  /** Hands back, attempt not counted, the jobs an earlier round claimed and could not finish for want of a database. */
+  private async releaseInterrupted(): Promise<void> {
+    for (let job = this.interrupted[0]; job; job = this.interrupted[0]) {
+      const now = this.clock.now();
+      await releaseJob(this.db, job, this.workerId, now, now);
+      this.interrupted.shift();
     }
   }
 
@@ -79,12 +101,21 @@ export class JobRunner {
       await handler.run(job);
       await completeJob(this.db, job, this.workerId);
     } catch (error) {
+      // A database that cannot be reached says nothing about the job: no attempt is spent on it.
+      if (isUnavailable(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       if (!(error instanceof RetryLater)) this.options.onError?.(error, job);
       const now = this.clock.now();
       if (job.attempts >= job.maxAttempts) {
+        // Given up before the row is marked failed: a database lost between the two leaves the
+        // job to run (and give up) again, never a failed job whose giveUp did not happen.
+        try {
+          await handler?.giveUp?.(job, message);
+        } catch (giveUpError) {
+          if (isUnavailable(giveUpError)) throw giveUpError;
+          this.options.onError?.(giveUpError, job);
+        }
         await failJob(this.db, job, this.workerId, message, now);
-        await handler?.giveUp?.(job, message);
         return;
       }
       const delay =

@@ -100,3 +100,16 @@ export async function failJob(q: Queryable, job: Job, workerId: string, error: s
     [job.id, workerId, job.attempts, now, error.slice(0, 2000)],
   );
 }
+
+/**
+ * Hands a claimed job back without counting the attempt: its run was cut short by the database
+ * itself (unreachable, restarting), which says nothing about the job. Matched on worker and
+ * attempt like the others, so a job re-enqueued or re-claimed meanwhile is left alone.
+ */
+export async function releaseJob(q: Queryable, job: Job, workerId: string, runAt: Date, now: Date): Promise<void> {
+  await q.query(
+    `update jobs set run_at = $4, attempts = attempts - 1, locked_by = null, locked_until = null, updated_at = $5
+     where id = $1 and locked_by = $2 and attempts = $3`,
+    [job.id, workerId, job.attempts, runAt, now],
+  );
+}

@@ -14,6 +14,8 @@ export interface MerchantRecord {
   pineLabsRedirectSecretCiphertext: string | null;
   juspayResponseKeyCiphertext: string | null;
   createdAt: Date;
+  /** When the merchant was disabled (its tokens, API key and client credentials are refused); null while active. */
+  disabledAt: Date | null;
 }
 
 type Row = Record<string, unknown>;
@@ -32,6 +34,7 @@ function toMerchant(r: Row): MerchantRecord {
     pineLabsRedirectSecretCiphertext: (r.pinelabs_redirect_secret_ciphertext as string | null) ?? null,
     juspayResponseKeyCiphertext: (r.juspay_response_key_ciphertext as string | null) ?? null,
     createdAt: r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at)),
+    disabledAt: r.disabled_at === null || r.disabled_at === undefined ? null : new Date(r.disabled_at as Date | string),
   };
 }
 
@@ -84,4 +87,10 @@ export async function setRedirectKeyCiphertexts(q: Queryable, merchantId: string
     [merchantId, pineLabs, juspay],
   );
   return rows.length > 0;
+}
+
+/** Disables (`at`) or re-enables (null) a merchant; false when there is no such merchant. */
+export async function setMerchantDisabledAt(q: Queryable, id: string, at: Date | null): Promise<boolean> {
+  const rows = await q.query('update merchants set disabled_at = $2 where id = $1 returning id', [id, at]);
+  return rows.length === 1;
 }

@@ -19,8 +19,23 @@ export class DatabaseInUseError extends Error {
  * PostgreSQL when a URL is given; otherwise the embedded PGlite in `<dataDir>/pgdata`, which
  * belongs to one process at a time (guarded by a lock file).
  */
-export async function openDatabase(options: { databaseUrl: string | undefined; dataDir: string; dbPoolSize?: number }): Promise<Db> {
-  if (options.databaseUrl) return openPostgres({ connectionString: options.databaseUrl, maxConnections: options.dbPoolSize });
+export async function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dbPoolSize?: number;
+  dbConnectTimeoutMs?: number;
+  dbStatementTimeoutMs?: number;
+  dbQueryTimeoutMs?: number;
+}): Promise<Db> {
+  if (options.databaseUrl) {
+    return openPostgres({
+      connectionString: options.databaseUrl,
+      maxConnections: options.dbPoolSize,
+      connectTimeoutMs: options.dbConnectTimeoutMs,
+      statementTimeoutMs: options.dbStatementTimeoutMs,
+      queryTimeoutMs: options.dbQueryTimeoutMs,
+    });
+  }
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   let release: () => Promise<void>;

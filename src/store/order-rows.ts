@@ -68,7 +68,7 @@ export function toPayment(r: Row): Payment {
             expiryMonth: str(r.card_expiry_month),
             expiryYear: str(r.card_expiry_year),
             holderName: optStr(r.card_holder_name),
-            fingerprint: str(r.card_fingerprint),
+            fingerprint: optStr(r.card_fingerprint),
           },
     connector: str(r.connector),
     connectorReference: optStr(r.connector_reference),

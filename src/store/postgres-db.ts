@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { isUnavailable } from '../domain/errors.js';
+import { asUnavailable, isConnectionFailure } from './connection-failure.js';
 import type { Db, Queryable } from './db.js';
 
 const types = {
@@ -29,46 +31,118 @@ export interface PostgresOptions {
   connectionString: string;
   /** Pool size per process (Default: 10). */
   maxConnections?: number;
+  /** How long to wait for a connection, new or from the pool, before the database counts as unavailable (Default: 5 s). */
+  connectTimeoutMs?: number;
+  /** How long the server may run one statement before it cancels it (statement_timeout; Default: 10 s). */
+  statementTimeoutMs?: number;
+  /** How long to wait for any answer on an open connection, the guard against a network that went silent (Default: 15 s). */
+  queryTimeoutMs?: number;
+  /** The name the server shows for these connections in pg_stat_activity (Default: holdfast; the URL's application_name wins). */
+  applicationName?: string;
 }
 
+const DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  statementTimeoutMs: 10_000,
+  queryTimeoutMs: 15_000,
+  applicationName: 'holdfast',
+};
+
+/**
+ * PostgreSQL through a node-postgres pool that outlives the server: a connection that dies (the
+ * backend terminated, the server restarting, the network gone) fails only the statement using it,
+ * as the catalogue's `unavailable` (connection-failure.ts), and the pool opens new connections on
+ * demand once the server is back. Every wait is bounded: a statement fails after at most the
+ * connect timeout plus the query timeout, so a request never hangs on a database that is gone
+ * (docs/database-faults.md).
+ */
 export function openPostgres(options: PostgresOptions): Db {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
-  // An idle client's error (e.g. the server restarting) must not crash the process.
+  const settings = { ...DEFAULTS, ...definedOnly(options) };
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    types,
+    application_name: settings.applicationName,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+    // Above the statement timeout, so a slow statement is normally cancelled by the server first
+    // (its connection stays usable); this one fires only when the server stopped answering.
+    query_timeout: settings.queryTimeoutMs,
+    // Keeps idle connections alive through firewalls and lets the kernel notice a peer that
+    // vanished; what bounds a request is the query timeout above.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  // An idle client's error (e.g. the server restarting) must not crash the process: the pool
+  // drops that client and opens a new one when next asked.
   pool.on('error', () => {});
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const query = prepared(sql, params);
-      const result = typeof query === 'string' ? await pool.query(query) : await pool.query(query);
-      return result.rows as Row[];
+      try {
+        const result = typeof query === 'string' ? await pool.query(query) : await pool.query(query);
+        return result.rows as Row[];
+      } catch (error) {
+        throw asUnavailable(error);
+      }
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw asUnavailable(error);
+      }
+      // A checked-out client has no pool listener: a connection lost between two statements
+      // would otherwise be an unhandled 'error' event, which ends the process. The statement
+      // that follows fails on its own.
+      const ignoreLostConnection = () => {};
+      client.on('error', ignoreLostConnection);
+      const release = (destroy = false) => {
+        client.removeListener('error', ignoreLostConnection);
+        client.release(destroy);
+      };
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
           const query = prepared(sql, params);
-          const result = typeof query === 'string' ? await client.query(query) : await client.query(query);
-          return result.rows as Row[];
+          try {
+            const result = typeof query === 'string' ? await client.query(query) : await client.query(query);
+            return result.rows as Row[];
+          } catch (error) {
+            throw asUnavailable(error);
+          }
         },
       };
       try {
         await client.query('BEGIN');
         const value = await work(tx);
+        // A connection lost while COMMIT is on its way leaves the outcome unknown: the caller
+        // answers `unavailable`, and the request's idempotency key makes sending it again safe.
         await client.query('COMMIT');
-        client.release();
+        release();
         return value;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-          client.release();
-        } catch {
-          client.release(true);
+        if (isConnectionFailure(error) || isUnavailable(error)) {
+          release(true);
+        } else {
+          try {
+            await client.query('ROLLBACK');
+            release();
+          } catch {
+            release(true);
+          }
         }
-        throw error;
+        throw asUnavailable(error);
       }
     },
     async close() {
       await pool.end();
     },
   };
+}
+
+/** The options that were given, so an explicit undefined does not hide a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

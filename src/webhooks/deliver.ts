@@ -1,5 +1,4 @@
 import { Webhook } from 'standardwebhooks';
-import { decryptSecret } from '../core/secrets.js';
 import type { CoreContext } from '../core/context.js';
 import { RetryLater, type JobHandler } from '../jobs/job-runner.js';
 import {
@@ -35,13 +34,13 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
       const sentAt = ctx.clock.now();
       const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Holdfast-Webhooks/1' };
       if (endpoint.secretCiphertext) {
-        const secret = decryptSecret(ctx.keys.encryption, endpoint.secretCiphertext);
+        const secret = await ctx.keys.openSecret(endpoint.secretCiphertext);
         headers['webhook-id'] = event.id;
         headers['webhook-timestamp'] = String(Math.floor(sentAt.getTime() / 1000));
         headers['webhook-signature'] = new Webhook(secret).sign(event.id, sentAt, event.payload);
       }
       if (endpoint.basicAuthCiphertext) {
-        headers.authorization = `Basic ${Buffer.from(decryptSecret(ctx.keys.encryption, endpoint.basicAuthCiphertext)).toString('base64')}`;
+        headers.authorization = `Basic ${Buffer.from(await ctx.keys.openSecret(endpoint.basicAuthCiphertext)).toString('base64')}`;
       }
       const started = performance.now();
       let statusCode: number | null = null;

@@ -16,7 +16,7 @@ import type { MerchantCredentials } from '../../src/core/merchants.js';
 import type { OrderState } from '../../src/domain/order-state.js';
 import { assertLedgerInvariants, orderLedger, type OrderLedger } from '../helpers/ledger-check.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
-import { onPostgres } from '../helpers/test-database.js';
+import { onPostgres, TEST_MASTER_KEY } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
 import { WebhookReceiver } from '../webhooks/receiver.js';
@@ -77,7 +77,7 @@ interface Worker {
 
 async function startWorker(env: Record<string, string>): Promise<Worker> {
   const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HOLDFAST_MASTER_KEY: TEST_MASTER_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

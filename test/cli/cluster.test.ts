@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/store/db.js';
 import { assertLedgerInvariants } from '../helpers/ledger-check.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
-import { onPostgres, openTestDatabase } from '../helpers/test-database.js';
+import { onPostgres, openTestDatabase, TEST_MASTER_KEY } from '../helpers/test-database.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -34,7 +34,14 @@ describe(
       db = await openTestDatabase();
       const port = await freePort();
       server = spawn(process.execPath, [join(process.cwd(), 'bin', 'holdfast.js'), 'start', '--workers', '2'], {
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url!, PORT: String(port), HOLDFAST_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOLDFAST_MASTER_KEY: TEST_MASTER_KEY,
+          DATABASE_URL: db.url!,
+          PORT: String(port),
+          HOLDFAST_DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       server.stdout!.on('data', (c: Buffer) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,34 @@ describe('holdfast command line', () => {
     const unknown = holdfast(['merchant', 'redirect-keys', '--merchant', 'nobody'], { HOLDFAST_DATA_DIR: dataDir });
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /no merchant nobody/);
+
+    // The embedded database's master key: made by the first command, beside the database files, private.
+    assert.match(run.stderr, /Generated a master key in .*master\.key/);
+    assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
+    const rotated = holdfast(['keys', 'rotate', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.deepEqual(JSON.parse(rotated.stdout), { tokenSigningKey: 'tok-2', encryptionKey: 'enc-2', resealedSecrets: 3, deletedKeys: [] });
+    const listed = holdfast(['keys', 'list', '--json'], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(listed.code, 0, listed.stderr);
+    const keys = JSON.parse(listed.stdout) as { id: string; retired_at: string | null }[];
+    assert.deepEqual(
+      keys
+        .filter((k) => k.retired_at === null)
+        .map((k) => k.id)
+        .sort(),
+      ['card-1', 'enc-2', 'req-1', 'tok-2'],
+    );
+    assert.doesNotMatch(listed.stdout, /sealed|[0-9a-f]{32,}|[A-Za-z0-9+/]{40,}/, 'no key material is printed');
+    const disabled = holdfast(['merchant', 'disable', '--merchant', credentials.merchant_id], { HOLDFAST_DATA_DIR: dataDir });
+    assert.equal(disabled.code, 0, disabled.stderr);
+    assert.match(disabled.stdout, /disabled/);
+  });
+
+  it('with PostgreSQL and no master key, start stops at once with what to set, before connecting', () => {
+    const run = holdfast(['start'], { DATABASE_URL: 'postgres://127.0.0.1:1/nowhere', HOLDFAST_DATA_DIR: tempDir() });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /needs a master key.*HOLDFAST_MASTER_KEY/s);
+    assert.doesNotMatch(run.stderr, /ECONNREFUSED|\n\s+at /);
   });
 
   it('migrate applies the migrations once, then reports the database up to date', () => {

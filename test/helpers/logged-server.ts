@@ -3,7 +3,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
-import { openTestDatabase } from './test-database.js';
+import { openTestDatabase, TEST_MASTER_KEY } from './test-database.js';
 
 /** Holdfast logging at trace level into memory, for tests that prove what is never logged (card data). */
 export interface LoggedServer {
@@ -24,7 +24,11 @@ export async function startLoggedServer(): Promise<LoggedServer> {
       done();
     },
   });
-  const app = await createApp({ config: loadConfig({ LOG_LEVEL: 'trace' }), db, logger: createLogger('trace', sink) });
+  const app = await createApp({
+    config: loadConfig({ LOG_LEVEL: 'trace', HOLDFAST_MASTER_KEY: TEST_MASTER_KEY }),
+    db,
+    logger: createLogger('trace', sink),
+  });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -12,6 +12,12 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onPostgres = TEST_DATABASE_URL !== undefined;
 
 /**
+ * The master key every Holdfast a test starts is given (in process or spawned): one per test
+ * process, so servers and commands sharing one database open the same data keys.
+ */
+export const TEST_MASTER_KEY = randomBytes(32).toString('hex');
+
+/**
  * A fresh, migrated database for one test file, copied from the run's image (database-image.ts):
  * a new in-memory PGlite loaded from the image's dump, or a new PostgreSQL database created beside
  * TEST_DATABASE_URL's from the image as template and dropped on close. Run without
@@ -25,7 +31,8 @@ export async function openTestDatabase(): Promise<Db & { url?: string }> {
   const name = `holdfast_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, image ? `create database ${name} template ${image}` : `create database ${name}`);
   const url = siblingDatabaseUrl(serverUrl, name);
-  const db = openPostgres({ connectionString: url, maxConnections: 20 });
+  // Named apart from Holdfast's own pools ('holdfast'), so a test terminating those leaves this one be.
+  const db = openPostgres({ connectionString: url, maxConnections: 20, applicationName: 'holdfast-test' });
   const close = async () => {
     await db.close();
     await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);

@@ -5,7 +5,7 @@ import type { GatewayConnector } from '../../src/connectors/gateway.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createMerchant, type MerchantCredentials } from '../../src/core/merchants.js';
 import type { Db } from '../../src/store/db.js';
-import { openTestDatabase } from './test-database.js';
+import { openTestDatabase, TEST_MASTER_KEY } from './test-database.js';
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -34,11 +34,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Holdfast on a fresh database, listening on a random loopback port; `connectors` are registered by name beside the sandbox. */
-export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: { connectors?: GatewayConnector[] } = {}): Promise<TestServer> {
-  const db = await openTestDatabase();
+/**
+ * Holdfast on a fresh database (or on `db`, which it then closes too), listening on a random
+ * loopback port; `connectors` are registered by name beside the sandbox.
+ */
+export async function startTestServer(
+  env: NodeJS.ProcessEnv = {},
+  options: { connectors?: GatewayConnector[]; db?: Db } = {},
+): Promise<TestServer> {
+  const db = options.db ?? (await openTestDatabase());
   const clock = new TestClock();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HOLDFAST_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const app = await createApp({ config, db, logger: pino({ level: 'silent' }), clock, connectors: options.connectors ?? [] });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { createSigner } from 'fast-jwt';
-import { MERCHANT_PRESENCE_TTL_MS } from '../../src/core/merchant-presence.js';
+import { MERCHANT_STATUS_TTL_MS } from '../../src/core/merchant-status.js';
 import { call, PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -19,8 +19,10 @@ describe('bearer tokens are bounded', () => {
   });
   after(() => server.close());
 
-  const signed = (claims: Record<string, unknown>) =>
-    createSigner({ key: server.app.ctx.keys.tokenSigning, algorithm: 'HS256', noTimestamp: !('iat' in claims) })(claims);
+  const signed = (claims: Record<string, unknown>) => {
+    const key = server.app.ctx.keys.current('token_signing');
+    return createSigner({ key: key.secret, kid: key.id, algorithm: 'HS256', noTimestamp: !('iat' in claims) })(claims);
+  };
   const nowS = () => Math.floor(server.clock.now().getTime() / 1000);
   const createOrder = (token: string) =>
     call(server.baseUrl, 'POST', '/api/pay/v1/orders', {
@@ -44,7 +46,7 @@ describe('bearer tokens are bounded', () => {
     assert.equal((await createOrder(client.token)).status, 200);
     await server.db.query('delete from orders where merchant_id = $1', [merchant.merchant_id]);
     await server.db.query('delete from merchants where id = $1', [merchant.merchant_id]);
-    await sleep(MERCHANT_PRESENCE_TTL_MS + 100);
+    await sleep(MERCHANT_STATUS_TTL_MS + 100);
     assertUnauthorized(await createOrder(client.token), 'removed merchant');
   });
 

@@ -47,4 +47,26 @@ describe('configuration from the environment', () => {
     for (const bad of ['0', '2.5', 'many'])
       assert.throws(() => loadConfig({ HOLDFAST_DB_POOL: bad }), /HOLDFAST_DB_POOL must be a whole number/);
   });
+  it('bounds every wait on the database, and /readyz', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.dbConnectTimeoutMs, 5000);
+    assert.equal(defaults.dbStatementTimeoutMs, 10_000);
+    assert.equal(defaults.dbQueryTimeoutMs, 15_000, 'the statement timeout + 5 s');
+    assert.equal(defaults.readyTimeoutMs, 2000);
+    assert.equal(loadConfig({ HOLDFAST_DB_STATEMENT_TIMEOUT: '30s' }).dbQueryTimeoutMs, 35_000, 'follows a longer statement timeout');
+    const set = loadConfig({
+      HOLDFAST_DB_CONNECT_TIMEOUT: '1s',
+      HOLDFAST_DB_STATEMENT_TIMEOUT: '2s',
+      HOLDFAST_DB_QUERY_TIMEOUT: '3s',
+      HOLDFAST_READY_TIMEOUT: '500ms',
+    });
+    assert.deepEqual([set.dbConnectTimeoutMs, set.dbStatementTimeoutMs, set.dbQueryTimeoutMs, set.readyTimeoutMs], [1000, 2000, 3000, 500]);
+    for (const name of [
+      'HOLDFAST_DB_CONNECT_TIMEOUT',
+      'HOLDFAST_DB_STATEMENT_TIMEOUT',
+      'HOLDFAST_DB_QUERY_TIMEOUT',
+      'HOLDFAST_READY_TIMEOUT',
+    ])
+      assert.throws(() => loadConfig({ [name]: '5' }), new RegExp(`${name} must be a duration`));
+  });
 });

@@ -9,7 +9,7 @@ import type { MerchantCredentials } from '../../src/core/merchants.js';
 import type { Db } from '../../src/store/db.js';
 import { openPglite } from '../../src/store/pglite-db.js';
 import { PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
-import { onPostgres, openTestDatabase } from '../helpers/test-database.js';
+import { onPostgres, openTestDatabase, TEST_MASTER_KEY } from '../helpers/test-database.js';
 import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
 import { verifyAt, WebhookReceiver } from './receiver.js';
 
@@ -94,7 +94,7 @@ describe(`holdfast merchant / webhooks commands (${DB})`, () => {
     await receiver.start();
     if (onPostgres) {
       postgres = await openTestDatabase();
-      env = { DATABASE_URL: postgres.url! };
+      env = { DATABASE_URL: postgres.url!, HOLDFAST_MASTER_KEY: TEST_MASTER_KEY };
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'holdfast-webhooks-cli-'));
       env = { HOLDFAST_DATA_DIR: dataDir };

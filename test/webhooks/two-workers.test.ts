@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
-import { onPostgres } from '../helpers/test-database.js';
+import { onPostgres, TEST_MASTER_KEY } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
 import { WebhookReceiver } from './receiver.js';
@@ -23,7 +23,13 @@ interface Worker {
 
 async function startWorker(databaseUrl: string): Promise<Worker> {
   const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1s,1s,1s' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOLDFAST_MASTER_KEY: TEST_MASTER_KEY,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      HOLDFAST_WEBHOOK_RETRY_SCHEDULE: '1s,1s,1s',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

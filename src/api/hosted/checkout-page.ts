@@ -165,7 +165,8 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
       }
       return await sendOutcome(reply, after, { ctx, dialectOf });
     } catch (error) {
-      if (!(error instanceof HoldfastError)) throw error;
+      // Unavailable is no refusal of the card: the page of the scope says so (hosted-scope.ts).
+      if (!(error instanceof HoldfastError) || error.code === 'unavailable') throw error;
       if (error.code === 'invalid_state') {
         // Another tab (or window) got there first: show the order as that payment left it.
         const now = await options.loadOrder(request);

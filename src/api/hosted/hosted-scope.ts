@@ -3,7 +3,7 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HoldfastError } from '../../domain/errors.js';
+import { HoldfastError, isUnavailable } from '../../domain/errors.js';
 import { HTML, noticePage } from './html-page.js';
 import { applyPagePolicy, STRICTEST } from './security-headers.js';
 
@@ -59,6 +59,15 @@ export async function installHostedScope(app: FastifyInstance): Promise<void> {
       return sendNotice(reply, 403, {
         title: 'This form has expired',
         message: 'For your security, the form could not be accepted. Nothing was charged. Go back, reload the page and try again.',
+      });
+    }
+    if (isUnavailable(error)) {
+      request.log.warn({ url: request.routeOptions.url }, 'hosted page: database unavailable');
+      if (error.details.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.details.retryAfterSeconds));
+      return sendNotice(reply, 503, {
+        title: 'Please try again in a moment',
+        message:
+          'The page could not be completed just now. Reload it in a moment; if you were paying, check the order before paying again.',
       });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

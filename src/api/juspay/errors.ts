@@ -102,6 +102,16 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
       return badRequest(error.message, 'INVALID_INPUT', field);
     case 'payment_closed':
       return badRequest(error.message, 'INVALID_INPUT');
+    case 'unavailable':
+      // The shape of Juspay's other 5xx answers, which its SDK raises as APIError (docs/database-faults.md).
+      return {
+        status: 503,
+        body: {
+          status: 'error',
+          error_code: 'service_unavailable',
+          error_message: 'Service temporarily unavailable. Please try again later',
+        },
+      };
     case 'invalid_state': {
       const status = state ? juspayStatusForState(state) : 'UNKNOWN';
       if (operation === 'refund') return refundError('Cannot process unsuccessful order.', 'invalid.order.not_successful');

@@ -100,7 +100,7 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
             expiry_year: payment.card.expiryYear,
             name_on_card: payment.card.holderName ?? '',
             card_reference: '',
-            card_fingerprint: payment.card.fingerprint.slice(0, 32),
+            card_fingerprint: payment.card.fingerprint?.slice(0, 32) ?? '',
             using_saved_card: false,
             saved_to_locker: false,
             using_token: false,

@@ -1,11 +1,11 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { authenticateApiKey, type Principal } from '../../core/authenticate.js';
+import { merchantActivity } from '../../core/merchant-status.js';
 import { authorizePayment } from '../../core/operations/authorize.js';
 import { captureOrder } from '../../core/operations/capture.js';
 import { findOrderByTxnUuid, getOrderByReference } from '../../core/read-order.js';
 import { refundOrder } from '../../core/operations/refund.js';
-import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { voidOrder } from '../../core/operations/void.js';
 import { HoldfastError, notFound } from '../../domain/errors.js';
 import { newUuid } from '../../domain/ids.js';
@@ -24,7 +24,8 @@ import { juspayTxnStatus } from './status.js';
 const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText: 'may contain only letters, digits and - _ ( ) { } + ~ .' };
 /**
  * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
- * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner.
+ * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner,
+ * and whether the merchant is still active is read at most once a second (merchant-status.ts).
  */
 export async function juspayRoutes(app: FastifyInstance, { ctx, links }: DialectRouteOptions): Promise<void> {
   await app.register(formbody);
@@ -32,6 +33,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
   app.setErrorHandler(errorHandler(juspayErrors));
 
   const merchantByKey = new Map<string, Principal>();
+  const merchantActive = merchantActivity(ctx);
   app.addHook('onRequest', async (request, reply) => {
     const apiKey = basicApiKey(request);
     let principal = merchantByKey.get(apiKey);
@@ -40,11 +42,12 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       if (merchantByKey.size > 10_000) merchantByKey.clear();
       merchantByKey.set(apiKey, principal);
     }
+    if (!(await merchantActive(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
     await app.limits.merchant(request, reply);
   });
 
-  const fingerprint = (value: unknown) => keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
+  const fingerprint = (value: unknown) => ctx.keys.requestFingerprint(value);
   const orderByTxn = async (merchantId: string, txnUuid: string) => {
     const aggregate = await findOrderByTxnUuid(ctx.db, merchantId, pathId(txnUuid, 'transaction'));
     if (!aggregate) throw notFound('transaction');

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { invalidInput } from '../../domain/errors.js';
 import { newUuid } from '../../domain/ids.js';
 import type { DialectRouteOptions } from '../dialect.js';
@@ -43,7 +42,7 @@ export async function juspaySessionRoutes(app: FastifyInstance, { ctx, links }: 
     booleanField(body, 'options_get_client_auth_token');
     const { aggregate } = await createJuspayOrder(ctx, merchantId, body, {
       extraDetailFields: ['first_name', 'last_name'],
-      fingerprint: keyedFingerprint(ctx.keys.fingerprint, canonicalJson(orderFields(body))),
+      fingerprint: ctx.keys.requestFingerprint(orderFields(body)),
     });
     return renderSession(aggregate, links.base, { clientId, action, requestId: newUuid().replaceAll('-', '') });
   });

@@ -3,7 +3,7 @@ import type { Principal } from '../../core/authenticate.js';
 import { HoldfastError } from '../../domain/errors.js';
 
 /** Reads `Authorization: Bearer <token>` and verifies it without touching the database. */
-export function bearerPrincipal(request: FastifyRequest, verify: (token: string) => Principal): Principal {
+export async function bearerPrincipal(request: FastifyRequest, verify: (token: string) => Promise<Principal>): Promise<Principal> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) throw new HoldfastError('unauthenticated', 'Unauthorized');

@@ -53,6 +53,12 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
       return { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The payment has expired and cannot be modified further' } };
     case 'payment_method_not_supported':
       return { status: 422, body: { code: 'PAYMENT_METHOD_NOT_ENABLED', message: error.message } };
+    case 'unavailable':
+      // Pine Labs names no code for a 503: Holdfast's own, in the dialect's shape (docs/database-faults.md).
+      return {
+        status: 503,
+        body: { code: 'SERVICE_UNAVAILABLE', message: 'The service is temporarily unavailable. Please try again later' },
+      };
     case 'invalid_state': {
       if (error.details.linkStatus) {
         const verb = operation === 'notify_link' ? 'notify' : 'cancel';

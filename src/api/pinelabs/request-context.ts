@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import type { ReplayableRequest } from '../../core/request-replay.js';
-import { canonicalJson, keyedFingerprint } from '../../core/secrets.js';
 import { HoldfastError } from '../../domain/errors.js';
 
 /** What every authenticated Pine Labs route reads from its request: the merchant, and the request as a Request-ID replay key. */
@@ -24,7 +23,7 @@ export function replayable(request: FastifyRequest, merchantId: string): Replaya
   };
 }
 
-/** The keyed fingerprint of a request body: an identical replay of a merchant reference matches it, a different request does not. */
+/** The keyed fingerprint of a request body (card data left out): an identical replay of a merchant reference matches it, a different request does not. */
 export function bodyFingerprint(ctx: CoreContext, value: unknown): string {
-  return keyedFingerprint(ctx.keys.fingerprint, canonicalJson(value));
+  return ctx.keys.requestFingerprint(value);
 }

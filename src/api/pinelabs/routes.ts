@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { issueToken, tokenVerifier } from '../../core/authenticate.js';
-import { merchantPresence } from '../../core/merchant-presence.js';
+import { merchantActivity } from '../../core/merchant-status.js';
 import { authorizePayment } from '../../core/operations/authorize.js';
 import { captureOrder } from '../../core/operations/capture.js';
 import { isOrderShaped } from './ids.js';
@@ -31,7 +31,7 @@ import { CaptureBody, CreateOrderBody, CreatePaymentBody, OrderIdParams, Referen
 export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: DialectRouteOptions): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const verify = tokenVerifier(ctx);
-  const merchantExists = merchantPresence(ctx);
+  const merchantActive = merchantActivity(ctx);
   acceptJsonWithEmptyBody(app);
   app.setErrorHandler(errorHandler(pineLabsErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: 'No such endpoint' }));
@@ -39,9 +39,9 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.addHook('onRequest', async (request, reply) => {
     checkRequestHeaders(request);
     if (request.routeOptions.config.public === true || request.is404) return;
-    const principal = bearerPrincipal(request, verify);
-    // A well-signed token for a merchant that no longer exists is refused like any other bad token.
-    if (!(await merchantExists(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
+    const principal = await bearerPrincipal(request, verify);
+    // A well-signed token for a merchant that no longer exists, or is disabled, is refused like any other bad token.
+    if (!(await merchantActive(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
     await app.limits.merchant(request, reply);
   });

@@ -1,6 +1,7 @@
 import type { AuthorizeOutcome, CardForAuthorization } from '../../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState, notFound, paymentClosed } from '../../domain/errors.js';
 import type { OrderAggregate, Payment } from '../../domain/order.js';
+import type { StoredCard } from '../../domain/card.js';
 import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
 import { claimChallenge } from '../../store/challenge-claims.js';
@@ -8,7 +9,7 @@ import { findPaymentByChallenge } from '../../store/orders-repository.js';
 import { cardTestingRefusal } from '../card-testing.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
-import { keyedFingerprint } from '../secrets.js';
+import { sameRequest } from '../request-fingerprint.js';
 import { authorizationAnswer, type AuthorizePlan } from './authorization-answer.js';
 import { validateCard, type CardInput } from './card-input.js';
 import { operationIntent } from './intent.js';
@@ -60,13 +61,22 @@ export async function authorizePayment(
 
 type AuthorizeRequestInput = AuthorizePaymentInput & { card: CardForAuthorization; terms: MerchantTerms };
 
+/** Whether a repeated payment request names the card already stored under its reference. */
+function sameCard(stored: StoredCard | null, card: CardForAuthorization, ctx: Pick<CoreContext, 'keys'>): boolean {
+  if (!stored) return true;
+  if (stored.fingerprint !== null && stored.fingerprint !== ctx.keys.cardFingerprint(card.number)) return false;
+  return stored.expiryMonth === card.expiryMonth && stored.expiryYear === card.expiryYear;
+}
+
 export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, AuthorizeOutcome> &
   SettleSpec<AuthorizePlan, AuthorizeOutcome> = {
   decide(read, input, ctx, now) {
     const { order } = read;
     const existing = read.payments.find((p) => p.merchantPaymentReference === input.merchantPaymentReference);
     if (existing) {
-      if (existing.requestFingerprint !== input.requestFingerprint) {
+      // The request fingerprint leaves card data out; the card is compared through what is stored of it
+      // (its keyed fingerprint and expiry). Nothing stored is derived from a security code, so a CVV cannot be compared.
+      if (!sameRequest(existing.requestFingerprint, input.requestFingerprint) || !sameCard(existing.card, input.card, ctx)) {
         throw new HoldfastError('idempotency_conflict', 'Duplicate Merchant Reference ID received', {
           field: 'merchant_payment_reference',
         });
@@ -98,7 +108,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
         expiryMonth: card.expiryMonth,
         expiryYear: card.expiryYear,
         holderName: card.holderName,
-        fingerprint: keyedFingerprint(ctx.keys.fingerprint, card.number),
+        fingerprint: ctx.keys.cardFingerprint(card.number),
       },
       connector: input.terms.connector,
       connectorReference: null,

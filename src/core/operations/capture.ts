@@ -1,3 +1,4 @@
+import { sameRequest } from '../request-fingerprint.js';
 import type { OperationOutcome } from '../../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState } from '../../domain/errors.js';
 import { newId, remainderReleaseId } from '../../domain/ids.js';
@@ -71,7 +72,7 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
     const { order } = read;
     const existing = read.captures.find((c) => c.merchantCaptureReference === input.merchantCaptureReference);
     if (existing) {
-      if (existing.requestFingerprint !== input.requestFingerprint) {
+      if (!sameRequest(existing.requestFingerprint, input.requestFingerprint)) {
         throw new HoldfastError('idempotency_conflict', 'Duplicate capture reference received', { field: 'merchant_capture_reference' });
       }
       return { kind: 'replay' };

@@ -1,3 +1,4 @@
+import { sameRequest } from '../request-fingerprint.js';
 import type { OperationOutcome } from '../../connectors/gateway.js';
 import { HoldfastError, invalidInput, invalidState } from '../../domain/errors.js';
 import { journalEntry, ledgerTotals } from '../../domain/ledger.js';
@@ -60,7 +61,7 @@ export const refundSpec: OperationSpec<RefundOrderInput, RefundPlan, OperationOu
     const { order } = read;
     const existing = read.refunds.find((r) => r.merchantRefundReference === input.merchantRefundReference);
     if (existing) {
-      if (existing.requestFingerprint !== input.requestFingerprint) {
+      if (!sameRequest(existing.requestFingerprint, input.requestFingerprint)) {
         throw new HoldfastError('idempotency_conflict', 'Duplicate refund reference received', { field: 'merchant_refund_reference' });
       }
       return { kind: 'replay' };

@@ -9,7 +9,7 @@ import { createApp, type App } from '../../../src/app.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { createMerchant, type MerchantCredentials } from '../../../src/core/merchants.js';
 import type { Db } from '../../../src/store/db.js';
-import { openTestDatabase } from '../../helpers/test-database.js';
+import { openTestDatabase, TEST_MASTER_KEY } from '../../helpers/test-database.js';
 import { TestClock } from '../../helpers/test-server.js';
 
 /**
@@ -120,6 +120,7 @@ export async function startHttpsTestServer(certs: TestCertificates, env: NodeJS.
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      HOLDFAST_MASTER_KEY: TEST_MASTER_KEY,
       HOLDFAST_TLS_CERT: certs.certFile,
       HOLDFAST_TLS_KEY: certs.keyFile,
       HOLDFAST_PUBLIC_URL: `https://localhost:${port}`,

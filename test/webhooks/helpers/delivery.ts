@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import type { MerchantCredentials } from '../../../src/core/merchants.js';
-import { encryptSecret } from '../../../src/core/secrets.js';
 import { setWebhookEndpoint } from '../../../src/store/webhooks-repository.js';
 import { PineLabsClient } from '../../helpers/pinelabs-client.js';
 import { onPostgres } from '../../helpers/test-database.js';
@@ -113,12 +112,7 @@ export async function startScenario(): Promise<Scenario> {
   secretByPath.set('/pinelabs', pl.webhook_secret).set('/juspay', jp.webhook_secret).set('/mixed', mixed.webhook_secret);
   // Juspay merchants choose HTTP Basic credentials for their webhooks.
   assert.ok(
-    await setWebhookEndpoint(
-      server.db,
-      jp.merchant_id,
-      `${receiver.url}/juspay`,
-      encryptSecret(server.app.ctx.keys.encryption, JUSPAY_BASIC),
-    ),
+    await setWebhookEndpoint(server.db, jp.merchant_id, `${receiver.url}/juspay`, await server.app.ctx.keys.sealSecret(JUSPAY_BASIC)),
   );
 
   const flows: Flow[] = [];
