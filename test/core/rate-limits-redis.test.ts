@@ -10,7 +10,6 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { fromIp } from '../helpers/from-ip.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
@@ -21,8 +20,7 @@ const REDIS_URL = process.env.HOLDFAST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379
 /** Two instances of Holdfast on one database: `a` (the test server) and `b`, each with `env`. */
 async function twoInstances(env: Record<string, string>): Promise<{ a: TestServer; b: TestServer; close(): Promise<void> }> {
   const a = await startTestServer(env);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const app: App = await createApp({ config, db: a.db, logger: pino({ level: 'silent' }), clock: a.clock });
+  const app: App = await createApp({ config: a.config, db: a.db, logger: pino({ level: 'silent' }), clock: a.clock });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
