@@ -4,6 +4,7 @@ import { webhookRenderers, type DialectModule } from './api/dialect.js';
 import { juspayDialect } from './api/juspay/index.js';
 import { pineLabsDialect } from './api/pinelabs/index.js';
 import type { PublicLinks } from './api/public-links.js';
+import { openLimitRedis } from './api/rate-limit-redis.js';
 import { buildServer } from './api/server.js';
 import type { Config } from './config.js';
 import type { GatewayConnector } from './connectors/gateway.js';
@@ -87,8 +88,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     tokenTtlMs: TOKEN_TTL_MS,
     notifications: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
+    cardTesting: config.cardTesting,
   };
-  const server = await buildServer(ctx, config, links, logger, dialects);
+  const redis = config.redis ? await openLimitRedis(config.redis.url, logger) : undefined;
+  const server = await buildServer(ctx, config, links, logger, dialects, { redis, prefix: config.redis?.prefix ?? '' });
   const jobs = new JobRunner(
     db,
     ctx.clock,
@@ -107,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       await jobs.stop();
       await server.close();
+      redis?.disconnect();
     },
   };
 }

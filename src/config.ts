@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
-import ms from 'ms';
+import type { RequestLimitSettings } from './api/rate-limits.js';
 import { parseMasterKeyHex } from './core/keys/master-key.js';
 import { MAX_ORDER_LIFETIME_MS } from './domain/order-expiry.js';
+import type { CardTestingRules } from './core/card-testing.js';
+import { parseDuration } from './duration.js';
+import { loadLimitSettings } from './limits-config.js';
 
 /** The validated environment. Built once at start-up; frozen. */
 export interface Config {
@@ -53,6 +56,11 @@ export interface Config {
   masterKeyFile: string | undefined;
   /** How long an order that nobody paid takes a payment, unless its request says otherwise (Default: 24h). */
   orderTtlMs: number;
+  /** Request limits and card-testing protection (docs/rate-limits.md). */
+  requestLimits: RequestLimitSettings;
+  cardTesting: CardTestingRules;
+  /** Redis that shares the request limits between processes (HOLDFAST_REDIS_URL); unset: each process counts alone. */
+  redis: { url: string; prefix: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -65,12 +73,7 @@ export class ConfigError extends Error {
 const DEFAULT_RETRY_SCHEDULE = '1m,5m,5m,10m,10m,10m,10m,10m,1h,1h,1h,1h,1h,6h,6h,6h';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Parses a duration such as `7d`, `12h`, `90s`, `500ms`; a bare number is not accepted (ambiguous unit). */
-export function parseDuration(text: string): number | undefined {
-  if (!/^\s*\d+(\.\d+)?\s*[a-z]+\s*$/i.test(text)) return undefined;
-  const value = ms(text.trim() as ms.StringValue);
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
+export { parseDuration };
 
 /** The duration in `env[name]` (or `fallback` when unset); a bad value is added to `problems`. */
 function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): number | undefined {
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (masterKeyHex !== undefined && masterKeyFile !== undefined)
     problems.push('Set HOLDFAST_MASTER_KEY or HOLDFAST_MASTER_KEY_FILE, not both');
   if (masterKeyFile !== undefined && !existsSync(masterKeyFile)) problems.push(`HOLDFAST_MASTER_KEY_FILE: no file at ${masterKeyFile}`);
+  const limits = loadLimitSettings(env, problems);
 
   if (
     problems.length > 0 ||
@@ -212,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey,
     masterKeyFile,
     orderTtlMs,
+    ...limits,
   });
 }

@@ -7,11 +7,15 @@ import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { hostedPageRoutes } from './hosted/index.js';
 import { followBoundPort, type PublicLinks } from './public-links.js';
+import { installRequestLimits, type LimitStore, type RequestLimitSettings } from './rate-limits.js';
 import { staticAssetRoutes } from './static-assets.js';
 
 /** The error shape of what belongs to no dialect (health, the hosted pages' framework errors). */
 const rootErrors: ErrorRenderers = {
-  catalogue: (error) => ({ status: error.code === 'unavailable' ? 503 : 400, body: { error: error.code, message: error.message } }),
+  catalogue: (error) => ({
+    status: error.code === 'unavailable' ? 503 : error.code === 'rate_limited' ? 429 : 400,
+    body: { error: error.code, message: error.message },
+  }),
   client: (message) => ({ error: 'bad_request', message }),
   internal: () => ({ error: 'internal_error', message: 'Internal Server Error' }),
 };
@@ -19,10 +23,16 @@ const rootErrors: ErrorRenderers = {
 /** The HTTP server: health, each dialect's routes, and the hosted pages, over one core. */
 export async function buildServer(
   ctx: CoreContext,
-  config: { tls: { certFile: string; keyFile: string } | undefined; publicUrlExplicit: boolean; readyTimeoutMs: number },
+  config: {
+    tls: { certFile: string; keyFile: string } | undefined;
+    publicUrlExplicit: boolean;
+    readyTimeoutMs: number;
+    requestLimits: RequestLimitSettings;
+  },
   links: PublicLinks,
   logger: Logger,
   dialects: readonly DialectModule[],
+  limitStore: LimitStore = { redis: undefined, prefix: '' },
 ): Promise<FastifyInstance> {
   const dialectOfUrl = dialectOfPath(dialects);
   // Typed as Fastify's own logger so the app's type does not carry pino's.
@@ -50,6 +60,7 @@ export async function buildServer(
   });
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
+  await installRequestLimits(app, config.requestLimits, limitStore);
   await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {

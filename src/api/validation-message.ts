@@ -7,6 +7,8 @@ export interface SchemaError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string | undefined;
+  /** Set when the error is about a property's name (`propertyNames`), not its value. */
+  propertyName?: string | undefined;
 }
 
 /** The pattern shared by merchant references; named in messages in words, not as a regex. */
@@ -16,6 +18,8 @@ export function describeSchemaError(error: SchemaError, root = 'body'): { field:
   const path = error.instancePath.split('/').filter(Boolean).join('.');
   const field = error.keyword === 'required' ? [path, String(error.params.missingProperty)].filter(Boolean).join('.') : path || root;
   const limit = error.params.limit;
+  if (error.propertyName !== undefined && error.keyword === 'maxLength')
+    return { field, message: `${field} names must be less than or equal to ${String(limit)} characters` };
   switch (error.keyword) {
     case 'required':
       return { field, message: `${field} is required` };

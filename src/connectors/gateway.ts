@@ -39,7 +39,7 @@ export interface AuthorizeRequest {
 export type AuthorizeOutcome =
   | { kind: 'approved'; connectorReference: string; approvalCode: string; rrn: string; acquirerReference: string }
   | { kind: 'challenge'; connectorReference: string }
-  | { kind: 'declined'; connectorReference: string | null; code: DeclineCode; message: string }
+  | { kind: 'declined'; connectorReference: string | null; code: DeclineCode | typeof CARD_TESTING_DECLINE; message: string }
   | { kind: 'unknown'; connectorReference: string | null; reason: string };
 
 /** Decline codes shared by every connector; dialects render them. */
@@ -51,6 +51,13 @@ export const DECLINE_CODES = [
   'INVALID_CARD',
 ] as const;
 export type DeclineCode = (typeof DECLINE_CODES)[number];
+
+/**
+ * Holdfast's own decline, never a connector's: card-testing protection refused the authorization
+ * before any connector was asked (src/core/card-testing.ts). Pine Labs' code for "Failure due to
+ * request velocity or limit checks".
+ */
+export const CARD_TESTING_DECLINE = 'PAYMENT_RATE_LIMIT';
 
 export interface OperationRequest {
   /** Our id for this operation (capture, reversal or refund id): the connector's idempotency key. */

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { NotificationSink } from './notifications.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
+import type { CardTestingRules } from './card-testing.js';
 
 /** Everything a use-case needs; built once in app.ts. */
 export interface CoreContext {
@@ -28,4 +29,6 @@ export interface CoreContext {
   notifications: NotificationSink;
   /** How unknown and pending gateway outcomes are chased. */
   syncPolicy: SyncPolicy;
+  /** When authorizations are refused before any connector (card-testing protection). */
+  cardTesting: CardTestingRules;
 }

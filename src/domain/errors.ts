@@ -27,7 +27,9 @@ export type ErrorCode =
    * The request could not be completed now (the database is unreachable or did not answer in
    * time); sending the same request again later is safe. `retryAfterSeconds` says when.
    */
-  | 'unavailable';
+  | 'unavailable'
+  /** Too many requests (or failed authentications) in the limit's window; `retryAfterSeconds` says when to try again. */
+  | 'rate_limited';
 
 import type { PaymentClosedReason } from './order.js';
 import type { OrderState } from './order-state.js';
@@ -45,7 +47,7 @@ export interface HoldfastErrorDetails {
   linkStatus?: string;
   /** What was not found, when it is not an order. */
   resource?: 'payment_link';
-  /** When to try again, for the `Retry-After` header (`unavailable`). */
+  /** When to try again, for the `Retry-After` header (`unavailable`, `rate_limited`). */
   retryAfterSeconds?: number;
 }
 
@@ -86,6 +88,11 @@ export function paymentClosed(reason: PaymentClosedReason): HoldfastError {
 
 export function invalidState(operation: NonNullable<HoldfastErrorDetails['operation']>, state: OrderState): HoldfastError {
   return new HoldfastError('invalid_state', `cannot ${operation} an order in state ${state}`, { operation, state });
+}
+
+/** A request over one of the request limits (docs/rate-limits.md). */
+export function rateLimited(retryAfterSeconds: number): HoldfastError {
+  return new HoldfastError('rate_limited', 'Too many requests: try again later', { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
 }
 
 /** How long a client is told to wait before sending a request again after an `unavailable` answer. */

@@ -3,7 +3,7 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isUnavailable } from '../../domain/errors.js';
+import { HoldfastError, isUnavailable } from '../../domain/errors.js';
 import { HTML, noticePage } from './html-page.js';
 import { applyPagePolicy, STRICTEST } from './security-headers.js';
 
@@ -45,7 +45,16 @@ export async function installHostedScope(app: FastifyInstance): Promise<void> {
     applyPagePolicy(reply, STRICTEST);
     reply.header('cache-control', 'no-store');
   });
+  app.addHook('onRequest', app.limits.hosted);
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HoldfastError && error.code === 'rate_limited') {
+      const seconds = error.details.retryAfterSeconds ?? 60;
+      reply.header('retry-after', String(seconds));
+      return sendNotice(reply, 429, {
+        title: 'Too many attempts',
+        message: `For your security, this page is paused for a moment. Nothing was charged. Reload it in ${seconds} seconds.`,
+      });
+    }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       return sendNotice(reply, 403, {
         title: 'This form has expired',

@@ -30,6 +30,22 @@ function badRequest(message: string, code: string, field?: string, errorCode = '
   };
 }
 
+/** Juspay documents no body for HTTP 429: its 4xx shape, as for a bad request, with Retry-After's delay in words. */
+function tooManyRequests(retryAfterSeconds = 1): Record<string, unknown> {
+  const message = `Too many requests: try again in ${retryAfterSeconds} seconds`;
+  return {
+    status: 'Too Many Requests',
+    error_code: 'too_many_requests',
+    error_message: message,
+    error_info: {
+      code: 'TOO_MANY_REQUESTS',
+      category: 'USER_ERROR',
+      user_message: 'Too many requests. Please try again later.',
+      developer_message: message,
+    },
+  };
+}
+
 const refundError = (message: string, code: string): JuspayErrorAnswer => ({
   status: 400,
   body: { status_id: -1, status: 'ERROR', error_message: message, error_code: code },
@@ -54,6 +70,8 @@ export function juspayError(error: HoldfastError, operation: JuspayOperation, or
   switch (error.code) {
     case 'unauthenticated':
       return { status: 401, body: { status: 'error', error_code: 'access_denied', error_message: 'Invalid Authentication' } };
+    case 'rate_limited':
+      return { status: 429, body: tooManyRequests(error.details.retryAfterSeconds) };
     case 'not_found':
       return {
         // Juspay answers an unknown order on the refund call with HTTP 400, not 404.

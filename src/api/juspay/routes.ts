@@ -34,16 +34,17 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
 
   const merchantByKey = new Map<string, Principal>();
   const merchantActive = merchantActivity(ctx);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const apiKey = basicApiKey(request);
     let principal = merchantByKey.get(apiKey);
     if (!principal) {
-      principal = await authenticateApiKey(ctx, apiKey);
+      principal = await app.limits.authFailures.guard(request, apiKey, () => authenticateApiKey(ctx, apiKey));
       if (merchantByKey.size > 10_000) merchantByKey.clear();
       merchantByKey.set(apiKey, principal);
     }
     if (!(await merchantActive(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
+    await app.limits.merchant(request, reply);
   });
 
   const fingerprint = (value: unknown) => ctx.keys.requestFingerprint(value);

@@ -11,6 +11,7 @@ import { CheckoutOrderBody } from './checkout-schemas.js';
 import { checkHostedPaymentMethods } from './hosted-methods.js';
 import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
 import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
+import { checkStoredSizes } from './stored-size.js';
 
 /**
  * Pine Labs hosted checkout ("Infinity Checkout", docs/payment-links.md): creates an ordinary order — the
@@ -45,6 +46,7 @@ export async function checkoutRoutes(root: FastifyInstance, { ctx, links }: Dial
     const body = request.body;
     checkReturnUrls(body);
     checkHostedPaymentMethods(body.allowed_payment_methods);
+    checkStoredSizes({ purchase_details: body.purchase_details, product: body.product });
     const integrationMode = body.integration_mode ?? 'REDIRECT';
     // The endpoint is part of the request: reusing a create-order reference here is a different request, not a replay.
     const fingerprint = bodyFingerprint(ctx, { endpoint: 'checkout', ...body, integration_mode: integrationMode });

@@ -36,6 +36,14 @@ export function pineLabsError(error: HoldfastError): PineLabsError {
         : { status: 422, body: { code: 'PAYMENT_EXPIRED', message: 'The order has expired: it takes no more payments' } };
     case 'unauthenticated':
       return { status: 401, body: { code: 'UNAUTHORIZED', message: error.message } };
+    case 'rate_limited':
+      return {
+        status: 429,
+        body: {
+          code: 'API_RATE_LIMIT',
+          message: 'The request was rejected because the client has sent too many requests in a given time window',
+        },
+      };
     case 'idempotency_conflict':
       return {
         status: 422,

@@ -15,6 +15,7 @@ import { booleanText, expireByOf, refuseUnsupported } from './payment-link-field
 import { renderPaymentLink } from './payment-link-render.js';
 import { CreatePaymentLinkBody, PaymentLinkIdParams, PaymentLinkReferenceParams } from './payment-link-schemas.js';
 import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
+import { checkStoredSizes } from './stored-size.js';
 
 /**
  * Pine Labs payment links (docs/payment-links.md): create, read by id or
@@ -46,6 +47,7 @@ export async function paymentLinkRoutes(root: FastifyInstance, { ctx, links }: D
       const body = request.body;
       checkReturnUrls(body);
       checkHostedPaymentMethods(body.allowed_payment_methods);
+      checkStoredSizes({ customer: body.customer, product_details: body.product_details });
       const preAuth = booleanText('pre_auth', body.pre_auth) ?? false;
       refuseUnsupported('part_payment', body.part_payment);
       refuseUnsupported('is_mcc_transaction', body.is_mcc_transaction);

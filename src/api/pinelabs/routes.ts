@@ -20,6 +20,7 @@ import { pineLabsCardDetailsRoutes } from './card-details-routes.js';
 import { checkoutRoutes } from './checkout-routes.js';
 import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
 import { paymentLinkRoutes } from './payment-link-routes.js';
+import { checkStoredSizes } from './stored-size.js';
 import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
 import { pineLabsErrors } from './errors.js';
 import { pineLabsNativeOtpRoutes } from './native-otp-routes.js';
@@ -35,13 +36,14 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
   app.setErrorHandler(errorHandler(pineLabsErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: 'No such endpoint' }));
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     checkRequestHeaders(request);
     if (request.routeOptions.config.public === true || request.is404) return;
     const principal = await bearerPrincipal(request, verify);
     // A well-signed token for a merchant that no longer exists, or is disabled, is refused like any other bad token.
     if (!(await merchantActive(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
+    await app.limits.merchant(request, reply);
   });
   // An id no stored order could have (a NUL, malformed Unicode) is simply not found.
   app.addHook('preValidation', async (request) => {
@@ -56,7 +58,8 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     body: { data: renderOrder(await getOrder(ctx, merchantId, orderId), links.base) },
   });
   app.post('/auth/v1/token', { schema: { body: TokenBody }, config: { public: true } }, async (request) => {
-    const token = await issueToken(ctx, request.body.client_id, request.body.client_secret);
+    const { client_id: clientId, client_secret: clientSecret } = request.body;
+    const token = await app.limits.authFailures.guard(request, clientId, () => issueToken(ctx, clientId, clientSecret));
     return { access_token: token.accessToken, expires_at: token.expiresAt.toISOString() };
   });
 
@@ -65,6 +68,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     const merchantId = merchantOf(request);
     const body = request.body;
     checkReturnUrls(body);
+    checkStoredSizes({ purchase_details: body.purchase_details });
     const answer = await answerOnce(
       ctx,
       replayable(request, merchantId),

@@ -18,7 +18,36 @@ export const TokenBody = Type.Object({
 });
 export type TokenBody = Static<typeof TokenBody>;
 
-export const MerchantMetadata = Type.Record(Type.String(), Type.String({ maxLength: 256 }), { maxProperties: 10 });
+/** `merchant_metadata`: at most 10 pairs of at most 256 characters each, names and values alike. */
+export const MerchantMetadata = Type.Record(Type.String(), Type.String({ maxLength: 256 }), {
+  maxProperties: 10,
+  propertyNames: { maxLength: 256 },
+});
+
+/** An address: the reference names its fields (address1…3, pincode, city, state, country, full_name…) but no limits; each holds a short value. */
+const Address = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean(), Type.Null()]), {
+  maxProperties: 20,
+  propertyNames: { maxLength: 64 },
+});
+
+/**
+ * The customer of an order or a payment link, with the reference's limits on its fields. Other
+ * fields are accepted and kept, bounded by the size of what holds them (stored-size.ts).
+ */
+export const Customer = Type.Object(
+  {
+    email_id: Type.Optional(Type.String({ maxLength: 50 })),
+    first_name: Type.Optional(Type.String({ maxLength: 50 })),
+    last_name: Type.Optional(Type.String({ maxLength: 50 })),
+    customer_id: Type.Optional(Type.String({ maxLength: 19 })),
+    mobile_number: Type.Optional(Type.String({ minLength: 10, maxLength: 20 })),
+    country_code: Type.Optional(Type.String({ maxLength: 5 })),
+    billing_address: Type.Optional(Address),
+    shipping_address: Type.Optional(Address),
+    is_edit_customer_details_allowed: Type.Optional(Type.Boolean()),
+  },
+  { maxProperties: 20 },
+);
 
 export const CreateOrderBody = Type.Object({
   // One documented sample sends the reference as a number; it is echoed back as a string.
@@ -36,7 +65,7 @@ export const CreateOrderBody = Type.Object({
   failure_callback_url: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://' })),
   purchase_details: Type.Optional(
     Type.Object({
-      customer: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      customer: Type.Optional(Customer),
       merchant_metadata: Type.Optional(MerchantMetadata),
       cart_details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       split_info: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

@@ -7,6 +7,7 @@ import { nextState } from '../../domain/order-state.js';
 import { findMerchant } from '../../store/merchants-repository.js';
 import { claimChallenge } from '../../store/challenge-claims.js';
 import { findPaymentByChallenge } from '../../store/orders-repository.js';
+import { cardTestingRefusal } from '../card-testing.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
 import { sameRequest } from '../request-fingerprint.js';
@@ -142,8 +143,10 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
       now,
     ),
 
-  call(ctx, { payment, card, sale }, { order }) {
+  async call(ctx, { payment, card, sale }, { order }) {
     if (!card) throw new Error('authorization without card data');
+    const refused = await cardTestingRefusal(ctx, order.merchantId, payment);
+    if (refused) return refused;
     return ctx.gateway.authorize(payment.connector, {
       paymentId: payment.id,
       order: {
