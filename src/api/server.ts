@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { CoreContext } from '../core/context.js';
+import { adminApi } from './admin/index.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { healthRoutes } from './health.js';
@@ -66,6 +67,7 @@ export async function buildServer(
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
+  await app.register(adminApi, { prefix: '/admin/v1', ctx });
   await app.register(staticAssetRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
   return app;

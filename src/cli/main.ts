@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { DatabaseInUseError } from '../store/open-database.js';
 import { acquirerCommand } from './acquirer.js';
+import { adminCommand } from './admin-token.js';
 import { runMerchantCreate } from './merchant-create.js';
 import { merchantRedirectKeys } from './merchant-redirect-keys.js';
 import { merchantSetEnabled } from './merchant-enable.js';
@@ -33,6 +34,8 @@ Commands:
   webhooks list [--merchant ID] [--order ID] [--limit N] [--json]
   webhooks replay EVENT_ID                deliver an event again, under the same id
   review list [--json]                    orders whose outcome stayed unknown after the last status inquiry
+  admin token create --name N --role admin|support|viewer [--merchant ID ...] [--json]
+                                          a token for the admin API (Authorization: Bearer …), printed once
   acquirer [--port N] [options]           acquirer simulator with injected faults (acquirer --help)
 
 Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
@@ -115,6 +118,10 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'review': {
         await reviewCommand(rest);
+        return;
+      }
+      case 'admin': {
+        await adminCommand(rest);
         return;
       }
       case 'acquirer': {

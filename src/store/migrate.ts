@@ -37,12 +37,25 @@ export async function migrate(db: Db): Promise<number[]> {
   return done;
 }
 
-/** Migrations are plain statements separated by semicolons at line ends (no function bodies). */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+/**
+ * Migrations are plain statements separated by semicolons at line ends; a semicolon inside a
+ * `$$ … $$` body (a trigger function) does not end its statement.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of sql.split('\n')) {
+    if (/^\s*--/.test(line) && !inBody) continue;
+    current.push(line);
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').replace(/;\s*$/, ''));
+      current = [];
+    }
+  }
+  statements.push(current.join('\n'));
+  return statements.map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import { errorHandler, type ErrorRenderers } from '../error-handler.js';
+import { AdminError } from './admin-error.js';
+import { bearerTokenAuthenticator, type AdminAuthenticator } from './authentication.js';
+import { whoAmIRoutes } from './who-am-i-routes.js';
+
+export interface AdminApiOptions {
+  ctx: CoreContext;
+}
+
+/** The admin API's error shape: `{ "error": code, "message": text }`, nothing internal in a 500. */
+const adminErrors: ErrorRenderers = {
+  catalogue: (error) => ({
+    status: error.code === 'unavailable' ? 503 : error.code === 'rate_limited' ? 429 : error.code === 'not_found' ? 404 : 400,
+    body: { error: error.code === 'invalid_input' || error.code === 'missing_field' ? 'bad_request' : error.code, message: error.message },
+  }),
+  client: (message) => ({ error: 'bad_request', message }),
+  internal: () => ({ error: 'internal_error', message: 'Internal Server Error' }),
+};
+
+/**
+ * The admin API under /admin/v1 (docs/admin-api.md): every call authenticated (an admin token, or
+ * an operator's session), every change role-checked, merchant-scoped and audited. The routes of
+ * each resource are a plugin of their own, registered below.
+ */
+export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  const { ctx } = options;
+  app.setErrorHandler(errorHandler(adminErrors));
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such admin endpoint' }));
+  const authenticators: AdminAuthenticator[] = [bearerTokenAuthenticator(ctx)];
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    for (const authenticate of authenticators) {
+      const actor = await authenticate(request);
+      if (actor) {
+        request.adminActor = actor;
+        return;
+      }
+    }
+    // Routes marked public (signing in) run without an actor; every other one needs one.
+    if ((request.routeOptions.config as { adminPublic?: boolean } | undefined)?.adminPublic) return;
+    throw new AdminError('unauthenticated', 'Sign in or send an admin token');
+  });
+  await app.register(whoAmIRoutes);
+}
