@@ -30,6 +30,8 @@ export async function buildServer(
     publicUrlExplicit: boolean;
     readyTimeoutMs: number;
     requestLimits: RequestLimitSettings;
+    adminSessionIdleMs: number;
+    adminSessionMaxMs: number;
   },
   links: PublicLinks,
   logger: Logger,
@@ -68,7 +70,8 @@ export async function buildServer(
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
-  await app.register(adminApi, { prefix: '/admin/v1', ctx });
+  const sessions = { idleMs: config.adminSessionIdleMs, maxMs: config.adminSessionMaxMs };
+  await app.register(adminApi, { prefix: '/admin/v1', ctx, sessions });
   await app.register(staticAssetRoutes);
   await app.register(dashboardRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
