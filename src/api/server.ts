@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { CoreContext } from '../core/context.js';
 import { adminApi } from './admin/index.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { healthRoutes } from './health.js';
@@ -72,6 +73,7 @@ export async function buildServer(
   const sessions = { idleMs: config.adminSessionIdleMs, maxMs: config.adminSessionMaxMs };
   await app.register(adminApi, { prefix: '/admin/v1', ctx, sessions });
   await app.register(staticAssetRoutes);
+  await app.register(dashboardRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
   return app;
 }
