@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { CoreContext } from '../core/context.js';
 import { adminApi } from './admin/index.js';
+import { apiDocumentation, documentedIn } from './docs/index.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { healthRoutes } from './health.js';
@@ -62,10 +63,11 @@ export async function buildServer(
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await installRequestLimits(app, config.requestLimits, limitStore);
+  await apiDocumentation(app);
   await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
-    await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
+    await app.register(documentedIn(dialect.name, dialect.routes), { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
   await app.register(adminApi, { prefix: '/admin/v1', ctx });
   await app.register(staticAssetRoutes);
