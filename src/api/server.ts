@@ -67,7 +67,11 @@ export async function buildServer(
   await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
-    await app.register(documentedIn(dialect.name, dialect.routes), { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
+    await app.register(documentedIn(dialect.name, dialect.routes, dialect.documentation), {
+      ...(dialect.prefix ? { prefix: dialect.prefix } : {}),
+      ctx,
+      links,
+    });
   }
   await app.register(adminApi, { prefix: '/admin/v1', ctx });
   await app.register(staticAssetRoutes);

@@ -35,18 +35,24 @@ declare module 'fastify' {
   }
 }
 
+/** A dialect's operations, by method and full path as Fastify registers them: `'POST /api/pay/v1/orders'`. */
+export type RouteDocumentationTable = Readonly<Record<string, RouteDocumentation>>;
+
 /**
- * A routes plugin whose every route (its nested plugins' too) belongs to `document`. Wrapping keeps
- * the plugin itself unaware of the documents, and works where a path prefix cannot tell (the Juspay
- * dialect shares the root with the hosted pages and health).
+ * A routes plugin whose every route (its nested plugins' too) belongs to `document`, each documented
+ * by its row of `table`. Wrapping keeps the routes unaware of the documents, and works where a path
+ * prefix cannot tell (the Juspay dialect shares the root with the hosted pages and health).
  */
 export function documentedIn<Options>(
   document: string,
   routes: (app: FastifyInstance, options: Options) => Promise<void>,
+  table: RouteDocumentationTable = {},
 ): (app: FastifyInstance, options: Options) => Promise<void> {
   const plugin = async (app: FastifyInstance, options: Options) => {
     app.addHook('onRoute', (route) => {
-      route.config = { ...route.config, openapiDocument: document };
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const openapi = route.config?.openapi ?? methods.map((method) => table[`${method} ${route.url}`]).find((doc) => doc !== undefined);
+      route.config = { ...route.config, openapiDocument: document, ...(openapi ? { openapi } : {}) };
     });
     await routes(app, options);
   };
