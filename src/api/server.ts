@@ -5,6 +5,7 @@ import type { CoreContext } from '../core/context.js';
 import { adminApi } from './admin/index.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
+import { frontDoorRoutes } from './front-door.js';
 import { healthRoutes } from './health.js';
 import { hostedPageRoutes } from './hosted/index.js';
 import { followBoundPort, type PublicLinks } from './public-links.js';
@@ -28,6 +29,9 @@ export async function buildServer(
     tls: { certFile: string; keyFile: string } | undefined;
     publicUrlExplicit: boolean;
     readyTimeoutMs: number;
+    readyJobLagMs: number;
+    host: string;
+    metricsPort: number | undefined;
     requestLimits: RequestLimitSettings;
   },
   links: PublicLinks,
@@ -62,12 +66,13 @@ export async function buildServer(
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await installRequestLimits(app, config.requestLimits, limitStore);
-  await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs });
+  await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs, readyJobLagMs: config.readyJobLagMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
   await app.register(adminApi, { prefix: '/admin/v1', ctx });
+  await app.register(frontDoorRoutes, { host: config.host, metricsPort: config.metricsPort });
   await app.register(staticAssetRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
   return app;

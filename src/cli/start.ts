@@ -7,6 +7,8 @@ import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createMerchant, hasMerchants } from '../core/merchants.js';
 import { createLogger } from '../logger.js';
+import { clusterMetricsListener, reportToPrimary } from '../metrics/cluster-metrics.js';
+import { appMetricsListener, serveMetricsOrWarn } from '../metrics/serve-metrics.js';
 import { openDatabase } from '../store/open-database.js';
 
 /**
@@ -32,10 +34,15 @@ export async function runStart(args: string[] = []): Promise<void> {
 async function serve(config: Config, setUp: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
-  const app = await createApp({ config, db, logger });
+  const app = await createApp({ config, db, logger, databaseGauges: setUp });
+  if (!setUp) reportToPrimary(app.metrics.registry);
   if (setUp) await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
   await app.server.listen({ port: config.port, host: config.host });
   app.jobs.start();
+  if (setUp)
+    await serveMetricsOrWarn(appMetricsListener(app.metrics), config, (m) => {
+      logger.warn(m);
+    });
   if (setUp) announce(config, db.kind, 1);
 
   let stopping = false;
@@ -61,6 +68,7 @@ async function supervise(config: Config, workers: number): Promise<void> {
   } finally {
     await db.close();
   }
+  await serveMetricsOrWarn(clusterMetricsListener(config), config, console.error);
   let stopping = false;
   let listening = 0;
   const fork = () => {
