@@ -24,6 +24,10 @@ export interface Config {
   dbQueryTimeoutMs: number;
   /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
   readyTimeoutMs: number;
+  /** The oldest a due job may wait before /readyz answers 503 (HOLDFAST_READY_JOB_LAG, default 5m). */
+  readyJobLagMs: number;
+  /** Port of the Prometheus listener on `host` (HOLDFAST_METRICS_PORT, default 9464; `off`: none). */
+  metricsPort: number | undefined;
   /** Where PGlite keeps its files and sandbox.json is written (Default: ./.holdfast). */
   dataDir: string;
   /** PEM files; both set → serve HTTPS. */
@@ -86,6 +90,16 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, proble
   return value;
 }
 
+/** HOLDFAST_METRICS_PORT: a port (0: any free one), or `off` for no metrics listener. */
+function parseMetricsPort(value: string | undefined, problems: string[]): number | undefined {
+  if (value === undefined || value === '') return 9464;
+  if (value.toLowerCase() === 'off') return undefined;
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  problems.push(`HOLDFAST_METRICS_PORT must be an integer from 0 to 65535 or off, got "${value}"`);
+  return undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
@@ -108,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Longer than the statement timeout by default, so the server's own cancel normally comes first.
   const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
   const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
+  const readyJobLagMs = duration(env, 'HOLDFAST_READY_JOB_LAG', '5m', problems);
+  const metricsPort = parseMetricsPort(env.HOLDFAST_METRICS_PORT, problems);
 
   const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
 
@@ -194,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbQueryTimeoutMs === undefined ||
     readyTimeoutMs === undefined ||
     orderTtlMs === undefined ||
+    readyJobLagMs === undefined ||
     adminSessionIdleMs === undefined ||
     adminSessionMaxMs === undefined
   ) {
@@ -208,6 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs,
     dbQueryTimeoutMs,
     readyTimeoutMs,
+    readyJobLagMs,
+    metricsPort,
     dataDir,
     tls,
     publicUrl,

@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../config.js';
 import { createMerchant, hasMerchants } from '../core/merchants.js';
 import { ensureFirstOperator } from '../core/admin/operators.js';
 import { createLogger } from '../logger.js';
+import { clusterMetricsListener, reportToPrimary } from '../metrics/cluster-metrics.js';
+import { appMetricsListener, serveMetricsOrWarn } from '../metrics/serve-metrics.js';
 import { openDatabase } from '../store/open-database.js';
 
 /**
@@ -33,11 +35,16 @@ export async function runStart(args: string[] = []): Promise<void> {
 async function serve(config: Config, setUp: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
-  const app = await createApp({ config, db, logger });
+  const app = await createApp({ config, db, logger, databaseGauges: setUp });
+  if (!setUp) reportToPrimary(app.metrics.registry);
   if (setUp) await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
   const firstAdmin = setUp ? await ensureFirstOperator(app.ctx) : undefined;
   await app.server.listen({ port: config.port, host: config.host });
   app.jobs.start();
+  if (setUp)
+    await serveMetricsOrWarn(appMetricsListener(app.metrics), config, (m) => {
+      logger.warn(m);
+    });
   if (setUp) announce(config, db.kind, 1, firstAdmin);
 
   let stopping = false;
@@ -65,6 +72,7 @@ async function supervise(config: Config, workers: number): Promise<void> {
   } finally {
     await db.close();
   }
+  await serveMetricsOrWarn(clusterMetricsListener(config), config, console.error);
   let stopping = false;
   let listening = 0;
   const fork = () => {
@@ -98,7 +106,8 @@ type FirstAdmin = Awaited<ReturnType<typeof ensureFirstOperator>>;
 
 /** Where the metrics are served: the configured port when the configuration knows it, else HOLDFAST_METRICS_PORT or 9464. */
 function metricsUrl(config: Config): string {
-  const port = (config as { metricsPort?: number }).metricsPort ?? Number(process.env.HOLDFAST_METRICS_PORT || 9464);
+  if (config.metricsPort === undefined) return 'off (HOLDFAST_METRICS_PORT=off)';
+  const port = config.metricsPort;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${port}/metrics`;
 }

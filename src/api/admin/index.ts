@@ -10,6 +10,9 @@ import { sessionCookieAuthenticator } from './session-authentication.js';
 import { sessionRoutes } from './session-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
 import { whoAmIRoutes } from './who-am-i-routes.js';
+import { reviewsRoutes } from './reviews-routes.js';
+import { sandboxRoutes } from './sandbox-routes.js';
+import { webhooksRoutes } from './webhooks-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
@@ -55,4 +58,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(sessionRoutes, { ctx, sessions });
   await app.register(operatorsRoutes, { ctx });
   await app.register(tokensRoutes, { ctx });
+  await app.register(webhooksRoutes, { ctx });
+  await app.register(reviewsRoutes, { ctx });
+  await app.register(sandboxRoutes, { ctx });
 }
