@@ -4,6 +4,8 @@ import { errorHandler, type ErrorRenderers } from '../error-handler.js';
 import { AdminError } from './admin-error.js';
 import { bearerTokenAuthenticator, type AdminAuthenticator } from './authentication.js';
 import { whoAmIRoutes } from './who-am-i-routes.js';
+import { merchantsRoutes } from './merchants-routes.js';
+import { credentialsRoutes } from './credentials-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
@@ -43,4 +45,6 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     throw new AdminError('unauthenticated', 'Sign in or send an admin token');
   });
   await app.register(whoAmIRoutes);
+  await app.register(merchantsRoutes, { ctx });
+  await app.register(credentialsRoutes, { ctx });
 }
