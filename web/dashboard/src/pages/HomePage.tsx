@@ -91,7 +91,7 @@ export function HomePage() {
               label="Money held"
               value={
                 stats.data.held.length === 0
-                  ? formatMoney(0, 'INR')
+                  ? 'Nothing held'
                   : stats.data.held.map((h) => formatMoney(h.amount, h.currency)).join(' · ')
               }
             >
