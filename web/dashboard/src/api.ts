@@ -51,7 +51,11 @@ export interface CallOptions {
 export async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET') {
+    if (csrfToken) headers['x-csrf-token'] = csrfToken;
+    // Kept in the change's audit entry (docs/admin-api.md, Conventions); randomUUID needs a secure context.
+    if (typeof crypto.randomUUID === 'function') headers['request-id'] = crypto.randomUUID();
+  }
   let response: Response;
   try {
     response = await fetch(`${BASE}${path}${queryString(options.query)}`, {

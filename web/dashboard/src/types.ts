@@ -120,6 +120,8 @@ export interface WebhookAttempt {
   status_code: number | null;
   latency_ms: number | null;
   response_excerpt: string | null;
+  /** Why no answer came (refused, timed out…), when none did. */
+  error?: string | null;
 }
 
 export interface OrderWebhook {

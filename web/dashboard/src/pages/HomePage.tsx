@@ -90,9 +90,7 @@ export function HomePage() {
             <Figure
               label="Money held"
               value={
-                stats.data.held.length === 0
-                  ? formatMoney(0, 'INR')
-                  : stats.data.held.map((h) => formatMoney(h.amount, h.currency)).join(' · ')
+                stats.data.held.length === 0 ? 'Nothing held' : stats.data.held.map((h) => formatMoney(h.amount, h.currency)).join(' · ')
               }
             >
               <Link to="/orders" search={{ ...merchant, status: HOLDING_STATES }}>

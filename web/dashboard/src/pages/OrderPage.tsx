@@ -383,7 +383,7 @@ export function AttemptsTable({ attempts, caption }: { attempts: OrderWebhook['a
                 </td>
                 <td className="num">{a.latency_ms !== null ? `${a.latency_ms} ms` : '—'}</td>
                 <td>
-                  <Mono>{a.response_excerpt ?? ''}</Mono>
+                  <Mono>{a.response_excerpt ?? a.error ?? ''}</Mono>
                 </td>
               </tr>
             ))
