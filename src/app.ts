@@ -96,6 +96,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     notifications: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
     cardTesting: config.cardTesting,
+    webhookRetryScheduleMs: config.webhookRetryScheduleMs,
   };
   const redis = config.redis ? await openLimitRedis(config.redis.url, logger) : undefined;
   const server = await buildServer(ctx, config, links, logger, dialects, { redis, prefix: config.redis?.prefix ?? '' });

@@ -65,6 +65,10 @@ export interface Config {
   cardTesting: CardTestingRules;
   /** Redis that shares the request limits between processes (HOLDFAST_REDIS_URL); unset: each process counts alone. */
   redis: { url: string; prefix: string } | undefined;
+  /** An operator's session ends after this long without a call (HOLDFAST_ADMIN_SESSION_IDLE, default 30m). */
+  adminSessionIdleMs: number;
+  /** An operator's session ends this long after sign-in at the latest (HOLDFAST_ADMIN_SESSION_MAX, default 12h). */
+  adminSessionMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -192,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('Set HOLDFAST_MASTER_KEY or HOLDFAST_MASTER_KEY_FILE, not both');
   if (masterKeyFile !== undefined && !existsSync(masterKeyFile)) problems.push(`HOLDFAST_MASTER_KEY_FILE: no file at ${masterKeyFile}`);
   const limits = loadLimitSettings(env, problems);
+  const adminSessionIdleMs = duration(env, 'HOLDFAST_ADMIN_SESSION_IDLE', '30m', problems);
+  const adminSessionMaxMs = duration(env, 'HOLDFAST_ADMIN_SESSION_MAX', '12h', problems);
 
   if (
     problems.length > 0 ||
@@ -204,7 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbQueryTimeoutMs === undefined ||
     readyTimeoutMs === undefined ||
     readyJobLagMs === undefined ||
-    orderTtlMs === undefined
+    orderTtlMs === undefined ||
+    adminSessionIdleMs === undefined ||
+    adminSessionMaxMs === undefined
   ) {
     throw new ConfigError(problems);
   }
@@ -236,5 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile,
     orderTtlMs,
     ...limits,
+    adminSessionIdleMs,
+    adminSessionMaxMs,
   });
 }

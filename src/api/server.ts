@@ -33,6 +33,8 @@ export async function buildServer(
     host: string;
     metricsPort: number | undefined;
     requestLimits: RequestLimitSettings;
+    adminSessionIdleMs: number;
+    adminSessionMaxMs: number;
   },
   links: PublicLinks,
   logger: Logger,
@@ -71,7 +73,8 @@ export async function buildServer(
   for (const dialect of dialects) {
     await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
   }
-  await app.register(adminApi, { prefix: '/admin/v1', ctx });
+  const sessions = { idleMs: config.adminSessionIdleMs, maxMs: config.adminSessionMaxMs };
+  await app.register(adminApi, { prefix: '/admin/v1', ctx, sessions });
   await app.register(frontDoorRoutes, { host: config.host, metricsPort: config.metricsPort });
   await app.register(staticAssetRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
