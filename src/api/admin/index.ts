@@ -4,6 +4,9 @@ import { errorHandler, type ErrorRenderers } from '../error-handler.js';
 import { AdminError } from './admin-error.js';
 import { bearerTokenAuthenticator, type AdminAuthenticator } from './authentication.js';
 import { whoAmIRoutes } from './who-am-i-routes.js';
+import { ordersRoutes } from './orders-routes.js';
+import { auditRoutes } from './audit-routes.js';
+import { statsRoutes } from './stats-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
@@ -43,4 +46,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     throw new AdminError('unauthenticated', 'Sign in or send an admin token');
   });
   await app.register(whoAmIRoutes);
+  await app.register(ordersRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
+  await app.register(statsRoutes, { ctx });
 }
