@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
-import { adminClient } from '../helpers/admin.js';
+import { adminClient, operationOf } from '../helpers/admin.js';
 import { assertLedgerInvariants, orderLedger, snapshot } from '../helpers/ledger-check.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { ScriptedConnector } from '../helpers/scripted-connector.js';
@@ -144,11 +144,22 @@ describe('admin API: manual review', () => {
       gateway_reference: 'ACQ-778899',
     });
     assert.equal(resolved.status, 200);
-    assert.deepEqual(resolved.body, {
-      order_id: orderId,
-      state: 'CAPTURED',
-      changed: { operation: { id: captureId, kind: 'capture', status: 'SUCCEEDED', gateway_reference: 'ACQ-778899' } },
+    assert.equal(resolved.body.order.id, orderId);
+    assert.equal(resolved.body.order.state, 'CAPTURED');
+    assert.deepEqual(operationOf(resolved.body, captureId), {
+      id: captureId,
+      kind: 'capture',
+      status: 'SUCCEEDED',
+      gateway_reference: 'ACQ-778899',
     });
+    assert.ok(
+      resolved.body.ledger.invariants.every((i: { ok: boolean }) => i.ok),
+      'the answer shows the ledger after the resolution, its invariants holding',
+    );
+    assert.ok(
+      resolved.body.timeline.some((t: { kind: string }) => t.kind === 'operator'),
+      'the resolution is on the order’s timeline',
+    );
 
     assert.deepEqual(await orderLedger(server.db, orderId), {
       authorized: 1500,
@@ -201,8 +212,8 @@ describe('admin API: manual review', () => {
     ]);
     assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409]);
     const ok = answers.find((a) => a.status === 200)!;
-    assert.equal(ok.body.state, 'CAPTURE_FAILED');
-    assert.equal(ok.body.changed.operation.status, 'FAILED');
+    assert.equal(ok.body.order.state, 'CAPTURE_FAILED');
+    assert.equal(operationOf(ok.body, captureId).status, 'FAILED');
 
     assert.deepEqual(await orderLedger(server.db, orderId), {
       authorized: 2500,
@@ -238,8 +249,8 @@ describe('admin API: manual review', () => {
       gateway_reference: 'AUTH-5521',
     });
     assert.equal(resolved.status, 200);
-    assert.equal(resolved.body.state, 'AUTHORIZED');
-    assert.deepEqual(resolved.body.changed.operation, {
+    assert.equal(resolved.body.order.state, 'AUTHORIZED');
+    assert.deepEqual(operationOf(resolved.body, paymentId), {
       id: paymentId,
       kind: 'authorization',
       status: 'AUTHORIZED',
