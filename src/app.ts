@@ -23,6 +23,8 @@ import { JobRunner } from './jobs/job-runner.js';
 import type { Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { webhookOutbox } from './webhooks/outbox.js';
+import { installHttpMetrics } from './metrics/http-metrics.js';
+import { createMetrics, type AppMetrics } from './metrics/registry.js';
 
 /** Lifetime of a Pine Labs access token: one hour, as the real gateway. */
 export const TOKEN_TTL_MS = 60 * 60 * 1000;
@@ -34,6 +36,8 @@ export interface App {
   server: FastifyInstance;
   /** The background workers (status sync, auto-void, remainder reversal, webhooks); started by start(). */
   jobs: JobRunner;
+  /** Prometheus metrics (per app); `metrics.listen()` serves them on their own port (HOLDFAST_METRICS_PORT). */
+  metrics: AppMetrics;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export interface AppOptions {
   syncPolicy?: SyncPolicy;
   /** Receiver timeout for webhook deliveries (Default: 10 s). */
   webhookTimeoutMs?: number;
+  /** Whether this process reports the gauges read from the database (Default: true; a cluster's workers leave them to the primary). */
+  databaseGauges?: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const keys = await openKeys(db, masterKey, clock.now(), say);
   const links: PublicLinks = { base: config.publicUrl };
+  const metrics = createMetrics({ db, clock, timeoutMs: config.readyTimeoutMs, databaseGauges: options.databaseGauges });
   const dialects: readonly DialectModule[] = [pineLabsDialect, juspayDialect];
   const ctx: CoreContext = {
     db,
@@ -79,7 +86,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         ...(options.connectors ?? []),
       ]),
       // A ceiling for every connector; the http-acquirer's own limit (HOLDFAST_ACQUIRER_TIMEOUT) comes first.
-      { timeoutMs: config.acquirerTimeoutMs + 1000 },
+      { timeoutMs: config.acquirerTimeoutMs + 1000, observe: metrics.observeGateway },
     ),
     ids: { ...pineLabsIds, txn: juspayTxnUuid },
     captureWindowMs: config.captureWindowMs,
@@ -89,13 +96,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     notifications: webhookOutbox(webhookRenderers(dialects, links), config.webhookRetryScheduleMs),
     syncPolicy: options.syncPolicy ?? syncPolicyFor(config),
     cardTesting: config.cardTesting,
+    webhookRetryScheduleMs: config.webhookRetryScheduleMs,
   };
   const redis = config.redis ? await openLimitRedis(config.redis.url, logger) : undefined;
   const server = await buildServer(ctx, config, links, logger, dialects, { redis, prefix: config.redis?.prefix ?? '' });
+  installHttpMetrics(server, metrics.registry);
   const jobs = new JobRunner(
     db,
     ctx.clock,
-    jobHandlers(ctx, { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000 }),
+    jobHandlers(ctx, {
+      retrySchedule: config.webhookRetryScheduleMs,
+      timeoutMs: options.webhookTimeoutMs ?? 10_000,
+      observe: metrics.observeWebhook,
+    }),
     {
       onError: (error, job) => {
         logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed');
@@ -107,9 +120,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     masterKey: keys.master,
     server,
     jobs,
+    metrics,
     async close() {
       await jobs.stop();
       await server.close();
+      await metrics.close();
       redis?.disconnect();
     },
   };

@@ -24,6 +24,10 @@ export interface Config {
   dbQueryTimeoutMs: number;
   /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
   readyTimeoutMs: number;
+  /** The oldest a due job may wait before /readyz answers 503 (HOLDFAST_READY_JOB_LAG, default 5m). */
+  readyJobLagMs: number;
+  /** Port of the Prometheus listener on `host` (HOLDFAST_METRICS_PORT, default 9464; `off`: none). */
+  metricsPort: number | undefined;
   /** Where PGlite keeps its files and sandbox.json is written (Default: ./.holdfast). */
   dataDir: string;
   /** PEM files; both set → serve HTTPS. */
@@ -61,6 +65,10 @@ export interface Config {
   cardTesting: CardTestingRules;
   /** Redis that shares the request limits between processes (HOLDFAST_REDIS_URL); unset: each process counts alone. */
   redis: { url: string; prefix: string } | undefined;
+  /** An operator's session ends after this long without a call (HOLDFAST_ADMIN_SESSION_IDLE, default 30m). */
+  adminSessionIdleMs: number;
+  /** An operator's session ends this long after sign-in at the latest (HOLDFAST_ADMIN_SESSION_MAX, default 12h). */
+  adminSessionMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +88,16 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, proble
   const value = parseDuration(env[name] || fallback);
   if (value === undefined) problems.push(`${name} must be a duration such as ${fallback} or 500ms, got "${env[name]}"`);
   return value;
+}
+
+/** HOLDFAST_METRICS_PORT: a port (0: any free one), or `off` for no metrics listener. */
+function parseMetricsPort(value: string | undefined, problems: string[]): number | undefined {
+  if (value === undefined || value === '') return 9464;
+  if (value.toLowerCase() === 'off') return undefined;
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  problems.push(`HOLDFAST_METRICS_PORT must be an integer from 0 to 65535 or off, got "${value}"`);
+  return undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -104,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Longer than the statement timeout by default, so the server's own cancel normally comes first.
   const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
   const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
+  const readyJobLagMs = duration(env, 'HOLDFAST_READY_JOB_LAG', '5m', problems);
+  const metricsPort = parseMetricsPort(env.HOLDFAST_METRICS_PORT, problems);
 
   const dataDir = env.HOLDFAST_DATA_DIR || './.holdfast';
 
@@ -176,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('Set HOLDFAST_MASTER_KEY or HOLDFAST_MASTER_KEY_FILE, not both');
   if (masterKeyFile !== undefined && !existsSync(masterKeyFile)) problems.push(`HOLDFAST_MASTER_KEY_FILE: no file at ${masterKeyFile}`);
   const limits = loadLimitSettings(env, problems);
+  const adminSessionIdleMs = duration(env, 'HOLDFAST_ADMIN_SESSION_IDLE', '30m', problems);
+  const adminSessionMaxMs = duration(env, 'HOLDFAST_ADMIN_SESSION_MAX', '12h', problems);
 
   if (
     problems.length > 0 ||
@@ -187,7 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs === undefined ||
     dbQueryTimeoutMs === undefined ||
     readyTimeoutMs === undefined ||
-    orderTtlMs === undefined
+    orderTtlMs === undefined ||
+    readyJobLagMs === undefined ||
+    adminSessionIdleMs === undefined ||
+    adminSessionMaxMs === undefined
   ) {
     throw new ConfigError(problems);
   }
@@ -200,6 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs,
     dbQueryTimeoutMs,
     readyTimeoutMs,
+    readyJobLagMs,
+    metricsPort,
     dataDir,
     tls,
     publicUrl,
@@ -217,5 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile,
     orderTtlMs,
     ...limits,
+    adminSessionIdleMs,
+    adminSessionMaxMs,
   });
 }

@@ -27,13 +27,22 @@ export class AuthFailureLimit {
   private readonly limiters: Limiter[] = [];
   private readonly credentialOf = new WeakMap<FastifyRequest, string>();
 
-  constructor(app: FastifyInstance, settings: AuthFailureSettings) {
+  /**
+   * `keys.prefix` keeps another door's counts apart (default `auth`); `keys.credentialAcrossIps`
+   * counts a credential's failures from every address together (the admin sign-in, per e-mail).
+   */
+  constructor(app: FastifyInstance, settings: AuthFailureSettings, keys: { prefix?: string; credentialAcrossIps?: boolean } = {}) {
+    const prefix = keys.prefix ?? 'auth';
     const ip = (request: FastifyRequest) => normalizeIP(request.ip);
     const limiter = (max: number, key: (request: FastifyRequest) => string) =>
       max > 0 ? [app.createRateLimit({ max, timeWindow: settings.windowMs, keyGenerator: key, skipOnError: true })] : [];
+    const credentialKey = (request: FastifyRequest) =>
+      keys.credentialAcrossIps
+        ? `${prefix}-credential:${this.credentialOf.get(request) ?? ''}`
+        : `${prefix}-credential:${ip(request)}:${this.credentialOf.get(request) ?? ''}`;
     this.limiters = [
-      ...limiter(settings.perIp, (request) => `auth-ip:${ip(request)}`),
-      ...limiter(settings.perCredential, (request) => `auth-credential:${ip(request)}:${this.credentialOf.get(request) ?? ''}`),
+      ...limiter(settings.perIp, (request) => `${prefix}-ip:${ip(request)}`),
+      ...limiter(settings.perCredential, credentialKey),
     ];
   }
 

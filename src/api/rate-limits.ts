@@ -34,6 +34,8 @@ export interface RequestLimits {
   merchant: Hook;
   /** Failed authentications. */
   authFailures: AuthFailureLimit;
+  /** Failed admin sign-ins, per client IP and per e-mail from any address (docs/admin-api.md). */
+  adminSignIn: AuthFailureLimit;
 }
 
 const noLimit: Hook = async () => undefined;
@@ -66,6 +68,11 @@ export async function installRequestLimits(app: FastifyInstance, settings: Reque
       perIp: settings.authFailuresPerIp,
       windowMs: settings.windowMs,
     }),
+    adminSignIn: new AuthFailureLimit(
+      app,
+      { perCredential: settings.authFailures, perIp: settings.authFailuresPerIp, windowMs: settings.windowMs },
+      { prefix: 'admin-sign-in', credentialAcrossIps: true },
+    ),
   };
   app.decorate('limits', limits);
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { DatabaseInUseError } from '../store/open-database.js';
 import { acquirerCommand } from './acquirer.js';
 import { adminCommand } from './admin-token.js';
+import { operatorCommand } from './operator.js';
 import { runMerchantCreate } from './merchant-create.js';
 import { merchantRedirectKeys } from './merchant-redirect-keys.js';
 import { merchantSetEnabled } from './merchant-enable.js';
@@ -36,6 +37,8 @@ Commands:
   review list [--json]                    orders whose outcome stayed unknown after the last status inquiry
   admin token create --name N --role admin|support|viewer [--merchant ID ...] [--json]
                                           a token for the admin API (Authorization: Bearer …), printed once
+  operator create --email E --role admin|support|viewer [--merchant ID ...] [--json]
+                                          a dashboard operator; its one-time password is printed once
   acquirer [--port N] [options]           acquirer simulator with injected faults (acquirer --help)
 
 Configuration is read from the environment (see README): PORT, HOST, DATABASE_URL,
@@ -122,6 +125,10 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'admin': {
         await adminCommand(rest);
+        return;
+      }
+      case 'operator': {
+        await operatorCommand(rest);
         return;
       }
       case 'acquirer': {

@@ -6,7 +6,10 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createMerchant, hasMerchants } from '../core/merchants.js';
+import { ensureFirstOperator } from '../core/admin/operators.js';
 import { createLogger } from '../logger.js';
+import { clusterMetricsListener, reportToPrimary } from '../metrics/cluster-metrics.js';
+import { appMetricsListener, serveMetricsOrWarn } from '../metrics/serve-metrics.js';
 import { openDatabase } from '../store/open-database.js';
 
 /**
@@ -32,11 +35,17 @@ export async function runStart(args: string[] = []): Promise<void> {
 async function serve(config: Config, setUp: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
-  const app = await createApp({ config, db, logger });
+  const app = await createApp({ config, db, logger, databaseGauges: setUp });
+  if (!setUp) reportToPrimary(app.metrics.registry);
   if (setUp) await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
+  const firstAdmin = setUp ? await ensureFirstOperator(app.ctx) : undefined;
   await app.server.listen({ port: config.port, host: config.host });
   app.jobs.start();
-  if (setUp) announce(config, db.kind, 1);
+  if (setUp)
+    await serveMetricsOrWarn(appMetricsListener(app.metrics), config, (m) => {
+      logger.warn(m);
+    });
+  if (setUp) announce(config, db.kind, 1, firstAdmin);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -54,20 +63,23 @@ async function serve(config: Config, setUp: boolean): Promise<void> {
 /** The cluster primary: sets up once, forks the workers, replaces any that dies, stops them on a signal. */
 async function supervise(config: Config, workers: number): Promise<void> {
   const db = await openDatabase(config);
+  let firstAdmin: FirstAdmin | undefined;
   try {
     const app = await createApp({ config, db, logger: createLogger('warn') });
     await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
+    firstAdmin = await ensureFirstOperator(app.ctx);
     await app.close();
   } finally {
     await db.close();
   }
+  await serveMetricsOrWarn(clusterMetricsListener(config), config, console.error);
   let stopping = false;
   let listening = 0;
   const fork = () => {
     const worker = cluster.fork();
     worker.once('listening', () => {
       listening += 1;
-      if (listening === workers) announce(config, 'postgres', workers);
+      if (listening === workers) announce(config, 'postgres', workers, firstAdmin);
     });
   };
   cluster.on('exit', (worker, code, signal) => {
@@ -90,9 +102,35 @@ async function supervise(config: Config, workers: number): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-function announce(config: Config, kind: 'pglite' | 'postgres', workers: number): void {
+type FirstAdmin = Awaited<ReturnType<typeof ensureFirstOperator>>;
+
+/** Where the metrics are served (HOLDFAST_METRICS_PORT on the same host), or that they are off. */
+function metricsUrl(config: Config): string {
+  const port = config.metricsPort;
+  if (port === undefined) return 'off (HOLDFAST_METRICS_PORT=off)';
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}/metrics`;
+}
+
+/** The start banner: where Holdfast listens, its pages, and on first start the dashboard's one-time admin password. */
+function announce(config: Config, kind: 'pglite' | 'postgres', workers: number, firstAdmin: FirstAdmin): void {
   const where = kind === 'pglite' ? `embedded database in ${resolve(config.dataDir)}` : 'PostgreSQL';
-  console.log(`Holdfast listening on ${config.publicUrl} (${where}, ${workers} worker${workers === 1 ? '' : 's'})`);
+  const base = config.publicUrl;
+  const lines = [
+    `Holdfast listening on ${base} (${where}, ${workers} worker${workers === 1 ? '' : 's'})`,
+    `  Front door:  ${base}/`,
+    `  Dashboard:   ${base}/dashboard`,
+    `  API docs:    ${base}/docs`,
+    `  Health:      ${base}/healthz  ${base}/readyz`,
+    `  Metrics:     ${metricsUrl(config)}`,
+  ];
+  if (firstAdmin) {
+    lines.push(
+      `Created the dashboard operator ${firstAdmin.email}; its one-time password (shown once): ${firstAdmin.oneTimePassword}`,
+      `Sign in at ${base}/dashboard with ${firstAdmin.email} and the password above; you will be asked to choose a new one.`,
+    );
+  }
+  console.log(lines.join('\n'));
 }
 
 /** On first start, create a sandbox merchant, print its credentials and keep them in <data dir>/sandbox.json. */

@@ -5,6 +5,9 @@ export async function runWorker(): Promise<void> {
   const cli = await openCliApp();
   cli.app.jobs.start();
   console.log(`Holdfast worker ${cli.app.jobs.workerId} running background jobs`);
+  // Only when asked: the default port is `holdfast start`'s, likely on the same host.
+  if (process.env.HOLDFAST_METRICS_PORT && cli.config.metricsPort !== undefined)
+    console.log(`Metrics: ${await cli.app.metrics.listen(cli.config.host, cli.config.metricsPort)}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

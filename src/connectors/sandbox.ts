@@ -11,6 +11,7 @@ import {
   decideAuthorization,
   decideOperation,
   isCardBehaviour,
+  OPERATION_DECLINES,
   SANDBOX_OTP,
   type CardBehaviour,
   type CardOperation,
@@ -41,6 +42,21 @@ const OPERATIONS: Record<'capture' | 'reverse' | 'refund', { card: CardOperation
   reverse: { card: 'reversal', prefix: 'rev' },
   refund: { card: 'refund', prefix: 'rfnd' },
 };
+
+/**
+ * The sandbox's final answer to an operation it left pending, with the outcome the sandbox tools
+ * choose (docs/admin-api.md "Sandbox tools"): its reference on success, its decline on failure.
+ */
+export function settledSandboxOperation(
+  kind: 'capture' | 'reverse' | 'refund',
+  operationId: string,
+  outcome: 'succeeded' | 'failed',
+): { kind: 'succeeded'; gatewayReference: string } | { kind: 'failed'; code: string; message: string } {
+  const { card, prefix } = OPERATIONS[kind];
+  return outcome === 'succeeded'
+    ? { kind: 'succeeded', gatewayReference: gatewayRef(prefix, operationId) }
+    : { kind: 'failed', ...OPERATION_DECLINES[card] };
+}
 
 export class SandboxConnector implements GatewayConnector {
   readonly name = 'sandbox';

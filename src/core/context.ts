@@ -31,4 +31,6 @@ export interface CoreContext {
   syncPolicy: SyncPolicy;
   /** When authorizations are refused before any connector (card-testing protection). */
   cardTesting: CardTestingRules;
+  /** Delays between webhook delivery attempts (a replay starts the schedule again). */
+  webhookRetryScheduleMs: readonly number[];
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { violatedUniqueConstraint, type Db } from './db.js';
+import { violatedUniqueConstraint, type Db, type Queryable } from './db.js';
 
 /** Numbered forward-only migrations, shipped beside src/ and dist/ alike. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -16,7 +16,7 @@ export async function migrate(db: Db): Promise<number[]> {
     name text not null,
     applied_at timestamptz not null default now()
   )`);
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const files = await migrationFiles();
   const applied = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
   const done: number[] = [];
   for (const file of files) {
@@ -35,6 +35,26 @@ export async function migrate(db: Db): Promise<number[]> {
     }
   }
   return done;
+}
+
+/** The migration files this build ships, in order (e.g. `016_operators.sql`); their version is the number in front. */
+export function migrationFiles(): Promise<string[]> {
+  // The files ship with the build and do not change while it runs: read once (/readyz asks often).
+  shipped ??= readdir(MIGRATIONS_DIR).then(
+    (names) => names.filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort(),
+    (error: unknown) => {
+      shipped = undefined;
+      throw error;
+    },
+  );
+  return shipped;
+}
+let shipped: Promise<string[]> | undefined;
+
+/** The shipped migrations the database has not applied: empty when its schema is current. */
+export async function pendingMigrations(db: Queryable): Promise<string[]> {
+  const applied = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  return (await migrationFiles()).filter((file) => !applied.has(Number(file.slice(0, 3))));
 }
 
 /**

@@ -10,11 +10,30 @@ import {
 import { postWebhook } from './send.js';
 import { webhookHeaders } from './signing.js';
 
+/** How one delivery attempt of a webhook event ended (webhooks/deliver.ts). */
+export type WebhookDeliveryOutcome =
+  /** The receiver answered 2xx. */
+  | 'delivered'
+  /** The receiver answered something else, or did not answer: tried again on the schedule. */
+  | 'failed'
+  /** The merchant has no webhook URL (yet): tried again on the schedule. */
+  | 'no_endpoint'
+  /** The last attempt of the schedule failed: the event will not be sent again by itself. */
+  | 'gave_up';
+
+export interface WebhookDeliveryRecord {
+  outcome: WebhookDeliveryOutcome;
+  /** For a delivered event: from the state change that made it to the receiver's 2xx. */
+  lagMs?: number;
+}
+
 export interface DeliveryOptions {
   /** Delays between attempts (HOLDFAST_WEBHOOK_RETRY_SCHEDULE). */
   retrySchedule: readonly number[];
   /** How long a receiver may take to answer (Default: 10 s). */
   timeoutMs?: number;
+  /** Told about every attempt (metrics). */
+  observe?: (record: WebhookDeliveryRecord) => void;
 }
 
 /**
@@ -31,7 +50,10 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
       const event = await findWebhookEvent(ctx.db, eventId);
       if (!event || event.deliveredAt) return;
       const endpoint = await findWebhookEndpoint(ctx.db, event.merchantId);
-      if (!endpoint?.url) throw new RetryLater('the merchant has no webhook URL');
+      if (!endpoint?.url) {
+        options.observe?.({ outcome: 'no_endpoint' });
+        throw new RetryLater('the merchant has no webhook URL');
+      }
       const sentAt = ctx.clock.now();
       const headers = await webhookHeaders(ctx, event.merchantId, endpoint, { id: event.id, sentAt, payload: event.payload });
       const { statusCode, excerpt, error, latencyMs } = await postWebhook(
@@ -46,13 +68,17 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
         ctx.clock.now(),
       );
       if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
-        await markWebhookDelivered(ctx.db, event.id, ctx.clock.now());
+        const deliveredAt = ctx.clock.now();
+        await markWebhookDelivered(ctx.db, event.id, deliveredAt);
+        options.observe?.({ outcome: 'delivered', lagMs: deliveredAt.getTime() - event.createdAt.getTime() });
         return;
       }
+      options.observe?.({ outcome: 'failed' });
       throw new RetryLater(error ?? `receiver answered ${statusCode}`);
     },
     async giveUp(job) {
       await markWebhookGivenUp(ctx.db, String(job.payload.eventId), ctx.clock.now());
+      options.observe?.({ outcome: 'gave_up' });
     },
   };
 }

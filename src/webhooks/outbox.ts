@@ -1,7 +1,7 @@
 import type { NotificationSink } from '../core/notifications.js';
 import { enqueueJob } from '../store/jobs-repository.js';
 import { loadAggregate } from '../store/orders-repository.js';
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { findWebhookEndpoint, insertWebhookEvent, noWebhookUrlCondition, reopenWebhookEvent } from '../store/webhooks-repository.js';
 
 export { findWebhookEvent, listWebhookEvents, type WebhookEventRow } from '../store/webhooks-repository.js';
@@ -50,8 +50,11 @@ export async function enqueueWebhookDelivery(
 
 /** Sends an event again under the same id (receivers drop duplicates by it), even if it was delivered before. */
 export async function replayWebhookEvent(db: Db, eventId: string, retrySchedule: readonly number[], now: Date): Promise<void> {
-  await db.transaction(async (tx) => {
-    await reopenWebhookEvent(tx, eventId);
-    await enqueueWebhookDelivery(tx, eventId, retrySchedule, now);
-  });
+  await db.transaction((tx) => replayWebhookEventIn(tx, eventId, retrySchedule, now));
+}
+
+/** replayWebhookEvent in the caller's transaction (the admin API audits the replay in it). */
+export async function replayWebhookEventIn(tx: Queryable, eventId: string, retrySchedule: readonly number[], now: Date): Promise<void> {
+  await reopenWebhookEvent(tx, eventId);
+  await enqueueWebhookDelivery(tx, eventId, retrySchedule, now);
 }

@@ -1,14 +1,28 @@
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
+import type { AdminSessionSettings } from '../../core/admin/sessions.js';
 import type { CoreContext } from '../../core/context.js';
 import { errorHandler, type ErrorRenderers } from '../error-handler.js';
 import { AdminError } from './admin-error.js';
 import { bearerTokenAuthenticator, type AdminAuthenticator } from './authentication.js';
+import { operatorsRoutes } from './operators-routes.js';
+import { sessionCookieAuthenticator } from './session-authentication.js';
+import { sessionRoutes } from './session-routes.js';
+import { tokensRoutes } from './tokens-routes.js';
 import { whoAmIRoutes } from './who-am-i-routes.js';
+import { reviewsRoutes } from './reviews-routes.js';
+import { sandboxRoutes } from './sandbox-routes.js';
+import { webhooksRoutes } from './webhooks-routes.js';
 import { merchantsRoutes } from './merchants-routes.js';
 import { credentialsRoutes } from './credentials-routes.js';
+import { ordersRoutes } from './orders-routes.js';
+import { auditRoutes } from './audit-routes.js';
+import { statsRoutes } from './stats-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
+  /** Operators' session lifetimes (HOLDFAST_ADMIN_SESSION_IDLE, HOLDFAST_ADMIN_SESSION_MAX). */
+  sessions: AdminSessionSettings;
 }
 
 /** The admin API's error shape: `{ "error": code, "message": text }`, nothing internal in a 500. */
@@ -27,10 +41,11 @@ const adminErrors: ErrorRenderers = {
  * each resource are a plugin of their own, registered below.
  */
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const { ctx } = options;
+  const { ctx, sessions } = options;
   app.setErrorHandler(errorHandler(adminErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such admin endpoint' }));
-  const authenticators: AdminAuthenticator[] = [bearerTokenAuthenticator(ctx)];
+  await app.register(fastifyCookie);
+  const authenticators: AdminAuthenticator[] = [bearerTokenAuthenticator(ctx), sessionCookieAuthenticator(ctx, sessions)];
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     for (const authenticate of authenticators) {
@@ -45,6 +60,15 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     throw new AdminError('unauthenticated', 'Sign in or send an admin token');
   });
   await app.register(whoAmIRoutes);
+  await app.register(sessionRoutes, { ctx, sessions });
+  await app.register(operatorsRoutes, { ctx });
+  await app.register(tokensRoutes, { ctx });
+  await app.register(webhooksRoutes, { ctx });
+  await app.register(reviewsRoutes, { ctx });
+  await app.register(sandboxRoutes, { ctx });
   await app.register(merchantsRoutes, { ctx });
   await app.register(credentialsRoutes, { ctx });
+  await app.register(ordersRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
+  await app.register(statsRoutes, { ctx });
 }

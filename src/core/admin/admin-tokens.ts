@@ -1,5 +1,12 @@
 import { randomAlphanumeric } from '../../domain/ids.js';
-import { findAdminToken, insertAdminToken, touchAdminToken } from '../../store/admin-tokens-repository.js';
+import {
+  findAdminToken,
+  insertAdminToken,
+  listAdminTokens,
+  revokeAdminToken,
+  touchAdminToken,
+  type AdminTokenRecord,
+} from '../../store/admin-tokens-repository.js';
 import type { Db } from '../../store/db.js';
 import type { CoreContext } from '../context.js';
 import { hashSecret, randomSecret, secretMatches } from '../secrets.js';
@@ -25,6 +32,7 @@ export async function createAdminToken(
   ctx: Pick<CoreContext, 'db' | 'clock'>,
   input: { name: string; role: OperatorRole; merchantIds: string[] | null },
   actor: AdminActor,
+  requestId: string | null = null,
 ): Promise<IssuedAdminToken> {
   const id = `at_${randomAlphanumeric(16)}`;
   const secret = randomSecret(32);
@@ -50,6 +58,7 @@ export async function createAdminToken(
         targetId: id,
         merchantId: null,
         after: { name: input.name, role: input.role, merchant_ids: input.merchantIds },
+        requestId,
       },
       now,
     );
@@ -74,4 +83,64 @@ export async function authenticateAdminToken(
   if (!token || !matches || token.revokedAt !== null) return undefined;
   await touchAdminToken(ctx.db, id, ctx.clock.now());
   return { kind: 'token', id: token.id, name: token.name, role: token.role, merchantIds: token.merchantIds };
+}
+
+/** A token as the admin API lists it (docs/admin-api.md): never its secret. */
+export interface AdminTokenView {
+  id: string;
+  name: string;
+  role: OperatorRole;
+  merchant_ids: string[] | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export function adminTokenView(t: AdminTokenRecord): AdminTokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    merchant_ids: t.merchantIds,
+    created_at: t.createdAt.toISOString(),
+    last_used_at: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
+    revoked_at: t.revokedAt ? t.revokedAt.toISOString() : null,
+  };
+}
+
+export async function listAdminTokenViews(ctx: Pick<CoreContext, 'db'>): Promise<AdminTokenView[]> {
+  return (await listAdminTokens(ctx.db)).map(adminTokenView);
+}
+
+/**
+ * Revokes a token, audited. Every process looks the token up in the database on each call (no
+ * cache), so the next call with it is refused everywhere.
+ */
+export async function revokeAdminTokenAudited(
+  ctx: Pick<CoreContext, 'db' | 'clock'>,
+  id: string,
+  actor: AdminActor,
+  requestId: string | null = null,
+): Promise<'revoked' | 'not_found' | 'already_revoked'> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const token = await findAdminToken(tx, id);
+    if (!token) return 'not_found';
+    if (!(await revokeAdminToken(tx, id, now))) return 'already_revoked';
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: 'admin_token.revoke',
+        targetType: 'admin_token',
+        targetId: id,
+        merchantId: null,
+        before: { name: token.name, role: token.role, revoked: false },
+        after: { name: token.name, role: token.role, revoked: true },
+        requestId,
+      },
+      now,
+    );
+    return 'revoked';
+  });
 }

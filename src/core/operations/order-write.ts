@@ -1,5 +1,5 @@
 import type { AggregateChange } from '../../domain/order-change.js';
-import { violatedUniqueConstraint } from '../../store/db.js';
+import { violatedUniqueConstraint, type Queryable } from '../../store/db.js';
 import type { GuardedWrite } from '../../store/guarded-write.js';
 import { deleteJobIn, enqueueJobIn } from '../../store/jobs-repository.js';
 import { orderWrite } from '../../store/order-writes.js';
@@ -23,6 +23,8 @@ export interface OrderWrite {
   requestKey?: RequestKey | undefined;
   /** What happened, for the webhook outbox: recorded exactly when the change is. */
   notify?: OrderNotification;
+  /** More writes in the change's transaction, made exactly when it is (an operator's audit entry). */
+  alongside?: (tx: Queryable) => Promise<void>;
 }
 
 /**
@@ -32,7 +34,9 @@ export interface OrderWrite {
  */
 export async function writeOrder(ctx: CoreContext, target: OrderTarget, write: OrderWrite, now: Date): Promise<boolean> {
   const build = () => orderStatement(target, write, now);
-  return runClaimingRequestKey(ctx, target.merchantId, write.requestKey, () => withNotification(ctx, build, write.notify, now));
+  return runClaimingRequestKey(ctx, target.merchantId, write.requestKey, () =>
+    withNotification(ctx, build, write.notify, now, write.alongside),
+  );
 }
 
 /** The one statement of a write (the benchmark renders the capture's from here too). */
@@ -73,17 +77,18 @@ export async function runClaimingRequestKey(
  * Applies a guarded write and records its notification, if any. When the sink would store nothing
  * for the merchant (no webhook URL), the change is one statement with that condition in its guard;
  * otherwise (or if the guard missed for any reason) it runs again in a transaction together with
- * the notification, so a notification exists exactly when the change does. `build` must return a
- * fresh write each time.
+ * the notification, so a notification exists exactly when the change does. Writes `alongside` the
+ * change always take the transaction. `build` must return a fresh write each time.
  */
 async function withNotification(
   ctx: CoreContext,
   build: () => GuardedWrite,
   notification: OrderNotification | undefined,
   now: Date,
+  alongside?: (tx: Queryable) => Promise<void>,
 ): Promise<boolean> {
-  if (!notification) return build().run(ctx.db);
-  const silent = ctx.notifications.silentCondition?.(notification.merchantId);
+  if (!notification && !alongside) return build().run(ctx.db);
+  const silent = notification && !alongside ? ctx.notifications.silentCondition?.(notification.merchantId) : undefined;
   if (silent) {
     const write = build();
     write.alsoRequire(silent);
@@ -91,7 +96,8 @@ async function withNotification(
   }
   return ctx.db.transaction(async (tx) => {
     if (!(await build().run(tx))) return false;
-    await ctx.notifications.record(tx, notification, now);
+    if (notification) await ctx.notifications.record(tx, notification, now);
+    if (alongside) await alongside(tx);
     return true;
   });
 }

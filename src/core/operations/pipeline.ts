@@ -2,6 +2,7 @@ import { HoldfastError, notFound } from '../../domain/errors.js';
 import { applyChange } from '../../domain/order-change.js';
 import type { OrderAggregate } from '../../domain/order.js';
 import { loadAggregate } from '../../store/orders-repository.js';
+import type { Queryable } from '../../store/db.js';
 import type { CoreContext } from '../context.js';
 import type { SyncPayload } from '../scheduled-jobs.js';
 import { writeOrder, type OrderTarget, type OrderWrite } from './order-write.js';
@@ -108,16 +109,38 @@ export async function recordAnswer<Plan, Outcome>(
   plan: Plan,
   outcome: Outcome,
 ): Promise<OrderAggregate> {
+  return (await recordAnswerOnce(ctx, spec, target, known, plan, outcome)).aggregate;
+}
+
+/** Writes made with an answer, in its transaction, given the order as the answer leaves it. */
+export type AlongsideAnswer = (tx: Queryable, after: OrderAggregate) => Promise<void>;
+
+/**
+ * recordAnswer, telling whether this call's write is the one that recorded the answer (false: it
+ * was recorded already, or there was nothing to record); `alongside` is written with it, in its
+ * transaction, exactly when it is.
+ */
+export async function recordAnswerOnce<Plan, Outcome>(
+  ctx: CoreContext,
+  spec: AnswerSpec<Plan, Outcome>,
+  target: OrderTarget,
+  known: OrderAggregate,
+  plan: Plan,
+  outcome: Outcome,
+  alongside?: AlongsideAnswer,
+): Promise<{ aggregate: OrderAggregate; recorded: boolean }> {
   const now = ctx.clock.now();
   let current = known;
   for (let attempt = 1; ; attempt++) {
     const write = spec.answer(current, plan, outcome, ctx, now);
-    if (!write) return current;
-    if (await writeOrder(ctx, target, write, now)) return applyChange(current, write.change, now);
+    if (!write) return { aggregate: current, recorded: false };
+    const after = applyChange(current, write.change, now);
+    const withAlongside = alongside ? { ...write, alongside: (tx: Queryable) => alongside(tx, after) } : write;
+    if (await writeOrder(ctx, target, withAlongside, now)) return { aggregate: after, recorded: true };
     current = await readOrder(ctx, target);
     // The money may have moved: never fail the request now. The answer is left to the status sync
     // scheduled with the intent, and the reply is the order as it is (the operation still pending).
-    if (attempt >= MAX_ATTEMPTS) return current;
+    if (attempt >= MAX_ATTEMPTS) return { aggregate: current, recorded: false };
   }
 }
 
@@ -142,4 +165,26 @@ export async function settleOperation<Plan, Outcome>(
   if (!spec.isFinal(outcome)) return 'retry';
   await recordAnswer(ctx, spec, target, read, plan, outcome);
   return (spec.isDone?.(outcome) ?? true) ? 'done' : 'retry';
+}
+
+/**
+ * Settles an operation with a final answer learnt outside an inquiry (an operator confirmed it at
+ * the gateway; the sandbox tools answer as the gateway would), recorded exactly as the status sync
+ * records an inquiry's. Undefined when the operation needs no answer (gone, or already final) or
+ * another answer was recorded first; otherwise the order after, with `alongside` written in the
+ * answer's transaction.
+ */
+export async function settleWithOutcome<Plan, Outcome>(
+  ctx: CoreContext,
+  spec: SettleSpec<Plan, Outcome>,
+  read: OrderAggregate,
+  operationId: string,
+  outcome: Outcome,
+  alongside?: AlongsideAnswer,
+): Promise<OrderAggregate | undefined> {
+  const target = { merchantId: read.order.merchantId, orderId: read.order.id };
+  const plan = await spec.planFor(ctx, read, operationId);
+  if (plan === undefined || !spec.isFinal(outcome)) return undefined;
+  const result = await recordAnswerOnce(ctx, spec, target, read, plan, outcome, alongside);
+  return result.recorded ? result.aggregate : undefined;
 }
