@@ -5,7 +5,7 @@
 
 create table merchant_credentials (
   id text primary key,
-  merchant_id text not null references merchants (id),
+  merchant_id text not null references merchants (id) on delete cascade,
   kind text not null check (kind in ('client_secret', 'api_key', 'webhook_secret', 'redirect_keys')),
   -- Issue order: the newest of a kind is the one with the highest position (timestamps may tie).
   position bigint generated always as identity,

@@ -65,11 +65,6 @@ export async function findMerchantByClientId(q: Queryable, clientId: string): Pr
   return rows[0] ? toMerchant(rows[0]) : undefined;
 }
 
-export async function findMerchantByApiKeyHash(q: Queryable, apiKeyHash: Buffer): Promise<MerchantRecord | undefined> {
-  const rows = await q.query('select * from merchants where api_key_hash = $1', [apiKeyHash]);
-  return rows[0] ? toMerchant(rows[0]) : undefined;
-}
-
 export async function findMerchant(q: Queryable, id: string): Promise<MerchantRecord | undefined> {
   const rows = await q.query('select * from merchants where id = $1', [id]);
   return rows[0] ? toMerchant(rows[0]) : undefined;
@@ -78,15 +73,6 @@ export async function findMerchant(q: Queryable, id: string): Promise<MerchantRe
 export async function countMerchants(q: Queryable): Promise<number> {
   const rows = await q.query<{ n: number }>('select count(*)::int as n from merchants');
   return rows[0]?.n ?? 0;
-}
-
-/** Replaces a merchant's return-redirect keys (ciphertexts); false when there is no such merchant. */
-export async function setRedirectKeyCiphertexts(q: Queryable, merchantId: string, pineLabs: string, juspay: string): Promise<boolean> {
-  const rows = await q.query(
-    `update merchants set pinelabs_redirect_secret_ciphertext = $2, juspay_response_key_ciphertext = $3 where id = $1 returning id`,
-    [merchantId, pineLabs, juspay],
-  );
-  return rows.length > 0;
 }
 
 /** Disables (`at`) or re-enables (null) a merchant; false when there is no such merchant. */
