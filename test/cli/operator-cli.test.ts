@@ -19,7 +19,7 @@ function holdfast(args: string[], env: Record<string, string>) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 300_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -36,10 +36,20 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs `holdfast start` until its banner is out, hands the output to `check`, then stops it. */
-async function withStartedServer(dataDir: string, check: (output: string, port: number) => Promise<void>): Promise<void> {
+async function withStartedServer(
+  dataDir: string,
+  check: (output: string, port: number, metricsPort: number) => Promise<void>,
+): Promise<void> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const server = spawn(process.execPath, [BIN, 'start'], {
-    env: { PATH: process.env.PATH ?? '', HOLDFAST_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOLDFAST_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOLDFAST_METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -51,7 +61,7 @@ async function withStartedServer(dataDir: string, check: (output: string, port: 
   });
   try {
     while (!output.includes('Metrics:') && server.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-    await check(output, port);
+    await check(output, port, metricsPort);
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -102,7 +112,7 @@ describe('holdfast operator create and the first admin', () => {
 
   it('start on an empty database creates admin@localhost and prints its one-time password and the links once', async () => {
     const dataDir = tempDir();
-    await withStartedServer(dataDir, async (output, port) => {
+    await withStartedServer(dataDir, async (output, port, metricsPort) => {
       const base = `http://127.0.0.1:${port}`;
       for (const link of [
         `${base}/`,
@@ -110,7 +120,7 @@ describe('holdfast operator create and the first admin', () => {
         `${base}/docs`,
         `${base}/healthz`,
         `${base}/readyz`,
-        'http://127.0.0.1:9464/metrics',
+        `http://127.0.0.1:${metricsPort}/metrics`,
       ]) {
         assert.ok(output.includes(link), `${link} in\n${output}`);
       }
