@@ -26,6 +26,7 @@ const NO_DATABASE_SERVER = [
   'test/unit/redirect-signatures.test.ts',
   'test/hosted/card-checks.test.ts',
   'test/cli/holdfast-cli.test.ts',
+  'test/cli/operator-cli.test.ts',
 ];
 
 const serverUrl = process.env.TEST_DATABASE_URL || undefined;
