@@ -46,6 +46,7 @@ import {
 } from './lib/processes.js';
 import { renderMarkdown, renderTable, type BenchResults } from './lib/report.js';
 import { adminUrl, createScratchDatabase, type ScratchDatabase } from './lib/scratch-db.js';
+import { measureAdminSearch, seedSearchOrders, type AdminSearchFigures } from './lib/admin-search.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
 
 const HELP = `npm run bench [-- options]
@@ -62,6 +63,9 @@ const HELP = `npm run bench [-- options]
   --skip-drift         no drift check before the run
   --keep-db            keep the large scratch database (its name is printed)
   --record             also rewrite bench/RESULTS.md with this run
+  --skip-admin-search  no admin order search measurement
+  --admin-search-only  only the admin order search: --orders orders seeded with generate_series, two searches
+                       through the admin API (by merchant reference; a filtered page 2 via its cursor)
   --profile            only profile: Pine Labs captures at --connections for --duration with Holdfast under
                        node --cpu-prof; prints where its CPU goes and keeps the profiles (flame graphs) in
                        bench/results/profiles/ (open them in Chrome DevTools or speedscope.app)
@@ -83,6 +87,8 @@ const { values: opts } = parseArgs({
     'keep-db': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'skip-admin-search': { type: 'boolean', default: false },
+    'admin-search-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -270,6 +276,38 @@ async function profileCaptures(env: Record<string, string>, range: OrderRange, m
   log(`profiles (warm-up included) in ${dir}`);
 }
 
+/** The admin API's order search at --orders orders, on a database of its own (bench/lib/admin-search.ts). */
+async function adminSearchPhase(): Promise<AdminSearchFigures> {
+  const scratch = await createScratchDatabase('holdfast_bench_admin');
+  scratchToDrop.push(scratch);
+  // Seeding batches of 100k rows into an indexed table take longer than a request's statement timeout.
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-admin-'));
+  try {
+    await migrate(db);
+    await openKeys(
+      db,
+      { masterKey: Buffer.from(BENCH_MASTER_KEY, 'hex'), masterKeyFile: undefined, databaseUrl: undefined, dataDir: tmpdir() },
+      systemClock.now(),
+      () => {},
+    );
+    const now = new Date();
+    const seedStart = performance.now();
+    await seedSearchOrders(db, ORDERS, now);
+    log(`admin search: ${ORDERS} orders seeded with generate_series in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    const server = await startHoldfast({ DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: dataDir }, WORKERS);
+    try {
+      return await measureAdminSearch({ db, baseUrl: server.baseUrl, orders: ORDERS, now, connections: 4, durationS: DURATION, log });
+    } finally {
+      await server.process.stop();
+    }
+  } finally {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.drop();
+  }
+}
+
 async function main(): Promise<void> {
   log(
     `${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`,
@@ -278,6 +316,11 @@ async function main(): Promise<void> {
     log('no build found: npm run build');
     const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('npm run build failed');
+  }
+  if (opts['admin-search-only']) {
+    const figures = await adminSearchPhase();
+    console.log(`\n${JSON.stringify(figures, null, 2)}`);
+    return;
   }
   const pgbench = ensurePgbench(log);
   const machine = await describeMachine(adminUrl(), pgbenchVersion(pgbench));
@@ -691,6 +734,7 @@ async function main(): Promise<void> {
       machine: { ...machine, loadavg_at_end: defined(loadavg()[0], 'the 1-minute load average') },
       run_seconds: Math.round((performance.now() - started) / 1000),
     } satisfies BenchResults);
+    if (!opts['skip-admin-search']) results.admin_search = await adminSearchPhase();
   } finally {
     await stopAll();
     await db.close();

@@ -2,10 +2,11 @@
 -- of orders. Every index here is on columns written once at insert, so orders and payments keep
 -- their in-place (HOT) updates (007_fillfactor.sql). The order state is deliberately not indexed:
 -- it changes with almost every write, and an index on it would make each of those a non-HOT
--- update; a status filter is applied while walking the (merchant, created_at, id) index instead.
+-- update; a status filter is applied while walking a (merchant, created_at) index instead.
 
--- Keyset pages, newest first, by (created_at, id): one merchant's orders, and everyone's.
-create index orders_admin_merchant_page_idx on orders (merchant_id, created_at, id);
+-- Keyset pages, newest first, by (created_at, id). One merchant's pages walk the existing
+-- (merchant_id, created_at) index (014_card_testing.sql) backwards, ties sorted incrementally;
+-- everyone's walk this one.
 create index orders_admin_page_idx on orders (created_at, id);
 -- A merchant's order reference searched across merchants (the unique key covers it per merchant).
 create index orders_admin_reference_idx on orders (merchant_order_reference);

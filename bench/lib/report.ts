@@ -1,4 +1,5 @@
 import type { CpuShare } from './cpu.js';
+import type { AdminSearchFigures } from './admin-search.js';
 import type { Machine } from './machine.js';
 
 /** bench/results/latest.json. */
@@ -96,6 +97,8 @@ export interface BenchResults {
   };
   machine: Machine & { loadavg_at_end: number };
   run_seconds: number;
+  /** The admin API's order search (bench/lib/admin-search.ts); absent with --skip-admin-search. */
+  admin_search?: AdminSearchFigures;
 }
 
 type Row = [figure: string, value: string, target: string, met: string];
@@ -176,6 +179,16 @@ export function rows(r: BenchResults): Row[] {
       check(atMost(r.memory.peak_rss_mb, 200)),
     ],
     ...(r.pglite.peak_rss_mb !== null ? ([[`  Holdfast on PGlite`, `${n(r.pglite.peak_rss_mb)} MB`, '', '']] as Row[]) : []),
+    ...adminSearchRows(r.admin_search),
+  ];
+}
+
+function adminSearchRows(a: AdminSearchFigures | undefined): Row[] {
+  if (!a) return [];
+  const latency = (f: AdminSearchFigures['by_reference']) => `p50 ${n(f.p50_ms, 1)} / p99 ${n(f.p99_ms, 1)} ms (${n(f.rps)}/s)`;
+  return [
+    [`Admin order search by merchant reference (${size(a.orders)} orders, ${a.connections} connections)`, latency(a.by_reference), '', ''],
+    [`  merchant + status + 3 days, page 2 via cursor`, latency(a.filtered_page_2), '', ''],
   ];
 }
 

@@ -65,7 +65,7 @@ const SUMMARY_COLUMNS = `o.id, o.merchant_id, o.dialect, o.merchant_order_refere
 
 /**
  * A page of orders, newest first by (created_at, id). The keyset condition and the order match the
- * (merchant_id, created_at, id) and (created_at, id) indexes (migrations/018_admin_search_indexes.sql),
+ * (merchant_id, created_at) and (created_at, id) indexes (migrations/014 and 018),
  * so a page costs the same at the millionth order as at the first.
  */
 export async function searchOrders(q: Queryable, search: OrderSearch): Promise<OrderSummaryRow[]> {
