@@ -112,7 +112,7 @@ export async function reviewsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
           requestIdOf(request),
         ),
       );
-      return actionAnswer(ctx, resolved.aggregate, { operation: resolved.operation });
+      return actionAnswer(ctx, resolved.aggregate);
     },
   );
 }

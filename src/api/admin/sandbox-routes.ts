@@ -28,7 +28,7 @@ export async function sandboxRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
       const settled = await orRefused(
         settleSandboxOperation(ctx, actorOf(request), request.params.id, { operationId, outcome }, requestIdOf(request)),
       );
-      return actionAnswer(ctx, settled.aggregate, { operation: settled.operation });
+      return actionAnswer(ctx, settled.aggregate);
     },
   );
 
@@ -37,7 +37,7 @@ export async function sandboxRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
     { preValidation: requireRole('support'), schema: { params: OrderParams, response: responses } },
     async (request) => {
       const expired = await orRefused(expireCaptureWindow(ctx, actorOf(request), request.params.id, requestIdOf(request)));
-      return actionAnswer(ctx, expired.aggregate, { captureDeadline: expired.captureDeadline });
+      return actionAnswer(ctx, expired.aggregate);
     },
   );
 }
