@@ -4,15 +4,11 @@ import type { OrderAggregate } from '../../domain/order.js';
 import { AdminError } from './admin-error.js';
 import { OrderDetailSchema } from './order-schemas.js';
 
-/**
- * What the review and sandbox actions answer: the order's `order_detail` as it stands after the
- * action (docs/admin-api.md), read after the change committed so it shows the new postings and
- * the webhook the action queued.
- */
+/** What the review and sandbox actions answer: the order as `GET /orders/:id` shows it (docs/admin-api.md `order_detail`). */
 export const ActionAnswer = OrderDetailSchema;
 
 export async function actionAnswer(ctx: CoreContext, aggregate: OrderAggregate): Promise<OrderDetail> {
   const detail = await orderDetail(ctx, aggregate.order.id);
-  if (!detail) throw new AdminError('not_found', 'No such order');
+  if (!detail) throw new AdminError('not_found', `No order ${aggregate.order.id}`);
   return detail;
 }
