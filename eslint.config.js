@@ -113,8 +113,13 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
-  // The hosted pages' script runs in the browser.
-  { files: ['web/**/*.ts'], languageOptions: { globals: globals.browser } },
+  // The hosted pages' script and the dashboard (web/dashboard/, React) run in the browser.
+  { files: ['web/**/*.ts', 'web/**/*.tsx'], languageOptions: { globals: globals.browser } },
+  {
+    // React's event props take `() => setX(…)`: a handler's void result is never read.
+    files: ['web/**/*.tsx'],
+    rules: { '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }] },
+  },
   // Plain JavaScript files are Node scripts.
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: globals.node } },
   prettier,

@@ -209,8 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs === undefined ||
     dbQueryTimeoutMs === undefined ||
     readyTimeoutMs === undefined ||
-    readyJobLagMs === undefined ||
     orderTtlMs === undefined ||
+    readyJobLagMs === undefined ||
     adminSessionIdleMs === undefined ||
     adminSessionMaxMs === undefined
   ) {

@@ -3,6 +3,7 @@ import type { Principal } from '../core/authenticate.js';
 import type { CoreContext } from '../core/context.js';
 import type { RedirectKeys } from '../core/redirect-keys.js';
 import type { OrderAggregate } from '../domain/order.js';
+import type { RouteDocumentationTable } from './docs/route-documentation.js';
 import type { WebhookRenderer } from '../webhooks/dialect-events.js';
 import type { PublicLinks } from './public-links.js';
 
@@ -32,6 +33,8 @@ export interface DialectModule {
   outcomeText(aggregate: OrderAggregate): string;
   /** The body of a client HTTP problem (malformed URL or body) in the dialect's error shape. */
   clientErrorBody(message: string): unknown;
+  /** Its routes' OpenAPI operations, for /openapi/<name>.json. */
+  readonly documentation?: RouteDocumentationTable;
 }
 
 /**

@@ -3,6 +3,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { CoreContext } from '../core/context.js';
 import { adminApi } from './admin/index.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { apiDocumentation, documentedIn } from './docs/index.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { frontDoorRoutes } from './front-door.js';
@@ -68,15 +70,21 @@ export async function buildServer(
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
   await installRequestLimits(app, config.requestLimits, limitStore);
+  await apiDocumentation(app);
   await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs, readyJobLagMs: config.readyJobLagMs });
   followBoundPort(app, links, config.publicUrlExplicit);
   for (const dialect of dialects) {
-    await app.register(dialect.routes, { ...(dialect.prefix ? { prefix: dialect.prefix } : {}), ctx, links });
+    await app.register(documentedIn(dialect.name, dialect.routes, dialect.documentation), {
+      ...(dialect.prefix ? { prefix: dialect.prefix } : {}),
+      ctx,
+      links,
+    });
   }
   const sessions = { idleMs: config.adminSessionIdleMs, maxMs: config.adminSessionMaxMs };
   await app.register(adminApi, { prefix: '/admin/v1', ctx, sessions });
   await app.register(frontDoorRoutes, { host: config.host, metricsPort: config.metricsPort });
   await app.register(staticAssetRoutes);
+  await app.register(dashboardRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { DialectModule } from '../dialect.js';
 import { juspayClientError } from './errors.js';
+import { juspayDocs } from './route-docs.js';
 import { juspayOutcomeText, juspayReturnRedirect } from './return-redirect.js';
 import { juspayRoutes } from './routes.js';
 import { juspayWebhooks } from './webhook-events.js';
@@ -17,4 +18,5 @@ export const juspayDialect: DialectModule = {
   returnRedirect: juspayReturnRedirect,
   outcomeText: juspayOutcomeText,
   clientErrorBody: juspayClientError,
+  documentation: juspayDocs,
 };

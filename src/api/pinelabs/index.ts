@@ -1,5 +1,6 @@
 import type { DialectModule } from '../dialect.js';
 import { pineLabsClientError } from './errors.js';
+import { pineLabsDocs } from './route-docs.js';
 import { pineLabsOutcomeText, pineLabsReturnRedirect } from './return-redirect.js';
 import { pineLabsRoutes } from './routes.js';
 import { pineLabsWebhooks } from './webhook-events.js';
@@ -13,4 +14,5 @@ export const pineLabsDialect: DialectModule = {
   returnRedirect: pineLabsReturnRedirect,
   outcomeText: pineLabsOutcomeText,
   clientErrorBody: pineLabsClientError,
+  documentation: pineLabsDocs,
 };
