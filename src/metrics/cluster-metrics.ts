@@ -16,6 +16,8 @@ import { listenForMetrics } from './metrics-listener.js';
 /** In a worker: answer the primary's requests with this registry (instead of prom-client's global one). */
 export function reportToPrimary(registry: Registry): void {
   AggregatorRegistry.setRegistries([registry]);
+  // prom-client starts answering the primary's requests when an AggregatorRegistry is first made.
+  new AggregatorRegistry();
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Queryable } from './db.js';
 
 /**
  * The counts behind the Prometheus gauges and /readyz, read on every scrape or probe: each one an
- * index scan (jobs_due_idx, jobs_failed_idx, orders_in_review_idx) or a sum over the ledger's
+ * index scan (jobs_due_idx, jobs_failed_idx, orders_admin_in_review_idx) or a sum over the ledger's
  * `held` postings.
  */
 
