@@ -93,34 +93,3 @@ export async function operatorSession(server: TestServer, role: OperatorRole, me
     delete: (path: string) => call('DELETE', path),
   };
 }
-
-interface OperationRow {
-  id: string;
-  status: string;
-  gateway_reference?: string | null;
-  connector_reference?: string | null;
-}
-
-/** One operation of an `order_detail` answer, by id, as `{ id, kind, status, gateway_reference }`. */
-export function operationOf(
-  detail: { payments: OperationRow[]; captures: OperationRow[]; reversals: OperationRow[]; refunds: OperationRow[] },
-  id: string,
-) {
-  const lists = [
-    ['authorization', detail.payments],
-    ['capture', detail.captures],
-    ['void', detail.reversals],
-    ['refund', detail.refunds],
-  ] as const;
-  for (const [kind, rows] of lists) {
-    const row = rows.find((r) => r.id === id);
-    if (row)
-      return {
-        id,
-        kind,
-        status: row.status,
-        gateway_reference: (kind === 'authorization' ? row.connector_reference : row.gateway_reference) ?? null,
-      };
-  }
-  throw new Error(`no operation ${id} in the order detail`);
-}
