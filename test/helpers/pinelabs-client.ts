@@ -1,4 +1,5 @@
 import type { MerchantCredentials } from '../../src/core/merchants.js';
+import { checkAgainstDocument } from './openapi-validator.js';
 
 /** A plain HTTP client for the Pine Labs dialect, the way a merchant's code calls it. */
 export interface Reply {
@@ -29,6 +30,8 @@ export async function call(
   } catch {
     // leave non-JSON bodies as text so a test can assert on them
   }
+  // Every answer of the dialect is also checked against its served OpenAPI document.
+  if (path.startsWith('/api/')) await checkAgainstDocument(baseUrl, 'pinelabs', method, path, response.status, parsed);
   return { status: response.status, body: parsed, headers: response.headers };
 }
 

@@ -71,6 +71,9 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       telemetry: false,
       showDeveloperTools: 'never',
       documentDownloadType: 'json',
+      // Scalar's AI chat and MCP generator are services of scalar.com: off, as the page stays on this origin.
+      agent: { disabled: true },
+      mcp: { disabled: true },
     },
   });
 }

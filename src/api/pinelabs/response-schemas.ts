@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 
 /**
  * Response schemas of the Pine Labs Online dialect, for its OpenAPI document only (they sit in the
@@ -211,7 +211,6 @@ const ErrorBody = {
   message: Text,
   additional_error_details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 };
-const pineLabsError = (description: string) => Type.Object(ErrorBody, { description });
 
 const ERRORS: Record<string, string> = {
   '400': 'INVALID_REQUEST: a field is missing or invalid (additional_error_details.field names it)',
@@ -222,10 +221,21 @@ const ERRORS: Record<string, string> = {
   '503': 'SERVICE_UNAVAILABLE: try again later',
 };
 
+/** The native OTP calls' errors also say what may come next: nothing, once the challenge is over. */
+export const OTP_ERROR_FIELDS: TProperties = {
+  next: Type.Optional(Type.Array(Text)),
+  meta_data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+};
+
 /** A route's responses: its answer, the errors it can give, and any other status in the same error shape. */
-export function pineLabsResponses(ok: TSchema, errors: readonly string[] = ['400', '401', '404', '422']): Record<string, TSchema> {
+export function pineLabsResponses(
+  ok: TSchema,
+  errors: readonly string[] = ['400', '401', '404', '422'],
+  errorFields: TProperties = {},
+): Record<string, TSchema> {
+  const error = (description: string) => Type.Object({ ...ErrorBody, ...errorFields }, { description });
   const responses: Record<string, TSchema> = { '200': ok };
-  for (const status of [...errors, '429', '503']) responses[status] = pineLabsError(ERRORS[status] ?? 'Error');
-  responses.default = pineLabsError('Any other error, in the same shape');
+  for (const status of [...errors, '429', '503']) responses[status] = error(ERRORS[status] ?? 'Error');
+  responses.default = error('Any other error, in the same shape');
   return responses;
 }

@@ -4,6 +4,7 @@ import {
   CheckoutAnswer,
   OrderAnswer,
   OrderOrRefundAnswer,
+  OTP_ERROR_FIELDS,
   OtpGenerateAnswer,
   OtpResendAnswer,
   OtpSubmitAnswer,
@@ -101,14 +102,18 @@ export const pineLabsDocs: RouteDocumentationTable = {
   'POST /api/pay/v1/otp/generate': {
     summary: 'Start native OTP for a pending card payment',
     tags: ['Native OTP'],
-    responses: pineLabsResponses(OtpGenerateAnswer),
+    responses: pineLabsResponses(OtpGenerateAnswer, undefined, OTP_ERROR_FIELDS),
   },
-  'POST /api/pay/v1/otp/resend': { summary: 'Resend the OTP', tags: ['Native OTP'], responses: pineLabsResponses(OtpResendAnswer) },
+  'POST /api/pay/v1/otp/resend': {
+    summary: 'Resend the OTP',
+    tags: ['Native OTP'],
+    responses: pineLabsResponses(OtpResendAnswer, undefined, OTP_ERROR_FIELDS),
+  },
   'POST /api/pay/v1/otp/submit': {
     summary: 'Submit the OTP',
     description: 'A wrong OTP fails the authentication at once: the payment is FAILED.',
     tags: ['Native OTP'],
-    responses: pineLabsResponses(OtpSubmitAnswer),
+    responses: pineLabsResponses(OtpSubmitAnswer, undefined, OTP_ERROR_FIELDS),
   },
   'POST /api/pay/v1/getCardDetails': {
     summary: 'Look up card details (BIN)',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { submitHostedForm } from '../../helpers/hosted-form.js';
+import { checkAgainstDocument } from '../../helpers/openapi-validator.js';
 
 /**
  * A plain HTTP client for Holdfast's Juspay dialect, the way a merchant's own code (not the SDK)
@@ -58,6 +59,8 @@ export async function juspayCall(
   } catch {
     // leave non-JSON bodies as text so a test can assert on them
   }
+  // Every answer of the dialect is also checked against its served OpenAPI document.
+  await checkAgainstDocument(baseUrl, 'juspay', method, path, response.status, parsed);
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
