@@ -106,7 +106,8 @@ type FirstAdmin = Awaited<ReturnType<typeof ensureFirstOperator>>;
 
 /** Where the metrics are served: the configured port when the configuration knows it, else HOLDFAST_METRICS_PORT or 9464. */
 function metricsUrl(config: Config): string {
-  const port = (config as { metricsPort?: number }).metricsPort ?? Number(process.env.HOLDFAST_METRICS_PORT || 9464);
+  if (config.metricsPort === undefined) return 'off (HOLDFAST_METRICS_PORT=off)';
+  const port = config.metricsPort;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${port}/metrics`;
 }

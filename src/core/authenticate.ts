@@ -1,6 +1,7 @@
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import { HoldfastError } from '../domain/errors.js';
-import { findMerchantByApiKeyHash, findMerchantByClientId } from '../store/merchants-repository.js';
+import { credentialUsable, findCredentialByHash, listUsableCredentials } from '../store/merchant-credentials-repository.js';
+import { findMerchant, findMerchantByClientId } from '../store/merchants-repository.js';
 import type { CoreContext } from './context.js';
 import { keyIdFor } from './keys/keyring.js';
 import { hashSecret, secretMatches } from './secrets.js';
@@ -13,6 +14,12 @@ export interface AccessToken {
 /** Who a request acts for, once authenticated. */
 export interface Principal {
   merchantId: string;
+  /**
+   * The credential it authenticated with (the API key, or the client secret a token was issued
+   * for), checked again at most a second later on each request (merchant-status.ts); absent from
+   * tokens issued before credentials were named.
+   */
+  credentialId?: string;
 }
 
 const unauthenticated = () => new HoldfastError('unauthenticated', 'Unauthorized');
@@ -33,9 +40,16 @@ const signers = new WeakMap<Buffer, SignToken>();
  */
 export async function issueToken(ctx: CoreContext, clientId: string, clientSecret: string): Promise<AccessToken> {
   const merchant = await findMerchantByClientId(ctx.db, clientId);
-  // Hash the candidate even for an unknown client, so both failures take the same time.
-  const matches = secretMatches(clientSecret, merchant?.clientSecretHash ?? hashSecret(''));
-  if (!merchant || !matches || merchant.disabledAt !== null) throw new HoldfastError('unauthenticated', 'Invalid client credentials');
+  // Every client secret still in its rotation overlap works; each is compared (constant time), and
+  // the candidate is hashed even for an unknown client, so every failure takes the same time.
+  const candidates = merchant
+    ? (await listUsableCredentials(ctx.db, merchant.id, 'client_secret', ctx.clock.now())).filter((c) => c.clientId === clientId)
+    : [];
+  let matched: string | undefined;
+  for (const candidate of candidates.length > 0 ? candidates : [{ id: undefined, secretHash: hashSecret('') }]) {
+    if (secretMatches(clientSecret, candidate.secretHash ?? hashSecret('')) && candidate.id !== undefined) matched ??= candidate.id;
+  }
+  if (!merchant || !matched || merchant.disabledAt !== null) throw new HoldfastError('unauthenticated', 'Invalid client credentials');
   const nowMs = ctx.clock.now().getTime();
   const exp = Math.floor((nowMs + ctx.tokenTtlMs) / 1000);
   await ctx.keys.refresh();
@@ -45,7 +59,7 @@ export async function issueToken(ctx: CoreContext, clientId: string, clientSecre
     sign = createSigner<Record<string, string | number>>({ key: key.secret, algorithm: 'HS256', kid: key.id });
     signers.set(key.secret, sign);
   }
-  const accessToken = sign({ sub: merchant.id, iat: Math.floor(nowMs / 1000), exp });
+  const accessToken = sign({ sub: merchant.id, cid: matched, iat: Math.floor(nowMs / 1000), exp });
   return { accessToken, expiresAt: new Date(exp * 1000) };
 }
 
@@ -54,7 +68,8 @@ export async function issueToken(ctx: CoreContext, clientId: string, clientSecre
  * not seen yet is read from the database, at most once a second), not expired by the injectable
  * clock, and no longer-lived than a token Holdfast issues (`exp - iat` within the token lifetime,
  * `iat` not in the future), so a token signed with a leaked key cannot be made to last for ever.
- * Whether its merchant still exists and is active is the caller's check (merchant-status.ts).
+ * Whether its merchant still exists and is active, and the client secret it was issued for still
+ * works, is the caller's check (merchant-status.ts).
  */
 export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTtlMs'>): (token: string) => Promise<Principal> {
   const decodeHeader = createDecoder({ complete: true, checkTyp: undefined });
@@ -84,7 +99,7 @@ export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTt
       };
       verifiers.set(kid, verifier);
     }
-    let claims: { sub?: unknown; exp?: unknown; iat?: unknown };
+    let claims: { sub?: unknown; exp?: unknown; iat?: unknown; cid?: unknown };
     try {
       claims = verifier.verify(token) as typeof claims;
     } catch {
@@ -94,13 +109,20 @@ export function tokenVerifier(ctx: Pick<CoreContext, 'keys' | 'clock' | 'tokenTt
     const nowMs = ctx.clock.now().getTime();
     if (claims.exp * 1000 <= nowMs) throw unauthenticated();
     if ((claims.exp - claims.iat) * 1000 > ctx.tokenTtlMs || claims.iat * 1000 > nowMs + CLOCK_SKEW_MS) throw unauthenticated();
-    return { merchantId: claims.sub };
+    if (claims.cid !== undefined && typeof claims.cid !== 'string') throw unauthenticated();
+    return typeof claims.cid === 'string' ? { merchantId: claims.sub, credentialId: claims.cid } : { merchantId: claims.sub };
   };
 }
 
-/** Juspay-style API key (HTTP Basic user name); a disabled merchant's key is refused. */
+/**
+ * Juspay-style API key (HTTP Basic user name): any of the merchant's keys not revoked or expired
+ * (a rotation leaves the old one working until its expiry); a disabled merchant's key is refused.
+ * The key is found by its SHA-256, so no comparison of secrets happens here at all.
+ */
 export async function authenticateApiKey(ctx: CoreContext, apiKey: string): Promise<Principal> {
-  const merchant = await findMerchantByApiKeyHash(ctx.db, hashSecret(apiKey));
+  const credential = await findCredentialByHash(ctx.db, 'api_key', hashSecret(apiKey));
+  if (!credential || !credentialUsable(credential, ctx.clock.now())) throw unauthenticated();
+  const merchant = await findMerchant(ctx.db, credential.merchantId);
   if (!merchant || merchant.disabledAt !== null) throw unauthenticated();
-  return { merchantId: merchant.id };
+  return { merchantId: merchant.id, credentialId: credential.id };
 }

@@ -1,9 +1,10 @@
 import { newMerchantId, newUuid } from '../domain/ids.js';
 import { countMerchants, insertMerchant, setMerchantDisabledAt } from '../store/merchants-repository.js';
 import { setWebhookEndpoint } from '../store/webhooks-repository.js';
+import type { Queryable } from '../store/db.js';
+import { insertCredential } from '../store/merchant-credentials-repository.js';
 import type { CoreContext } from './context.js';
-import { newRedirectKeys, sealRedirectKeys } from './redirect-keys.js';
-import { hashSecret, randomSecret } from './secrets.js';
+import { prepareCredential } from './merchant-credentials.js';
 
 /** What `holdfast merchant create --json` prints; the secrets are shown once and stored only hashed or encrypted. */
 export interface MerchantCredentials {
@@ -26,39 +27,55 @@ export interface CreateMerchantInput {
   captureWindowSeconds?: number | null;
 }
 
+/**
+ * A new merchant and its first credential of each kind, stored in one transaction: on the
+ * merchant's own columns (the current ones) and in merchant_credentials (what authentication and
+ * signing read). `also` runs in the same transaction (the admin API's audit entry).
+ */
 export async function createMerchant(
   ctx: Pick<CoreContext, 'db' | 'clock' | 'keys'>,
   input: CreateMerchantInput,
+  also?: (tx: Queryable, merchantId: string) => Promise<void>,
 ): Promise<MerchantCredentials> {
-  const redirectKeys = newRedirectKeys();
-  const credentials: MerchantCredentials = {
-    merchant_id: newMerchantId(),
-    client_id: newUuid(),
-    client_secret: randomSecret(),
-    api_key: `hf_${randomSecret(24)}`,
-    // Standard Webhooks secrets are base64 with a whsec_ prefix.
-    webhook_secret: `whsec_${randomSecret(24).replace(/-/g, '+').replace(/_/g, '/')}`,
-    pinelabs_redirect_secret: redirectKeys.pineLabsSecret,
-    juspay_response_key: redirectKeys.juspayResponseKey,
-  };
-  const redirectCiphertexts = await sealRedirectKeys(ctx.keys, redirectKeys);
-  await insertMerchant(ctx.db, {
-    id: credentials.merchant_id,
-    name: input.name,
-    clientId: credentials.client_id,
-    clientSecretHash: hashSecret(credentials.client_secret),
-    apiKeyHash: hashSecret(credentials.api_key),
-    webhookUrl: input.webhookUrl ?? null,
-    webhookSecretCiphertext: await ctx.keys.sealSecret(credentials.webhook_secret),
-    connector: input.connector ?? 'sandbox',
-    captureWindowSeconds: input.captureWindowSeconds ?? null,
-    pineLabsRedirectSecretCiphertext: redirectCiphertexts.pineLabs,
-    juspayResponseKeyCiphertext: redirectCiphertexts.juspay,
-    createdAt: ctx.clock.now(),
-    disabledAt: null,
+  const merchantId = newMerchantId();
+  const clientId = newUuid();
+  const now = ctx.clock.now();
+  const prepared = await Promise.all(
+    (['client_secret', 'api_key', 'webhook_secret', 'redirect_keys'] as const).map((kind) =>
+      prepareCredential(ctx, merchantId, clientId, kind, now),
+    ),
+  );
+  const [clientSecret, apiKey, webhookSecret, redirectKeys] = prepared as [Prepared, Prepared, Prepared, Prepared];
+  const credentials = {
+    merchant_id: merchantId,
+    ...clientSecret.secret,
+    ...apiKey.secret,
+    ...webhookSecret.secret,
+    ...redirectKeys.secret,
+  } as MerchantCredentials;
+  await ctx.db.transaction(async (tx) => {
+    await insertMerchant(tx, {
+      id: merchantId,
+      name: input.name,
+      clientId,
+      clientSecretHash: clientSecret.credential.secretHash as Buffer,
+      apiKeyHash: apiKey.credential.secretHash as Buffer,
+      webhookUrl: input.webhookUrl ?? null,
+      webhookSecretCiphertext: webhookSecret.credential.secretCiphertext,
+      connector: input.connector ?? 'sandbox',
+      captureWindowSeconds: input.captureWindowSeconds ?? null,
+      pineLabsRedirectSecretCiphertext: redirectKeys.credential.secretCiphertext,
+      juspayResponseKeyCiphertext: redirectKeys.credential.responseKeyCiphertext,
+      createdAt: now,
+      disabledAt: null,
+    });
+    for (const { credential } of prepared) await insertCredential(tx, credential);
+    if (also) await also(tx, merchantId);
   });
   return credentials;
 }
+
+type Prepared = Awaited<ReturnType<typeof prepareCredential>>;
 
 export async function hasMerchants(ctx: Pick<CoreContext, 'db'>): Promise<boolean> {
   return (await countMerchants(ctx.db)) > 0;

@@ -1,31 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { findMerchant, setRedirectKeyCiphertexts } from '../store/merchants-repository.js';
+import { findMerchant } from '../store/merchants-repository.js';
+import { CLI_ACTOR } from './admin/audit.js';
+import { rotateCredential } from './admin/credentials.js';
 import type { CoreContext } from './context.js';
-import type { KeyRing } from './keys/keyring.js';
+import type { RedirectKeys } from './redirect-key-material.js';
 
-/**
- * The keys that sign a customer's return to the merchant after a hosted page, one per dialect
- * (docs/hosted-redirects.md). Each is shown once, when issued, and stored only encrypted: the
- * redirect must be signed later, so a hash would not do.
- */
-export interface RedirectKeys {
-  /** Pine Labs: hex, hex-decoded to bytes as the HMAC key. */
-  pineLabsSecret: string;
-  /** Juspay: an opaque string, its UTF-8 bytes the HMAC key. */
-  juspayResponseKey: string;
-}
-
-/** Fresh keys: 256 bits as Pine Labs' hex secret; 128 bits as 32 hex digits, the shape of a Juspay response key. */
-export function newRedirectKeys(): RedirectKeys {
-  return {
-    pineLabsSecret: randomBytes(32).toString('hex').toUpperCase(),
-    juspayResponseKey: randomBytes(16).toString('hex').toUpperCase(),
-  };
-}
-
-export async function sealRedirectKeys(ring: KeyRing, keys: RedirectKeys): Promise<{ pineLabs: string; juspay: string }> {
-  return { pineLabs: await ring.sealSecret(keys.pineLabsSecret), juspay: await ring.sealSecret(keys.juspayResponseKey) };
-}
+export { newRedirectKeys, sealRedirectKeys, type RedirectKeys } from './redirect-key-material.js';
 
 /** A merchant's redirect keys, or undefined when it has none (created before they existed and never issued any). */
 export async function merchantRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>, merchantId: string): Promise<RedirectKeys | undefined> {
@@ -37,9 +16,15 @@ export async function merchantRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>
   };
 }
 
-/** Issues new redirect keys for a merchant, replacing any it had; undefined when there is no such merchant. */
-export async function issueRedirectKeys(ctx: Pick<CoreContext, 'db' | 'keys'>, merchantId: string): Promise<RedirectKeys | undefined> {
-  const keys = newRedirectKeys();
-  const { pineLabs, juspay } = await sealRedirectKeys(ctx.keys, keys);
-  return (await setRedirectKeyCiphertexts(ctx.db, merchantId, pineLabs, juspay)) ? keys : undefined;
+/**
+ * Issues new redirect keys for a merchant (`holdfast merchant redirect-keys`), replacing any it had
+ * at once: a rotation with no overlap, audited as the CLI; undefined when there is no such merchant.
+ */
+export async function issueRedirectKeys(
+  ctx: Pick<CoreContext, 'db' | 'keys' | 'clock'>,
+  merchantId: string,
+): Promise<RedirectKeys | undefined> {
+  const rotated = await rotateCredential(ctx, merchantId, 'redirect_keys', 0, { actor: CLI_ACTOR });
+  if ('refused' in rotated || !('pinelabs_redirect_secret' in rotated.secret)) return undefined;
+  return { pineLabsSecret: rotated.secret.pinelabs_redirect_secret, juspayResponseKey: rotated.secret.juspay_response_key };
 }

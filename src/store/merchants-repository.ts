@@ -94,3 +94,27 @@ export async function setMerchantDisabledAt(q: Queryable, id: string, at: Date |
   const rows = await q.query('update merchants set disabled_at = $2 where id = $1 returning id', [id, at]);
   return rows.length === 1;
 }
+
+/** Copies a merchant's newest credential of its kind onto the merchant's own columns. */
+export async function setCurrentCredential(
+  q: Queryable,
+  c: { merchantId: string; kind: string; secretHash: Buffer | null; secretCiphertext: string | null; responseKeyCiphertext: string | null },
+): Promise<void> {
+  if (c.kind === 'client_secret') await q.query('update merchants set client_secret_hash = $2 where id = $1', [c.merchantId, c.secretHash]);
+  else if (c.kind === 'api_key') await q.query('update merchants set api_key_hash = $2 where id = $1', [c.merchantId, c.secretHash]);
+  else if (c.kind === 'webhook_secret') {
+    await q.query('update merchants set webhook_secret_ciphertext = $2 where id = $1', [c.merchantId, c.secretCiphertext]);
+  } else if (c.kind === 'redirect_keys') {
+    await q.query('update merchants set pinelabs_redirect_secret_ciphertext = $2, juspay_response_key_ciphertext = $3 where id = $1', [
+      c.merchantId,
+      c.secretCiphertext,
+      c.responseKeyCiphertext,
+    ]);
+  } else throw new Error(`unknown credential kind ${c.kind}`);
+}
+
+/** A merchant, its row locked until the transaction ends (changes to one merchant run one after the other). */
+export async function lockMerchant(q: Queryable, id: string): Promise<MerchantRecord | undefined> {
+  const rows = await q.query('select * from merchants where id = $1 for update', [id]);
+  return rows[0] ? toMerchant(rows[0]) : undefined;
+}

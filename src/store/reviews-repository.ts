@@ -6,9 +6,10 @@ export interface ReviewRow {
   merchantId: string;
   state: string;
   reason: string;
-  /** When the last status inquiry gave up (the order's last change when no failed job is left). */
-  flaggedAt: Date;
-  /** The order's last change: the queue's order, newest first. */
+  /**
+   * The order's last change, which setting the flag was (an order in review waits on its pending
+   * operation): shown as when it was flagged. The queue's order, newest first.
+   */
   updatedAt: Date;
 }
 
@@ -38,9 +39,8 @@ export async function listReviewOrders(q: Queryable, query: ReviewQuery): Promis
     add((n) => `(o.updated_at, o.id) < (${n(updatedAt)}::timestamptz, ${n(orderId)}::text)`);
   }
   params.push(query.limit);
-  const rows = await q.query<{ id: string; merchant_id: string; state: string; review_reason: string; updated_at: Date; flagged_at: Date }>(
-    `select o.id, o.merchant_id, o.state, o.review_reason, o.updated_at,
-       coalesce((select max(j.failed_at) from jobs j where j.payload->>'orderId' = o.id), o.updated_at) as flagged_at
+  const rows = await q.query<{ id: string; merchant_id: string; state: string; review_reason: string; updated_at: Date }>(
+    `select o.id, o.merchant_id, o.state, o.review_reason, o.updated_at
      from orders o where ${where.join(' and ')} order by o.updated_at desc, o.id desc limit $${params.length}`,
     params,
   );
@@ -49,7 +49,6 @@ export async function listReviewOrders(q: Queryable, query: ReviewQuery): Promis
     merchantId: r.merchant_id,
     state: r.state,
     reason: r.review_reason,
-    flaggedAt: new Date(r.flagged_at),
     updatedAt: new Date(r.updated_at),
   }));
 }

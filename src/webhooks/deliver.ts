@@ -1,4 +1,3 @@
-import { Webhook } from 'standardwebhooks';
 import type { CoreContext } from '../core/context.js';
 import { RetryLater, type JobHandler } from '../jobs/job-runner.js';
 import {
@@ -8,6 +7,8 @@ import {
   markWebhookGivenUp,
   recordWebhookAttempt,
 } from '../store/webhooks-repository.js';
+import { postWebhook } from './send.js';
+import { webhookHeaders } from './signing.js';
 
 /** How one delivery attempt of a webhook event ended (webhooks/deliver.ts). */
 export type WebhookDeliveryOutcome =
@@ -37,8 +38,8 @@ export interface DeliveryOptions {
 
 /**
  * Delivers one webhook event: POST of the stored body, signed per Standard Webhooks
- * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the merchant's secret, plus HTTP
- * Basic credentials when the merchant set them (Juspay's scheme). Every attempt is recorded; any
+ * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with each of the merchant's working
+ * secrets, plus HTTP Basic credentials when the merchant set them (Juspay's scheme, signing.ts). Every attempt is recorded; any
  * answer but 2xx is retried on the schedule. The id is stable, so receivers drop duplicates by it.
  */
 export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOptions): JobHandler {
@@ -54,34 +55,13 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
         throw new RetryLater('the merchant has no webhook URL');
       }
       const sentAt = ctx.clock.now();
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Holdfast-Webhooks/1' };
-      if (endpoint.secretCiphertext) {
-        const secret = await ctx.keys.openSecret(endpoint.secretCiphertext);
-        headers['webhook-id'] = event.id;
-        headers['webhook-timestamp'] = String(Math.floor(sentAt.getTime() / 1000));
-        headers['webhook-signature'] = new Webhook(secret).sign(event.id, sentAt, event.payload);
-      }
-      if (endpoint.basicAuthCiphertext) {
-        headers.authorization = `Basic ${Buffer.from(await ctx.keys.openSecret(endpoint.basicAuthCiphertext)).toString('base64')}`;
-      }
-      const started = performance.now();
-      let statusCode: number | null = null;
-      let excerpt: string | null = null;
-      let error: string | null = null;
-      try {
-        const response = await fetch(endpoint.url, {
-          method: 'POST',
-          headers,
-          body: event.payload,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        });
-        statusCode = response.status;
-        excerpt = await readExcerpt(response, 500);
-      } catch (e) {
-        error = describeFailure(e);
-      }
-      const latencyMs = Math.round(performance.now() - started);
+      const headers = await webhookHeaders(ctx, event.merchantId, endpoint, { id: event.id, sentAt, payload: event.payload });
+      const { statusCode, excerpt, error, latencyMs } = await postWebhook(
+        endpoint.url,
+        headers,
+        event.payload,
+        options.timeoutMs ?? 10_000,
+      );
       await recordWebhookAttempt(
         ctx.db,
         { eventId: event.id, url: endpoint.url, statusCode, latencyMs, responseExcerpt: excerpt, error },
@@ -101,26 +81,4 @@ export function webhookDeliveryHandler(ctx: CoreContext, options: DeliveryOption
       options.observe?.({ outcome: 'gave_up' });
     },
   };
-}
-
-/** The first `limit` characters of a receiver's answer, without reading a large body whole. */
-async function readExcerpt(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  while (text.length < limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  await reader.cancel().catch(() => undefined);
-  return text.slice(0, limit);
-}
-
-/** fetch's own message is "fetch failed"; the reason (refused, reset, timeout) is in its cause. */
-function describeFailure(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = e.cause as { code?: string; message?: string } | undefined;
-  return cause ? `${e.name}: ${e.message} (${[cause.code, cause.message].filter(Boolean).join(' ')})` : `${e.name}: ${e.message}`;
 }

@@ -19,6 +19,7 @@ describe('admin API: manual review', () => {
   // A gateway whose captures never answer, not even to the status inquiries: their orders end in review.
   const gateway = new ScriptedConnector('scripted-review');
   const inReview: { orderId: string; captureId: string }[] = [];
+  let authorizationInReview: { orderId: string; paymentId: string };
 
   const captureIdOf = async (orderId: string) =>
     (await server.db.query<{ id: string }>('select id from captures where order_id = $1', [orderId]))[0]!.id;
@@ -49,6 +50,18 @@ describe('admin API: manual review', () => {
       await client.capture(orderId, { merchant_capture_reference: `limbo-${amount}` });
       inReview.push({ orderId, captureId: await captureIdOf(orderId) });
     }
+    // And an authorization whose answer never came, which no inquiry could find out either.
+    gateway.play({
+      capture: () => Promise.resolve({ kind: 'unknown', reason: 'timeout' }),
+      inquire: () => Promise.resolve({ kind: 'unknown', reason: 'gateway cannot tell' }),
+      authorize: () => Promise.reject(new Error('connect ETIMEDOUT')),
+      inquireAuthorization: () => Promise.resolve({ kind: 'unknown', connectorReference: null, reason: 'gateway cannot tell' }),
+    });
+    const created = await client.createOrder(3300);
+    const unpaid = created.body.data.order_id as string;
+    await client.pay(unpaid, 3300);
+    const [payment] = await server.db.query<{ id: string }>('select id from payments where order_id = $1', [unpaid]);
+    authorizationInReview = { orderId: unpaid, paymentId: payment!.id };
     // Every status inquiry runs out (the default policy: 10 attempts, backing off to an hour).
     for (let i = 0; i < 15; i++) {
       server.clock.advance(HOUR);
@@ -67,7 +80,10 @@ describe('admin API: manual review', () => {
     assert.equal(listed.status, 200);
     assert.equal(listed.body.next_cursor, null);
     const [first, second] = inReview;
-    assert.deepEqual(listed.body.data.map((r: { order_id: string }) => r.order_id).sort(), [first!.orderId, second!.orderId].sort());
+    assert.deepEqual(
+      listed.body.data.map((r: { order_id: string }) => r.order_id).sort(),
+      [first!.orderId, second!.orderId, authorizationInReview.orderId].sort(),
+    );
     const item = listed.body.data.find((r: { order_id: string }) => r.order_id === first!.orderId);
     assert.equal(item.merchant_id, merchant.merchant_id);
     assert.equal(item.state, 'CAPTURE_PENDING');
@@ -77,9 +93,10 @@ describe('admin API: manual review', () => {
 
     const page = await viewer.get('/reviews?limit=1');
     assert.equal(page.body.data.length, 1);
-    const rest = await viewer.get(`/reviews?limit=1&cursor=${page.body.next_cursor}`);
-    assert.equal(rest.body.data.length, 1);
-    assert.notEqual(rest.body.data[0].order_id, page.body.data[0].order_id);
+    const rest = await viewer.get(`/reviews?limit=2&cursor=${page.body.next_cursor}`);
+    assert.equal(rest.body.data.length, 2);
+    assert.equal(rest.body.next_cursor, null);
+    assert.ok(!rest.body.data.some((r: { order_id: string }) => r.order_id === page.body.data[0].order_id));
 
     const elsewhere = await adminClient(server, 'viewer', [other.merchant_id]);
     assert.deepEqual((await elsewhere.get('/reviews')).body.data, []);
@@ -202,6 +219,36 @@ describe('admin API: manual review', () => {
       audit.map((a) => [a.action, a.reason]),
       [['review.resolve', body.reason]],
     );
+    assert.deepEqual(
+      (await support.get('/reviews')).body.data.map((r: { order_id: string }) => r.order_id),
+      [authorizationInReview.orderId],
+    );
+  });
+
+  it('resolves an authorization as succeeded: AUTHORIZED with the gateway’s reference, the amount held, the capture window started', async () => {
+    const { orderId, paymentId } = authorizationInReview;
+    const viewer = await adminClient(server, 'viewer');
+    const [item] = (await viewer.get('/reviews')).body.data;
+    assert.deepEqual(item.operations, [{ id: paymentId, kind: 'authorization', amount: 3300, currency: 'INR', status: 'PENDING' }]);
+    const support = await adminClient(server, 'support');
+    const resolved = await support.post(`/reviews/${orderId}/resolve`, {
+      operation_id: paymentId,
+      outcome: 'succeeded',
+      reason: 'The acquirer approved it; see its settlement report',
+      gateway_reference: 'AUTH-5521',
+    });
+    assert.equal(resolved.status, 200);
+    assert.equal(resolved.body.state, 'AUTHORIZED');
+    assert.deepEqual(resolved.body.changed.operation, {
+      id: paymentId,
+      kind: 'authorization',
+      status: 'AUTHORIZED',
+      gateway_reference: 'AUTH-5521',
+    });
+    assert.equal((await orderLedger(server.db, orderId)).held, 3300);
+    const [job] = await server.db.query('select id from jobs where job_key = $1', [`auto-void:${orderId}`]);
+    assert.ok(job, 'the capture window is kept by the auto-void job, as after any authorization');
+    await assertLedgerInvariants(server.db);
     assert.deepEqual((await support.get('/reviews')).body.data, []);
   });
 });

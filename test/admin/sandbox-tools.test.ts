@@ -171,3 +171,45 @@ describe('admin API: sandbox tools', () => {
     assert.deepEqual(await auditOf(sandboxOrder), []);
   });
 });
+
+describe('admin API: sandbox tools on a refund left pending', () => {
+  let server: TestServer;
+  // No test card leaves a refund pending: a scripted stand-in, registered under the sandbox's own
+  // name, plays a sandbox whose refund answer never comes.
+  const sandboxStandIn = new ScriptedConnector('sandbox');
+  before(async () => {
+    server = await startTestServer({}, { connectors: [sandboxStandIn] });
+  });
+  after(() => server.close());
+
+  it('settles the refund as succeeded: FULLY_REFUNDED, refunded in the ledger, audited', async () => {
+    const merchant = await server.newMerchant('Sandbox refunds');
+    const client = await PineLabsClient.login(server.baseUrl, merchant);
+    const orderId = await client.authorizedOrder(6000);
+    await client.capture(orderId, { merchant_capture_reference: 'cap' });
+    sandboxStandIn.play({ refund: () => Promise.resolve({ kind: 'unknown', reason: 'sandbox: refund timed out' }) });
+    const refund = await client.refund(orderId, 6000, 'slow-refund');
+    sandboxStandIn.play({});
+    assert.equal(refund.body.data.status, 'PENDING');
+    const [row] = await server.db.query<{ id: string }>('select id from refunds where order_id = $1', [orderId]);
+
+    const support = await adminClient(server, 'support');
+    const settled = await support.post(`/sandbox/orders/${orderId}/settle`, { operation_id: row!.id, outcome: 'succeeded' });
+    assert.equal(settled.status, 200);
+    assert.equal(settled.body.state, 'FULLY_REFUNDED');
+    assert.equal(settled.body.changed.operation.kind, 'refund');
+    assert.equal(settled.body.changed.operation.status, 'SUCCEEDED');
+    assert.match(settled.body.changed.operation.gateway_reference, /^rfnd_/);
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 6000,
+      captured: 6000,
+      reversed: 0,
+      refunded: 6000,
+      held: 0,
+      merchant: 0,
+    });
+    const audit = await server.db.query<{ action: string }>('select action from audit_log where target_id = $1', [orderId]);
+    assert.deepEqual(audit, [{ action: 'sandbox.settle' }]);
+    await assertLedgerInvariants(server.db);
+  });
+});

@@ -4,12 +4,15 @@
  * checks the signature with the verifiers written from the documents (merchant-return.ts) once it
  * is told the merchant's keys, and shows the outcome and the verdict.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { juspaySignatureValid, pineLabsSignatureValid, type MerchantReturn } from './merchant-return.js';
 
 export interface ReceivedReturn extends MerchantReturn {
   /** Whether the signature verified with the merchant's key for the dialect; undefined before keys were given. */
   signatureValid: boolean | undefined;
+  /** The request's headers and raw body, as a webhook's signature is checked over them. */
+  headers: IncomingHttpHeaders;
+  body: string;
 }
 
 export interface MerchantKeys {
@@ -45,13 +48,14 @@ export async function startMerchantReceiver(): Promise<MerchantReceiver> {
       // The browser asks the merchant's site for its icon too; that is not a return.
       if (url.pathname === '/favicon.ico') return void response.writeHead(404).end();
       const method = request.method === 'POST' ? 'POST' : 'GET';
-      const fields = Object.fromEntries(method === 'POST' ? new URLSearchParams(await bodyOf(request)) : url.searchParams);
+      const body = await bodyOf(request);
+      const fields = Object.fromEntries(method === 'POST' ? new URLSearchParams(body) : url.searchParams);
       const signatureValid = !keys
         ? undefined
         : method === 'POST'
           ? pineLabsSignatureValid(fields, keys.pinelabs_redirect_secret)
           : juspaySignatureValid(url, keys.juspay_response_key);
-      received.push({ method, url, fields, signatureValid });
+      received.push({ method, url, fields, signatureValid, headers: request.headers, body });
       const rows = Object.entries(fields)
         .map(([k, v]) => `<tr><th>${escape(k)}</th><td data-param="${escape(k)}">${escape(v)}</td></tr>`)
         .join('');

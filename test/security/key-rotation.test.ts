@@ -75,7 +75,7 @@ describe('key rotation and merchant disable, across two instances', () => {
     const report = await rotate();
     assert.equal(report.tokenSigningKey, 'tok-2');
     assert.equal(report.encryptionKey, 'enc-2');
-    assert.equal(report.resealedSecrets, 3, 'webhook secret and both redirect keys');
+    assert.equal(report.resealedSecrets, 6, 'webhook secret and both redirect keys, on the merchant and in its credentials');
     assert.deepEqual(report.deletedKeys, [], 'the old keys are still needed');
 
     for (const baseUrl of [server.baseUrl, secondUrl])

@@ -65,6 +65,19 @@ describe('upgrading a database whose keys were stored in plaintext', () => {
         legacySeal(legacy.encryption, merchant.juspay_response_key),
       ],
     );
+    // As migration 017 copied them into merchant_credentials.
+    await db.query(`update merchant_credentials set secret_ciphertext = $2 where merchant_id = $1 and kind = 'webhook_secret'`, [
+      merchant.merchant_id,
+      legacySeal(legacy.encryption, merchant.webhook_secret),
+    ]);
+    await db.query(
+      `update merchant_credentials set secret_ciphertext = $2, response_key_ciphertext = $3 where merchant_id = $1 and kind = 'redirect_keys'`,
+      [
+        merchant.merchant_id,
+        legacySeal(legacy.encryption, merchant.pinelabs_redirect_secret),
+        legacySeal(legacy.encryption, merchant.juspay_response_key),
+      ],
+    );
     const hmac = (text: string) => createHmac('sha256', legacy.fingerprint).update(text).digest('hex');
     await db.query('update payments set card_fingerprint = $1, request_fingerprint = $2', [hmac(PAN), hmac('a request with a card in it')]);
     await db.query('update orders set request_fingerprint = $1', [hmac('an order')]);
@@ -114,6 +127,19 @@ describe('upgrading a database whose keys were stored in plaintext', () => {
     assert.equal(await upgraded.ctx.keys.openSecret(row.w!), merchant.webhook_secret);
     assert.equal(await upgraded.ctx.keys.openSecret(row.p!), merchant.pinelabs_redirect_secret);
     assert.equal(await upgraded.ctx.keys.openSecret(row.j!), merchant.juspay_response_key);
+    const credentials = await server.db.query<{ s: string; r: string | null }>(
+      `select secret_ciphertext as s, response_key_ciphertext as r from merchant_credentials where merchant_id = $1 and secret_ciphertext is not null`,
+      [merchant.merchant_id],
+    );
+    assert.equal(credentials.length, 2);
+    for (const value of credentials.flatMap((c) => [c.s, c.r]).filter((v) => v !== null)) {
+      assert.match(value, /^v2\.enc-1\./);
+      assert.ok(
+        [merchant.webhook_secret, merchant.pinelabs_redirect_secret, merchant.juspay_response_key].includes(
+          await upgraded.ctx.keys.openSecret(value),
+        ),
+      );
+    }
   });
 
   it("a token signed with the old key (no key id) works until it expires; one signed with any other key doesn't", async () => {

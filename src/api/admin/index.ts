@@ -13,6 +13,8 @@ import { whoAmIRoutes } from './who-am-i-routes.js';
 import { reviewsRoutes } from './reviews-routes.js';
 import { sandboxRoutes } from './sandbox-routes.js';
 import { webhooksRoutes } from './webhooks-routes.js';
+import { merchantsRoutes } from './merchants-routes.js';
+import { credentialsRoutes } from './credentials-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
@@ -61,4 +63,6 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(webhooksRoutes, { ctx });
   await app.register(reviewsRoutes, { ctx });
   await app.register(sandboxRoutes, { ctx });
+  await app.register(merchantsRoutes, { ctx });
+  await app.register(credentialsRoutes, { ctx });
 }

@@ -86,7 +86,7 @@ export async function reviewsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
           merchant_id: item.merchantId,
           state: item.state,
           reason: item.reason,
-          flagged_at: item.flaggedAt.toISOString(),
+          flagged_at: item.updatedAt.toISOString(),
           operations: item.operations.map(({ id, kind, amount, currency, status }) => ({ id, kind, amount, currency, status })),
         })),
         next_cursor: items.length > size && last ? encodeCursor(last) : null,

@@ -25,7 +25,8 @@ const REQUEST_KEY = { max: 64, pattern: /^[A-Za-z0-9\-_(){}+~.]+$/, patternText:
 /**
  * The Juspay Express Checkout dialect, mounted at the root (Juspay's SDK drops any base path).
  * Authenticated by API key; the key → merchant lookup is cached, since keys never change owner,
- * and whether the merchant is still active is read at most once a second (merchant-status.ts).
+ * and whether the merchant is still active and the key neither revoked nor expired is read at
+ * most once a second (merchant-status.ts).
  */
 export async function juspayRoutes(app: FastifyInstance, { ctx, links }: DialectRouteOptions): Promise<void> {
   await app.register(formbody);
@@ -42,7 +43,10 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       if (merchantByKey.size > 10_000) merchantByKey.clear();
       merchantByKey.set(apiKey, principal);
     }
-    if (!(await merchantActive(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
+    if (!(await merchantActive(principal.merchantId, principal.credentialId))) {
+      merchantByKey.delete(apiKey);
+      throw new HoldfastError('unauthenticated', 'Unauthorized');
+    }
     request.principal = principal;
     await app.limits.merchant(request, reply);
   });

@@ -40,8 +40,9 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     checkRequestHeaders(request);
     if (request.routeOptions.config.public === true || request.is404) return;
     const principal = await bearerPrincipal(request, verify);
-    // A well-signed token for a merchant that no longer exists, or is disabled, is refused like any other bad token.
-    if (!(await merchantActive(principal.merchantId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
+    // A well-signed token for a merchant that no longer exists, or is disabled, or issued for a
+    // client secret since revoked or expired, is refused like any other bad token.
+    if (!(await merchantActive(principal.merchantId, principal.credentialId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
     await app.limits.merchant(request, reply);
   });

@@ -7,6 +7,7 @@ import {
   replaceSealedMerchantSecrets,
   type SealedMerchantSecrets,
 } from '../../store/data-keys-repository.js';
+import { listSealedCredentialSecrets, replaceSealedCredentialSecrets } from '../../store/merchant-credentials-repository.js';
 import { dropLegacyFingerprints, dropLegacyServerKeys, readLegacyServerKeys } from '../../store/legacy-server-keys-repository.js';
 import { ensureDataKeys, newSealedDataKey, openDataKey, sealSecretWith, type DataKey } from './keyring.js';
 import type { MasterKey } from './master-key.js';
@@ -74,6 +75,14 @@ async function resealLegacySecrets(q: Queryable, legacyKey: Uint8Array, key: Dat
       juspayResponseKey: reseal(row.juspayResponseKey),
     };
     await replaceSealedMerchantSecrets(q, row, next);
+  }
+  // merchant_credentials holds copies of the same secrets (its migration copied them as they were).
+  for (const row of await listSealedCredentialSecrets(q)) {
+    await replaceSealedCredentialSecrets(q, row, {
+      id: row.id,
+      secretCiphertext: reseal(row.secretCiphertext),
+      responseKeyCiphertext: reseal(row.responseKeyCiphertext),
+    });
   }
   return count;
 }

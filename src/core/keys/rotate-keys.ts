@@ -10,6 +10,7 @@ import {
   type KeyPurpose,
   type SealedMerchantSecrets,
 } from '../../store/data-keys-repository.js';
+import { listSealedCredentialSecrets, replaceSealedCredentialSecrets } from '../../store/merchant-credentials-repository.js';
 import { KeyRing, keySequence, newSealedDataKey, sealSecretWith } from './keyring.js';
 import type { MasterKey } from './master-key.js';
 
@@ -33,8 +34,8 @@ const RETIRED_KEY_GRACE_MS = 60_000;
 
 /**
  * `holdfast keys rotate`: a new token-signing key and a new encryption key. Tokens signed with the
- * old key still verify until they expire (its key id stays known); every merchant secret is
- * re-sealed with the new encryption key; keys nothing can need any more are deleted (a token key
+ * old key still verify until they expire (its key id stays known); every merchant secret (on the
+ * merchant and in merchant_credentials) is re-sealed with the new encryption key; keys nothing can need any more are deleted (a token key
  * retired longer ago than a token lives, an encryption key no sealed secret names).
  */
 export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: Date, tokenTtlMs: number): Promise<RotationReport> {
@@ -72,12 +73,29 @@ export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: 
     };
     await replaceSealedMerchantSecrets(db, row, next);
   }
+  // Every credential a rotation's overlap keeps working (merchant_credentials) is re-sealed too.
+  for (const row of await listSealedCredentialSecrets(db)) {
+    const reseal = async (value: string | null) => {
+      if (value === null || KeyRing.sealedSecretKeyId(value) === encryption.id) return value;
+      resealedSecrets += 1;
+      return sealSecretWith(encryption, await ring.openSecret(value));
+    };
+    await replaceSealedCredentialSecrets(db, row, {
+      id: row.id,
+      secretCiphertext: await reseal(row.secretCiphertext),
+      responseKeyCiphertext: await reseal(row.responseKeyCiphertext),
+    });
+  }
   const named = new Set(
-    (await listSealedMerchantSecrets(db)).flatMap((row) =>
-      [row.webhookSecret, row.webhookBasicAuth, row.pineLabsRedirectSecret, row.juspayResponseKey].map((v) =>
-        v === null ? undefined : KeyRing.sealedSecretKeyId(v),
-      ),
-    ),
+    [
+      ...(await listSealedMerchantSecrets(db)).flatMap((row) => [
+        row.webhookSecret,
+        row.webhookBasicAuth,
+        row.pineLabsRedirectSecret,
+        row.juspayResponseKey,
+      ]),
+      ...(await listSealedCredentialSecrets(db)).flatMap((row) => [row.secretCiphertext, row.responseKeyCiphertext]),
+    ].map((v) => (v === null ? undefined : KeyRing.sealedSecretKeyId(v))),
   );
   for (const key of await listDataKeys(db)) {
     if (key.purpose !== 'secret_encryption' || key.retiredAt === null || named.has(key.id)) continue;
