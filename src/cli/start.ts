@@ -104,10 +104,10 @@ async function supervise(config: Config, workers: number): Promise<void> {
 
 type FirstAdmin = Awaited<ReturnType<typeof ensureFirstOperator>>;
 
-/** Where the metrics are served: the configured port when the configuration knows it, else HOLDFAST_METRICS_PORT or 9464. */
+/** Where the metrics are served (HOLDFAST_METRICS_PORT on the same host), or that they are off. */
 function metricsUrl(config: Config): string {
-  if (config.metricsPort === undefined) return 'off (HOLDFAST_METRICS_PORT=off)';
   const port = config.metricsPort;
+  if (port === undefined) return 'off (HOLDFAST_METRICS_PORT=off)';
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${port}/metrics`;
 }

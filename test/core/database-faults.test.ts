@@ -91,7 +91,7 @@ describe(
       assert.match(String(page.headers.get('content-type')), /text\/html/);
       const ready = await readyz();
       assertUnavailable(ready, '/readyz');
-      assert.deepEqual(ready.body, { status: 'unavailable', database: 'unreachable' });
+      assert.deepEqual(ready.body, { status: 'unavailable', reason: 'the database does not answer', database: 'unreachable' });
       assert.equal((await healthz()).status, 200, 'liveness does not depend on the database');
 
       server.proxy.restore();

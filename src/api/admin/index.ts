@@ -15,6 +15,9 @@ import { sandboxRoutes } from './sandbox-routes.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 import { merchantsRoutes } from './merchants-routes.js';
 import { credentialsRoutes } from './credentials-routes.js';
+import { ordersRoutes } from './orders-routes.js';
+import { auditRoutes } from './audit-routes.js';
+import { statsRoutes } from './stats-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
@@ -65,4 +68,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(sandboxRoutes, { ctx });
   await app.register(merchantsRoutes, { ctx });
   await app.register(credentialsRoutes, { ctx });
+  await app.register(ordersRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
+  await app.register(statsRoutes, { ctx });
 }
