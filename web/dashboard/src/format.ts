@@ -48,9 +48,8 @@ export function formatBucket(iso: string, bucket: 'hour' | 'day'): string {
 
 export function formatPercent(rate: number | null | undefined): string {
   if (rate === null || rate === undefined) return '—';
-  // The API may answer a fraction (0.97) or a percentage (97): show either as a percentage.
-  const percent = rate <= 1 ? rate * 100 : rate;
-  return `${percent.toFixed(1)}%`;
+  // A fraction of 1 (GET /stats), shown as a percentage.
+  return `${(rate * 100).toFixed(1)}%`;
 }
 
 export function formatCount(value: number | null | undefined): string {

@@ -90,7 +90,7 @@ export interface Posting {
 }
 
 export interface LedgerEntry {
-  id: string;
+  id: string | number;
   kind: string;
   reference_id: string | null;
   created_at: string;
@@ -114,7 +114,7 @@ export interface TimelineEvent {
 }
 
 export interface WebhookAttempt {
-  id: string;
+  id: string | number;
   attempted_at: string;
   url: string;
   status_code: number | null;

@@ -6,6 +6,7 @@ import { SecretView } from '../components/SecretView';
 import { Badge, Dialog, ErrorNote, Field, Item, Loading, Mono, StatusBadge, SuccessNote } from '../components/ui';
 import { formatTime } from '../format';
 import { useCan } from '../session';
+import { CONNECTORS } from './MerchantsPage';
 import type { Credential, CredentialKind, Merchant } from '../types';
 
 const route = getRouteApi('/merchants/$merchantId');
@@ -128,6 +129,8 @@ function EditMerchantForm({ merchant }: { merchant: Merchant }) {
       if (window !== merchant.capture_window_seconds) body.capture_window_seconds = window;
       if (connector.trim() !== merchant.connector) body.connector = connector.trim();
       if (disabled !== (merchant.disabled_at !== null)) body.disabled = disabled;
+      // The API refuses an empty change; there is nothing to send.
+      if (Object.keys(body).length === 0) return Promise.resolve(merchant);
       return api.patch<Merchant>(`/merchants/${encodeURIComponent(merchant.id)}`, body);
     },
     onSuccess: async (answer) => {
@@ -169,7 +172,15 @@ function EditMerchantForm({ merchant }: { merchant: Merchant }) {
             )}
           </Field>
           <Field label="Connector">
-            {(props) => <input {...props} required value={connector} onChange={(e) => setConnector(e.target.value)} />}
+            {(props) => (
+              <select {...props} value={connector} onChange={(e) => setConnector(e.target.value)}>
+                {[...new Set([merchant.connector, ...CONNECTORS])].map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
         </div>
         {merchant.webhook_basic_auth_set ? (

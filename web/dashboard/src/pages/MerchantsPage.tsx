@@ -10,6 +10,9 @@ import { useMerchants } from '../queries';
 import { useCan } from '../session';
 import type { Merchant } from '../types';
 
+/** The connectors a merchant may use (docs/admin-api.md, Merchants and credentials). */
+export const CONNECTORS = ['sandbox', 'http-acquirer'];
+
 const helper = columnHelper<Merchant>();
 const columns = [
   helper.accessor('name', {
@@ -110,8 +113,17 @@ function CreateMerchantForm({
       <Field label="Webhook URL (optional)">
         {(props) => <input {...props} type="url" value={webhookUrl} onChange={(e) => setWebhookUrl(e.target.value)} />}
       </Field>
-      <Field label="Connector (optional)" hint="Empty: the default connector (sandbox unless configured).">
-        {(props) => <input {...props} value={connector} onChange={(e) => setConnector(e.target.value)} />}
+      <Field label="Connector">
+        {(props) => (
+          <select {...props} value={connector} onChange={(e) => setConnector(e.target.value)}>
+            <option value="">The default</option>
+            {CONNECTORS.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        )}
       </Field>
       <Field label="Capture window in seconds (optional)" hint="Empty: the default.">
         {(props) => (

@@ -2,14 +2,19 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../api';
-import { Dialog, ErrorNote, Field, Loading, Mono, StatusBadge, SuccessNote } from '../components/ui';
+import { Dialog, ErrorNote, Field, Loading, Mono, Pager, StatusBadge, SuccessNote } from '../components/ui';
 import { formatMoney, formatTime } from '../format';
 import { useMerchantName } from '../queries';
 import { useCan } from '../session';
 import type { OrderDetail, Review } from '../types';
+import { usePaging } from '../usePaging';
 
 export function ReviewsPage() {
-  const reviews = useQuery({ queryKey: ['reviews'], queryFn: () => api.get<{ data: Review[] }>('/reviews') });
+  const paging = usePaging();
+  const reviews = useQuery({
+    queryKey: ['reviews', paging.cursor],
+    queryFn: () => api.get<{ data: Review[]; next_cursor?: string | null }>('/reviews', { cursor: paging.cursor, limit: 25 }),
+  });
   const merchantName = useMerchantName();
   const canResolve = useCan('support');
   const [resolving, setResolving] = useState<Review | null>(null);
@@ -27,7 +32,7 @@ export function ReviewsPage() {
       {reviews.data ? (
         <div className="table-wrap">
           <table>
-            <caption>Orders waiting for review ({reviews.data.data.length})</caption>
+            <caption>Orders waiting for review, newest first (page {paging.page})</caption>
             <thead>
               <tr>
                 <th scope="col">Order</th>
@@ -84,6 +89,9 @@ export function ReviewsPage() {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {reviews.data ? (
+        <Pager nextCursor={reviews.data.next_cursor} onNext={paging.next} onFirst={paging.first} isFirst={paging.page === 1} />
       ) : null}
       <Dialog title="Resolve a manual review" open={resolving !== null} onClose={() => setResolving(null)}>
         {resolving ? (
