@@ -103,15 +103,24 @@ describe('the OpenAPI documents', () => {
   it('the admin document holds exactly the server’s /admin/v1 routes; no dialect document holds an admin, docs or hosted path', () => {
     const routes = serverRoutes(server);
     assert.ok(routes.includes('GET /admin/v1/me'), 'the route table is read');
-    const admin = routes.filter((r) => r.split(' ')[1]?.startsWith('/admin/v1/'));
-    assert.deepEqual(operations(docs.admin as OpenApiDocument).sort(), admin);
+    // Parameters compared without their names: Fastify's table shares one node between routes whose
+    // parameters differ only in name ("{kind}|{credential_id}").
+    const unnamed = (op: string) => op.replace(/\{[^}]+\}(?:\|\{[^}]+\})*/g, '{}');
+    const admin = routes.filter((r) => r.split(' ')[1]?.startsWith('/admin/v1/')).map(unnamed);
+    assert.deepEqual(
+      operations(docs.admin as OpenApiDocument)
+        .map(unnamed)
+        .sort(),
+      admin.sort(),
+    );
     for (const name of ['pinelabs', 'juspay']) {
       for (const path of Object.keys((docs[name] as OpenApiDocument).paths)) {
         assert.ok(!/^\/(admin|docs|openapi|healthz|readyz|assets)\b/.test(path), `${name} holds ${path}`);
       }
     }
     // Everything a document holds is a real route of the server.
-    for (const doc of Object.values(docs)) for (const op of operations(doc)) assert.ok(routes.includes(op), `${op} is served`);
+    const served = routes.map(unnamed);
+    for (const doc of Object.values(docs)) for (const op of operations(doc)) assert.ok(served.includes(unnamed(op)), `${op} is served`);
   });
 
   it('every dialect operation has a summary, a request schema where it takes a body, and JSON response schemas', () => {
