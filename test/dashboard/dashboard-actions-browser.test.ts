@@ -45,19 +45,6 @@ describe('dashboard actions in a browser', () => {
     shop = await server.newMerchant('Chai & Biscuit Co.', { webhookUrl: `${receiver.url}/hooks` });
     reviewed = await server.newMerchant('Reviewed shop', { connector: gateway.name, webhookUrl: `${receiver.url}/hooks` });
 
-    // Activity for the home page's chart and an order with a full timeline.
-    const client = await PineLabsClient.login(server.baseUrl, shop);
-    for (let i = 0; i < 6; i++) {
-      const created = await client.createOrder(2500 + 500 * i, { reference: uniqueRef(`tea-${i}`) });
-      if (i % 2 === 0) await client.pay(created.body.data.order_id, 2500 + 500 * i);
-    }
-    const reference = uniqueRef('masala-chai');
-    const order = await client.createOrder(149_950, { reference });
-    const orderId: string = order.body.data.order_id;
-    assert.equal((await client.pay(orderId, 149_950)).status, 200);
-    assert.equal((await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') })).status, 200);
-    paid = { orderId, reference };
-
     // A capture whose answer never comes: every status inquiry runs out and the order waits for review.
     gateway.play({
       capture: () => Promise.resolve({ kind: 'unknown', reason: 'timeout' }),
@@ -71,6 +58,33 @@ describe('dashboard actions in a browser', () => {
       await server.runJobs();
     }
     gateway.play({});
+
+    // Activity spread over the last hours, for the home page's chart, and an order with a full timeline.
+    let client = await PineLabsClient.login(server.baseUrl, shop);
+    for (let hour = 0; hour < 8; hour++) {
+      // A Pine Labs access token lasts less than the hours this spans: a new one each hour.
+      client = await PineLabsClient.login(server.baseUrl, shop);
+      for (let i = 0; i < 2 + (hour % 3); i++) {
+        const amount = 2500 + 700 * i + 300 * hour;
+        const created = await client.createOrder(amount, { reference: uniqueRef(`tea-${hour}-${i}`) });
+        assert.equal(created.status, 200, JSON.stringify(created.body));
+        const orderId: string = created.body.data.order_id;
+        if ((hour + i) % 4 === 3) continue;
+        await client.pay(orderId, amount);
+        if ((hour + i) % 2 === 0) await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') });
+      }
+      await server.runJobs();
+      server.clock.advance(HOUR);
+    }
+    client = await PineLabsClient.login(server.baseUrl, shop);
+    const reference = uniqueRef('masala-chai');
+    const order = await client.createOrder(149_950, { reference });
+    assert.equal(order.status, 200, JSON.stringify(order.body));
+    const orderId: string = order.body.data.order_id;
+    assert.equal((await client.pay(orderId, 149_950)).status, 200);
+    assert.equal((await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') })).status, 200);
+    await server.runJobs();
+    paid = { orderId, reference };
 
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -97,6 +111,7 @@ describe('dashboard actions in a browser', () => {
     const first = webhooks.locator('.webhook').first();
     await first.waitFor();
     await assertAccessible(page, 'order');
+    await page.getByRole('heading', { name: 'Timeline' }).evaluate((heading) => heading.closest('section')?.scrollIntoView());
     await browser.screenshot(page, 'actions-order', { docs: 'order-timeline' });
 
     const eventType = ((await first.locator('h3 a').textContent()) ?? '').trim();
