@@ -10,13 +10,19 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  */
 export const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
+const DOCS = join(import.meta.dirname, '..', '..', 'docs');
+/** HOLDFAST_SCREENSHOTS_TO_DOCS=1: the screenshots named for the README are written to docs/ instead. */
+const TO_DOCS = process.env.HOLDFAST_SCREENSHOTS_TO_DOCS === '1';
 
 export interface TestBrowser {
   browser: Browser;
   /** A new context (its own cookies) and a page in it; closed with the browser. */
   newPage(options?: { viewport?: { width: number; height: number }; hasTouch?: boolean }): Promise<Page>;
-  /** Saves a full-page screenshot under test-artifacts/screenshots/ (git-ignored). */
-  screenshot(page: Page, name: string): Promise<string>;
+  /**
+   * Saves a full-page screenshot under test-artifacts/screenshots/ (git-ignored); with
+   * HOLDFAST_SCREENSHOTS_TO_DOCS=1 and a `docs` name, the visible part only, as docs/<docs>.png.
+   */
+  screenshot(page: Page, name: string, options?: { docs?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,12 @@ export async function launchBrowser(): Promise<TestBrowser> {
       if (pageContext !== context) contexts.push(pageContext);
       return pageContext.newPage();
     },
-    async screenshot(page, name) {
+    async screenshot(page, name, options = {}) {
+      if (TO_DOCS && options.docs) {
+        const path = join(DOCS, `${options.docs}.png`);
+        await page.screenshot({ path, fullPage: false, scale: 'css', animations: 'disabled' });
+        return path;
+      }
       await mkdir(SCREENSHOTS, { recursive: true });
       const path = join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path, fullPage: true });

@@ -69,7 +69,7 @@ describe('the hosted checkout page in a browser (Juspay payment_links)', () => {
     await fillCard(page, '4111111111111111');
     assert.equal(await page.inputValue('#card_number'), '4111 1111 1111 1111');
     assert.match((await page.getAttribute('.network-visa', 'class')) ?? '', /is-active/);
-    await browser.screenshot(page, 'checkout-desktop');
+    await browser.screenshot(page, 'checkout-desktop', { docs: 'checkout' });
     const back = await payAndReturn(page);
     assert.deepEqual([back.order_id, back.status, back.status_id], [order.orderId, 'AUTHORIZED', '25']);
     await browser.screenshot(page, 'approved-returned');
