@@ -94,7 +94,9 @@ describe('holdfast command line', () => {
     assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
     const rotated = holdfast(['keys', 'rotate', '--json'], { HOLDFAST_DATA_DIR: dataDir });
     assert.equal(rotated.code, 0, rotated.stderr);
-    assert.deepEqual(JSON.parse(rotated.stdout), { tokenSigningKey: 'tok-2', encryptionKey: 'enc-2', resealedSecrets: 3, deletedKeys: [] });
+    // Resealed: the merchant's webhook secret and redirect pair (3), and in its credentials the webhook
+    // secret (1) and both redirect pairs, the first one revoked by the rotation above (4).
+    assert.deepEqual(JSON.parse(rotated.stdout), { tokenSigningKey: 'tok-2', encryptionKey: 'enc-2', resealedSecrets: 8, deletedKeys: [] });
     const listed = holdfast(['keys', 'list', '--json'], { HOLDFAST_DATA_DIR: dataDir });
     assert.equal(listed.code, 0, listed.stderr);
     const keys = JSON.parse(listed.stdout) as { id: string; retired_at: string | null }[];
