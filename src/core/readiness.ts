@@ -1,7 +1,6 @@
 import ms from 'ms';
-import { pingDatabase } from '../store/database-ping.js';
-import { oldestDueJobAt } from '../store/gauge-queries.js';
-import { pendingMigrations } from '../store/migrate.js';
+import { migrationFiles } from '../store/migrate.js';
+import { readinessFacts, type ReadinessFacts } from '../store/readiness-facts.js';
 import type { CoreContext } from './context.js';
 
 /** What /readyz answers: ready, or the first thing that is not (docs/database-faults.md). */
@@ -16,21 +15,23 @@ export interface ReadinessLimits {
 
 /**
  * Ready when the database answers within the limit, has every migration this build ships, and the
- * background jobs keep up (no due job waiting longer than the lag allowed). A load balancer then
+ * background jobs keep up (no due job waiting longer than the lag allowed), all read in one statement. A load balancer then
  * stops sending requests that could only be answered 503, and a deploy that forgot to migrate, or
- * whose workers are stuck, is not taken for healthy. Each check is one indexed query.
+ * whose workers are stuck, is not taken for healthy.
  */
 export async function readiness(ctx: Pick<CoreContext, 'db' | 'clock'>, limits: ReadinessLimits): Promise<Readiness> {
   const checked = (async (): Promise<Readiness> => {
+    const now = ctx.clock.now();
+    let facts: ReadinessFacts;
     try {
-      await pingDatabase(ctx.db);
+      facts = await readinessFacts(ctx.db, now);
     } catch {
       return { ready: false, reason: 'the database does not answer', databaseAnswered: false };
     }
-    const pending = await pendingMigrations(ctx.db);
+    const applied = new Set(facts.appliedVersions);
+    const pending = (await migrationFiles()).filter((file) => !applied.has(Number(file.slice(0, 3))));
     if (pending.length > 0) return { ready: false, reason: `migrations not applied: ${pending.join(', ')}`, databaseAnswered: true };
-    const now = ctx.clock.now();
-    const oldest = await oldestDueJobAt(ctx.db, now);
+    const oldest = facts.oldestDueAt;
     const lagMs = oldest ? now.getTime() - oldest.getTime() : 0;
     if (lagMs > limits.jobLagMs) {
       return {

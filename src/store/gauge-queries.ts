@@ -58,17 +58,6 @@ export async function jobStatsByKind(q: Queryable, now: Date): Promise<Map<strin
   return stats;
 }
 
-/** When the longest-waiting due job (of any kind, not claimed) was due; null when none is. */
-export async function oldestDueJobAt(q: Queryable, now: Date): Promise<Date | null> {
-  const rows = await q.query<{ run_at: Date | string }>(
-    `select run_at from jobs
-     where failed_at is null and run_at <= $1 and (locked_until is null or locked_until < $1)
-     order by run_at limit 1`,
-    [now],
-  );
-  return rows[0] ? new Date(rows[0].run_at) : null;
-}
-
 /** Orders flagged for a person to settle (manual review). */
 export async function ordersInReview(q: Queryable): Promise<number> {
   const rows = await q.query<{ n: string | number }>('select count(*) as n from orders where review_reason is not null');

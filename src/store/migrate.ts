@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { violatedUniqueConstraint, type Db, type Queryable } from './db.js';
+import { violatedUniqueConstraint, type Db } from './db.js';
 
 /** Numbered forward-only migrations, shipped beside src/ and dist/ alike. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -50,12 +50,6 @@ export function migrationFiles(): Promise<string[]> {
   return shipped;
 }
 let shipped: Promise<string[]> | undefined;
-
-/** The shipped migrations the database has not applied: empty when its schema is current. */
-export async function pendingMigrations(db: Queryable): Promise<string[]> {
-  const applied = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
-  return (await migrationFiles()).filter((file) => !applied.has(Number(file.slice(0, 3))));
-}
 
 /**
  * Migrations are plain statements separated by semicolons at line ends; a semicolon inside a
