@@ -30,6 +30,13 @@ describe('the dashboard in a browser', () => {
   const pageErrors: string[] = [];
   let email: string;
   let oneTimePassword: string;
+  let adminCallsInFlight = 0;
+  const isAdminCall = (url: string) => new URL(url).pathname.startsWith('/admin/v1/');
+
+  /** Until every admin API call the page has made is answered, so none lands after a clock change. */
+  async function adminCallsSettled() {
+    while (adminCallsInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 
   before(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -61,6 +68,14 @@ describe('the dashboard in a browser', () => {
       if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => {
+      if (isAdminCall(request.url())) adminCallsInFlight++;
+    });
+    for (const event of ['requestfinished', 'requestfailed'] as const) {
+      page.on(event, (request) => {
+        if (isAdminCall(request.url())) adminCallsInFlight--;
+      });
+    }
   });
   after(async () => {
     await browser.close();
@@ -169,6 +184,9 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.locator('[role=status]', { hasText: /Loading/ }).waitFor({ state: 'detached' });
+    await adminCallsSettled();
     // Half an hour without a call ends a session (docs/admin-api.md): the next call answers 401.
     server.clock.advance(31 * 60_000);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
