@@ -36,11 +36,60 @@ export interface AuthorizeRequest {
   capture: boolean;
 }
 
+/**
+ * Where an authorization really went, as an upstream gateway reported it (shown on the order:
+ * Pine Labs `acquirer_data`, Juspay `gateway_id`, `txn_detail.gateway`, `payment_gateway_response`).
+ */
+export interface GatewayDetails {
+  /** The gateway that answered: our gateway account's kind and name, or the upstream's own acquirer name. */
+  gateway: string;
+  /** The upstream's own response code and message, verbatim. */
+  responseCode: string | null;
+  responseMessage: string | null;
+}
+
 export type AuthorizeOutcome =
-  | { kind: 'approved'; connectorReference: string; approvalCode: string; rrn: string; acquirerReference: string }
-  | { kind: 'challenge'; connectorReference: string }
-  | { kind: 'declined'; connectorReference: string | null; code: DeclineCode | typeof CARD_TESTING_DECLINE; message: string }
-  | { kind: 'unknown'; connectorReference: string | null; reason: string };
+  | {
+      kind: 'approved';
+      connectorReference: string;
+      approvalCode: string;
+      rrn: string;
+      acquirerReference: string;
+      details?: GatewayDetails;
+    }
+  /**
+   * 3-D Secure: the cardholder must authenticate. With `redirectUrl` (an upstream gateway's own
+   * challenge page) the customer is sent there and comes back through the connector's return;
+   * without it, Holdfast's own challenge page takes the OTP (`completeAuthentication`).
+   */
+  | { kind: 'challenge'; connectorReference: string; redirectUrl?: string }
+  | {
+      kind: 'declined';
+      connectorReference: string | null;
+      code: DeclineCode | typeof CARD_TESTING_DECLINE;
+      message: string;
+      /**
+       * The connector's own table says another gateway may be tried: the gateway's downtime or its
+       * configuration, never the card (docs/failover.md). Absent: a hard decline.
+       */
+      retryable?: boolean;
+      details?: GatewayDetails;
+    }
+  /**
+   * The outcome cannot be known now. `notSent`: the request provably never reached the gateway
+   * (connection refused, DNS or TLS failure, reset before it was fully written), so nothing can have
+   * been authorized: the only unknown a new authorization may fail over from.
+   */
+  | { kind: 'unknown'; connectorReference: string | null; reason: string; notSent?: boolean };
+
+/**
+ * Thrown by a connector when its request provably never reached the gateway: the connection was
+ * refused, the name did not resolve, TLS failed, or the socket closed before the request was fully
+ * written. Anything else that goes wrong is an unknown outcome.
+ */
+export class RequestNotSent extends Error {
+  override readonly name = 'RequestNotSent';
+}
 
 /** Decline codes shared by every connector; dialects render them. */
 export const DECLINE_CODES = [
@@ -102,4 +151,24 @@ export interface GatewayConnector {
   inquire(kind: 'capture' | 'reverse' | 'refund', request: OperationRequest): Promise<OperationOutcome>;
   /** Status inquiry for an authorization whose answer never came, by our payment id. */
   inquireAuthorization(request: { paymentId: string; connectorReference: string | null; capture: boolean }): Promise<AuthorizeOutcome>;
+  /**
+   * Upstream gateways only: checks the browser's return from the upstream's 3-D Secure page (the
+   * upstream's redirect signature). The upstream order it names, or null when it does not verify;
+   * the core then reads the authorization with `inquireAuthorization`, never trusting the return.
+   */
+  verifyReturn?(params: Readonly<Record<string, string>>): { connectorReference: string } | null;
+  /**
+   * Upstream gateways only: checks an incoming webhook (signature or Basic credentials). What it
+   * is about, or null when it does not verify. A verified event is only a hint: the core re-reads.
+   */
+  verifyWebhook?(request: { headers: Readonly<Record<string, string | undefined>>; rawBody: string }): UpstreamEvent | null;
+}
+
+/** A verified webhook from an upstream gateway: its id (for deduplication) and the order it concerns. */
+export interface UpstreamEvent {
+  eventId: string;
+  /** The upstream's order id, when the event carries it. */
+  connectorReference: string | null;
+  /** Our payment attempt's id as the upstream holds it (its merchant reference), when carried. */
+  paymentId: string | null;
 }

@@ -71,11 +71,11 @@ describe('the dashboard in a browser', () => {
     page.on('request', (request) => {
       if (isAdminCall(request.url())) adminCallsInFlight++;
     });
-    for (const event of ['requestfinished', 'requestfailed'] as const) {
-      page.on(event, (request) => {
-        if (isAdminCall(request.url())) adminCallsInFlight--;
-      });
-    }
+    const answered = (request: { url(): string }) => {
+      if (isAdminCall(request.url())) adminCallsInFlight--;
+    };
+    page.on('requestfinished', answered);
+    page.on('requestfailed', answered);
   });
   after(async () => {
     await browser.close();
