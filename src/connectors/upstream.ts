@@ -20,8 +20,11 @@ export interface GatewayAccountCredentials {
   webhookSecret?: string;
   /** Juspay: the `user:password` the upstream's webhooks carry as Basic auth. */
   webhookBasicAuth?: string;
-  /** Juspay: the response key the upstream signs its return to `return_url` with (HMAC-SHA256). */
-  responseKey?: string;
+  /**
+   * The key the upstream signs the browser's return with (docs/hosted-redirects.md): Pine Labs
+   * Online's hex secret (HMAC-SHA256 over the sorted fields), Juspay's response key.
+   */
+  redirectKey?: string;
 }
 
 export interface GatewayAccountConfig {
