@@ -1,4 +1,4 @@
-import type { AuthorizeOutcome, AuthorizeRequest, GatewayConnector, OperationOutcome, OperationRequest } from './gateway.js';
+import { RequestNotSent, type AuthorizeOutcome, type AuthorizeRequest, type GatewayConnector, type OperationOutcome, type OperationRequest } from './gateway.js';
 import type { ConnectorRegistry } from './registry.js';
 
 export type OperationCall = 'capture' | 'reverse' | 'refund';
@@ -30,8 +30,18 @@ export class GatewayClient {
     private readonly options: GatewayClientOptions,
   ) {}
 
+  /**
+   * A new authorization. Only here does a request that never reached the gateway (`RequestNotSent`)
+   * say so (`notSent`): nothing can have been authorized, so the core may try another gateway. An
+   * inquiry or an OTP that never arrived says nothing about the authorization itself.
+   */
   authorize(connector: string, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    return this.call(connector, 'authorize', (c) => c.authorize(request), unknownAuthorization(null));
+    return this.call(connector, 'authorize', (c) => c.authorize(request), unknownAuthorization(null), (reason) => ({
+      kind: 'unknown',
+      connectorReference: null,
+      reason,
+      notSent: true,
+    }));
   }
 
   completeAuthentication(connector: string, request: Parameters<GatewayConnector['completeAuthentication']>[0]): Promise<AuthorizeOutcome> {
@@ -65,6 +75,7 @@ export class GatewayClient {
     call: string,
     send: (connector: GatewayConnector) => Promise<T>,
     unknown: (reason: string) => T,
+    notSent: (reason: string) => T = unknown,
   ): Promise<T> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
@@ -77,7 +88,8 @@ export class GatewayClient {
     try {
       outcome = await Promise.race([send(this.connectors.get(name)), limit]);
     } catch (error) {
-      outcome = unknown(error instanceof Error ? error.message : String(error));
+      const reason = error instanceof Error ? error.message : String(error);
+      outcome = error instanceof RequestNotSent ? notSent(reason) : unknown(reason);
     } finally {
       clearTimeout(timer);
     }

@@ -5,7 +5,9 @@
  * later by asking again, never by guessing.
  */
 import type { CardNetwork } from '../domain/card.js';
-import type { Customer } from '../domain/order.js';
+import type { Customer, GatewayDetails } from '../domain/order.js';
+
+export type { GatewayDetails };
 
 /** Card data held in memory for one authorization call; never persisted. */
 export interface CardForAuthorization {
@@ -34,18 +36,6 @@ export interface AuthorizeRequest {
   card: CardForAuthorization;
   /** true: authorize and capture in one step (sale); false: pre-authorization only. */
   capture: boolean;
-}
-
-/**
- * Where an authorization really went, as an upstream gateway reported it (shown on the order:
- * Pine Labs `acquirer_data`, Juspay `gateway_id`, `txn_detail.gateway`, `payment_gateway_response`).
- */
-export interface GatewayDetails {
-  /** The gateway that answered: our gateway account's kind and name, or the upstream's own acquirer name. */
-  gateway: string;
-  /** The upstream's own response code and message, verbatim. */
-  responseCode: string | null;
-  responseMessage: string | null;
 }
 
 export type AuthorizeOutcome =

@@ -7,6 +7,21 @@ import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
 import type { CardTestingRules } from './card-testing.js';
 
+/** What a new authorization is routed on (docs/routing.md). */
+export interface RoutingFacts {
+  network: string;
+  bin: string;
+  amount: number;
+  currency: string;
+  preAuth: boolean;
+}
+
+/** Chooses the gateways a new authorization goes to (docs/routing.md). */
+export interface AuthorizationRouter {
+  /** Connector names in the order to try; the merchant's own connector when it has no rules. */
+  route(merchantId: string, merchantConnector: string, facts: RoutingFacts): Promise<string[]>;
+}
+
 /** Everything a use-case needs; built once in app.ts. */
 export interface CoreContext {
   db: Db;
@@ -15,6 +30,8 @@ export interface CoreContext {
   keys: KeyRing;
   /** The gateways, through the one client that calls connectors. */
   gateway: GatewayClient;
+  /** Routing between a merchant's gateway accounts; absent: every authorization goes to the merchant's connector. */
+  routing?: AuthorizationRouter;
   /** The shapes of the ids handed out (orders, payments, refunds). */
   ids: IdScheme;
   /** How long an authorization may wait for capture before it is released (ms). */

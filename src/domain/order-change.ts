@@ -7,6 +7,7 @@ import type {
   Payment,
   PaymentClosedReason,
   PaymentStatus,
+  GatewayDetails,
   Refund,
   Release,
 } from './order.js';
@@ -65,6 +66,8 @@ export interface PaymentUpdate {
   approvalCode?: string | null;
   rrn?: string | null;
   acquirerReference?: string | null;
+  challengeRedirectUrl?: string | null;
+  gatewayDetails?: GatewayDetails | null;
 }
 
 export function answeredOperation<T extends Operation>(row: T, answer: OperationAnswer, now: Date): T {

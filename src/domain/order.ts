@@ -8,6 +8,18 @@ export type OperationStatus = 'INITIATED' | 'GATEWAY_PENDING' | 'UNKNOWN' | 'SUC
 export type PaymentStatus = 'PENDING' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'FAILED';
 
 /**
+ * Where an authorization really went, as an upstream gateway reported it (shown on the order:
+ * Pine Labs `acquirer_data`, Juspay `gateway_id`, `txn_detail.gateway`, `payment_gateway_response`).
+ */
+export interface GatewayDetails {
+  /** The gateway that answered: our gateway account's kind and name, or the upstream's own acquirer name. */
+  gateway: string;
+  /** The upstream's own response code and message, verbatim. */
+  responseCode: string | null;
+  responseMessage: string | null;
+}
+
+/**
  * Why an order takes no more payments: it expired unpaid (its own expiry, or its payment link's
  * expire_by), or its payment link was cancelled.
  */
@@ -78,6 +90,12 @@ export interface Payment {
   approvalCode: string | null;
   rrn: string | null;
   acquirerReference: string | null;
+  /** The attempt this one replaced on another gateway (docs/failover.md); null for an attempt the merchant started. */
+  failoverOf: string | null;
+  /** An upstream gateway's own 3-D Secure page, where the customer is sent for the challenge. */
+  challengeRedirectUrl: string | null;
+  /** Where the authorization really went, as the upstream answered. */
+  gatewayDetails: GatewayDetails | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -6,6 +6,7 @@ import type {
   OrderAggregate,
   Payment,
   PaymentClosedReason,
+  GatewayDetails,
   PaymentStatus,
   Refund,
   Release,
@@ -80,6 +81,9 @@ export function toPayment(r: Row): Payment {
     approvalCode: optStr(r.approval_code),
     rrn: optStr(r.rrn),
     acquirerReference: optStr(r.acquirer_reference),
+    failoverOf: optStr(r.failover_of),
+    challengeRedirectUrl: optStr(r.challenge_redirect_url),
+    gatewayDetails: r.gateway_details === null || r.gateway_details === undefined ? null : (json(r.gateway_details) as unknown as GatewayDetails),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

@@ -71,7 +71,8 @@ function insertPayment(w: GuardedWrite, p: Payment): void {
   const c = p.card;
   w.write(`insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
        card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
-       connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid)
+       connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid,
+       failover_of, challenge_redirect_url, gateway_details)
     select ${[
       w.param(p.id, 'text'),
       w.param(p.orderId, 'text'),
@@ -99,6 +100,9 @@ function insertPayment(w: GuardedWrite, p: Payment): void {
       w.param(p.createdAt, 'timestamptz'),
       w.param(p.updatedAt, 'timestamptz'),
       w.param(p.txnUuid, 'text'),
+      w.param(p.failoverOf, 'text'),
+      w.param(p.challengeRedirectUrl, 'text'),
+      w.param(p.gatewayDetails === null ? null : JSON.stringify(p.gatewayDetails), 'jsonb'),
     ].join(', ')} from guard`);
 }
 
@@ -141,6 +145,8 @@ const PAYMENT_COLUMNS: Readonly<Record<Exclude<keyof PaymentUpdate, 'status'>, [
   approvalCode: ['approval_code', 'text'],
   rrn: ['rrn', 'text'],
   acquirerReference: ['acquirer_reference', 'text'],
+  challengeRedirectUrl: ['challenge_redirect_url', 'text'],
+  gatewayDetails: ['gateway_details', 'jsonb'],
 };
 
 /** Sets the fields the update gives (undefined keeps a field), as domain/order-change.ts does. */
@@ -148,7 +154,7 @@ function updatePayment(w: GuardedWrite, paymentId: string, update: PaymentUpdate
   const sets = [`status = ${w.param(update.status, 'text')}`, `updated_at = ${w.param(now, 'timestamptz')}`];
   for (const [field, [column, type]] of Object.entries(PAYMENT_COLUMNS) as Array<[keyof typeof PAYMENT_COLUMNS, [string, string]]>) {
     const value = update[field];
-    if (value !== undefined) sets.push(`${column} = ${w.param(value, type)}`);
+    if (value !== undefined) sets.push(`${column} = ${w.param(type === 'jsonb' && value !== null ? JSON.stringify(value) : value, type)}`);
   }
   w.write(`update payments set ${sets.join(', ')} where id = ${w.param(paymentId, 'text')} and exists (select from guard)`);
 }

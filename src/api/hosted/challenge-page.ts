@@ -59,6 +59,9 @@ export async function challengePageRoutes(app: FastifyInstance, { ctx, dialectOf
 
   app.get<ChallengeQuery>(CHALLENGE_PATH, { preHandler: load }, async (request, reply) => {
     const { aggregate, payment, merchant, token } = challengeOf(request);
+    // An upstream gateway holds this challenge on its own page; its return comes back through
+    // the upstream return route (docs/gateways.md).
+    if (payment.challengeRedirectUrl) return reply.redirect(payment.challengeRedirectUrl, 303);
     const { order } = aggregate;
     const action = `${CHALLENGE_PATH}?token=${encodeURIComponent(token)}${request.query.frame === '1' ? '&frame=1' : ''}`;
     const html = challengePage(

@@ -159,7 +159,8 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
         },
         read: page.aggregate,
       });
-      const payment = after.payments.find((p) => p.merchantPaymentReference === attempt);
+      // The latest attempt under the reference: after a failover, the one on the next gateway.
+      const payment = after.payments.findLast((p) => p.merchantPaymentReference === attempt);
       if (payment?.status === 'PENDING' && payment.challengeId) {
         return await reply.redirect(challengeUrl(links.base, payment.challengeId, { framed }), 303);
       }

@@ -103,7 +103,8 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       requestFingerprint: fingerprint(newUuid()),
       read: order,
     });
-    const payment = aggregate.payments.find((p) => p.merchantPaymentReference === reference);
+    // The latest attempt under the reference: after a failover, the one on the next gateway.
+    const payment = aggregate.payments.findLast((p) => p.merchantPaymentReference === reference);
     if (!payment) throw new Error('the payment just made is not on its order');
     const status = juspayTxnStatus(aggregate, payment);
     const url = payment.challengeId ? challengeUrl(links.base, payment.challengeId) : returnPageUrl(links.base, payment.txnUuid);

@@ -1,4 +1,4 @@
-import { MAX_PAYMENT_ATTEMPTS } from '../../core/operations/authorization-answer.js';
+import { MAX_PAYMENT_ATTEMPTS, merchantAttempts } from '../../core/operations/authorization-answer.js';
 import type { OrderAggregate, Payment, Refund } from '../../domain/order.js';
 import { challengeUrl } from '../hosted/links.js';
 import { pineLabsOrderStatusOf, pineLabsPaymentStatus, pineLabsRefundStatus } from './status.js';
@@ -101,7 +101,7 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
     updated_at: iso(order.updatedAt),
     // Orders made for a hosted page (checkout, payment link) are REDIRECT orders; Pine Labs' order enum has no IFRAME or SDK.
     integration_mode: d.integration_mode === undefined ? 'SEAMLESS' : 'REDIRECT',
-    payment_retries_remaining: Math.max(0, MAX_PAYMENT_ATTEMPTS - aggregate.payments.length),
+    payment_retries_remaining: Math.max(0, MAX_PAYMENT_ATTEMPTS - merchantAttempts(aggregate.payments).length),
     // Holdfast extension: an outcome the gateway never settled, left for a person to decide.
     ...(order.reviewReason ? { manual_review: { reason: order.reviewReason } } : {}),
   };

@@ -10,6 +10,27 @@ import type { OrderWrite } from './order-write.js';
 /** Payments an order may attempt before a decline becomes final (FAILED rather than ATTEMPTED). */
 export const MAX_PAYMENT_ATTEMPTS = 3;
 
+/** Gateways one payment may be tried at: the one routed to and, on failover, the next (docs/failover.md). */
+export const MAX_GATEWAYS_PER_PAYMENT = 2;
+
+/** The attempts the merchant started: a failover's second try is part of the attempt it replaced. */
+export function merchantAttempts(payments: readonly Payment[]): Payment[] {
+  return payments.filter((p) => p.failoverOf === null);
+}
+
+/** An answer a new authorization may fail over from. */
+type FailoverOutcome = Extract<AuthorizeOutcome, { kind: 'declined' | 'unknown' }>;
+
+/**
+ * Whether a new authorization may move to the next gateway after this answer (docs/failover.md):
+ * only when the request provably never reached the gateway, or the connector's own table calls the
+ * decline the gateway's fault. Never after a timeout, an unreadable answer, a pending answer, a hard
+ * decline, or a 3-D Secure challenge.
+ */
+export function mayFailOver(outcome: AuthorizeOutcome): outcome is FailoverOutcome {
+  return (outcome.kind === 'unknown' && outcome.notSent === true) || (outcome.kind === 'declined' && outcome.retryable === true);
+}
+
 export interface AuthorizePlan {
   payment: Payment;
   /** The card for this one call; held in memory only, never written. */
@@ -18,6 +39,11 @@ export interface AuthorizePlan {
   captureWindowMs: number;
   /** A sale (authorize and capture at once) rather than a pre-authorization. */
   sale: boolean;
+  /**
+   * The next gateway to try if this one never receives the request or declines it retryably; only
+   * on the request's own path, which holds the card (an inquiry never fails over).
+   */
+  fallback?: string | null;
 }
 
 /**
@@ -41,6 +67,12 @@ export function authorizationAnswer(
   // order paid or failed for good no longer expires either (docs/order-expiry.md).
   const answered = { cancel: [syncJobKey(payment.id), challengeExpiryJobKey(payment.id)] };
   const settledForGood = { cancel: [...answered.cancel, orderExpiryJobKey(order.id)] };
+  if (plan.card && mayFailOver(outcome)) {
+    if (plan.fallback) return failover(order, payment, plan.fallback, outcome, ctx, now);
+    // No gateway left to try: a request that never reached its gateway authorized nothing, so the
+    // attempt is declined at once rather than chased by inquiries.
+    if (outcome.kind === 'unknown') outcome = notReached(outcome);
+  }
   switch (outcome.kind) {
     case 'approved': {
       const ids = {
@@ -48,6 +80,7 @@ export function authorizationAnswer(
         approvalCode: outcome.approvalCode,
         rrn: outcome.rrn,
         acquirerReference: outcome.acquirerReference,
+        gatewayDetails: outcome.details,
       };
       const authorized = journalEntry('AUTHORIZE', payment.id, payment.amount, payment.currency);
       if (order.preAuth) {
@@ -87,6 +120,7 @@ export function authorizationAnswer(
             update: {
               status: 'PENDING',
               connectorReference: outcome.connectorReference,
+              challengeRedirectUrl: outcome.redirectUrl ?? null,
               challengeId: newId('chl'),
               challengeExpiresAt: expiresAt,
               errorCode: null,
@@ -99,7 +133,7 @@ export function authorizationAnswer(
       };
     }
     case 'declined': {
-      const final = current.payments.length >= MAX_PAYMENT_ATTEMPTS;
+      const final = merchantAttempts(current.payments).length >= MAX_PAYMENT_ATTEMPTS;
       return {
         change: {
           ...base,
@@ -111,6 +145,7 @@ export function authorizationAnswer(
               connectorReference: outcome.connectorReference ?? undefined,
               errorCode: outcome.code,
               errorMessage: outcome.message,
+              gatewayDetails: outcome.details,
             },
           },
         },
@@ -145,4 +180,67 @@ export function authorizationAnswer(
         },
       };
   }
+}
+
+/**
+ * The failover write (docs/failover.md): the attempt that never reached its gateway, or was declined
+ * for the gateway's own fault, ends FAILED, and a new attempt on the next gateway starts, under the
+ * same merchant reference, with its own id and its own status inquiry. The order stays PENDING and
+ * the merchant hears nothing until the new attempt answers.
+ */
+function failover(
+  order: OrderAggregate['order'],
+  payment: Payment,
+  next: string,
+  outcome: FailoverOutcome,
+  ctx: CoreContext,
+  now: Date,
+): OrderWrite {
+  const attempt: Payment = {
+    ...payment,
+    id: ctx.ids.payment(order.id),
+    txnUuid: ctx.ids.txn(),
+    status: 'PENDING',
+    connector: next,
+    connectorReference: null,
+    challengeId: null,
+    challengeExpiresAt: null,
+    challengeRedirectUrl: null,
+    errorCode: null,
+    errorMessage: null,
+    approvalCode: null,
+    rrn: null,
+    acquirerReference: null,
+    gatewayDetails: null,
+    failoverOf: payment.id,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const payload = { merchantId: order.merchantId, orderId: order.id, operationId: attempt.id };
+  return {
+    change: {
+      version: order.version,
+      paymentUpdate: {
+        id: payment.id,
+        update: {
+          status: 'FAILED',
+          connectorReference: outcome.connectorReference ?? undefined,
+          errorCode: outcome.kind === 'declined' ? outcome.code : 'GATEWAY_UNREACHABLE',
+          errorMessage: `${outcome.kind === 'declined' ? outcome.message : outcome.reason}; tried the next gateway`,
+          gatewayDetails: outcome.kind === 'declined' ? outcome.details : undefined,
+        },
+      },
+      newPayment: attempt,
+    },
+    jobs: { cancel: [syncJobKey(payment.id)], enqueue: [statusSyncJob('authorization', payload, ctx.syncPolicy, now)] },
+  };
+}
+
+function notReached(outcome: Extract<AuthorizeOutcome, { kind: 'unknown' }>): AuthorizeOutcome {
+  return {
+    kind: 'declined',
+    connectorReference: outcome.connectorReference,
+    code: 'PAYMENT_DECLINED',
+    message: `The gateway could not be reached (${outcome.reason}); nothing was authorized`,
+  };
 }

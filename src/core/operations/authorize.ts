@@ -11,7 +11,7 @@ import { cardTestingRefusal } from '../card-testing.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKey } from '../request-key.js';
 import { sameRequest } from '../request-fingerprint.js';
-import { authorizationAnswer, type AuthorizePlan } from './authorization-answer.js';
+import { authorizationAnswer, MAX_GATEWAYS_PER_PAYMENT, merchantAttempts, type AuthorizePlan } from './authorization-answer.js';
 import { validateCard, type CardInput } from './card-input.js';
 import { operationIntent } from './intent.js';
 import type { SyncPayload } from '../scheduled-jobs.js';
@@ -56,11 +56,42 @@ export async function authorizePayment(
 ): Promise<{ aggregate: OrderAggregate; replayed: boolean }> {
   const card = validateCard(input.card, ctx.clock.now());
   const terms = await merchantTerms(ctx, input.merchantId);
-  const result = await runOperation(ctx, authorizeSpec, input, { ...input, card, terms }, input.read);
-  return { aggregate: result.aggregate, replayed: result.kind === 'replay' };
+  // Routing reads the order's kind (sale or pre-authorization); the pipeline then starts from that read.
+  const read = input.read ?? (ctx.routing ? await readOrder(ctx, input) : undefined);
+  const gateways = read ? await routeGateways(ctx, input, card, terms, read) : [terms.connector];
+  const result = await runOperation(ctx, authorizeSpec, input, { ...input, card, terms, gateways }, read);
+  if (result.kind !== 'done') return { aggregate: result.aggregate, replayed: result.kind === 'replay' };
+  return { aggregate: await tryNextGateway(ctx, input, result.plan, result.aggregate), replayed: false };
 }
 
-type AuthorizeRequestInput = AuthorizePaymentInput & { card: CardForAuthorization; terms: MerchantTerms };
+/** The gateways this authorization may go to, in order: at most two (docs/failover.md). */
+async function routeGateways(
+  ctx: CoreContext,
+  input: AuthorizePaymentInput,
+  card: CardForAuthorization,
+  terms: MerchantTerms,
+  read: OrderAggregate,
+): Promise<string[]> {
+  if (!ctx.routing) return [terms.connector];
+  const facts = { network: card.network, bin: card.number.slice(0, 6), amount: input.amount, currency: input.currency, preAuth: read.order.preAuth };
+  const routed = await ctx.routing.route(input.merchantId, terms.connector, facts);
+  return routed.length > 0 ? routed.slice(0, MAX_GATEWAYS_PER_PAYMENT) : [terms.connector];
+}
+
+/**
+ * After a failover write (the first gateway never received the request, or declined it for its own
+ * fault), the new attempt asks the next gateway, with the card still in memory, and its answer is
+ * recorded like any authorization's. Otherwise the order as it is.
+ */
+async function tryNextGateway(ctx: CoreContext, input: AuthorizePaymentInput, plan: AuthorizePlan, after: OrderAggregate) {
+  const next = after.payments.find((p) => p.failoverOf === plan.payment.id && p.status === 'PENDING');
+  if (!next || !plan.card) return after;
+  const nextPlan: AuthorizePlan = { ...plan, payment: next, fallback: null };
+  const outcome = await authorizeSpec.call(ctx, nextPlan, after);
+  return recordAnswer(ctx, authorizeSpec, { merchantId: input.merchantId, orderId: input.orderId }, after, nextPlan, outcome);
+}
+
+type AuthorizeRequestInput = AuthorizePaymentInput & { card: CardForAuthorization; terms: MerchantTerms; gateways: string[] };
 
 /** Whether a repeated payment request names the card already stored under its reference. */
 function sameCard(stored: StoredCard | null, card: CardForAuthorization, ctx: Pick<CoreContext, 'keys'>): boolean {
@@ -73,7 +104,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
   SettleSpec<AuthorizePlan, AuthorizeOutcome> = {
   decide(read, input, ctx, now) {
     const { order } = read;
-    const existing = read.payments.find((p) => p.merchantPaymentReference === input.merchantPaymentReference);
+    const existing = merchantAttempts(read.payments).find((p) => p.merchantPaymentReference === input.merchantPaymentReference);
     if (existing) {
       // The request fingerprint leaves card data out; the card is compared through what is stored of it
       // (its keyed fingerprint and expiry). Nothing stored is derived from a security code, so a CVV cannot be compared.
@@ -113,7 +144,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
         holderName: card.holderName,
         fingerprint: ctx.keys.cardFingerprint(card.number),
       },
-      connector: input.terms.connector,
+      connector: input.gateways[0] ?? input.terms.connector,
       connectorReference: null,
       challengeId: null,
       challengeExpiresAt: null,
@@ -122,10 +153,14 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
       approvalCode: null,
       rrn: null,
       acquirerReference: null,
+      failoverOf: null,
+      challengeRedirectUrl: null,
+      gatewayDetails: null,
       createdAt: now,
       updatedAt: now,
     };
-    return { kind: 'start', plan: { payment, card, captureWindowMs: input.terms.captureWindowMs, sale: !order.preAuth } };
+    const plan = { payment, card, captureWindowMs: input.terms.captureWindowMs, sale: !order.preAuth, fallback: input.gateways[1] ?? null };
+    return { kind: 'start', plan };
   },
 
   intent: (read, { payment }, input, ctx, now) =>
@@ -145,7 +180,8 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
 
   async call(ctx, { payment, card, sale }, { order }) {
     if (!card) throw new Error('authorization without card data');
-    const refused = await cardTestingRefusal(ctx, order.merchantId, payment);
+    // A failover's second try is the same authorization, already let through.
+    const refused = payment.failoverOf === null ? await cardTestingRefusal(ctx, order.merchantId, payment) : undefined;
     if (refused) return refused;
     return ctx.gateway.authorize(payment.connector, {
       paymentId: payment.id,
