@@ -13,3 +13,6 @@ alter table payments add column gateway_details jsonb;
 
 alter table payments drop constraint payments_order_id_merchant_payment_reference_key;
 create unique index payments_merchant_reference_idx on payments (order_id, merchant_payment_reference) where failover_of is null;
+
+-- An upstream's webhook or return names the attempt by the upstream's own order id.
+create index payments_connector_reference_idx on payments (connector_reference) where connector_reference is not null;

@@ -11,7 +11,7 @@ import {
   type SyncKind,
   type SyncPayload,
 } from './core/scheduled-jobs.js';
-import { flagForReview, releaseRemainder, syncOperation } from './core/status-sync.js';
+import { flagForReview, releaseRemainder, settleLateVoid, syncOperation } from './core/status-sync.js';
 import { webhookDeliveryHandler, type DeliveryOptions } from './webhooks/deliver.js';
 import { RetryLater, type JobHandler } from './jobs/job-runner.js';
 
@@ -43,6 +43,13 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record
         retryUnlessDone(await releaseRemainder(ctx, asSync(job.payload)));
       },
       giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), 'remainder reversal', error),
+    },
+    'reversal.late_void': {
+      backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),
+      run: async (job) => {
+        retryUnlessDone(await settleLateVoid(ctx, asSync(job.payload)));
+      },
+      giveUp: (job, error) => flagForReview(ctx, asSync(job.payload), 'late authorization void', error),
     },
     'authorization.challenge_expiry': {
       backoffMs: (attempt) => syncBackoffMs(ctx.syncPolicy, attempt),

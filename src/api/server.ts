@@ -10,6 +10,7 @@ import { errorHandler, type ErrorRenderers } from './error-handler.js';
 import { frontDoorRoutes } from './front-door.js';
 import { healthRoutes } from './health.js';
 import { hostedPageRoutes } from './hosted/index.js';
+import { upstreamWebhookRoutes } from './upstream-webhooks.js';
 import { followBoundPort, type PublicLinks } from './public-links.js';
 import { installRequestLimits, type LimitStore, type RequestLimitSettings } from './rate-limits.js';
 import { staticAssetRoutes } from './static-assets.js';
@@ -86,5 +87,6 @@ export async function buildServer(
   await app.register(staticAssetRoutes);
   await app.register(dashboardRoutes);
   await app.register(hostedPageRoutes, { ctx, links, dialectOf: dialectLookup(dialects) });
+  await app.register(upstreamWebhookRoutes, { ctx });
   return app;
 }

@@ -1,4 +1,12 @@
-import { RequestNotSent, type AuthorizeOutcome, type AuthorizeRequest, type GatewayConnector, type OperationOutcome, type OperationRequest } from './gateway.js';
+import {
+  RequestNotSent,
+  type AuthorizeOutcome,
+  type AuthorizeRequest,
+  type GatewayConnector,
+  type OperationOutcome,
+  type OperationRequest,
+  type UpstreamEvent,
+} from './gateway.js';
 import type { ConnectorRegistry } from './registry.js';
 
 export type OperationCall = 'capture' | 'reverse' | 'refund';
@@ -36,12 +44,18 @@ export class GatewayClient {
    * inquiry or an OTP that never arrived says nothing about the authorization itself.
    */
   authorize(connector: string, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    return this.call(connector, 'authorize', (c) => c.authorize(request), unknownAuthorization(null), (reason) => ({
-      kind: 'unknown',
-      connectorReference: null,
-      reason,
-      notSent: true,
-    }));
+    return this.call(
+      connector,
+      'authorize',
+      (c) => c.authorize(request),
+      unknownAuthorization(null),
+      (reason) => ({
+        kind: 'unknown',
+        connectorReference: null,
+        reason,
+        notSent: true,
+      }),
+    );
   }
 
   completeAuthentication(connector: string, request: Parameters<GatewayConnector['completeAuthentication']>[0]): Promise<AuthorizeOutcome> {
@@ -68,6 +82,25 @@ export class GatewayClient {
   async settle(connector: string, kind: OperationCall, request: OperationRequest): Promise<OperationOutcome> {
     const outcome = await this.call(connector, `inquire_${kind}`, (c) => c.inquire(kind, request), unknownOperation);
     return outcome.kind === 'failed' && outcome.code === 'NOT_FOUND' ? this.operate(connector, kind, request) : outcome;
+  }
+
+  /** The upstream's signed return of the browser, checked by the connector; null when it does not verify. */
+  verifyReturn(connector: string, params: Readonly<Record<string, string>>): Promise<{ connectorReference: string } | null> {
+    return this.check(connector, (c) => c.verifyReturn?.(params) ?? null);
+  }
+
+  /** An incoming upstream webhook, checked by the connector; null when it does not verify. */
+  verifyWebhook(connector: string, request: Parameters<NonNullable<GatewayConnector['verifyWebhook']>>[0]): Promise<UpstreamEvent | null> {
+    return this.check(connector, (c) => c.verifyWebhook?.(request) ?? null);
+  }
+
+  /** A check that can only pass: an unknown connector, or one that throws, verifies nothing. */
+  private async check<T>(name: string, verify: (connector: GatewayConnector) => T | null): Promise<T | null> {
+    try {
+      return verify(this.connectors.get(name));
+    } catch {
+      return null;
+    }
   }
 
   private async call<T extends { kind: string }>(

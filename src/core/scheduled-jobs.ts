@@ -35,6 +35,7 @@ export interface JobChanges {
 export const syncJobKey = (operationId: string) => `sync:${operationId}`;
 export const autoVoidJobKey = (orderId: string) => `auto-void:${orderId}`;
 export const remainderJobKey = (reversalId: string) => `remainder:${reversalId}`;
+export const lateVoidJobKey = (reversalId: string) => `late-void:${reversalId}`;
 export const challengeExpiryJobKey = (paymentId: string) => `challenge:${paymentId}`;
 export const paymentLinkExpiryJobKey = (paymentLinkId: string) => `payment-link-expiry:${paymentLinkId}`;
 export const orderExpiryJobKey = (orderId: string) => `order-expiry:${orderId}`;
@@ -97,6 +98,21 @@ export function remainderReleaseJob(payload: SyncPayload, policy: SyncPolicy, no
   return {
     kind: 'reversal.remainder',
     key: remainderJobKey(payload.operationId),
+    payload,
+    runAt: new Date(now.getTime() + policy.firstDelayMs),
+    maxAttempts: 20,
+  };
+}
+
+/**
+ * The void of an attempt that proved authorized after it was ended (docs/failover.md), retried
+ * until the gateway confirms. Like the remainder's release, the request path tries it at once and
+ * the job is the safety net.
+ */
+export function lateVoidJob(payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
+  return {
+    kind: 'reversal.late_void',
+    key: lateVoidJobKey(payload.operationId),
     payload,
     runAt: new Date(now.getTime() + policy.firstDelayMs),
     maxAttempts: 20,

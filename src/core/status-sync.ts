@@ -2,6 +2,7 @@ import { listOrdersForReview, setReviewReason } from '../store/orders-repository
 import type { CoreContext } from './context.js';
 import { authorizeSpec } from './operations/authorize.js';
 import { captureSpec } from './operations/capture.js';
+import { lateVoidSpec } from './operations/late-authorization.js';
 import { settleOperation, type StepResult } from './operations/pipeline.js';
 import { refundSpec } from './operations/refund.js';
 import { remainderReleaseSpec } from './operations/release-remainder.js';
@@ -25,6 +26,11 @@ export function syncOperation(ctx: CoreContext, kind: SyncKind, payload: SyncPay
 /** The release of a partial capture's remainder, until the gateway confirms it. */
 export function releaseRemainder(ctx: CoreContext, payload: SyncPayload): Promise<StepResult> {
   return settleOperation(ctx, remainderReleaseSpec, payload);
+}
+
+/** The void of an authorization that arrived after its attempt had ended, until the gateway confirms it. */
+export function settleLateVoid(ctx: CoreContext, payload: SyncPayload): Promise<StepResult> {
+  return settleOperation(ctx, lateVoidSpec, payload);
 }
 
 /** The last inquiry came back without a final answer: a person decides, nothing is guessed. */

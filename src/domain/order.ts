@@ -138,7 +138,8 @@ export interface Capture extends Operation {
 }
 
 /** Why held money is given back: the merchant's void, the end of the capture window, or what a partial capture left. */
-export type ReleaseKind = 'VOID' | 'AUTO_VOID' | 'REMAINDER';
+/** LATE_VOID: an attempt that proved authorized after Holdfast had ended it (docs/failover.md). */
+export type ReleaseKind = 'VOID' | 'AUTO_VOID' | 'REMAINDER' | 'LATE_VOID';
 
 /**
  * A release of held money to the cardholder: a row of `reversals`, posted to the ledger as REVERSE,

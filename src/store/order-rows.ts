@@ -83,7 +83,8 @@ export function toPayment(r: Row): Payment {
     acquirerReference: optStr(r.acquirer_reference),
     failoverOf: optStr(r.failover_of),
     challengeRedirectUrl: optStr(r.challenge_redirect_url),
-    gatewayDetails: r.gateway_details === null || r.gateway_details === undefined ? null : (json(r.gateway_details) as unknown as GatewayDetails),
+    gatewayDetails:
+      r.gateway_details === null || r.gateway_details === undefined ? null : (json(r.gateway_details) as unknown as GatewayDetails),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

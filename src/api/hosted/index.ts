@@ -6,6 +6,7 @@ import { challengePageRoutes } from './challenge-page.js';
 import { paymentLinkPageRoutes } from './payment-link-page.js';
 import { hostedNotFound } from './not-found.js';
 import { paymentPageRoutes } from './payment-page.js';
+import { upstreamReturnRoutes } from './upstream-return-page.js';
 
 /** What the hosted pages are given: the core, the public base URL, and the dialect of an order by its name. */
 export interface HostedPageOptions {
@@ -24,6 +25,7 @@ export async function hostedPageRoutes(app: FastifyInstance, options: HostedPage
   await app.register(challengePageRoutes, options);
   await app.register(paymentPageRoutes, options);
   await app.register(paymentLinkPageRoutes, options);
+  await app.register(upstreamReturnRoutes, options);
   await app.register(hostedNotFound, { prefix: '/merchant' });
   await app.register(hostedNotFound, { prefix: '/web/auth' });
 }

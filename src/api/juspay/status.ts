@@ -72,7 +72,7 @@ export function juspayOrderStatus(aggregate: OrderAggregate): JuspayStatus {
     case 'CAPTURE_PENDING':
       return aggregate.captures.at(-1)?.status === 'GATEWAY_PENDING' ? status : 'AUTHORIZED';
     case 'VOID_PENDING':
-      return aggregate.reversals.at(-1)?.status === 'GATEWAY_PENDING' ? status : 'AUTHORIZED';
+      return aggregate.reversals.findLast((r) => r.kind !== 'LATE_VOID')?.status === 'GATEWAY_PENDING' ? status : 'AUTHORIZED';
     case 'ATTEMPTED':
     case 'FAILED':
       return failureStatus(currentPayment(aggregate));

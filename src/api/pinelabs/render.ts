@@ -57,7 +57,7 @@ function paymentItem(aggregate: OrderAggregate, payment: Payment) {
     ...(reversals.length > 0
       ? {
           reversal_data: reversals.map((r) => ({
-            type: r.kind === 'REMAINDER' ? 'AUTO_REVERSAL' : r.kind,
+            type: r.kind === 'REMAINDER' || r.kind === 'LATE_VOID' ? 'AUTO_REVERSAL' : r.kind,
             reversal_amount: amount(r.amount, r.currency),
             status: pineLabsRefundStatus(r.status),
             created_at: iso(r.createdAt),

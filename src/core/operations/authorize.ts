@@ -217,6 +217,11 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
   answer: authorizationAnswer,
 };
 
+/** How an answer for this attempt is recorded, outside the request that started it (an inquiry, an upstream's return). */
+export async function authorizationPlan(ctx: CoreContext, read: OrderAggregate, payment: Payment): Promise<AuthorizePlan> {
+  return { payment, captureWindowMs: (await merchantTerms(ctx, read.order.merchantId)).captureWindowMs, sale: !read.order.preAuth };
+}
+
 /**
  * Finishes a 3-D Secure challenge with the OTP the cardholder typed on the challenge page.
  * Returns the order, or undefined when the challenge id is unknown or already used.

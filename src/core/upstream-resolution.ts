@@ -1,0 +1,99 @@
+import type { OrderAggregate, Payment, Release } from '../domain/order.js';
+import type { UpstreamEvent } from '../connectors/gateway.js';
+import { findUpstreamPayment } from '../store/payments-repository.js';
+import { recordUpstreamEvent, upstreamEventSeen } from '../store/upstream-events-repository.js';
+import type { CoreContext } from './context.js';
+import { authorizationPlan, authorizeSpec } from './operations/authorize.js';
+import { isSettled } from './operations/gateway-requests.js';
+import { voidLateAuthorization } from './operations/late-authorization.js';
+import { readOrder, recordAnswer, type StepResult } from './operations/pipeline.js';
+import type { SyncPayload } from './scheduled-jobs.js';
+import { releaseRemainder, settleLateVoid, syncOperation } from './status-sync.js';
+
+/** What a verified upstream webhook or browser return names: our attempt, or the upstream's order. */
+export interface UpstreamHint {
+  paymentId: string | null;
+  connectorReference: string | null;
+}
+
+/**
+ * A verified webhook or browser return from an upstream gateway is only a hint (docs/gateways.md):
+ * Holdfast reads the upstream again and records what it says exactly as the status sync would,
+ * through the same guarded writes, so the two never both record an answer and a final state never
+ * goes back. An attempt Holdfast had already ended that the upstream now reports authorized is
+ * voided there (docs/failover.md). Returns the order after, or undefined when the hint names no
+ * attempt sent through this gateway account.
+ */
+export async function settleFromUpstream(ctx: CoreContext, connector: string, hint: UpstreamHint): Promise<OrderAggregate | undefined> {
+  const found = await findUpstreamPayment(ctx.db, connector, hint);
+  if (!found) return undefined;
+  const target = { merchantId: found.merchantId, orderId: found.orderId };
+  const read = await readOrder(ctx, target);
+  const payment = read.payments.find((p) => p.id === found.paymentId);
+  if (!payment) return read;
+  if (payment.status === 'PENDING') return settleAuthorization(ctx, read, payment);
+  if (payment.status === 'FAILED') return (await settleEndedAttempt(ctx, read, payment)) ?? read;
+  await settleOperationsOf(ctx, read, payment);
+  return readOrder(ctx, target);
+}
+
+/**
+ * A verified upstream webhook, acted on once per event id: `duplicate` when it was already,
+ * `unknown_order` when it names no attempt sent through this account, else `applied`. The event is
+ * recorded after it was acted on, so one whose handling failed is handled again when resent.
+ */
+export async function actOnUpstreamEvent(
+  ctx: CoreContext,
+  connector: string,
+  event: UpstreamEvent,
+): Promise<'duplicate' | 'unknown_order' | 'applied'> {
+  if (await upstreamEventSeen(ctx.db, connector, event.eventId)) return 'duplicate';
+  const after = await settleFromUpstream(ctx, connector, { paymentId: event.paymentId, connectorReference: event.connectorReference });
+  await recordUpstreamEvent(ctx.db, connector, event.eventId, event.paymentId, ctx.clock.now());
+  return after ? 'applied' : 'unknown_order';
+}
+
+/** A pending authorization (an unknown outcome, or an upstream 3-D Secure challenge): recorded once final. */
+async function settleAuthorization(ctx: CoreContext, read: OrderAggregate, payment: Payment): Promise<OrderAggregate> {
+  const plan = await authorizationPlan(ctx, read, payment);
+  const outcome = await authorizeSpec.inquire(ctx, plan);
+  if (!authorizeSpec.isFinal(outcome)) return read;
+  return recordAnswer(ctx, authorizeSpec, { merchantId: read.order.merchantId, orderId: read.order.id }, read, plan, outcome);
+}
+
+/** An attempt already ended: only an authorization reported after the end matters, and it is voided. */
+async function settleEndedAttempt(ctx: CoreContext, read: OrderAggregate, payment: Payment): Promise<OrderAggregate | undefined> {
+  if (read.reversals.some((r) => r.paymentId === payment.id)) return undefined;
+  const outcome = await ctx.gateway.inquireAuthorization(payment.connector, {
+    paymentId: payment.id,
+    connectorReference: payment.connectorReference,
+    capture: !read.order.preAuth,
+  });
+  return outcome.kind === 'approved' ? voidLateAuthorization(ctx, read, payment, outcome) : undefined;
+}
+
+/** Every capture, release and refund of the attempt still waiting for the gateway's answer. */
+async function settleOperationsOf(ctx: CoreContext, read: OrderAggregate, payment: Payment): Promise<void> {
+  const payloadOf = (operationId: string): SyncPayload => ({ merchantId: read.order.merchantId, orderId: read.order.id, operationId });
+  const steps: Array<() => Promise<StepResult>> = [
+    ...read.captures
+      .filter((c) => c.paymentId === payment.id && !isSettled(c))
+      .map((c) => () => syncOperation(ctx, 'capture', payloadOf(c.id))),
+    ...read.reversals
+      .filter((r) => r.paymentId === payment.id && isOpenRelease(r))
+      .map((r) => () => {
+        if (r.kind === 'REMAINDER') return releaseRemainder(ctx, payloadOf(r.id));
+        if (r.kind === 'LATE_VOID') return settleLateVoid(ctx, payloadOf(r.id));
+        return syncOperation(ctx, 'reversal', payloadOf(r.id));
+      }),
+    ...read.refunds
+      .filter((r) => r.paymentId === payment.id && !isSettled(r))
+      .map((r) => () => syncOperation(ctx, 'refund', payloadOf(r.id))),
+  ];
+  for (const step of steps) await step();
+}
+
+/** A release still to confirm: a remainder's or a late void is retried even after a failure, since the money is still held. */
+function isOpenRelease(release: Release): boolean {
+  return release.kind === 'REMAINDER' || release.kind === 'LATE_VOID' ? release.status !== 'SUCCEEDED' : !isSettled(release);
+}
