@@ -17,6 +17,8 @@ export interface GatewayDetails {
   /** The upstream's own response code and message, verbatim. */
   responseCode: string | null;
   responseMessage: string | null;
+  /** Juspay's numeric gateway id, when the upstream gave one. */
+  gatewayId?: number | null;
 }
 
 /**

@@ -79,13 +79,16 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
   const txnStatus = juspayTxnStatus(aggregate, payment);
   const failed = payment.status === 'FAILED';
   const capture = aggregate.captures.at(-1);
+  // Where the authorization really went, when an upstream gateway answered it.
+  const details = payment.gatewayDetails;
+  const gatewayId = details?.gatewayId ?? GATEWAY_ID;
   Object.assign(body, {
     txn_id: txnId(aggregate, payment),
     txn_uuid: payment.txnUuid,
     payment_method_type: 'CARD',
     payment_method: payment.card?.network ?? 'UNKNOWN',
     auth_type: payment.challengeId || payment.errorCode === 'USER_AUTHENTICATION_FAILED' ? 'THREE_DS' : '',
-    gateway_id: GATEWAY_ID,
+    gateway_id: gatewayId,
     gateway_reference_id: '',
     bank_error_code: failed ? (payment.errorCode ?? '') : capture?.status === 'FAILED' ? (capture.errorCode ?? '') : '',
     bank_error_message: failed ? (payment.errorMessage ?? '') : capture?.status === 'FAILED' ? (capture.errorMessage ?? '') : '',
@@ -120,8 +123,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
       tax_amount: 0,
       offer_deduction_amount: 0,
       currency: payment.currency,
-      gateway: GATEWAY,
-      gateway_id: GATEWAY_ID,
+      gateway: details?.gateway ?? GATEWAY,
+      gateway_id: gatewayId,
       express_checkout: false,
       redirect: Boolean(payment.challengeId),
       error_code: failed ? payment.errorCode : null,
@@ -130,8 +133,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
       txn_flow_type: order.preAuth ? 'PREAUTH' : 'DIRECT_DEBIT',
     },
     payment_gateway_response: {
-      resp_code: failed ? (payment.errorCode ?? 'FAILED') : 'SUCCESS',
-      resp_message: failed ? (payment.errorMessage ?? '') : respMessage(txnStatus),
+      resp_code: details?.responseCode ?? (failed ? (payment.errorCode ?? 'FAILED') : 'SUCCESS'),
+      resp_message: details?.responseMessage ?? (failed ? (payment.errorMessage ?? '') : respMessage(txnStatus)),
       rrn: payment.rrn ?? '',
       epg_txn_id: payment.acquirerReference ?? '',
       auth_id_code: payment.approvalCode ?? '',

@@ -42,6 +42,8 @@ function paymentItem(aggregate: OrderAggregate, payment: Payment) {
       acquirer_reference: payment.acquirerReference ?? '',
       rrn: payment.rrn ?? '',
       is_aggregator: false,
+      // Where the authorization really went, when an upstream gateway answered it.
+      ...(payment.gatewayDetails ? { acquirer_name: payment.gatewayDetails.gateway } : {}),
     },
     ...(errorCode ? { error_detail: { code: errorCode, message: errorMessage ?? '' } } : {}),
     ...(order.preAuth && captures.length > 0
