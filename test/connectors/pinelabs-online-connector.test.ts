@@ -361,4 +361,18 @@ describe('pinelabs-online connector against an upstream Holdfast', () => {
       await cutting.close();
     }
   });
+
+  it('the payment acted on but its answer lost: unknown (never notSent) with the order id; the inquiry finds it approved', async () => {
+    const paymentId = newPaymentId();
+    proxy.cutAnswerTo('POST', /\/payments$/);
+    const outcome = await connector.authorize({ paymentId, amount: 1300, currency: 'INR', card: card(VISA_OK), capture: false });
+    assert.equal(outcome.kind, 'unknown', JSON.stringify(outcome));
+    assert.equal(outcome.notSent, undefined);
+    assert.ok(outcome.connectorReference);
+    assert.equal((await upstreamOrder(outcome.connectorReference)).status, 'AUTHORIZED');
+    const inquired = approved(
+      await connector.inquireAuthorization({ paymentId, connectorReference: outcome.connectorReference, capture: false }),
+    );
+    assert.equal(inquired.connectorReference, outcome.connectorReference);
+  });
 });
