@@ -1,7 +1,8 @@
 /**
  * A merchant's Pine Labs Online account as a gateway Holdfast sits in front of: the client of the
- * API Holdfast itself serves in src/api/pinelabs/. This file builds the requests and says what
- * each failure means; mapping.ts reads the answers; session.ts holds the token.
+ * API Holdfast itself serves in src/api/pinelabs/. This file makes the calls and says what each
+ * failure means; requests.ts builds the authorization's bodies, mapping.ts reads the answers,
+ * session.ts holds the token.
  *
  * One of our payment attempts is one upstream order (its merchant_order_reference is our payment
  * id) with one card payment on it (its merchant_payment_reference too); the upstream order id is the
@@ -17,7 +18,7 @@ import {
   type OperationRequest,
 } from '../gateway.js';
 import { upstreamReturnPath, type GatewayAccountConfig, type UpstreamConnectorFactory, type UpstreamDeps } from '../upstream.js';
-import type { Customer } from '../../domain/order.js';
+import { orderBody, paymentBody } from './requests.js';
 import {
   authorizationOf,
   captureOf,
@@ -77,7 +78,7 @@ class PineLabsOnlineConnector implements GatewayConnector {
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
     let created: Answer;
     try {
-      created = await this.session.send('POST', PINELABS_PATHS.orders, this.orderBody(request));
+      created = await this.session.send('POST', PINELABS_PATHS.orders, orderBody(request, this.callbackUrl(request.paymentId)));
     } catch (error) {
       if (error instanceof AccountNotUsable) return this.accountDecline(null, error);
       return { kind: 'unknown', connectorReference: null, reason: `create order: ${failureOf(error)}`, notSent: true };
@@ -257,57 +258,8 @@ class PineLabsOnlineConnector implements GatewayConnector {
     return declined(connectorReference, { code: error.code, message: error.message }, this.gateway);
   }
 
-  private orderBody(request: AuthorizeRequest) {
-    const customer = request.order?.customer ? pineLabsCustomer(request.order.customer) : undefined;
-    return {
-      merchant_order_reference: request.paymentId,
-      order_amount: { value: request.amount, currency: request.currency },
-      pre_auth: !request.capture,
-      allowed_payment_methods: ['CARD'],
-      callback_url: this.deps.publicBaseUrl.replace(/\/+$/, '') + upstreamReturnPath(this.account.id, request.paymentId),
-      ...(customer ? { purchase_details: { customer } } : {}),
-    };
+  /** Where the upstream sends the browser back after its 3-D Secure page: Holdfast's return path for this account and payment. */
+  private callbackUrl(paymentId: string): string {
+    return this.deps.publicBaseUrl.replace(/\/+$/, '') + upstreamReturnPath(this.account.id, paymentId);
   }
-}
-
-/** The card payment on the order. The card's data is only ever in this request's body: never logged, never kept. */
-function paymentBody(request: AuthorizeRequest) {
-  const { card } = request;
-  const name = card.holderName?.trim();
-  return {
-    payments: [
-      {
-        merchant_payment_reference: request.paymentId,
-        payment_method: 'CARD',
-        payment_amount: { value: request.amount, currency: request.currency },
-        payment_option: {
-          card_details: {
-            ...(name && name.length <= 100 ? { name } : {}),
-            card_number: card.number,
-            ...(card.cvv ? { cvv: card.cvv } : {}),
-            expiry_month: card.expiryMonth.padStart(2, '0'),
-            // The reference asks for four digits.
-            expiry_year: card.expiryYear.length === 2 ? `20${card.expiryYear}` : card.expiryYear,
-          },
-        },
-      },
-    ],
-  };
-}
-
-/**
- * The customer as Pine Labs names its fields, each only when it fits the reference's limits: the
- * customer is context for the upstream, and one field too long must not refuse the whole order.
- */
-function pineLabsCustomer(customer: Customer): Record<string, string> | undefined {
-  const fields: Record<string, string> = {};
-  if (customer.id && customer.id.length <= 19) fields.customer_id = customer.id;
-  if (customer.email && customer.email.length <= 50) fields.email_id = customer.email;
-  const phone = customer.phone?.replace(/[\s()+-]/g, '');
-  if (phone && /^[0-9]{10,20}$/.test(phone)) fields.mobile_number = phone;
-  const [first, ...rest] = (customer.name ?? '').trim().split(/\s+/);
-  const last = rest.join(' ');
-  if (first && first.length <= 50) fields.first_name = first;
-  if (first && last && last.length <= 50) fields.last_name = last;
-  return Object.keys(fields).length > 0 ? fields : undefined;
 }
