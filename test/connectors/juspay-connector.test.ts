@@ -152,6 +152,20 @@ describe('the Juspay connector, against an upstream Holdfast speaking Juspay', (
     assert.equal((await orderLedger(upstream.db, order.id)).captured, 5_000);
   });
 
+  it('the same attempt authorized again never sends a second transaction: its order answers', async () => {
+    const request = authorizeRequest(CARDS.ok, { capture: false, amount: 2_000 });
+    assert.equal((await connector.authorize(request)).kind, 'approved');
+    // The same fields: the upstream replays the order, which already holds a transaction.
+    assert.equal((await connector.authorize(request)).kind, 'approved');
+    // Later (another order_expiry): the upstream answers duplicate.call, and the order is read.
+    upstream.clock.advance(60_000);
+    assert.equal((await connector.authorize(request)).kind, 'approved');
+    const order = await upstreamOrder(request.paymentId);
+    assert.equal(order.status, 'AUTHORIZED');
+    assert.match(order.txn_id, /-1$/, 'one transaction on the order');
+    assert.equal((await orderLedger(upstream.db, order.id)).authorized, 2_000);
+  });
+
   it('a hard decline keeps the upstream code and is not retryable', async () => {
     const request = authorizeRequest(CARDS.insufficientFunds, { capture: true });
     const outcome = await connector.authorize(request);

@@ -71,9 +71,10 @@ class JuspayConnector implements GatewayConnector {
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
     const orderId = juspayOrderId(request.paymentId);
-    // Until POST /txns is written, no card data has left Holdfast: whatever happened to the order's
-    // creation (refused connection, lost answer, 5xx), nothing can have been authorized, so the
-    // attempt may go to another gateway. The order the upstream may hold is empty and closes by itself.
+    // Until POST /txns is written, no card data has left Holdfast for this attempt (the core
+    // authorizes each attempt once, and the order's id is the attempt's): whatever happened to the
+    // order's creation (refused connection, lost answer, 5xx), nothing can have been authorized, so
+    // the attempt may go to another gateway. The order the upstream may hold is empty and closes by itself.
     const notSent = (reason: string): AuthorizeOutcome => ({ kind: 'unknown', connectorReference: null, reason, notSent: true });
     let created: Exchange;
     try {
@@ -84,9 +85,13 @@ class JuspayConnector implements GatewayConnector {
     }
     let order = bodyOf(JuspayOrder, created);
     if (!order && isRefusal(created) && isDuplicateCall(created)) {
-      // The order exists under our derived id with other fields (an earlier try of this attempt).
+      // The order exists under our derived id with other fields: an earlier try of this attempt,
+      // which may have sent a transaction. Only the order can say; while it cannot, the outcome is unknown.
       const read = await this.readOrderSafely(orderId);
-      if (read.kind !== 'order') return notSent(read.kind === 'unknown' ? read.reason : `juspay order ${orderId} cannot be read`);
+      if (read.kind !== 'order') {
+        const reason = read.kind === 'unknown' ? read.reason : `juspay order ${orderId} is a duplicate.call yet cannot be found`;
+        return { kind: 'unknown', connectorReference: orderId, reason };
+      }
       order = read.order;
     } else if (!order && isRefusal(created)) {
       return refusedAuthorization(created, null, this.mapping);
