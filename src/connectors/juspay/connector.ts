@@ -23,6 +23,7 @@ import {
   bodyOf,
   captureFromOrder,
   isDuplicateCall,
+  isOperationRefusal,
   isOrderNotFound,
   isRefusal,
   NO_SUCH_AUTHORIZATION,
@@ -157,7 +158,7 @@ class JuspayConnector implements GatewayConnector {
     });
     const order = bodyOf(JuspayOrder, sent);
     if (order) return refundFromOrder(order, uniqueRequestId, true);
-    if (isRefusal(sent) && sent.status !== 429) {
+    if (isOperationRefusal(sent)) {
       // duplicate.call: this unique_request_id was already used, so the refund exists: its row answers.
       if (isDuplicateCall(sent)) return this.fromOrder(request.connectorReference, (o) => refundFromOrder(o, uniqueRequestId, true));
       return { kind: 'failed', ...refusalOf(sent) };
@@ -217,7 +218,7 @@ class JuspayConnector implements GatewayConnector {
   ): Promise<OperationOutcome> {
     const order = bodyOf(JuspayOrder, sent);
     if (order) return fromOrder(order, true);
-    if (!isRefusal(sent) || sent.status === 429) return { kind: 'unknown', reason: unusable(sent, what) };
+    if (!isOperationRefusal(sent)) return { kind: 'unknown', reason: unusable(sent, what) };
     const refusal = refusalOf(sent);
     const read = await this.readOrderSafely(orderId);
     if (read.kind === 'order') {

@@ -80,6 +80,14 @@ export function isRefusal(exchange: Exchange): exchange is Extract<Exchange, { k
   return exchange.kind === 'answer' && exchange.status >= 400 && exchange.status <= 499 && exchange.status !== 408;
 }
 
+/**
+ * A 4xx refusing a capture, void or refund. A throttled one (429) is not refused, only put off:
+ * unknown, asked about again later. (An authorization's 429 is a retryable decline instead: no card went through.)
+ */
+export function isOperationRefusal(exchange: Exchange): exchange is Extract<Exchange, { kind: 'answer' }> {
+  return isRefusal(exchange) && exchange.status !== 429;
+}
+
 /** The upstream's error code and message from a refusal. */
 export function refusalOf(exchange: { status: number; body: unknown }): { code: string; message: string; fields: string[] } {
   const body = Value.Check(JuspayError, exchange.body) ? exchange.body : undefined;
