@@ -32,6 +32,14 @@ export function toMajorUnitsNumber(amount: number, currency: string): number {
   return Number(toMajorUnitsString(amount, exponent));
 }
 
+/**
+ * Formats minor units as a decimal string in major units with every minor digit (10050 → "100.50"),
+ * by string arithmetic: what a form field that takes rupees (Juspay's `amount`) is sent.
+ */
+export function toMajorUnitsText(amount: number, currency: string): string {
+  return toMajorUnitsString(amount, MINOR_UNIT_EXPONENT[currency] ?? 2);
+}
+
 function toMajorUnitsString(amount: number, exponent: number): string {
   const sign = amount < 0 ? '-' : '';
   const digits = Math.abs(amount)
