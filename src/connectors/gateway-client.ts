@@ -1,5 +1,5 @@
 import type { AuthorizeOutcome, AuthorizeRequest, GatewayConnector, OperationOutcome, OperationRequest } from './gateway.js';
-import type { ConnectorRegistry } from './registry.js';
+import type { ConnectorResolver } from './registry.js';
 
 export type OperationCall = 'capture' | 'reverse' | 'refund';
 
@@ -26,7 +26,7 @@ export interface GatewayClientOptions {
  */
 export class GatewayClient {
   constructor(
-    private readonly connectors: ConnectorRegistry,
+    private readonly connectors: ConnectorResolver,
     private readonly options: GatewayClientOptions,
   ) {}
 
@@ -73,9 +73,15 @@ export class GatewayClient {
         resolve(unknown(`${name}: no answer within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
     });
+    // Finding the connector may read its gateway account: within the same limit, and a name that
+    // stands for nothing is an unknown outcome like any other failure of the call.
+    const attempt = async (): Promise<T> => {
+      const connector = await this.connectors.resolve(name);
+      return connector ? send(connector) : unknown(`no connector named ${name}`);
+    };
     let outcome: T;
     try {
-      outcome = await Promise.race([send(this.connectors.get(name)), limit]);
+      outcome = await Promise.race([attempt(), limit]);
     } catch (error) {
       outcome = unknown(error instanceof Error ? error.message : String(error));
     } finally {

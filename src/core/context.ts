@@ -6,6 +6,7 @@ import type { NotificationSink } from './notifications.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
 import type { CardTestingRules } from './card-testing.js';
+import type { GatewayAccountConnectors } from './gateway-account-connectors.js';
 
 /** Everything a use-case needs; built once in app.ts. */
 export interface CoreContext {
@@ -15,6 +16,8 @@ export interface CoreContext {
   keys: KeyRing;
   /** The gateways, through the one client that calls connectors. */
   gateway: GatewayClient;
+  /** Merchants' gateway accounts as connectors, and which of them routing may choose (docs/gateways.md). */
+  gatewayAccounts: GatewayAccountConnectors;
   /** The shapes of the ids handed out (orders, payments, refunds). */
   ids: IdScheme;
   /** How long an authorization may wait for capture before it is released (ms). */
