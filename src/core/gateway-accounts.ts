@@ -3,7 +3,7 @@
  * credentials sealed as one JSON object, listed without them (only which ones are set), disabled
  * and enabled. Every change is audited in the transaction that makes it.
  */
-import type { GatewayAccountCredentials } from '../connectors/upstream.js';
+import { upstreamReturnPath, upstreamWebhookPath, type GatewayAccountCredentials } from '../connectors/upstream.js';
 import { newGatewayAccountId } from '../domain/ids.js';
 import type { Queryable } from '../store/db.js';
 import {
@@ -20,6 +20,20 @@ import type { ChangeOrigin } from './admin/credentials.js';
 import type { CoreContext } from './context.js';
 import { noteGatewayAccountChanged } from './gateway-account-changes.js';
 import { checkGatewayAccountInput, CREDENTIAL_FIELDS, type CredentialName, type GatewayAccountInput } from './gateway-account-input.js';
+
+export { GATEWAY_KINDS as GATEWAY_ACCOUNT_KINDS } from '../connectors/upstream.js';
+
+/**
+ * What is configured at the upstream for an account: where it sends its webhooks, and the prefix
+ * of the page it sends the browser back to (each payment's own return URL, sent with the payment,
+ * ends in that payment's id).
+ */
+export function upstreamEndpoints(publicBaseUrl: string, accountId: string): { webhookUrl: string; returnUrlPrefix: string } {
+  return {
+    webhookUrl: publicBaseUrl + upstreamWebhookPath(accountId),
+    returnUrlPrefix: publicBaseUrl + upstreamReturnPath(accountId, ''),
+  };
+}
 
 /** An account as the admin API and the command line show it: never a credential, only which are set. */
 export interface GatewayAccountView {
