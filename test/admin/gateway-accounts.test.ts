@@ -152,7 +152,10 @@ describe('admin API: gateway accounts', () => {
     );
     assert.ok(listed.body.data.every((a: any) => a.merchant_id === mine));
     assertNoSecret(listed.body, 'the listing');
-    assert.deepEqual((await viewer.get(`/merchants/${theirs}/gateway-accounts`)).body.data.map((a: any) => a.id), [theirAccount]);
+    assert.deepEqual(
+      (await viewer.get(`/merchants/${theirs}/gateway-accounts`)).body.data.map((a: any) => a.id),
+      [theirAccount],
+    );
   });
 
   it('bad input is a 400 that names the field, and nothing is stored or audited', async () => {
