@@ -112,7 +112,11 @@ async function gatewayAdd(args: string[]): Promise<void> {
 }
 
 async function gatewayList(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { merchant: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { merchant: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
   if (!values.merchant) throw new Error('gateway list needs --merchant ID');
   const cli = await openCliApp();
   try {

@@ -80,7 +80,7 @@ export async function listSealedGatewayCredentials(q: Queryable): Promise<Array<
   const rows = await q.query<{ id: string; credentials_ciphertext: string }>(
     'select id, credentials_ciphertext from gateway_accounts order by id',
   );
-  return rows.map((r) => ({ id: String(r.id), credentialsCiphertext: String(r.credentials_ciphertext) }));
+  return rows.map((r) => ({ id: r.id, credentialsCiphertext: r.credentials_ciphertext }));
 }
 
 /**

@@ -23,7 +23,10 @@ const refusal = (refused: GatewayAccountRefusal) => new AdminError(refused.refus
  * accounts"): viewers list them; admins add, disable and enable them. No answer ever holds a
  * credential: the response schemas list which are set, and serialize nothing else.
  */
-export async function gatewayAccountsRoutes(root: FastifyInstance, { ctx, links }: { ctx: CoreContext; links: PublicLinks }): Promise<void> {
+export async function gatewayAccountsRoutes(
+  root: FastifyInstance,
+  { ctx, links }: { ctx: CoreContext; links: PublicLinks },
+): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const shown = (account: GatewayAccountView) => ({ ...account, webhook_url: upstreamEndpoints(links.base, account.id).webhookUrl });
 
