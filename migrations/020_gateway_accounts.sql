@@ -13,6 +13,8 @@ create table gateway_accounts (
   -- Every credential of the account as one JSON object, sealed with a data key (`v2.<key id>.…`):
   -- it is opened only to build the connector, and a key rotation re-seals it.
   credentials_ciphertext text not null,
+  -- Insertion order, for listings (timestamps may tie).
+  position bigint generated always as identity,
   disabled_at timestamptz,
   created_at timestamptz not null,
   updated_at timestamptz not null,

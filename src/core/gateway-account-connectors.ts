@@ -83,7 +83,7 @@ export class GatewayAccountConnectors implements ConnectorResolver {
     return record === undefined || record.disabledAt !== null;
   }
 
-  /** A merchant's accounts routing may choose (enabled), oldest first; read at most once a second. */
+  /** A merchant's accounts routing may choose (enabled), in the order they were added; read at most once a second. */
   async routableAccounts(merchantId: string): Promise<RoutableAccount[]> {
     const cached = this.routable.get(merchantId);
     if (cached && stillFresh(merchantId, cached.readAt)) return cached.accounts;

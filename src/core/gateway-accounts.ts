@@ -134,7 +134,7 @@ export async function addGatewayAccount(
   return result;
 }
 
-/** A merchant's accounts, oldest first; the credentials are opened only to say which are set. */
+/** A merchant's accounts in the order they were added; the credentials are opened only to say which are set. */
 export async function listGatewayAccountViews(ctx: Pick<CoreContext, 'db' | 'keys'>, merchantId: string): Promise<GatewayAccountView[]> {
   const accounts = await listGatewayAccounts(ctx.db, merchantId);
   return Promise.all(accounts.map((account) => viewOf(ctx, account)));

@@ -49,9 +49,9 @@ export async function findGatewayAccount(q: Queryable, id: string): Promise<Gate
   return rows[0] ? toAccount(rows[0]) : undefined;
 }
 
-/** A merchant's accounts, oldest first (the order they were added in). */
+/** A merchant's accounts in the order they were added. */
 export async function listGatewayAccounts(q: Queryable, merchantId: string): Promise<GatewayAccountRecord[]> {
-  const rows = await q.query('select * from gateway_accounts where merchant_id = $1 order by created_at, id', [merchantId]);
+  const rows = await q.query('select * from gateway_accounts where merchant_id = $1 order by position', [merchantId]);
   return rows.map(toAccount);
 }
 

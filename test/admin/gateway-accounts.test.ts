@@ -126,7 +126,7 @@ describe('admin API: gateway accounts', () => {
     assertNoSecret(audit, 'the audit entry');
   });
 
-  it('lists a merchant’s accounts oldest first, each kind with only the names of its credentials', async () => {
+  it('lists a merchant’s accounts in the order they were added, each kind with only the names of its credentials', async () => {
     const juspay = await admin.post(`/merchants/${mine}/gateway-accounts`, JUSPAY);
     assert.equal(juspay.status, 201, JSON.stringify(juspay.body));
     assert.deepEqual(juspay.body.account.credentials, ['api_key', 'upstream_merchant_id', 'webhook_basic_auth']);
