@@ -26,6 +26,7 @@ const NO_DATABASE_SERVER = [
   'test/unit/redirect-signatures.test.ts',
   'test/hosted/card-checks.test.ts',
   'test/cli/holdfast-cli.test.ts',
+  'test/cli/gateway-cli.test.ts',
   'test/cli/operator-cli.test.ts',
 ];
 

@@ -11,6 +11,9 @@ import type { GatewayConnector } from './connectors/gateway.js';
 import { HttpAcquirerConnector } from './connectors/http-acquirer/connector.js';
 import { GatewayClient } from './connectors/gateway-client.js';
 import { ConnectorRegistry } from './connectors/registry.js';
+import { SandboxConnector } from './connectors/sandbox.js';
+import { upstreamConnectorFactories } from './connectors/upstream-factories.js';
+import { GatewayAccountConnectors } from './core/gateway-account-connectors.js';
 import type { SyncPolicy } from './core/scheduled-jobs.js';
 import { pineLabsIds } from './api/pinelabs/ids.js';
 import { juspayTxnUuid } from './api/juspay/ids.js';
@@ -25,6 +28,9 @@ import { migrate } from './store/migrate.js';
 import { webhookOutbox } from './webhooks/outbox.js';
 import { installHttpMetrics } from './metrics/http-metrics.js';
 import { createMetrics, type AppMetrics } from './metrics/registry.js';
+
+/** How long connecting to an upstream gateway may take: past it the request was provably never sent. */
+export const UPSTREAM_CONNECT_TIMEOUT_MS = 3000;
 
 /** Lifetime of a Pine Labs access token: one hour, as the real gateway. */
 export const TOKEN_TTL_MS = 60 * 60 * 1000;
@@ -76,18 +82,32 @@ export async function createApp(options: AppOptions): Promise<App> {
   const links: PublicLinks = { base: config.publicUrl };
   const metrics = createMetrics({ db, clock, timeoutMs: config.readyTimeoutMs, databaseGauges: options.databaseGauges });
   const dialects: readonly DialectModule[] = [pineLabsDialect, juspayDialect];
+  const sandbox = new SandboxConnector();
+  // Gateway accounts (docs/gateways.md) are built when first used, once the public URL is known.
+  const gatewayAccounts = new GatewayAccountConnectors(db, keys.ring, upstreamConnectorFactories(sandbox), () => ({
+    publicBaseUrl: links.base,
+    timeoutMs: config.upstreamTimeoutMs,
+    connectTimeoutMs: UPSTREAM_CONNECT_TIMEOUT_MS,
+    clock,
+  }));
   const ctx: CoreContext = {
     db,
     clock,
     keys: keys.ring,
     gateway: new GatewayClient(
-      new ConnectorRegistry([
-        ...(config.acquirerUrl ? [new HttpAcquirerConnector({ baseUrl: config.acquirerUrl, timeoutMs: config.acquirerTimeoutMs })] : []),
-        ...(options.connectors ?? []),
-      ]),
-      // A ceiling for every connector; the http-acquirer's own limit (HOLDFAST_ACQUIRER_TIMEOUT) comes first.
-      { timeoutMs: config.acquirerTimeoutMs + 1000, observe: metrics.observeGateway },
+      new ConnectorRegistry(
+        [
+          sandbox,
+          ...(config.acquirerUrl ? [new HttpAcquirerConnector({ baseUrl: config.acquirerUrl, timeoutMs: config.acquirerTimeoutMs })] : []),
+          ...(options.connectors ?? []),
+        ],
+        gatewayAccounts,
+      ),
+      // A ceiling for every connector; each connector's own limit (HOLDFAST_ACQUIRER_TIMEOUT,
+      // HOLDFAST_UPSTREAM_TIMEOUT) comes first.
+      { timeoutMs: Math.max(config.acquirerTimeoutMs, config.upstreamTimeoutMs) + 1000, observe: metrics.observeGateway },
     ),
+    gatewayAccounts,
     ids: { ...pineLabsIds, txn: juspayTxnUuid },
     captureWindowMs: config.captureWindowMs,
     challengeTtlMs: config.challengeTtlMs,

@@ -48,6 +48,11 @@ export interface Config {
   acquirerUrl: string | undefined;
   /** How long the http-acquirer connector waits for an answer before the outcome is unknown (Default: 5s). */
   acquirerTimeoutMs: number;
+  /**
+   * How long a call to an upstream gateway account (docs/gateways.md) may take before its outcome
+   * is unknown (HOLDFAST_UPSTREAM_TIMEOUT, default 30s).
+   */
+  upstreamTimeoutMs: number;
   /** Delay before the first status inquiry of an unanswered operation; doubles after each (Default: 10s). */
   syncDelayMs: number;
   /** Status inquiries before an outcome is flagged for manual review (Default: 10). */
@@ -174,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (acquirerTimeoutMs === undefined)
     problems.push(`HOLDFAST_ACQUIRER_TIMEOUT must be a duration such as 5s or 800ms, got "${env.HOLDFAST_ACQUIRER_TIMEOUT}"`);
 
+  const upstreamTimeoutMs = duration(env, 'HOLDFAST_UPSTREAM_TIMEOUT', '30s', problems);
+
   const syncDelayMs = parseDuration(env.HOLDFAST_SYNC_DELAY || '10s');
   if (syncDelayMs === undefined) problems.push(`HOLDFAST_SYNC_DELAY must be a duration such as 10s, got "${env.HOLDFAST_SYNC_DELAY}"`);
   const challengeTtlMs = parseDuration(env.HOLDFAST_CHALLENGE_TTL || '10m');
@@ -203,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.length > 0 ||
     captureWindowMs === undefined ||
     acquirerTimeoutMs === undefined ||
+    upstreamTimeoutMs === undefined ||
     syncDelayMs === undefined ||
     challengeTtlMs === undefined ||
     dbConnectTimeoutMs === undefined ||
@@ -237,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,
     acquirerTimeoutMs,
+    upstreamTimeoutMs,
     syncDelayMs,
     syncAttempts,
     challengeTtlMs,

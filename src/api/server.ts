@@ -82,7 +82,7 @@ export async function buildServer(
     });
   }
   const sessions = { idleMs: config.adminSessionIdleMs, maxMs: config.adminSessionMaxMs };
-  await app.register(adminApi, { prefix: '/admin/v1', ctx, sessions });
+  await app.register(adminApi, { prefix: '/admin/v1', ctx, sessions, links });
   await app.register(frontDoorRoutes, { host: config.host, metricsPort: config.metricsPort });
   await app.register(staticAssetRoutes);
   await app.register(dashboardRoutes);

@@ -8,6 +8,7 @@ import { runMerchantCreate } from './merchant-create.js';
 import { merchantRedirectKeys } from './merchant-redirect-keys.js';
 import { merchantSetEnabled } from './merchant-enable.js';
 import { keysCommand } from './keys.js';
+import { gatewayCommand, GATEWAY_USAGE } from './gateway.js';
 import { MasterKeyError } from '../core/keys/master-key.js';
 import { merchantSetWebhook } from './merchant-webhook.js';
 import { reviewCommand } from './review.js';
@@ -30,6 +31,7 @@ Commands:
                                           issue new keys that sign the browser's return to the merchant, print them once
   merchant disable --merchant ID          refuse the merchant's tokens, API key and credentials (401) from now on
   merchant enable --merchant ID           accept them again
+${GATEWAY_USAGE}
   keys rotate [--json]                    new token-signing and encryption keys; secrets re-sealed, issued tokens stay valid
   keys list [--json]                      the data keys (ids, purposes, dates; never a secret)
   webhooks list [--merchant ID] [--order ID] [--limit N] [--json]
@@ -45,7 +47,7 @@ Configuration is read from the environment (see README): PORT, HOST, DATABASE_UR
 HOLDFAST_DATA_DIR, HOLDFAST_DB_POOL, HOLDFAST_TLS_CERT, HOLDFAST_TLS_KEY, HOLDFAST_PUBLIC_URL,
 HOLDFAST_CAPTURE_WINDOW, HOLDFAST_CHALLENGE_TTL, HOLDFAST_WEBHOOK_RETRY_SCHEDULE,
 HOLDFAST_SYNC_ATTEMPTS, HOLDFAST_SYNC_DELAY, HOLDFAST_CONNECTOR, HOLDFAST_ACQUIRER_URL,
-HOLDFAST_ACQUIRER_TIMEOUT, HOLDFAST_ORDER_TTL, HOLDFAST_MASTER_KEY, HOLDFAST_MASTER_KEY_FILE,
+HOLDFAST_ACQUIRER_TIMEOUT, HOLDFAST_UPSTREAM_TIMEOUT, HOLDFAST_ORDER_TTL, HOLDFAST_MASTER_KEY, HOLDFAST_MASTER_KEY_FILE,
 HOLDFAST_DB_CONNECT_TIMEOUT, HOLDFAST_DB_STATEMENT_TIMEOUT, HOLDFAST_DB_QUERY_TIMEOUT,
 HOLDFAST_READY_TIMEOUT, HOLDFAST_ADMIN_SESSION_IDLE, HOLDFAST_ADMIN_SESSION_MAX, LOG_LEVEL; limits (docs/rate-limits.md):
 HOLDFAST_RATE_LIMIT_WINDOW, HOLDFAST_RATE_LIMIT_AUTH_FAILURES, HOLDFAST_RATE_LIMIT_AUTH_FAILURES_PER_IP,
@@ -105,6 +107,10 @@ export async function main(argv: string[]): Promise<void> {
           captureWindow: values['capture-window'],
           json: values.json,
         });
+        return;
+      }
+      case 'gateway': {
+        await gatewayCommand(rest);
         return;
       }
       case 'keys': {

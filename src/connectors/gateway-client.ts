@@ -7,7 +7,7 @@ import {
   type OperationRequest,
   type UpstreamEvent,
 } from './gateway.js';
-import type { ConnectorRegistry } from './registry.js';
+import type { ConnectorResolver } from './registry.js';
 
 export type OperationCall = 'capture' | 'reverse' | 'refund';
 
@@ -34,7 +34,7 @@ export interface GatewayClientOptions {
  */
 export class GatewayClient {
   constructor(
-    private readonly connectors: ConnectorRegistry,
+    private readonly connectors: ConnectorResolver,
     private readonly options: GatewayClientOptions,
   ) {}
 
@@ -97,7 +97,8 @@ export class GatewayClient {
   /** A check that can only pass: an unknown connector, or one that throws, verifies nothing. */
   private async check<T>(name: string, verify: (connector: GatewayConnector) => T | null): Promise<T | null> {
     try {
-      return verify(this.connectors.get(name));
+      const connector = await this.connectors.resolve(name);
+      return connector ? verify(connector) : null;
     } catch {
       return null;
     }
@@ -117,9 +118,16 @@ export class GatewayClient {
         resolve(unknown(`${name}: no answer within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
     });
+    // Finding the connector may read its gateway account: within the same limit, and a name that
+    // stands for nothing is an unknown outcome like any other failure of the call.
+    const attempt = async (): Promise<T> => {
+      const connector = await this.connectors.resolve(name);
+      // Nothing was sent anywhere: for a new authorization, nothing can have been authorized.
+      return connector ? send(connector) : notSent(`no connector named ${name}`);
+    };
     let outcome: T;
     try {
-      outcome = await Promise.race([send(this.connectors.get(name)), limit]);
+      outcome = await Promise.race([attempt(), limit]);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       outcome = error instanceof RequestNotSent ? notSent(reason) : unknown(reason);

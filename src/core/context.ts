@@ -6,6 +6,7 @@ import type { NotificationSink } from './notifications.js';
 import type { IdScheme } from './id-scheme.js';
 import type { SyncPolicy } from './scheduled-jobs.js';
 import type { CardTestingRules } from './card-testing.js';
+import type { GatewayAccountConnectors } from './gateway-account-connectors.js';
 
 /** What a new authorization is routed on (docs/routing.md). */
 export interface RoutingFacts {
@@ -32,6 +33,8 @@ export interface CoreContext {
   gateway: GatewayClient;
   /** Routing between a merchant's gateway accounts; absent: every authorization goes to the merchant's connector. */
   routing?: AuthorizationRouter;
+  /** Merchants' gateway accounts as connectors, and which of them routing may choose (docs/gateways.md). */
+  gatewayAccounts: GatewayAccountConnectors;
   /** The shapes of the ids handed out (orders, payments, refunds). */
   ids: IdScheme;
   /** How long an authorization may wait for capture before it is released (ms). */

@@ -21,6 +21,20 @@ export function newMerchantId(): string {
   return `mer_${randomAlphanumeric(14)}`;
 }
 
+/**
+ * A merchant's account at a gateway Holdfast sits in front of (docs/gateways.md): its id is also
+ * the connector name its payments are sent through, which is how a connector name is told apart.
+ */
+export const GATEWAY_ACCOUNT_PREFIX = 'gwa_';
+
+export function newGatewayAccountId(): string {
+  return `${GATEWAY_ACCOUNT_PREFIX}${randomAlphanumeric(20)}`;
+}
+
+export function isGatewayAccountId(name: string): boolean {
+  return name.startsWith(GATEWAY_ACCOUNT_PREFIX);
+}
+
 export function newUuid(): string {
   return randomUUID();
 }

@@ -38,6 +38,13 @@ describe('configuration from the environment', () => {
       assert.match(error.message, /HOLDFAST_PUBLIC_URL/);
     }
   });
+  it('bounds a call to an upstream gateway account (HOLDFAST_UPSTREAM_TIMEOUT)', () => {
+    assert.equal(loadConfig({}).upstreamTimeoutMs, 30_000);
+    assert.equal(loadConfig({ HOLDFAST_UPSTREAM_TIMEOUT: '45s' }).upstreamTimeoutMs, 45_000);
+    for (const bad of ['30', 'soon', '0s']) {
+      assert.throws(() => loadConfig({ HOLDFAST_UPSTREAM_TIMEOUT: bad }), /HOLDFAST_UPSTREAM_TIMEOUT must be a duration/);
+    }
+  });
   it('selects PostgreSQL by URL', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
   });

@@ -15,6 +15,8 @@ import { sandboxRoutes } from './sandbox-routes.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 import { merchantsRoutes } from './merchants-routes.js';
 import { credentialsRoutes } from './credentials-routes.js';
+import { gatewayAccountsRoutes } from './gateway-accounts-routes.js';
+import type { PublicLinks } from '../public-links.js';
 import { ordersRoutes } from './orders-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { statsRoutes } from './stats-routes.js';
@@ -23,6 +25,8 @@ export interface AdminApiOptions {
   ctx: CoreContext;
   /** Operators' session lifetimes (HOLDFAST_ADMIN_SESSION_IDLE, HOLDFAST_ADMIN_SESSION_MAX). */
   sessions: AdminSessionSettings;
+  /** The base of the URLs Holdfast hands out (a gateway account's webhook URL). */
+  links: PublicLinks;
 }
 
 /** The admin API's error shape: `{ "error": code, "message": text }`, nothing internal in a 500. */
@@ -41,7 +45,7 @@ const adminErrors: ErrorRenderers = {
  * each resource are a plugin of their own, registered below.
  */
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const { ctx, sessions } = options;
+  const { ctx, sessions, links } = options;
   app.setErrorHandler(errorHandler(adminErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such admin endpoint' }));
   await app.register(fastifyCookie);
@@ -68,6 +72,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(sandboxRoutes, { ctx });
   await app.register(merchantsRoutes, { ctx });
   await app.register(credentialsRoutes, { ctx });
+  await app.register(gatewayAccountsRoutes, { ctx, links });
   await app.register(ordersRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(statsRoutes, { ctx });

@@ -11,6 +11,7 @@ import {
   type SealedMerchantSecrets,
 } from '../../store/data-keys-repository.js';
 import { listSealedCredentialSecrets, replaceSealedCredentialSecrets } from '../../store/merchant-credentials-repository.js';
+import { listSealedGatewayCredentials, replaceSealedGatewayCredentials } from '../../store/gateway-accounts-repository.js';
 import { KeyRing, keySequence, newSealedDataKey, sealSecretWith } from './keyring.js';
 import type { MasterKey } from './master-key.js';
 
@@ -35,7 +36,8 @@ const RETIRED_KEY_GRACE_MS = 60_000;
 /**
  * `holdfast keys rotate`: a new token-signing key and a new encryption key. Tokens signed with the
  * old key still verify until they expire (its key id stays known); every merchant secret (on the
- * merchant and in merchant_credentials) is re-sealed with the new encryption key; keys nothing can need any more are deleted (a token key
+ * merchant, in merchant_credentials, and its gateway accounts' credentials) is re-sealed with the
+ * new encryption key; keys nothing can need any more are deleted (a token key
  * retired longer ago than a token lives, an encryption key no sealed secret names).
  */
 export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: Date, tokenTtlMs: number): Promise<RotationReport> {
@@ -86,6 +88,13 @@ export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: 
       responseKeyCiphertext: await reseal(row.responseKeyCiphertext),
     });
   }
+  // And every gateway account's credentials (docs/gateways.md), sealed as one JSON object.
+  for (const row of await listSealedGatewayCredentials(db)) {
+    if (KeyRing.sealedSecretKeyId(row.credentialsCiphertext) === encryption.id) continue;
+    resealedSecrets += 1;
+    const resealed = sealSecretWith(encryption, await ring.openSecret(row.credentialsCiphertext));
+    await replaceSealedGatewayCredentials(db, row.id, row.credentialsCiphertext, resealed);
+  }
   const named = new Set(
     [
       ...(await listSealedMerchantSecrets(db)).flatMap((row) => [
@@ -95,6 +104,7 @@ export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: 
         row.juspayResponseKey,
       ]),
       ...(await listSealedCredentialSecrets(db)).flatMap((row) => [row.secretCiphertext, row.responseKeyCiphertext]),
+      ...(await listSealedGatewayCredentials(db)).map((row) => row.credentialsCiphertext),
     ].map((v) => (v === null ? undefined : KeyRing.sealedSecretKeyId(v))),
   );
   for (const key of await listDataKeys(db)) {
