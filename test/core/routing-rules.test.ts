@@ -153,10 +153,21 @@ describe('rules file validation: each problem names its field', () => {
   });
 
   it('problems beyond the schema are found in a file that also has schema problems', () => {
-    assert.deepEqual(problemsOf({ rules: [{ name: 'a', match: {}, gateways: ['nope'] }], default: 'x' }), [
-      'default: must be a list of 1 to 20 items',
-      'rules[0].gateways[0]: no gateway account "nope" for this merchant',
-    ]);
+    assert.deepEqual(
+      problemsOf({
+        rules: [{ name: 'a', match: { amount: { min: -5 } }, gateways: ['juspay-main', 'nope'] }],
+        default: [
+          { account: 'pine-main', weight: 70 },
+          { account: 'gone', weight: '30' },
+        ],
+      }),
+      [
+        'rules[0].match.amount.min: must be an integer ≥ 0',
+        'default[1].weight: must be an integer from 0 to 1000',
+        'rules[0].gateways[1]: no gateway account "nope" for this merchant',
+        'default[1].account: no gateway account "gone" for this merchant',
+      ],
+    );
   });
 });
 
@@ -191,6 +202,8 @@ describe('stored routing rules', () => {
     const stored = await getRoutingRules(deps, merchant);
     assert.deepEqual(stored?.rules, GOOD_STORED);
     assert.equal(stored.updatedAt.getTime(), server.clock.now().getTime());
+    // Read back in the file's own order, not jsonb's (what `routing show` prints).
+    assert.equal(JSON.stringify(stored.rules), JSON.stringify(GOOD_STORED));
   });
 
   it('a bad file leaves the rules already stored as they were; a good one replaces them', async () => {

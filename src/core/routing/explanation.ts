@@ -83,7 +83,8 @@ export function explanationLines(explanation: RoutingExplanation): string[] {
       : rate.applied
         ? 'accounts with enough outcomes ordered by success rate'
         : 'fewer than two accounts with enough outcomes: order unchanged';
-    lines.push(`Success rate on ${rate.network} (last ${rate.window}): ${rates || 'no accounts'}; ${outcome}.`);
+    const after = explanation.split?.drawn ? ', after the account drawn first' : '';
+    lines.push(`Success rate on ${rate.network} (last ${rate.window}${after}): ${rates || 'no accounts'}; ${outcome}.`);
   }
   if (explanation.allCircuitsOpen) lines.push("Every usable account's circuit is open: trying them anyway, least recently failed first.");
   lines.push('Gateways, in the order considered:');

@@ -10,6 +10,7 @@ import { deleteRoutingRules, findRoutingRules, upsertRoutingRules } from '../../
 import type { LoadRoutingAccounts } from './accounts.js';
 import { RoutingRulesSchema, type RoutingRulesFile } from './rules-schema.js';
 import { validateRoutingRules } from './rules-validation.js';
+import { inSchemaOrder } from './schema-order.js';
 import type { RuleProblem } from './schema-problems.js';
 
 export interface RoutingRulesDeps {
@@ -42,7 +43,7 @@ export async function getRoutingRules(deps: { db: Queryable }, merchantId: strin
   // Stored only after validation; a row that fails now was written by hand or by a looser version.
   if (!Value.Check(RoutingRulesSchema, stored.rules))
     throw new Error(`the stored routing rules of ${merchantId} are not a valid rules file`);
-  return { rules: stored.rules, updatedAt: stored.updatedAt };
+  return { rules: inSchemaOrder(RoutingRulesSchema, stored.rules) as RoutingRulesFile, updatedAt: stored.updatedAt };
 }
 
 /** Removes the merchant's rules: it goes back to its own connector. False when it had none. */

@@ -11,7 +11,6 @@ import {
   DEFAULT_MIN_SAMPLE,
   DEFAULT_WINDOW,
   GatewayList,
-  Rule,
   RoutingRulesSchema,
   SuccessRateSettings,
   type GatewayListSpec,
@@ -25,24 +24,26 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function validateRoutingRules(input: unknown, accounts: readonly RoutingAccount[]): RulesValidation {
   const problems = schemaProblems(Value.Errors(RoutingRulesSchema, input));
-  // The checks beyond the schema run on every part that is well formed on its own, so one pass
-  // names every problem, not only the schema's.
+  // The checks beyond the schema run on every part that is well formed enough for them, so one
+  // pass names every problem, not only the schema's.
   if (isRecord(input)) {
     if (Array.isArray(input.rules)) {
       const names = new Map<string, number>();
       input.rules.forEach((rule: unknown, index) => {
-        if (!Value.Check(Rule, rule)) return;
+        if (!isRecord(rule)) return;
         const at = `rules[${index}]`;
-        const first = names.get(rule.name);
-        if (first === undefined) names.set(rule.name, index);
-        else problems.push({ path: `${at}.name`, message: `must be unique: rules[${first}] is also named "${rule.name}"` });
-        const amount = rule.match.amount;
-        if (amount?.min !== undefined && amount.max !== undefined && amount.min > amount.max)
+        if (typeof rule.name === 'string') {
+          const first = names.get(rule.name);
+          if (first === undefined) names.set(rule.name, index);
+          else problems.push({ path: `${at}.name`, message: `must be unique: rules[${first}] is also named "${rule.name}"` });
+        }
+        const amount = isRecord(rule.match) ? rule.match.amount : undefined;
+        if (isRecord(amount) && typeof amount.min === 'number' && typeof amount.max === 'number' && amount.min > amount.max)
           problems.push({ path: `${at}.match.amount`, message: `min (${amount.min}) must not be above max (${amount.max})` });
         problems.push(...gatewayListProblems(rule.gateways, `${at}.gateways`, accounts));
       });
     }
-    if (Value.Check(GatewayList, input.default)) problems.push(...gatewayListProblems(input.default, 'default', accounts));
+    problems.push(...gatewayListProblems(input.default, 'default', accounts));
     if (Value.Check(SuccessRateSettings, input.success_rate)) {
       const window = input.success_rate.window ?? DEFAULT_WINDOW;
       const minSample = input.success_rate.min_sample ?? DEFAULT_MIN_SAMPLE;
@@ -59,16 +60,24 @@ export function validateRoutingRules(input: unknown, accounts: readonly RoutingA
   return { ok: true, file: withAccountIds(input, accounts) };
 }
 
-function gatewayListProblems(list: GatewayListSpec, at: string, accounts: readonly RoutingAccount[]): RuleProblem[] {
+/**
+ * The list's accounts, each entry whose reference is a string (whatever else is wrong with the
+ * list), and, for a list that is well formed, the rules across its entries.
+ */
+function gatewayListProblems(list: unknown, at: string, accounts: readonly RoutingAccount[]): RuleProblem[] {
+  if (!Array.isArray(list)) return [];
   const problems: RuleProblem[] = [];
-  const named = list.filter((entry) => typeof entry === 'string').length;
-  if (named > 0 && named < list.length)
-    problems.push({ path: at, message: 'must be all account names or ids, or all { "account", "weight" }, not a mix' });
-  if (named === 0 && list.every((entry) => typeof entry !== 'string' && entry.weight === 0))
-    problems.push({ path: at, message: 'must give at least one account a weight above 0' });
+  if (Value.Check(GatewayList, list)) {
+    const named = list.filter((entry) => typeof entry === 'string').length;
+    if (named > 0 && named < list.length)
+      problems.push({ path: at, message: 'must be all account names or ids, or all { "account", "weight" }, not a mix' });
+    if (named === 0 && list.every((entry) => typeof entry !== 'string' && entry.weight === 0))
+      problems.push({ path: at, message: 'must give at least one account a weight above 0' });
+  }
   const seen = new Map<string, number>();
-  list.forEach((entry, index) => {
-    const reference = typeof entry === 'string' ? entry : entry.account;
+  list.forEach((entry: unknown, index) => {
+    const reference = typeof entry === 'string' ? entry : isRecord(entry) && typeof entry.account === 'string' ? entry.account : undefined;
+    if (reference === undefined || reference === '') return;
     const path = typeof entry === 'string' ? `${at}[${index}]` : `${at}[${index}].account`;
     const lookup = findAccount(accounts, reference);
     if (!lookup.found) {
