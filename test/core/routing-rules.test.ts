@@ -83,7 +83,6 @@ describe('rules file validation: each problem names its field', () => {
         extra: true,
       }),
       [
-        'extra: is not a field of the rules file',
         'rules[1].name: must be a string of 1 to 100 characters',
         'rules[1].match.network[1]: must be one of VISA, MASTERCARD, AMEX, RUPAY, MAESTRO, DINERS, DISCOVER, UNKNOWN',
         'rules[1].match.bin_prefix[0]: must be a BIN prefix of 1 to 8 digits',
@@ -100,6 +99,7 @@ describe('rules file validation: each problem names its field', () => {
         'success_rate.enabled: must be true or false',
         'success_rate.exploration: must be a number from 0 to 1',
         'circuit.failures: must be an integer from 1 to 1000',
+        'extra: is not a field of the rules file',
       ],
     );
   });
@@ -152,7 +152,7 @@ describe('rules file validation: each problem names its field', () => {
     ]);
   });
 
-  it('problems beyond the schema are found in a file that also has schema problems', () => {
+  it('problems beyond the schema are found in a file that also has schema problems, all in the file’s order', () => {
     assert.deepEqual(
       problemsOf({
         rules: [{ name: 'a', match: { amount: { min: -5 } }, gateways: ['juspay-main', 'nope'] }],
@@ -163,9 +163,9 @@ describe('rules file validation: each problem names its field', () => {
       }),
       [
         'rules[0].match.amount.min: must be an integer ≥ 0',
-        'default[1].weight: must be an integer from 0 to 1000',
         'rules[0].gateways[1]: no gateway account "nope" for this merchant',
         'default[1].account: no gateway account "gone" for this merchant',
+        'default[1].weight: must be an integer from 0 to 1000',
       ],
     );
   });

@@ -16,7 +16,7 @@ import {
   type GatewayListSpec,
   type RoutingRulesFile,
 } from './rules-schema.js';
-import { schemaProblems, type RuleProblem } from './schema-problems.js';
+import { inFileOrder, schemaProblems, type RuleProblem } from './schema-problems.js';
 
 export type RulesValidation = { ok: true; file: RoutingRulesFile } | { ok: false; problems: RuleProblem[] };
 
@@ -56,7 +56,8 @@ export function validateRoutingRules(input: unknown, accounts: readonly RoutingA
     )
       problems.push({ path: 'circuit.cooldown', message: 'must be a duration such as 30s or 2m, from 1s to 1h' });
   }
-  if (problems.length > 0 || !Value.Check(RoutingRulesSchema, input)) return { ok: false, problems };
+  if (problems.length > 0 || !Value.Check(RoutingRulesSchema, input))
+    return { ok: false, problems: inFileOrder(RoutingRulesSchema, problems) };
   return { ok: true, file: withAccountIds(input, accounts) };
 }
 

@@ -97,3 +97,38 @@ export function schemaProblems(errors: Iterable<ValueError>): RuleProblem[] {
   walk(errors);
   return problems;
 }
+
+/** Field names in the order `schema` declares them, depth first (the order a file is read in). */
+function fieldOrder(schema: TSchema, into: string[] = []): string[] {
+  if (Array.isArray(schema.anyOf)) for (const variant of schema.anyOf as TSchema[]) fieldOrder(variant, into);
+  if (schema.type === 'array' && schema.items) fieldOrder(schema.items as TSchema, into);
+  if (schema.type === 'object' && schema.properties) {
+    for (const [key, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
+      if (!into.includes(key)) into.push(key);
+      fieldOrder(property, into);
+    }
+  }
+  return into;
+}
+
+const segmentsOf = (path: string) => path.split(/\.|(?=\[)/).map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s));
+
+/** Problems sorted as their fields appear in a file of `schema`: list items by index, fields in declared order. */
+export function inFileOrder(schema: TSchema, problems: readonly RuleProblem[]): RuleProblem[] {
+  const order = fieldOrder(schema);
+  const rank = (segment: string | number) =>
+    typeof segment === 'number' ? segment : order.includes(segment) ? order.indexOf(segment) : order.length;
+  const compare = (a: RuleProblem, b: RuleProblem) => {
+    const x = segmentsOf(a.path);
+    const y = segmentsOf(b.path);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const [p, q] = [x[i] ?? '', y[i] ?? ''];
+      if (p === q) continue;
+      const byRank = rank(p) - rank(q);
+      return byRank !== 0 ? byRank : String(p).localeCompare(String(q));
+    }
+    return x.length - y.length;
+  };
+  // Array.prototype.sort is stable: problems of one field keep their order.
+  return [...problems].sort(compare);
+}
