@@ -1,5 +1,5 @@
 /**
- * Why routing chose what it chose (docs/routing.md "routing explain"): the JSON `--json` prints,
+ * Why routing chose what it chose (docs/routing.md "Commands"): the JSON `--json` prints,
  * and the same as lines of text.
  */
 import type { CardNetwork } from '../../domain/card.js';

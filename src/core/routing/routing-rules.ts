@@ -1,6 +1,6 @@
 /**
  * A merchant's routing rules: validated against the schema and its gateway accounts before
- * anything is stored, read back as stored (docs/routing.md "Storing rules").
+ * anything is stored, read back as stored (docs/routing.md "Validation").
  */
 import { Value } from '@sinclair/typebox/value';
 import type { Clock } from '../../domain/clock.js';

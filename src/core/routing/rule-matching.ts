@@ -1,6 +1,6 @@
 /**
- * Whether an authorization meets a rule's conditions (docs/routing.md "Matching"), and why or why
- * not, in words the explanation shows.
+ * Whether an authorization meets a rule's conditions, and why or why not, in words the
+ * explanation shows (docs/routing.md "The rules file", "How an authorization is routed").
  */
 import type { CardNetwork } from '../../domain/card.js';
 import type { MatchSpec } from './rules-schema.js';

@@ -1,4 +1,7 @@
-/** The volume split (docs/routing.md "Volume split"): which account goes first, drawn by weight. */
+/**
+ * The volume split: which account of a weighted list goes first, drawn by weight
+ * (docs/routing.md "How an authorization is routed", step 3).
+ */
 
 /**
  * One entry drawn with probability weight / total weight, from `random` uniform in [0, 1);
