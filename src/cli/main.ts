@@ -12,6 +12,7 @@ import { gatewayCommand, GATEWAY_USAGE } from './gateway.js';
 import { MasterKeyError } from '../core/keys/master-key.js';
 import { merchantSetWebhook } from './merchant-webhook.js';
 import { reviewCommand } from './review.js';
+import { routingCommand } from './routing.js';
 import { webhooksCommand } from './webhooks.js';
 import { runWorker } from './worker.js';
 import { runMigrate } from './migrate.js';
@@ -37,6 +38,12 @@ ${GATEWAY_USAGE}
   webhooks list [--merchant ID] [--order ID] [--limit N] [--json]
   webhooks replay EVENT_ID                deliver an event again, under the same id
   review list [--json]                    orders whose outcome stayed unknown after the last status inquiry
+  routing set --merchant ID --file RULES.json
+                                          check a merchant's routing rules (docs/routing.md) and store them; every problem named, nothing stored on one
+  routing show --merchant ID [--json]     the merchant's stored routing rules
+  routing clear --merchant ID             remove them: its authorizations go to its own connector again
+  routing explain --merchant ID --network VISA --bin 411111 --amount 10000 --currency INR [--pre-auth] [--json]
+                                          which gateway accounts such an authorization would go to, and why
   admin token create --name N --role admin|support|viewer [--merchant ID ...] [--json]
                                           a token for the admin API (Authorization: Bearer …), printed once
   operator create --email E --role admin|support|viewer [--merchant ID ...] [--json]
@@ -127,6 +134,10 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'review': {
         await reviewCommand(rest);
+        return;
+      }
+      case 'routing': {
+        await routingCommand(rest);
         return;
       }
       case 'admin': {
