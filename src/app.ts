@@ -15,6 +15,8 @@ import { SandboxConnector } from './connectors/sandbox.js';
 import { upstreamConnectorFactories } from './connectors/upstream-factories.js';
 import { GatewayAccountConnectors } from './core/gateway-account-connectors.js';
 import type { SyncPolicy } from './core/scheduled-jobs.js';
+import { RulesRouter } from './core/routing/authorization-router.js';
+import { createRoutingState } from './core/routing/routing-state.js';
 import { pineLabsIds } from './api/pinelabs/ids.js';
 import { juspayTxnUuid } from './api/juspay/ids.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -66,7 +68,11 @@ export interface AppOptions {
  * may still be in flight could declare an authorization lost that the bank is about to approve.
  */
 function syncPolicyFor(config: Config): SyncPolicy {
-  return { firstDelayMs: Math.max(config.syncDelayMs, 2 * config.acquirerTimeoutMs), maxAttempts: config.syncAttempts };
+  return {
+    firstDelayMs: Math.max(config.syncDelayMs, 2 * config.acquirerTimeoutMs),
+    maxAttempts: config.syncAttempts,
+    upstreamFirstDelayMs: 2 * config.upstreamTimeoutMs,
+  };
 }
 
 /** The one composition root: config → db → keys → connectors → core → HTTP and jobs. */
@@ -108,6 +114,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       { timeoutMs: Math.max(config.acquirerTimeoutMs, config.upstreamTimeoutMs) + 1000, observe: metrics.observeGateway },
     ),
     gatewayAccounts,
+    routing: new RulesRouter(
+      db,
+      async (merchantId) => (await gatewayAccounts.routableAccounts(merchantId)).map((account) => ({ ...account, disabled: false })),
+      createRoutingState({ clock }),
+    ),
     ids: { ...pineLabsIds, txn: juspayTxnUuid },
     captureWindowMs: config.captureWindowMs,
     challengeTtlMs: config.challengeTtlMs,

@@ -1,4 +1,6 @@
 import type { GatewayClient } from '../connectors/gateway-client.js';
+import type { AuthorizeOutcome } from '../connectors/gateway.js';
+import type { CardNetwork } from '../domain/card.js';
 import type { Db } from '../store/db.js';
 import type { KeyRing } from './keys/keyring.js';
 import type { Clock } from '../domain/clock.js';
@@ -10,7 +12,7 @@ import type { GatewayAccountConnectors } from './gateway-account-connectors.js';
 
 /** What a new authorization is routed on (docs/routing.md). */
 export interface RoutingFacts {
-  network: string;
+  network: CardNetwork;
   bin: string;
   amount: number;
   currency: string;
@@ -19,8 +21,15 @@ export interface RoutingFacts {
 
 /** Chooses the gateways a new authorization goes to (docs/routing.md). */
 export interface AuthorizationRouter {
-  /** Connector names in the order to try; the merchant's own connector when it has no rules. */
+  /**
+   * Connector names in the order to try: the merchant's own connector when it has no rules; empty
+   * when its rules leave no enabled gateway account.
+   */
   route(merchantId: string, merchantConnector: string, facts: RoutingFacts): Promise<string[]>;
+  /** A routed gateway that was not tried after all: it gives back what routing reserved for it. */
+  unused(connector: string): void;
+  /** What a gateway answered an authorization (or an inquiry about one): its health and success rate. */
+  observe(connector: string, network: CardNetwork | null, outcome: AuthorizeOutcome): void;
 }
 
 /** Everything a use-case needs; built once in app.ts. */

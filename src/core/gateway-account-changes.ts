@@ -23,3 +23,12 @@ export function noteGatewayAccountChanged(accountId: string, merchantId: string)
 export function stillFresh(key: string, readAt: number): boolean {
   return performance.now() - readAt < GATEWAY_ACCOUNT_TTL_MS && (changedHere.get(key) ?? Number.NEGATIVE_INFINITY) < readAt;
 }
+
+/** The key under which a merchant's routing rules are tracked beside its accounts. */
+export const routingRulesKey = (merchantId: string) => `routing-rules:${merchantId}`;
+
+/** Records that this process just set or cleared a merchant's routing rules. */
+export function noteRoutingRulesChanged(merchantId: string): void {
+  if (changedHere.size > 10_000) changedHere.clear();
+  changedHere.set(routingRulesKey(merchantId), performance.now());
+}

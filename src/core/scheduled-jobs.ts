@@ -12,7 +12,16 @@ export interface SyncPolicy {
   firstDelayMs: number;
   /** Inquiries before the outcome is flagged for manual review (Default: 10; about 3 h with the backoff). */
   maxAttempts: number;
+  /**
+   * The first inquiry's delay for an operation sent to an upstream gateway (a gateway account):
+   * at least twice HOLDFAST_UPSTREAM_TIMEOUT, so it never asks while the call may still be in
+   * flight there (docs/gateways.md).
+   */
+  upstreamFirstDelayMs?: number;
 }
+
+/** Whether a connector name stands for a merchant's gateway account at an upstream gateway. */
+export const isGatewayAccount = (connector: string) => connector.startsWith('gwa_');
 
 /** Backoff between inquiries: doubling from the first delay, capped at 1 h. */
 export function syncBackoffMs(policy: SyncPolicy, attempt: number): number {
@@ -40,13 +49,17 @@ export const challengeExpiryJobKey = (paymentId: string) => `challenge:${payment
 export const paymentLinkExpiryJobKey = (paymentLinkId: string) => `payment-link-expiry:${paymentLinkId}`;
 export const orderExpiryJobKey = (orderId: string) => `order-expiry:${orderId}`;
 
-/** The status inquiry that settles an operation if its answer is pending, never comes, or is never recorded. */
-export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
+/**
+ * The status inquiry that settles an operation if its answer is pending, never comes, or is never
+ * recorded; `connector` is the one the operation goes to (an upstream's may need longer).
+ */
+export function statusSyncJob(kind: SyncKind, payload: SyncPayload, policy: SyncPolicy, now: Date, connector?: string): NewJob {
+  const upstream = connector !== undefined && isGatewayAccount(connector) ? (policy.upstreamFirstDelayMs ?? 0) : 0;
   return {
     kind: `sync.${kind}`,
     key: syncJobKey(payload.operationId),
     payload,
-    runAt: new Date(now.getTime() + policy.firstDelayMs),
+    runAt: new Date(now.getTime() + Math.max(policy.firstDelayMs, upstream)),
     maxAttempts: policy.maxAttempts,
   };
 }

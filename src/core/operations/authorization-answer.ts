@@ -175,6 +175,7 @@ export function authorizationAnswer(
               { merchantId: order.merchantId, orderId: order.id, operationId: payment.id },
               ctx.syncPolicy,
               now,
+              payment.connector,
             ),
           ],
         },
@@ -232,7 +233,7 @@ function failover(
       },
       newPayment: attempt,
     },
-    jobs: { cancel: [syncJobKey(payment.id)], enqueue: [statusSyncJob('authorization', payload, ctx.syncPolicy, now)] },
+    jobs: { cancel: [syncJobKey(payment.id)], enqueue: [statusSyncJob('authorization', payload, ctx.syncPolicy, now, next)] },
   };
 }
 

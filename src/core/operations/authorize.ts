@@ -73,9 +73,21 @@ async function routeGateways(
   read: OrderAggregate,
 ): Promise<string[]> {
   if (!ctx.routing) return [terms.connector];
-  const facts = { network: card.network, bin: card.number.slice(0, 6), amount: input.amount, currency: input.currency, preAuth: read.order.preAuth };
+  const facts = {
+    network: card.network,
+    bin: card.number.slice(0, 6),
+    amount: input.amount,
+    currency: input.currency,
+    preAuth: read.order.preAuth,
+  };
   const routed = await ctx.routing.route(input.merchantId, terms.connector, facts);
-  return routed.length > 0 ? routed.slice(0, MAX_GATEWAYS_PER_PAYMENT) : [terms.connector];
+  // Every account the rules name is disabled or gone: no gateway may be asked.
+  if (routed.length === 0) {
+    throw new HoldfastError('payment_method_not_supported', 'No enabled gateway account can take this payment', {
+      field: 'payment_method',
+    });
+  }
+  return routed.slice(0, MAX_GATEWAYS_PER_PAYMENT);
 }
 
 /**
@@ -85,7 +97,10 @@ async function routeGateways(
  */
 async function tryNextGateway(ctx: CoreContext, input: AuthorizePaymentInput, plan: AuthorizePlan, after: OrderAggregate) {
   const next = after.payments.find((p) => p.failoverOf === plan.payment.id && p.status === 'PENDING');
-  if (!next || !plan.card) return after;
+  if (!next || !plan.card) {
+    if (plan.fallback) ctx.routing?.unused(plan.fallback);
+    return after;
+  }
   const nextPlan: AuthorizePlan = { ...plan, payment: next, fallback: null };
   const outcome = await authorizeSpec.call(ctx, nextPlan, after);
   return recordAnswer(ctx, authorizeSpec, { merchantId: input.merchantId, orderId: input.orderId }, after, nextPlan, outcome);
@@ -174,6 +189,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
         operationId: payment.id,
         requestKey: input.requestKey,
         notify: { type: 'payment.started', merchantId: read.order.merchantId, orderId: read.order.id },
+        connector: payment.connector,
       },
       now,
     ),
@@ -183,19 +199,23 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
     // A failover's second try is the same authorization, already let through.
     const refused = payment.failoverOf === null ? await cardTestingRefusal(ctx, order.merchantId, payment) : undefined;
     if (refused) return refused;
-    return ctx.gateway.authorize(payment.connector, {
-      paymentId: payment.id,
-      order: {
-        orderId: order.id,
-        merchantOrderReference: order.merchantOrderReference,
-        returnUrl: order.returnUrl,
-        customer: order.customer,
-      },
-      amount: payment.amount,
-      currency: payment.currency,
-      card,
-      capture: sale,
-    });
+    return observed(
+      ctx,
+      payment,
+      await ctx.gateway.authorize(payment.connector, {
+        paymentId: payment.id,
+        order: {
+          orderId: order.id,
+          merchantOrderReference: order.merchantOrderReference,
+          returnUrl: order.returnUrl,
+          customer: order.customer,
+        },
+        amount: payment.amount,
+        currency: payment.currency,
+        card,
+        capture: sale,
+      }),
+    );
   },
 
   async planFor(ctx, read, paymentId) {
@@ -205,17 +225,27 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
     return { payment, captureWindowMs: (await merchantTerms(ctx, read.order.merchantId)).captureWindowMs, sale: !read.order.preAuth };
   },
 
-  inquire: (ctx, { payment, sale }) =>
-    ctx.gateway.inquireAuthorization(payment.connector, {
-      paymentId: payment.id,
-      connectorReference: payment.connectorReference,
-      capture: sale,
-    }),
+  inquire: async (ctx, { payment, sale }) =>
+    observed(
+      ctx,
+      payment,
+      await ctx.gateway.inquireAuthorization(payment.connector, {
+        paymentId: payment.id,
+        connectorReference: payment.connectorReference,
+        capture: sale,
+      }),
+    ),
 
   isFinal: (outcome) => outcome.kind !== 'unknown' && outcome.kind !== 'challenge',
 
   answer: authorizationAnswer,
 };
+
+/** Routing hears every answer a gateway gave about an authorization (docs/routing.md). */
+function observed(ctx: CoreContext, payment: Payment, outcome: AuthorizeOutcome): AuthorizeOutcome {
+  ctx.routing?.observe(payment.connector, payment.card?.network ?? null, outcome);
+  return outcome;
+}
 
 /** How an answer for this attempt is recorded, outside the request that started it (an inquiry, an upstream's return). */
 export async function authorizationPlan(ctx: CoreContext, read: OrderAggregate, payment: Payment): Promise<AuthorizePlan> {

@@ -108,11 +108,18 @@ export const captureSpec: OperationSpec<CaptureOrderInput, CapturePlan, CaptureO
     return { kind: 'start', plan: { capture, payment, authorized: order.amount } };
   },
 
-  intent: (read, { capture }, input, ctx, now) =>
+  intent: (read, { capture, payment }, input, ctx, now) =>
     operationIntent(
       ctx,
       read.order,
-      { event: 'capture_requested', row: { newCapture: capture }, sync: 'capture', operationId: capture.id, requestKey: input.requestKey },
+      {
+        event: 'capture_requested',
+        row: { newCapture: capture },
+        sync: 'capture',
+        operationId: capture.id,
+        requestKey: input.requestKey,
+        connector: payment.connector,
+      },
       now,
     ),
 

@@ -26,13 +26,15 @@ export function operationIntent(
     operationId: string;
     requestKey: RequestKey | undefined;
     notify?: OrderNotification;
+    /** The connector the operation goes to: its inquiry's first delay depends on it. */
+    connector: string;
   },
   now: Date,
 ): OrderWrite {
   const payload = { merchantId: order.merchantId, orderId: order.id, operationId: intent.operationId };
   return {
     change: { version: order.version, state: transition(order.state, intent.event), ...intent.row },
-    jobs: { enqueue: [statusSyncJob(intent.sync, payload, ctx.syncPolicy, now)] },
+    jobs: { enqueue: [statusSyncJob(intent.sync, payload, ctx.syncPolicy, now, intent.connector)] },
     requestKey: intent.requestKey,
     ...(intent.notify ? { notify: intent.notify } : {}),
   };

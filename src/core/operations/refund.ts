@@ -93,11 +93,18 @@ export const refundSpec: OperationSpec<RefundOrderInput, RefundPlan, OperationOu
   },
 
   // The state stays until the answer (a self-loop); the version moving on is what serializes refunds.
-  intent: (read, { refund }, input, ctx, now) =>
+  intent: (read, { refund, payment }, input, ctx, now) =>
     operationIntent(
       ctx,
       read.order,
-      { event: 'refund_requested', row: { newRefund: refund }, sync: 'refund', operationId: refund.id, requestKey: input.requestKey },
+      {
+        event: 'refund_requested',
+        row: { newRefund: refund },
+        sync: 'refund',
+        operationId: refund.id,
+        requestKey: input.requestKey,
+        connector: payment.connector,
+      },
       now,
     ),
 

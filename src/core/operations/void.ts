@@ -64,11 +64,18 @@ export const voidSpec: OperationSpec<VoidOrderInput, VoidPlan, OperationOutcome>
     return { kind: 'start', plan: { release, payment } };
   },
 
-  intent: (read, { release }, input, ctx, now) =>
+  intent: (read, { release, payment }, input, ctx, now) =>
     operationIntent(
       ctx,
       read.order,
-      { event: 'void_requested', row: { newRelease: release }, sync: 'reversal', operationId: release.id, requestKey: input.requestKey },
+      {
+        event: 'void_requested',
+        row: { newRelease: release },
+        sync: 'reversal',
+        operationId: release.id,
+        requestKey: input.requestKey,
+        connector: payment.connector,
+      },
       now,
     ),
 

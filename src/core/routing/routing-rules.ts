@@ -2,6 +2,7 @@
  * A merchant's routing rules: validated against the schema and its gateway accounts before
  * anything is stored, read back as stored (docs/routing.md "Validation").
  */
+import { noteRoutingRulesChanged } from '../gateway-account-changes.js';
 import { Value } from '@sinclair/typebox/value';
 import type { Clock } from '../../domain/clock.js';
 import type { Queryable } from '../../store/db.js';
@@ -33,6 +34,7 @@ export async function setRoutingRules(deps: RoutingRulesDeps, merchantId: string
   const validation = validateRoutingRules(input, await deps.loadAccounts(merchantId));
   if (!validation.ok) return { ok: false, reason: 'invalid', problems: validation.problems };
   const stored = await upsertRoutingRules(deps.db, merchantId, validation.file, deps.clock.now());
+  noteRoutingRulesChanged(merchantId);
   return { ok: true, rules: validation.file, updatedAt: stored.updatedAt };
 }
 
@@ -48,5 +50,7 @@ export async function getRoutingRules(deps: { db: Queryable }, merchantId: strin
 
 /** Removes the merchant's rules: it goes back to its own connector. False when it had none. */
 export async function clearRoutingRules(deps: { db: Queryable }, merchantId: string): Promise<boolean> {
-  return deleteRoutingRules(deps.db, merchantId);
+  const cleared = await deleteRoutingRules(deps.db, merchantId);
+  noteRoutingRulesChanged(merchantId);
+  return cleared;
 }
