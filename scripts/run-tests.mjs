@@ -30,12 +30,18 @@ const NO_DATABASE_SERVER = [
   'test/cli/operator-cli.test.ts',
 ];
 
+// Files that drive a real browser through pages whose data comes from APIs the PostgreSQL run
+// already tests file by file (the admin API, the dialects, the hosted pages' own tests): a second
+// browser run would test the browser again, not the database, so they run once, without TEST_DATABASE_URL.
+const BROWSER_ONLY_ONCE = ['test/dashboard/dashboard-browser.test.ts', 'test/dashboard/dashboard-actions-browser.test.ts'];
+
 const serverUrl = process.env.TEST_DATABASE_URL || undefined;
 const filter = process.argv.slice(2);
 const matching = find('test')
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
   .sort();
-const files = serverUrl ? matching.filter((f) => !NO_DATABASE_SERVER.some((part) => f.includes(part))) : matching;
+const onceOnly = [...NO_DATABASE_SERVER, ...BROWSER_ONLY_ONCE];
+const files = serverUrl ? matching.filter((f) => !onceOnly.some((part) => f.includes(part))) : matching;
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
@@ -43,7 +49,7 @@ if (files.length === 0) {
 const skipped = matching.length - files.length;
 console.log(
   `Running ${files.length} test files on ${serverUrl ? 'PostgreSQL' : 'PGlite'}` +
-    (skipped ? ` (${skipped} that use no database server run only without TEST_DATABASE_URL)` : ''),
+    (skipped ? ` (${skipped} that use no database server, or only a browser, run only without TEST_DATABASE_URL)` : ''),
 );
 
 const { makeRunImage } = await tsImport('../test/helpers/database-image.ts', import.meta.url);
