@@ -1,4 +1,4 @@
-import type { AuthorizeOutcome, OperationOutcome } from '../../connectors/gateway.js';
+import type { AuthorizeOutcome } from '../../connectors/gateway.js';
 import { newId } from '../../domain/ids.js';
 import { journalEntry } from '../../domain/ledger.js';
 import { initiatedOperation, type OrderAggregate, type Payment, type Release } from '../../domain/order.js';
@@ -6,13 +6,9 @@ import { setReviewReason } from '../../store/orders-repository.js';
 import { recordAudit } from '../admin/audit.js';
 import type { CoreContext } from '../context.js';
 import { lateVoidJob, lateVoidJobKey } from '../scheduled-jobs.js';
-import { isFinalOutcome, isKnownToGateway, operationAnswer, operationRequest, type KnownPayment } from './gateway-requests.js';
-import { recordAnswer, recordAnswerOnce, type SettleSpec } from './pipeline.js';
-
-interface LateVoidPlan {
-  release: Release;
-  payment: KnownPayment;
-}
+import { operationRequest, type KnownPayment } from './gateway-requests.js';
+import { recordAnswer, recordAnswerOnce } from './pipeline.js';
+import { retriedReleaseSpec, type ReleasePlan } from './retried-release.js';
 
 /** The actor of what Holdfast does by itself, for the audit log. */
 const SYSTEM_ACTOR = { kind: 'system', id: null, name: 'holdfast', role: 'admin', merchantIds: null } as const;
@@ -71,7 +67,7 @@ export async function voidLateAuthorization(
 const lateAuthorizationSpec = {
   answer(
     current: OrderAggregate,
-    { release, payment }: LateVoidPlan,
+    { release, payment }: ReleasePlan,
     outcome: Extract<AuthorizeOutcome, { kind: 'approved' }>,
     ctx: CoreContext,
     now: Date,
@@ -102,38 +98,10 @@ const lateAuthorizationSpec = {
   },
 };
 
-/** The late void, until the gateway confirms it: then the money goes back (REVERSE) and the attempt stays FAILED. */
-export const lateVoidSpec: SettleSpec<LateVoidPlan, OperationOutcome> = {
-  planFor(_ctx, read, releaseId) {
-    const release = read.reversals.find((r) => r.id === releaseId && r.kind === 'LATE_VOID');
-    const payment = read.payments.find((p) => p.id === release?.paymentId);
-    if (!release || release.status === 'SUCCEEDED' || !isKnownToGateway(payment)) return undefined;
-    return { release, payment };
-  },
-
-  inquire: (ctx, plan) => ctx.gateway.settle(plan.payment.connector, 'reverse', operationRequest(plan.release, plan.payment, 'void')),
-
-  isFinal: isFinalOutcome,
-
-  isDone: (outcome) => outcome.kind === 'succeeded',
-
-  answer(current, { release }, outcome) {
-    const row = current.reversals.find((r) => r.id === release.id);
-    if (!row || row.status === 'SUCCEEDED') return undefined;
-    const answers = [{ table: 'reversals' as const, id: release.id, answer: operationAnswer(outcome) }];
-    if (outcome.kind !== 'succeeded') return { change: { version: current.order.version, answers } };
-    return {
-      change: {
-        version: current.order.version,
-        answers,
-        // It stays FAILED, as the merchant was told; the ledger and the release show what happened.
-        paymentUpdate: {
-          id: release.paymentId,
-          update: { status: 'FAILED', errorMessage: 'Authorized at the gateway after the attempt had ended; voided there' },
-        },
-        journal: [journalEntry('REVERSE', release.id, release.amount, release.currency)],
-      },
-      jobs: { cancel: [lateVoidJobKey(release.id)] },
-    };
-  },
-};
+/** The late void, until the gateway confirms it: then the money goes back (REVERSE); the attempt stays FAILED, as the merchant was told. */
+export const lateVoidSpec = retriedReleaseSpec({
+  kind: 'LATE_VOID',
+  reason: 'void',
+  jobKey: lateVoidJobKey,
+  paymentUpdate: { status: 'FAILED', errorMessage: 'Authorized at the gateway after the attempt had ended; voided there' },
+});
