@@ -256,10 +256,12 @@ for (const kind of ['pinelabs-online', 'juspay'] as const satisfies readonly Ups
       assert.ok(target);
       assert.equal(target, payment.challenge_redirect_url);
       const upstream = await upstreamOrder(chain, order.id);
-      const [{ challenge_id: upstreamChallenge }] = await chain.upstream.server.db.query<{ challenge_id: string }>(
+      const [upstreamPayment] = await chain.upstream.server.db.query<{ challenge_id: string }>(
         'select challenge_id from payments where order_id = $1',
         [upstream.id],
       );
+      const upstreamChallenge = upstreamPayment?.challenge_id;
+      assert.ok(upstreamChallenge, 'the upstream payment holds the challenge');
       assert.equal(target, `${chain.upstream.server.baseUrl}/web/auth/landing/?token=${upstreamChallenge}`);
       if (kind === 'pinelabs-online') assert.equal(target, upstream.body.challenge_url);
       const page = await fetch(target, { redirect: 'manual' });

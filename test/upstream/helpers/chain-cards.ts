@@ -49,7 +49,7 @@ export function pineLabsView(order: any): OrderView {
   const standing =
     PINE_LABS_STANDING[status] ?? (status === 'FAILED' ? (payment?.capture_data?.length ? 'capture_failed' : 'declined') : undefined);
   assert.ok(standing, `a Pine Labs order status this test knows: ${status}`);
-  const refunds: any[] = order.refunds ?? [];
+  const refunds: { status: string; order_amount: { value: number } }[] = order.refunds ?? [];
   return {
     standing,
     amount: order.order_amount.value,
@@ -111,6 +111,8 @@ export interface FrontClient {
   capture(order: FrontOrder, amount: number): Promise<void>;
   void(order: FrontOrder): Promise<void>;
   refund(order: FrontOrder, amount: number): Promise<void>;
+  /** The order as the dialect answers it (Pine Labs: its `data`). */
+  read(order: FrontOrder): Promise<any>;
   view(order: FrontOrder): Promise<OrderView>;
 }
 
@@ -147,10 +149,14 @@ export class PineLabsFront implements FrontClient {
     ok(await this.client.refund(order.key, amount), 'refund');
   }
 
-  async view(order: FrontOrder) {
+  async read(order: FrontOrder) {
     const reply = await this.client.getOrder(order.key);
     ok(reply, 'read order');
-    return pineLabsView(reply.body.data);
+    return reply.body.data;
+  }
+
+  async view(order: FrontOrder) {
+    return pineLabsView(await this.read(order));
   }
 }
 
@@ -185,10 +191,14 @@ export class JuspayFront implements FrontClient {
     ok(await this.http.refund(order.key, { unique_request_id: newOrderId('r'), amount: rupees(amount) }), 'refund');
   }
 
-  async view(order: FrontOrder) {
+  async read(order: FrontOrder) {
     const reply = await this.http.status(order.key);
     ok(reply, 'order status');
-    return juspayView(reply.body);
+    return reply.body;
+  }
+
+  async view(order: FrontOrder) {
+    return juspayView(await this.read(order));
   }
 
   private txn(order: FrontOrder): string {
@@ -271,13 +281,12 @@ export const FRONT_DIALECT: Record<UpstreamKind, 'pinelabs' | 'juspay'> = { 'pin
 /** A front Holdfast, one upstream of `kind`, the front merchant routed to it, and the front merchant's webhook endpoint. */
 export async function startChain(kind: UpstreamKind): Promise<Chain> {
   const [front, upstream] = await Promise.all([startTestServer(), startUpstream(kind)]);
-  let merchant: MerchantCredentials | undefined;
-  const receiver = new WebhookReceiver({
-    now: () => front.clock.now(),
-    secretFor: () => merchant?.webhook_secret,
-  });
+  // The endpoint listens first (its URL is the merchant's); it checks signatures once the secret exists.
+  const trusted: { secret?: string } = {};
+  const receiver = new WebhookReceiver({ now: () => front.clock.now(), secretFor: () => trusted.secret });
   await receiver.start();
-  merchant = await front.newMerchant('Front merchant', { webhookUrl: `${receiver.url}/hooks` });
+  const merchant = await front.newMerchant('Front merchant', { webhookUrl: `${receiver.url}/hooks` });
+  trusted.secret = merchant.webhook_secret;
   const accountName = `${kind}-account`;
   const accountId = await linkUpstream(front, merchant.merchant_id, upstream, accountName);
   await routeTo(front, merchant.merchant_id, [accountId]);
