@@ -2,13 +2,14 @@
  * A partial capture through a front Holdfast routed to one upstream Holdfast, for each upstream
  * kind: the upstream releases the uncaptured remainder itself, once; the front only confirms it
  * (its connectors read the upstream order, never send a second release), records the REVERSE
- * once, and both sides' dialects show the capture and the release.
+ * once, and both sides' dialects show the capture and the release. And where a payment went: the
+ * gateway an upstream's answer names is the one the front's dialect names.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestServer } from '../helpers/test-server.js';
 import { assertLedgerInvariants } from '../helpers/ledger-check.js';
-import type { UpstreamKind } from '../helpers/upstream-chain.js';
+import { linkUpstream, routeTo, startUpstream, type UpstreamKind } from '../helpers/upstream-chain.js';
 import {
   assertAgree,
   FrontWebhooks,
@@ -17,6 +18,7 @@ import {
   SYNC_STEP_MS,
   syncUntil,
   upstreamOrder,
+  frontPayment,
   type Chain,
   type FrontOrder,
 } from './helpers/chain-cards.js';
@@ -175,3 +177,31 @@ for (const kind of ['pinelabs-online', 'juspay'] as const satisfies readonly Ups
     });
   });
 }
+
+describe('where a payment went: the gateway named two upstreams down reaches the front', () => {
+  for (const kind of ['pinelabs-online', 'juspay'] as const satisfies readonly UpstreamKind[]) {
+    const last: UpstreamKind = kind === 'juspay' ? 'pinelabs-online' : 'juspay';
+    it(`front → ${kind} Holdfast → ${last} Holdfast: each names the gateway the one below it answered with`, async () => {
+      const chain = await startChain(kind);
+      const bottom = await startUpstream(last);
+      try {
+        // The upstream's own merchant routes to a gateway of its own: the upstream is itself a front.
+        const middle = chain.upstream;
+        const account = await linkUpstream(middle.server, middle.merchant.merchant_id, bottom, 'below');
+        await routeTo(middle.server, middle.merchant.merchant_id, [account]);
+
+        const { order } = await chain.client.pay(AMOUNT, '4111111111111111');
+        const upstream = await upstreamOrder(chain, order.id);
+        // The bottom Holdfast decides on its sandbox: a Juspay one names its gateway, a Pine Labs one no acquirer.
+        const named = last === 'juspay' ? 'HOLDFAST_SANDBOX' : 'pinelabs-online:below';
+        assert.equal(upstream.view.gateway, named, 'the middle Holdfast names the gateway the bottom one answered with');
+        const front = await chain.client.view(order);
+        assert.equal(front.gateway, named, "the front's dialect names the same gateway");
+        assert.equal((await frontPayment(chain, order.id)).gateway_details?.gateway, named);
+        assert.equal(front.standing, 'authorized');
+      } finally {
+        await Promise.all([chain.close(), bottom.server.close()]);
+      }
+    });
+  }
+});
