@@ -11,7 +11,7 @@ import type { GatewayAccountInput } from '../../src/core/gateway-account-input.j
 import { setMerchantWebhook, type MerchantCredentials } from '../../src/core/merchants.js';
 import { listRoutingAccounts } from '../../src/store/routing-accounts-repository.js';
 import { setRoutingRules } from '../../src/core/routing/routing-rules.js';
-import { upstreamWebhookPath, type GatewayKind } from '../../src/connectors/upstream.js';
+import { upstreamWebhookPath, type GatewayAccountCredentials, type GatewayKind } from '../../src/connectors/upstream.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 export type UpstreamKind = Extract<GatewayKind, 'pinelabs-online' | 'juspay'>;
@@ -33,8 +33,21 @@ export async function startUpstream(kind: UpstreamKind, env: NodeJS.ProcessEnv =
   return { kind, server, merchant };
 }
 
-/** The gateway account input that logs in to `upstream` as its merchant (at `baseUrl`, default the upstream's own). */
-export function accountInput(upstream: Upstream, name: string, baseUrl = upstream.server.baseUrl): GatewayAccountInput {
+/**
+ * The gateway account input that logs in to `upstream` as its merchant (at `baseUrl`, default the
+ * upstream's own); `credentials` replace some of the merchant's (a wrong secret, say).
+ */
+export function accountInput(
+  upstream: Upstream,
+  name: string,
+  baseUrl = upstream.server.baseUrl,
+  credentials: GatewayAccountCredentials = {},
+): GatewayAccountInput {
+  const input = merchantAccountInput(upstream, name, baseUrl);
+  return { ...input, credentials: { ...input.credentials, ...credentials } };
+}
+
+function merchantAccountInput(upstream: Upstream, name: string, baseUrl: string): GatewayAccountInput {
   const { merchant } = upstream;
   return upstream.kind === 'pinelabs-online'
     ? {
@@ -70,9 +83,10 @@ export async function linkUpstream(
   frontMerchantId: string,
   upstream: Upstream,
   name: string,
-  options: { baseUrl?: string; webhooks?: boolean } = {},
+  options: { baseUrl?: string; webhooks?: boolean; credentials?: GatewayAccountCredentials } = {},
 ): Promise<string> {
-  const added = await addGatewayAccount(front.app.ctx, frontMerchantId, accountInput(upstream, name, options.baseUrl), {
+  const input = accountInput(upstream, name, options.baseUrl, options.credentials);
+  const added = await addGatewayAccount(front.app.ctx, frontMerchantId, input, {
     actor: CLI_ACTOR,
   });
   assert.ok('account' in added, JSON.stringify(added));
