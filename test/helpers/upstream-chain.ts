@@ -12,6 +12,8 @@ import { setMerchantWebhook, type MerchantCredentials } from '../../src/core/mer
 import { listRoutingAccounts } from '../../src/store/routing-accounts-repository.js';
 import { setRoutingRules } from '../../src/core/routing/routing-rules.js';
 import { upstreamWebhookPath, type GatewayAccountCredentials, type GatewayKind } from '../../src/connectors/upstream.js';
+import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
+import { PineLabsClient } from './pinelabs-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 export type UpstreamKind = Extract<GatewayKind, 'pinelabs-online' | 'juspay'>;
@@ -107,4 +109,20 @@ export async function routeTo(front: TestServer, frontMerchantId: string, accoun
     { rules: [], default: accountIds, ...extra },
   );
   assert.ok(result.ok, JSON.stringify(result));
+}
+
+/**
+ * An order's status as the upstream's own API shows it to its merchant, in the upstream's dialect
+ * (`connectorReference`: the front attempt's reference, the upstream order id).
+ */
+export async function upstreamOrderStatus(upstream: Upstream, connectorReference: string): Promise<string> {
+  const { server, merchant } = upstream;
+  if (upstream.kind === 'pinelabs-online') {
+    const read = await (await PineLabsClient.login(server.baseUrl, merchant)).getOrder(connectorReference);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    return read.body.data.status;
+  }
+  const read = await new JuspayHttp(server.baseUrl, merchant.api_key).status(connectorReference);
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  return read.body.status;
 }
