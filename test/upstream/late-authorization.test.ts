@@ -115,6 +115,7 @@ describe('an authorization that arrives after the front ended its attempt', () =
       const paid = await client.pay(orderId, AMOUNT, VISA_OK);
       assert.equal(paid.body.data.status, 'AUTHORIZED', JSON.stringify(paid.body));
       const eventsBefore = await merchantEvents(orderId);
+      assert.ok(eventsBefore.length > 0, 'the merchant hears of the decline and the authorization');
 
       // Then types the OTP on the upstream's page, still open there: the upstream authorizes the ended attempt.
       const back = returnOf(await submitOtp(upstreamPage, SANDBOX_OTP));
