@@ -5,7 +5,8 @@
  * the moment a chosen request has been answered upstream — before passing the answer on — so the
  * client's next request is refused: a request provably never sent, at an exact point — or cut the
  * connection instead of passing a chosen answer on: a request the upstream acted on whose answer
- * never came back.
+ * never came back — or hold a chosen answer back, so the client waits until its own time limit: an
+ * upstream that acted and then went silent.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,8 @@ export interface CountingProxy {
   stopAfterAnswerTo(method: string, path: RegExp): void;
   /** The next request matching these reaches the upstream, but its answer is dropped and the client's connection cut. */
   cutAnswerTo(method: string, path: RegExp): void;
+  /** The next request matching these reaches the upstream, and its answer is never passed on: the client times out. */
+  holdAnswerTo(method: string, path: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function startCountingProxy(targetBaseUrl: string): Promise<Countin
   const requests: SentRequest[] = [];
   let stopAfter: { method: string; path: RegExp } | undefined;
   let cutAnswer: { method: string; path: RegExp } | undefined;
+  let holdAnswer: { method: string; path: RegExp } | undefined;
   const matches = (sent: SentRequest, method: string, path: string | RegExp) =>
     sent.method === method && (typeof path === 'string' ? sent.path === path : path.test(sent.path));
 
@@ -45,6 +49,12 @@ export async function startCountingProxy(targetBaseUrl: string): Promise<Countin
           cutAnswer = undefined;
           answer.resume();
           incoming.socket.destroy();
+          return;
+        }
+        if (holdAnswer && matches(sent, holdAnswer.method, holdAnswer.path)) {
+          // The upstream has answered; the client hears nothing until it gives up and closes.
+          holdAnswer = undefined;
+          answer.resume();
           return;
         }
         if (stopAfter && matches(sent, stopAfter.method, stopAfter.path)) {
@@ -70,6 +80,9 @@ export async function startCountingProxy(targetBaseUrl: string): Promise<Countin
     },
     cutAnswerTo(method, path) {
       cutAnswer = { method, path };
+    },
+    holdAnswerTo(method, path) {
+      holdAnswer = { method, path };
     },
     async close() {
       server.closeAllConnections();

@@ -11,7 +11,9 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
  * - `restore()` forwards again: frozen connections carry on, held ones are connected through;
  * - `cutAfterAnswer(match)` lets the next client message that matches through, then cuts its
  *   connection instead of passing the server's answer back: the server did the work (a COMMIT
- *   committed) and the client cannot know — the unknown outcome idempotency must cover.
+ *   committed) and the client cannot know — the unknown outcome idempotency must cover;
+ * - `stopListening()` closes the port itself, so connections are refused by the system
+ *   (ECONNREFUSED) as when nothing runs at the address; `listenAgain()` reopens the same port.
  */
 export interface TcpProxy {
   /** The loopback port to connect to instead of the target's. */
@@ -25,6 +27,10 @@ export interface TcpProxy {
   restore(): void;
   /** Resolves once a message matching `match` was sent through and its answer withheld (the connection cut). */
   cutAfterAnswer(match: (clientBytes: Buffer) => boolean): Promise<void>;
+  /** Stops listening and cuts every open connection: new ones are refused by the system. */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port. */
+  listenAgain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,13 +137,23 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     // While blackholed the connection is held, unanswered, until restore() connects it through.
     if (!pair.frozen) connectUpstream(pair);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  const stop = () => {
+    for (const pair of [...pairs]) destroy(pair);
+    return new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
+  };
+  await listen(0);
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -179,13 +195,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         armedCut = { match, done: resolve };
       });
     },
-    async close() {
-      for (const pair of [...pairs]) destroy(pair);
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
-    },
+    stopListening: stop,
+    listenAgain: () => listen(port),
+    close: stop,
   };
 }

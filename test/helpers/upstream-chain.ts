@@ -11,7 +11,9 @@ import type { GatewayAccountInput } from '../../src/core/gateway-account-input.j
 import { setMerchantWebhook, type MerchantCredentials } from '../../src/core/merchants.js';
 import { listRoutingAccounts } from '../../src/store/routing-accounts-repository.js';
 import { setRoutingRules } from '../../src/core/routing/routing-rules.js';
-import { upstreamWebhookPath, type GatewayKind } from '../../src/connectors/upstream.js';
+import { upstreamWebhookPath, type GatewayAccountCredentials, type GatewayKind } from '../../src/connectors/upstream.js';
+import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
+import { PineLabsClient } from './pinelabs-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 export type UpstreamKind = Extract<GatewayKind, 'pinelabs-online' | 'juspay'>;
@@ -33,8 +35,21 @@ export async function startUpstream(kind: UpstreamKind, env: NodeJS.ProcessEnv =
   return { kind, server, merchant };
 }
 
-/** The gateway account input that logs in to `upstream` as its merchant (at `baseUrl`, default the upstream's own). */
-export function accountInput(upstream: Upstream, name: string, baseUrl = upstream.server.baseUrl): GatewayAccountInput {
+/**
+ * The gateway account input that logs in to `upstream` as its merchant (at `baseUrl`, default the
+ * upstream's own); `credentials` replace some of the merchant's (a wrong secret, say).
+ */
+export function accountInput(
+  upstream: Upstream,
+  name: string,
+  baseUrl = upstream.server.baseUrl,
+  credentials: GatewayAccountCredentials = {},
+): GatewayAccountInput {
+  const input = merchantAccountInput(upstream, name, baseUrl);
+  return { ...input, credentials: { ...input.credentials, ...credentials } };
+}
+
+function merchantAccountInput(upstream: Upstream, name: string, baseUrl: string): GatewayAccountInput {
   const { merchant } = upstream;
   return upstream.kind === 'pinelabs-online'
     ? {
@@ -70,9 +85,10 @@ export async function linkUpstream(
   frontMerchantId: string,
   upstream: Upstream,
   name: string,
-  options: { baseUrl?: string; webhooks?: boolean } = {},
+  options: { baseUrl?: string; webhooks?: boolean; credentials?: GatewayAccountCredentials } = {},
 ): Promise<string> {
-  const added = await addGatewayAccount(front.app.ctx, frontMerchantId, accountInput(upstream, name, options.baseUrl), {
+  const input = accountInput(upstream, name, options.baseUrl, options.credentials);
+  const added = await addGatewayAccount(front.app.ctx, frontMerchantId, input, {
     actor: CLI_ACTOR,
   });
   assert.ok('account' in added, JSON.stringify(added));
@@ -93,4 +109,20 @@ export async function routeTo(front: TestServer, frontMerchantId: string, accoun
     { rules: [], default: accountIds, ...extra },
   );
   assert.ok(result.ok, JSON.stringify(result));
+}
+
+/**
+ * An order's status as the upstream's own API shows it to its merchant, in the upstream's dialect
+ * (`connectorReference`: the front attempt's reference, the upstream order id).
+ */
+export async function upstreamOrderStatus(upstream: Upstream, connectorReference: string): Promise<string> {
+  const { server, merchant } = upstream;
+  if (upstream.kind === 'pinelabs-online') {
+    const read = await (await PineLabsClient.login(server.baseUrl, merchant)).getOrder(connectorReference);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    return read.body.data.status;
+  }
+  const read = await new JuspayHttp(server.baseUrl, merchant.api_key).status(connectorReference);
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  return read.body.status;
 }
