@@ -26,10 +26,34 @@ export interface UpstreamHint {
  */
 export async function settleFromUpstream(ctx: CoreContext, connector: string, hint: UpstreamHint): Promise<OrderAggregate | undefined> {
   const found = await findUpstreamPayment(ctx.db, connector, hint);
-  if (!found) return undefined;
+  return found ? settleAttempt(ctx, found) : undefined;
+}
+
+/**
+ * A verified browser return names the attempt twice: by its path (our payment id) and by the
+ * upstream order its signature covers. It is acted on only when the two agree, checked before the
+ * upstream is read, so a genuine return sent to another attempt's path changes nothing. Returns
+ * the order after, or undefined when they do not agree.
+ */
+export async function settleReturnFromUpstream(
+  ctx: CoreContext,
+  connector: string,
+  paymentId: string,
+  signedReference: string,
+): Promise<OrderAggregate | undefined> {
+  const found = await findUpstreamPayment(ctx.db, connector, { paymentId, connectorReference: null });
+  return found ? settleAttempt(ctx, found, signedReference) : undefined;
+}
+
+async function settleAttempt(
+  ctx: CoreContext,
+  found: { merchantId: string; orderId: string; paymentId: string },
+  signedReference?: string,
+): Promise<OrderAggregate | undefined> {
   const target = { merchantId: found.merchantId, orderId: found.orderId };
   const read = await readOrder(ctx, target);
   const payment = read.payments.find((p) => p.id === found.paymentId);
+  if (signedReference !== undefined && payment?.connectorReference !== signedReference) return undefined;
   if (!payment) return read;
   if (payment.status === 'PENDING') return settleAuthorization(ctx, read, payment);
   if (payment.status === 'FAILED') return (await settleEndedAttempt(ctx, read, payment)) ?? read;

@@ -12,10 +12,15 @@ export interface MerchantReturn {
   fields: Record<string, string>;
 }
 
-/** The return a hosted page's answer leads to: a 303 to the merchant (GET), or a page whose form posts to it. */
+/**
+ * The return a hosted page's answer leads to: a 303 to the merchant (GET), a page whose link its
+ * script follows (GET, after an upstream gateway's page), or a page whose form posts to it.
+ */
 export function returnOf(answer: { status: number; location: string | null; html: string }): MerchantReturn {
-  if (answer.status === 303 && answer.location) {
-    const url = new URL(answer.location);
+  const link = /<a [^>]*href="([^"]*)" data-autofollow>/.exec(answer.html)?.[1];
+  const target = answer.status === 303 ? answer.location : link && unescapeHtml(link);
+  if (target) {
+    const url = new URL(target);
     return { method: 'GET', url, fields: Object.fromEntries(url.searchParams) };
   }
   const form = /<form method="post" action="([^"]*)" data-autosubmit>/.exec(answer.html);

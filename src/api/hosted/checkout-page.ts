@@ -13,6 +13,7 @@ import type { HostedPageOptions } from './index.js';
 import { challengeUrl } from './links.js';
 import { closedOrderNotice, retryNotice } from './order-state-view.js';
 import { sendOutcome } from './outcome.js';
+import { onwardLinkPage, TO_THE_CHALLENGE } from './return-form.js';
 import { hasReturnUrl, returnOrigins } from './return-origins.js';
 import { decidesByTestCards } from './sandbox-cards.js';
 import { applyPagePolicy, originOf } from './security-headers.js';
@@ -162,7 +163,11 @@ export async function checkoutPageRoutes(app: FastifyInstance, options: Checkout
       // The latest attempt under the reference: after a failover, the one on the next gateway.
       const payment = after.payments.findLast((p) => p.merchantPaymentReference === attempt);
       if (payment?.status === 'PENDING' && payment.challengeId) {
-        return await reply.redirect(challengeUrl(links.base, payment.challengeId, { framed }), 303);
+        const challenge = challengeUrl(links.base, payment.challengeId, { framed });
+        // An upstream gateway's challenge is on its own site, which this page's form-action does not
+        // name: the way there starts from a page rather than from a redirect (return-form.ts).
+        if (payment.challengeRedirectUrl) return await reply.type(HTML).send(onwardLinkPage(challenge, TO_THE_CHALLENGE));
+        return await reply.redirect(challenge, 303);
       }
       return await sendOutcome(reply, after, { ctx, dialectOf });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { settleFromUpstream } from '../../core/upstream-resolution.js';
+import { settleReturnFromUpstream } from '../../core/upstream-resolution.js';
 import { isStorableText } from '../text-safety.js';
 import { installHostedScope, sendNotice } from './hosted-scope.js';
 import type { HostedPageOptions } from './index.js';
@@ -22,8 +22,10 @@ const MAX_FIELDS = 32;
  * (docs/gateways.md): the upstream's signature on the return is checked by the gateway account's
  * connector, then the upstream is asked what happened (the return itself is never trusted for the
  * outcome), the answer recorded as the status sync would, and the customer sent on to the
- * merchant exactly as after Holdfast's own challenge page. The return comes as a GET with query
- * fields or a form POST, as upstreams do both; the signed fields are the same either way.
+ * merchant with the same signed return as after Holdfast's own challenge page — a GET by way of a
+ * page of Holdfast's own, since the browser comes from the upstream's page (outcome.ts). The
+ * return comes as a GET with query fields or a form POST, as upstreams do both; the signed fields
+ * are the same either way.
  */
 export async function upstreamReturnRoutes(app: FastifyInstance, { ctx, dialectOf }: HostedPageOptions): Promise<void> {
   await installHostedScope(app);
@@ -34,12 +36,11 @@ export async function upstreamReturnRoutes(app: FastifyInstance, { ctx, dialectO
     if (!params || !isStorableText(accountId) || !isStorableText(paymentId)) return sendNotice(reply, 400, UNVERIFIED);
     const verified = await ctx.gateway.verifyReturn(accountId, params);
     if (!verified) return sendNotice(reply, 400, UNVERIFIED);
-    const after = await settleFromUpstream(ctx, accountId, { paymentId, connectorReference: verified.connectorReference });
-    const payment = after?.payments.find((p) => p.id === paymentId);
     // The signature must be for this attempt's order at the upstream, not another one of the account's.
-    if (!after || payment?.connectorReference !== verified.connectorReference) return sendNotice(reply, 400, UNVERIFIED);
+    const after = await settleReturnFromUpstream(ctx, accountId, paymentId, verified.connectorReference);
+    if (!after) return sendNotice(reply, 400, UNVERIFIED);
     applyPagePolicy(reply, { formTargets: returnOrigins(after, dialectOf(after.order.dialect)), frameAncestors: [] });
-    return sendOutcome(reply, after, { ctx, dialectOf });
+    return sendOutcome(reply, after, { ctx, dialectOf }, { fromForeignPage: true });
   }
 
   app.get<ReturnRoute>('/upstream/:accountId/return/:paymentId', (request, reply) => handle(request, reply, request.query));
