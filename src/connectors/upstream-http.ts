@@ -111,11 +111,15 @@ export function sendUpstream(request: UpstreamRequest): Promise<UpstreamResponse
         }
         chunks.push(chunk);
       });
-      response.on('end', () =>
-        finish({ ok: { status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') } }),
-      );
-      response.on('error', (error) => finish({ error: new UpstreamNoAnswer(`the answer broke off: ${error.message}`) }));
-      response.on('aborted', () => finish({ error: new UpstreamNoAnswer('the answer broke off') }));
+      response.on('end', () => {
+        finish({ ok: { status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') } });
+      });
+      response.on('error', (error) => {
+        finish({ error: new UpstreamNoAnswer(`the answer broke off: ${error.message}`) });
+      });
+      response.on('aborted', () => {
+        finish({ error: new UpstreamNoAnswer('the answer broke off') });
+      });
     });
     outgoing.end(body);
   });

@@ -17,7 +17,6 @@ import type { RoutingState } from './routing-state.js';
 
 const MAX_CACHED = 10_000;
 
-
 export class RulesRouter implements AuthorizationRouter {
   private readonly rules = new Map<string, { policy: RoutingPolicy | null; readAt: number }>();
 
