@@ -1,0 +1,328 @@
+/**
+ * A capture through an upstream (docs/gateways.md): the same full captures sent to one front
+ * Holdfast, on orders of two of its merchants: one whose payments the sandbox connector authorized
+ * (direct), and one whose payments a `pinelabs-online` gateway account authorized at an upstream
+ * Holdfast (through the upstream). A capture of the second kind costs the front's own work plus one
+ * call to the upstream: a token from the front's cache, a fresh HTTP connection
+ * (src/connectors/upstream-http.ts), and the upstream's own full capture.
+ *
+ * Full captures, not the partial ones of the headline: a partial capture through a Pine Labs
+ * upstream also reads the upstream order to confirm the remainder's release (a second call), which
+ * would measure two upstream calls per capture instead of one.
+ *
+ * Both kinds are seeded straight into the tables (lib/seed.ts): the front's payments name the
+ * account as their connector and the upstream's order id as its reference, and the upstream holds,
+ * for each, an order its sandbox authorized whose merchant references are the front's payment id
+ * (as src/connectors/pinelabs-online/connector.ts creates them). After the run, the orders each
+ * server shows captured are counted: every answer counted must be a capture done at both ends.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { CLI_ACTOR } from '../../src/core/admin/audit.js';
+import type { CoreContext } from '../../src/core/context.js';
+import { addGatewayAccount } from '../../src/core/gateway-accounts.js';
+import type { MerchantCredentials } from '../../src/core/merchants.js';
+import type { Queryable } from '../../src/store/db.js';
+import { defined } from './checks.js';
+import { startCpuMeter, treeCpuMs } from './cpu.js';
+import { closedLoop, type LoadResult, type RequestSpec } from './load.js';
+import { OrderRange } from './orders.js';
+import { ID_BASE, ORDER_AMOUNT, SANDBOX_SEED, orderId, seedAuthorizedOrders, type SeedShape } from './seed.js';
+
+/** The account's name at the front; its payments' `gateway_details` name it as the connector does. */
+const ACCOUNT_NAME = 'bench-upstream';
+
+/** CPU milliseconds per capture, by party, during one measurement. */
+export interface UpstreamCpu {
+  /** The front Holdfast's processes. */
+  front: number;
+  /** The upstream Holdfast's processes (idle but for its job runner during the direct captures). */
+  upstream: number;
+  /** PostgreSQL working for the two databases, with the server's shared writers. */
+  postgres: number;
+  load_generator: number;
+  other: number;
+  busy_cores: number;
+}
+
+export interface UpstreamSide {
+  /** Captures answered 2xx per second, the median round. */
+  rps: number | null;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  /** Answers other than 2xx in all rounds. */
+  failed: number;
+  rps_by_round: (number | null)[];
+  /** The median round's. */
+  cpu_ms_per_capture: UpstreamCpu;
+}
+
+export interface UpstreamCaptureFigures {
+  date: string;
+  /** Through the upstream over direct: the medians' throughputs. */
+  capture_ratio: number | null;
+  /** The same ratio within each round (the two sides measured one right after the other). */
+  capture_ratio_by_round: (number | null)[];
+  direct: UpstreamSide;
+  through_upstream: UpstreamSide;
+  rounds: number;
+  /** Each side sends exactly this many captures per round, at `connections`. */
+  captures_per_round: number;
+  warmup_captures: number;
+  connections: number;
+  front_workers: number;
+  upstream_workers: number;
+  /** Full captures of the whole order. */
+  capture_amount: number;
+  /** Orders shown CAPTURED after the run, and how many captures were answered 2xx (warm-up included). */
+  captured: {
+    direct: number;
+    direct_answered: number;
+    through_upstream_at_front: number;
+    through_upstream_at_upstream: number;
+    through_upstream_answered: number;
+  };
+  /** The machine's cores, which both Holdfasts, PostgreSQL and the load generator share. */
+  cores: number;
+  /** 1, 5 and 15-minute load averages: other work on the shared machine. */
+  loadavg_at_start: number[];
+  loadavg_at_end: number[];
+  run_seconds: number;
+}
+
+/** Adds the front merchant's `pinelabs-online` account at the upstream, logging in as `upstream`'s merchant; returns its id. */
+export async function linkUpstreamAccount(
+  front: Pick<CoreContext, 'db' | 'clock' | 'keys'>,
+  frontMerchantId: string,
+  upstreamBaseUrl: string,
+  upstream: MerchantCredentials,
+): Promise<string> {
+  const added = await addGatewayAccount(
+    front,
+    frontMerchantId,
+    {
+      name: ACCOUNT_NAME,
+      kind: 'pinelabs-online',
+      baseUrl: upstreamBaseUrl,
+      credentials: {
+        clientId: upstream.client_id,
+        clientSecret: upstream.client_secret,
+        redirectKey: upstream.pinelabs_redirect_secret,
+        webhookSecret: upstream.webhook_secret,
+      },
+    },
+    { actor: CLI_ACTOR },
+  );
+  if (!('account' in added)) throw new Error(`bench: the gateway account was refused: ${added.message}`);
+  return added.account.id;
+}
+
+/**
+ * The shapes of one order authorized through the account: at the front, the payment names the
+ * account and the upstream's order id (the same number at the upstream); at the upstream, the order
+ * and its payment carry the front's payment id as their merchant references.
+ */
+export function chainSeedShapes(accountId: string): { front: SeedShape; upstream: SeedShape } {
+  const upstreamOrderId = `(${ID_BASE.order}::bigint + i)::text`;
+  const frontPaymentId = `(${ID_BASE.payment}::bigint + i)::text`;
+  return {
+    front: {
+      ...SANDBOX_SEED,
+      connector: accountId,
+      connectorReference: upstreamOrderId,
+      // What the connector's approved outcome carries when the upstream names no acquirer (src/connectors/pinelabs-online/mapping.ts).
+      gatewayDetails: `jsonb_build_object('gateway', 'pinelabs-online:${ACCOUNT_NAME}', 'responseCode', 'AUTHORIZED', 'responseMessage', null)`,
+    },
+    upstream: { ...SANDBOX_SEED, orderReference: frontPaymentId, paymentReference: frontPaymentId },
+  };
+}
+
+/** Which seeded orders each side uses: the warm-up's, then one range per round (each with some to spare). */
+export interface OrderPlan {
+  warmup: OrderRange;
+  rounds: OrderRange[];
+  first: number;
+  last: number;
+}
+
+/** Orders from `first` on: `warmup`, then `rounds` × (`perRound` + `spare`). */
+export function planOrders(first: number, warmup: number, rounds: number, perRound: number, spare: number): OrderPlan {
+  let next = first;
+  const take = (n: number) => {
+    const range = new OrderRange(next, n);
+    next += n;
+    return range;
+  };
+  const warm = take(warmup + spare);
+  const byRound = Array.from({ length: rounds }, () => take(perRound + spare));
+  return { warmup: warm, rounds: byRound, first, last: next - 1 };
+}
+
+/** Seeds the direct merchant's orders and, at both ends, the orders authorized through the account. */
+export async function seedUpstreamCaptureOrders(options: {
+  front: Queryable;
+  upstream: Queryable;
+  directMerchantId: string;
+  chainedMerchantId: string;
+  upstreamMerchantId: string;
+  accountId: string;
+  direct: OrderPlan;
+  chained: OrderPlan;
+}): Promise<void> {
+  const { front, upstream, direct, chained } = options;
+  const shapes = chainSeedShapes(options.accountId);
+  await seedAuthorizedOrders(front, options.directMerchantId, direct.first, direct.last);
+  await seedAuthorizedOrders(front, options.chainedMerchantId, chained.first, chained.last, undefined, undefined, shapes.front);
+  await seedAuthorizedOrders(upstream, options.upstreamMerchantId, chained.first, chained.last, undefined, undefined, shapes.upstream);
+  const tables = 'orders, payments, journal_entries, postings, jobs, captures, reversals';
+  await front.query(`vacuum (analyze) ${tables}`);
+  await upstream.query(`vacuum (analyze) ${tables}`);
+}
+
+/** Full Pine Labs captures of the range's orders, as the merchant holding `bearer`. */
+export function fullCaptures(range: OrderRange, bearer: string): () => RequestSpec | undefined {
+  const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
+  return () => {
+    const i = range.next();
+    if (i === undefined) return undefined;
+    return {
+      method: 'PUT',
+      path: `/api/pay/v1/orders/${orderId(i)}/capture`,
+      headers,
+      body: JSON.stringify({ merchant_capture_reference: `ucap-${i}`, capture_amount: { value: ORDER_AMOUNT, currency: 'INR' } }),
+    };
+  };
+}
+
+export async function capturedOrders(db: Queryable, merchantId: string): Promise<number> {
+  const [row] = await db.query<{ n: string }>(`select count(*) as n from orders where merchant_id = $1 and state = 'CAPTURED'`, [
+    merchantId,
+  ]);
+  return Number(defined(row, 'a count').n);
+}
+
+interface Measured {
+  run: LoadResult;
+  cpu: UpstreamCpu;
+}
+
+const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+/**
+ * The two sides in alternating rounds (which goes first alternates too), each round after a
+ * checkpoint; each side's figures are its median round's.
+ */
+export async function measureUpstreamCaptures(options: {
+  frontUrl: string;
+  frontPid: number;
+  upstreamPid: number;
+  databases: string[];
+  direct: { plan: OrderPlan; bearer: string };
+  chained: { plan: OrderPlan; bearer: string };
+  connections: number;
+  capturesPerRound: number;
+  warmupCaptures: number;
+  checkpoint: () => Promise<void>;
+  log: (line: string) => void;
+}): Promise<{ direct: Measured[]; chained: Measured[]; warmup: { direct: LoadResult; chained: LoadResult } }> {
+  const { frontUrl, connections, log } = options;
+  const send = (range: OrderRange, bearer: string, requests: number) =>
+    // The duration is only a bound: the run ends after `requests` answers.
+    closedLoop(frontUrl, { connections, durationS: 600, requests, next: fullCaptures(range, bearer) });
+  const warmup = {
+    direct: await send(options.direct.plan.warmup, options.direct.bearer, options.warmupCaptures),
+    chained: await send(options.chained.plan.warmup, options.chained.bearer, options.warmupCaptures),
+  };
+  for (const [what, r] of Object.entries(warmup))
+    if (r.failed > 0) log(`  ! warm-up ${what}: ${r.failed} failed; first: ${r.failureSample ?? '?'}`);
+
+  const measure = async (range: OrderRange, bearer: string): Promise<Measured> => {
+    await options.checkpoint();
+    const upstreamCpu = () => treeCpuMs(options.upstreamPid);
+    const u0 = upstreamCpu();
+    const meter = startCpuMeter(options.databases, () => treeCpuMs(options.frontPid) + upstreamCpu());
+    const run = await send(range, bearer, options.capturesPerRound);
+    const upstreamMs = upstreamCpu() - u0;
+    const share = meter.stop(run.ok);
+    const upstream = Math.round((upstreamMs / Math.max(1, run.ok)) * 1000) / 1000;
+    const { server, ...rest } = share;
+    return { run, cpu: { front: Math.round((server - upstream) * 1000) / 1000, upstream, ...rest } };
+  };
+  const direct: Measured[] = [];
+  const chained: Measured[] = [];
+  const rounds = options.direct.plan.rounds.length;
+  for (let r = 0; r < rounds; r++) {
+    const sides = [
+      { name: 'direct (sandbox)', into: direct, range: options.direct.plan.rounds[r], bearer: options.direct.bearer },
+      { name: 'through the upstream', into: chained, range: options.chained.plan.rounds[r], bearer: options.chained.bearer },
+    ];
+    if (r % 2 === 1) sides.reverse();
+    for (const side of sides) {
+      const m = await measure(defined(side.range, `the orders of round ${r + 1}`), side.bearer);
+      side.into.push(m);
+      log(
+        `round ${r + 1}: capture ${side.name}: ${m.run.rps.toFixed(0)}/s, p50 ${m.run.p50Ms.toFixed(2)} ms, p99 ${m.run.p99Ms.toFixed(2)} ms ` +
+          `(${m.run.ok} ok, ${m.run.failed} failed, ${m.run.durationS.toFixed(2)} s); CPU ms per capture: front ${m.cpu.front}, ` +
+          `upstream ${m.cpu.upstream}, PostgreSQL ${m.cpu.postgres}, load generator ${m.cpu.load_generator}, other ${m.cpu.other} ` +
+          `(busy ${m.cpu.busy_cores} cores)`,
+      );
+      if (m.run.failed > 0) log(`  ! ${m.run.failed} failed; first: ${m.run.failureSample ?? '?'}`);
+      if (m.run.exhausted) log('  ! ran out of seeded orders: the plan gives too few to spare');
+    }
+  }
+  return { direct, chained, warmup };
+}
+
+/** The figures of measureUpstreamCaptures' rounds and the counts read after them. */
+export function upstreamFigures(options: {
+  startedAt: number;
+  loadavgAtStart: number[];
+  measured: Awaited<ReturnType<typeof measureUpstreamCaptures>>;
+  captured: { direct: number; atFront: number; atUpstream: number };
+  capturesPerRound: number;
+  warmupCaptures: number;
+  connections: number;
+  frontWorkers: number;
+  upstreamWorkers: number;
+}): UpstreamCaptureFigures {
+  const { measured } = options;
+  const median = (runs: Measured[]) =>
+    defined([...runs].sort((a, b) => a.run.rps - b.run.rps)[Math.floor(runs.length / 2)], 'the median of no rounds');
+  const side = (runs: Measured[]): UpstreamSide => {
+    const m = median(runs);
+    return {
+      rps: round(m.run.rps, 1),
+      p50_ms: round(m.run.p50Ms),
+      p99_ms: round(m.run.p99Ms),
+      failed: runs.reduce((sum, r) => sum + r.run.failed, 0),
+      rps_by_round: runs.map((r) => round(r.run.rps, 1)),
+      cpu_ms_per_capture: m.cpu,
+    };
+  };
+  const answered = (runs: Measured[], warm: LoadResult) => runs.reduce((sum, r) => sum + r.run.ok, warm.ok);
+  return {
+    date: new Date().toISOString(),
+    capture_ratio: round(median(measured.chained).run.rps / median(measured.direct).run.rps, 3),
+    capture_ratio_by_round: measured.chained.map((c, i) => round(c.run.rps / defined(measured.direct[i], `round ${i + 1}`).run.rps, 3)),
+    direct: side(measured.direct),
+    through_upstream: side(measured.chained),
+    rounds: measured.direct.length,
+    captures_per_round: options.capturesPerRound,
+    warmup_captures: options.warmupCaptures,
+    connections: options.connections,
+    front_workers: options.frontWorkers,
+    upstream_workers: options.upstreamWorkers,
+    capture_amount: ORDER_AMOUNT,
+    captured: {
+      direct: options.captured.direct,
+      direct_answered: answered(measured.direct, measured.warmup.direct),
+      through_upstream_at_front: options.captured.atFront,
+      through_upstream_at_upstream: options.captured.atUpstream,
+      through_upstream_answered: answered(measured.chained, measured.warmup.chained),
+    },
+    cores: availableParallelism(),
+    loadavg_at_start: options.loadavgAtStart.map((l) => Math.round(l * 100) / 100),
+    loadavg_at_end: loadavg().map((l) => Math.round(l * 100) / 100),
+    run_seconds: Math.round((performance.now() - options.startedAt) / 1000),
+  };
+}
