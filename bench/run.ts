@@ -53,7 +53,10 @@ import {
   capturedOrders,
   linkUpstreamAccount,
   measureUpstreamCaptures,
+  checkChainSeed,
   planOrders,
+  requestKeys,
+  routeToAccount,
   seedUpstreamCaptureOrders,
   upstreamFigures,
   type UpstreamCaptureFigures,
@@ -360,13 +363,17 @@ async function upstreamPhase(): Promise<UpstreamCaptureFigures> {
   try {
     const frontKeys = await migrateWithKeys(front);
     const upstreamKeys = await migrateWithKeys(upstream);
+    // Both servers first: the orders at the upstream name the front's address (its return page).
     const upstreamServer = await startHoldfast({ DATABASE_URL: upstreamScratch.url, HOLDFAST_DATA_DIR: upstreamDir }, WORKERS);
     servers.push(upstreamServer);
+    const frontServer = await startHoldfast({ DATABASE_URL: frontScratch.url, HOLDFAST_DATA_DIR: frontDir }, WORKERS);
+    servers.push(frontServer);
     const upstreamMerchant = await createMerchant({ db: upstream, clock: systemClock, keys: upstreamKeys }, { name: 'Upstream merchant' });
     const frontCtx = { db: front, clock: systemClock, keys: frontKeys };
     const direct = await createMerchant(frontCtx, { name: 'Bench merchant, sandbox' });
     const chained = await createMerchant(frontCtx, { name: 'Bench merchant, through an upstream' });
     const accountId = await linkUpstreamAccount(frontCtx, chained.merchant_id, upstreamServer.baseUrl, upstreamMerchant);
+    await routeToAccount(front, chained.merchant_id, accountId);
     // autocannon may ask for a request or two beyond its amount per connection: each range has some to spare.
     const spare = 2 * CONNECTIONS;
     const directPlan = planOrders(1, UPSTREAM_WARMUP, UPSTREAM_ROUNDS, UPSTREAM_CAPTURES, spare);
@@ -378,22 +385,34 @@ async function upstreamPhase(): Promise<UpstreamCaptureFigures> {
       chainedMerchantId: chained.merchant_id,
       upstreamMerchantId: upstreamMerchant.merchant_id,
       accountId,
+      frontUrl: frontServer.baseUrl,
       direct: directPlan,
       chained: chainedPlan,
     });
-    const frontServer = await startHoldfast({ DATABASE_URL: frontScratch.url, HOLDFAST_DATA_DIR: frontDir }, WORKERS);
-    servers.push(frontServer);
     log(
       `upstream: ${directPlan.last - directPlan.first + 1} orders seeded on the sandbox and ${chainedPlan.last - chainedPlan.first + 1} through ` +
         `account ${accountId} (front ${frontServer.baseUrl}, upstream ${upstreamServer.baseUrl}, ${plural(frontServer.workers, 'worker')} each)`,
     );
+    const chainedBearer = await token(frontServer.baseUrl, chained);
+    const seedProblems = await checkChainSeed({
+      front,
+      upstream,
+      frontUrl: frontServer.baseUrl,
+      bearer: chainedBearer,
+      seeded: chainedPlan.first,
+    });
+    if (seedProblems.length > 0)
+      log(
+        `  ! an order authorized through the account differs from a seeded one (fix bench/lib/upstream-capture.ts):\n    ${seedProblems.join('\n    ')}`,
+      );
+    else log('  an order authorized through the account by the API matches a seeded one at both ends');
     const measured = await measureUpstreamCaptures({
       frontUrl: frontServer.baseUrl,
       frontPid: frontServer.process.pid,
       upstreamPid: upstreamServer.process.pid,
       databases: [frontScratch.name, upstreamScratch.name],
       direct: { plan: directPlan, bearer: await token(frontServer.baseUrl, direct) },
-      chained: { plan: chainedPlan, bearer: await token(frontServer.baseUrl, chained) },
+      chained: { plan: chainedPlan, bearer: chainedBearer },
       connections: CONNECTIONS,
       capturesPerRound: UPSTREAM_CAPTURES,
       warmupCaptures: UPSTREAM_WARMUP,
@@ -411,7 +430,9 @@ async function upstreamPhase(): Promise<UpstreamCaptureFigures> {
         direct: await capturedOrders(front, direct.merchant_id),
         atFront: await capturedOrders(front, chained.merchant_id),
         atUpstream: await capturedOrders(upstream, upstreamMerchant.merchant_id),
+        requestKeysAtUpstream: await requestKeys(upstream, upstreamMerchant.merchant_id),
       },
+      seedProblems,
       capturesPerRound: UPSTREAM_CAPTURES,
       warmupCaptures: UPSTREAM_WARMUP,
       connections: CONNECTIONS,

@@ -205,6 +205,9 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
   const t = u.through_upstream;
   const c = u.captured;
   const load = (l: number[]) => l.map((x) => n(x, 2)).join(' / ');
+  const total = (x: UpstreamCaptureFigures['direct']['cpu_ms_per_capture']) => x.front + x.upstream + x.postgres + x.load_generator;
+  const directCpu = total(d.cpu_ms_per_capture);
+  const chainCpu = total(t.cpu_ms_per_capture);
   return [
     '## Capture through an upstream',
     '',
@@ -226,9 +229,9 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
     cpu('direct', d.cpu_ms_per_capture),
     cpu('through the upstream', t.cpu_ms_per_capture),
     '',
-    `What the ratio means: a capture through the upstream is the front's own capture (its read, intent and answer in its database) plus one call to the upstream — a cached token, a fresh HTTP connection, and the upstream's own full capture, which is the same work in its own database as the direct capture is in the front's. With both Holdfasts, PostgreSQL and the load generator on the same ${u.cores} cores, each capture through the upstream costs about two direct captures of CPU, so the ideal ratio on one machine is about 0.5; anything below is what the call itself costs (the front's HTTP client and the upstream's token check and HTTP server). Against a real gateway on other machines, the front's throughput would be bounded by its own work and the gateway's latency, not by this ratio.`,
+    `What the ratio means: a capture through the upstream is the front's own capture (its read, intent and answer in its database) plus one call to the upstream: a cached token, a fresh HTTP connection (src/connectors/upstream-http.ts opens one per call), and the upstream's own full capture in its own database. Both Holdfasts, PostgreSQL and the load generator share the same ${u.cores} cores, so if the upstream's capture cost what a direct one costs and the call cost nothing, each capture through the upstream would cost two direct captures of CPU: **the ideal ratio on one machine is about 0.5**. What falls short of 0.5 is what the call itself costs: the front's HTTP client and its reading of the answer, the upstream's new connection and token check, and the Request-ID the connector sends with every call, which makes the upstream look the id up and keep its answer (src/core/request-replay.ts; ${c.request_keys_at_upstream} request records at the upstream), work a direct capture without one does not do. On a saturated machine the ratio follows the CPU per capture of all the parties above (other work on the machine aside): ${n(directCpu, 2)} ms direct against ${n(chainCpu, 2)} ms through the upstream, a ratio of ${n(directCpu / chainCpu, 2)}. Against a real gateway on machines of its own, the front's throughput would be bounded by its own share (the front column) and the gateway's latency, not by this ratio.`,
     '',
-    `Every answer counted was checked after the run: ${c.direct} direct orders captured of ${c.direct_answered} captures answered 2xx; through the upstream ${c.through_upstream_at_front} orders captured at the front and ${c.through_upstream_at_upstream} at the upstream of ${c.through_upstream_answered} answered 2xx (warm-up included); ${d.failed + t.failed} answers not 2xx.`,
+    `Every answer counted was checked after the run: ${c.direct} direct orders captured of ${c.direct_answered} captures answered 2xx; through the upstream ${c.through_upstream_at_front} orders captured at the front and ${c.through_upstream_at_upstream} at the upstream of ${c.through_upstream_answered} answered 2xx (warm-up included); ${d.failed + t.failed} answers not 2xx. ${u.seed_problems.length === 0 ? 'An order authorized through the account by the API matched the seeded ones at both ends.' : `The seeded orders differ from one authorized through the account by the API: ${u.seed_problems.join('; ')}.`}`,
   ].join('\n');
 }
 

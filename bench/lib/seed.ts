@@ -1,8 +1,8 @@
 /**
  * Seeds authorized pre-auth orders straight into the tables with generate_series: what
  * src/core/operations/authorize.ts leaves behind for an approved sandbox card on a merchant without
- * webhook URL (order AUTHORIZED at version SEEDED_ORDER_VERSION with its capture deadline, no
- * return URL nor customer; payment AUTHORIZED with a sandbox connector reference; the AUTHORIZE
+ * webhook URL (order AUTHORIZED at version SEEDED_ORDER_VERSION with its capture deadline and the
+ * unpaid-order expiry set at its creation (HOLDFAST_ORDER_TTL's default), no return URL nor customer; payment AUTHORIZED with a sandbox connector reference; the AUTHORIZE
  * journal entry and its two postings; the auto-void job; the authorization's status-sync job was
  * deleted when the answer came). Order number i gets the ids of ID_BASE + i, so pgbench can
  * compute them. The drift check compares a seeded order with one authorized through the API,
@@ -38,9 +38,10 @@ export const paymentId = (i: number): string => String(ID_BASE.payment + BigInt(
 export const txnUuid = (i: number): string => `eul${String(i).padStart(17, '0')}`;
 
 /**
- * What varies between seeded payments of different connectors, as SQL over the order number `i`:
- * the connector, its reference, the merchant's references of the order and of the payment, and
- * `gateway_details` (where an upstream authorized it).
+ * What varies between orders authorized through different connectors, as SQL over the order
+ * number `i`: the connector, its reference, the merchant's references of the order and of the
+ * payment, `gateway_details` (where an upstream authorized it), and the order's `details` and
+ * `return_url` (an order an upstream gateway holds for Holdfast names Holdfast's return page).
  */
 export interface SeedShape {
   /** 'sandbox', or a gateway account's id (`gwa_…`): the connector the capture is sent through. */
@@ -49,6 +50,8 @@ export interface SeedShape {
   orderReference: string;
   paymentReference: string;
   gatewayDetails: string;
+  orderDetails: string;
+  returnUrl: string;
 }
 
 /** A payment the sandbox connector authorized: what the bench's capture measurements run on. */
@@ -58,6 +61,8 @@ export const SANDBOX_SEED: SeedShape = {
   orderReference: `'bench-order-' || i`,
   paymentReference: `'bench-pay-' || i`,
   gatewayDetails: 'null',
+  orderDetails: `'{}'`,
+  returnUrl: 'null',
 };
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -65,9 +70,10 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** The statements, each over generate_series($2, $3) for merchant $1. */
 const seedSql = (shape: SeedShape) => [
   `insert into orders (id, merchant_id, dialect, merchant_order_reference, request_fingerprint, amount, currency,
-     pre_auth, state, version, details, return_url, customer, capture_deadline, created_at, updated_at)
+     pre_auth, state, version, details, return_url, customer, capture_deadline, expires_at, created_at, updated_at)
    select (${ID_BASE.order}::bigint + i)::text, $1, 'pinelabs', ${shape.orderReference}, md5('o' || i) || md5('of' || i), ${ORDER_AMOUNT}, 'INR',
-     true, 'AUTHORIZED', ${SEEDED_ORDER_VERSION}, '{}', null, null, now() + interval '7 days', now() - interval '1 minute', now()
+     true, 'AUTHORIZED', ${SEEDED_ORDER_VERSION}, ${shape.orderDetails}, ${shape.returnUrl}, null, now() + interval '7 days',
+     now() + interval '24 hours', now() - interval '1 minute', now()
    from generate_series($2::bigint, $3::bigint) as i`,
   `insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
      card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,

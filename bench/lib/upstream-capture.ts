@@ -13,21 +13,27 @@
  * Both kinds are seeded straight into the tables (lib/seed.ts): the front's payments name the
  * account as their connector and the upstream's order id as its reference, and the upstream holds,
  * for each, an order its sandbox authorized whose merchant references are the front's payment id
- * (as src/connectors/pinelabs-online/connector.ts creates them). After the run, the orders each
- * server shows captured are counted: every answer counted must be a capture done at both ends.
+ * (as src/connectors/pinelabs-online/connector.ts creates them). Before the measurement, one order
+ * is authorized through the account by the API and its rows, at both ends, are compared with a
+ * seeded one's (checkChainSeed). After the run, the orders each server shows captured are counted:
+ * every answer counted must be a capture done at both ends.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CLI_ACTOR } from '../../src/core/admin/audit.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { addGatewayAccount } from '../../src/core/gateway-accounts.js';
+import { setRoutingRules } from '../../src/core/routing/routing-rules.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { listRoutingAccounts } from '../../src/store/routing-accounts-repository.js';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
+import { upstreamReturnPath } from '../../src/connectors/upstream.js';
 import type { Queryable } from '../../src/store/db.js';
 import { defined } from './checks.js';
 import { startCpuMeter, treeCpuMs } from './cpu.js';
 import { closedLoop, type LoadResult, type RequestSpec } from './load.js';
 import { OrderRange } from './orders.js';
-import { ID_BASE, ORDER_AMOUNT, SANDBOX_SEED, orderId, seedAuthorizedOrders, type SeedShape } from './seed.js';
+import { ID_BASE, ORDER_AMOUNT, SANDBOX_SEED, orderId, paymentId, seedAuthorizedOrders, type SeedShape } from './seed.js';
 
 /** The account's name at the front; its payments' `gateway_details` name it as the connector does. */
 const ACCOUNT_NAME = 'bench-upstream';
@@ -74,6 +80,8 @@ export interface UpstreamCaptureFigures {
   upstream_workers: number;
   /** Full captures of the whole order. */
   capture_amount: number;
+  /** How an order authorized through the account by the API differs from a seeded one (empty: it does not). */
+  seed_problems: string[];
   /** Orders shown CAPTURED after the run, and how many captures were answered 2xx (warm-up included). */
   captured: {
     direct: number;
@@ -81,6 +89,12 @@ export interface UpstreamCaptureFigures {
     through_upstream_at_front: number;
     through_upstream_at_upstream: number;
     through_upstream_answered: number;
+    /**
+     * Request-ID records at the upstream: the connector sends a Request-ID with every call, so the
+     * upstream also looks it up and keeps its answer (src/core/request-replay.ts), which a direct
+     * capture without one does not.
+     */
+    request_keys_at_upstream: number;
   };
   /** The machine's cores, which both Holdfasts, PostgreSQL and the load generator share. */
   cores: number;
@@ -120,11 +134,13 @@ export async function linkUpstreamAccount(
 /**
  * The shapes of one order authorized through the account: at the front, the payment names the
  * account and the upstream's order id (the same number at the upstream); at the upstream, the order
- * and its payment carry the front's payment id as their merchant references.
+ * and its payment carry the front's payment id as their merchant references, and the order the
+ * front's return page for that payment (at `frontUrl`) as its callback.
  */
-export function chainSeedShapes(accountId: string): { front: SeedShape; upstream: SeedShape } {
+export function chainSeedShapes(accountId: string, frontUrl: string): { front: SeedShape; upstream: SeedShape } {
   const upstreamOrderId = `(${ID_BASE.order}::bigint + i)::text`;
   const frontPaymentId = `(${ID_BASE.payment}::bigint + i)::text`;
+  const callback = `'${frontUrl}${upstreamReturnPath(accountId, '')}' || ${frontPaymentId}`;
   return {
     front: {
       ...SANDBOX_SEED,
@@ -133,7 +149,13 @@ export function chainSeedShapes(accountId: string): { front: SeedShape; upstream
       // What the connector's approved outcome carries when the upstream names no acquirer (src/connectors/pinelabs-online/mapping.ts).
       gatewayDetails: `jsonb_build_object('gateway', 'pinelabs-online:${ACCOUNT_NAME}', 'responseCode', 'AUTHORIZED', 'responseMessage', null)`,
     },
-    upstream: { ...SANDBOX_SEED, orderReference: frontPaymentId, paymentReference: frontPaymentId },
+    upstream: {
+      ...SANDBOX_SEED,
+      orderReference: frontPaymentId,
+      paymentReference: frontPaymentId,
+      orderDetails: `jsonb_build_object('callback_url', ${callback}, 'allowed_payment_methods', jsonb_build_array('CARD'))`,
+      returnUrl: callback,
+    },
   };
 }
 
@@ -166,11 +188,12 @@ export async function seedUpstreamCaptureOrders(options: {
   chainedMerchantId: string;
   upstreamMerchantId: string;
   accountId: string;
+  frontUrl: string;
   direct: OrderPlan;
   chained: OrderPlan;
 }): Promise<void> {
   const { front, upstream, direct, chained } = options;
-  const shapes = chainSeedShapes(options.accountId);
+  const shapes = chainSeedShapes(options.accountId, options.frontUrl);
   await seedAuthorizedOrders(front, options.directMerchantId, direct.first, direct.last);
   await seedAuthorizedOrders(front, options.chainedMerchantId, chained.first, chained.last, undefined, undefined, shapes.front);
   await seedAuthorizedOrders(upstream, options.upstreamMerchantId, chained.first, chained.last, undefined, undefined, shapes.upstream);
@@ -192,6 +215,140 @@ export function fullCaptures(range: OrderRange, bearer: string): () => RequestSp
       body: JSON.stringify({ merchant_capture_reference: `ucap-${i}`, capture_amount: { value: ORDER_AMOUNT, currency: 'INR' } }),
     };
   };
+}
+
+/** Routes the front merchant's new authorizations to the account, as its only gateway. */
+export async function routeToAccount(front: Queryable, merchantId: string, accountId: string): Promise<void> {
+  const result = await setRoutingRules(
+    { db: front, clock: systemClock, loadAccounts: (id) => listRoutingAccounts(front, id) },
+    merchantId,
+    { rules: [], default: [accountId] },
+  );
+  if (!result.ok) throw new Error(`bench: routing rules refused: ${JSON.stringify(result)}`);
+}
+
+async function api(baseUrl: string, method: 'POST', path: string, bearer: string, body: unknown) {
+  const reply = await fetch(baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const parsed = (await reply.json()) as { data?: { order_id?: string; status?: string } };
+  if (!reply.ok) throw new Error(`bench: ${method} ${path}: ${reply.status} ${JSON.stringify(parsed)}`);
+  return parsed.data ?? {};
+}
+
+type Row = Record<string, unknown>;
+
+/** Columns whose values differ from order to order (ids, references, fingerprints, instants, the card's holder). */
+const VARYING = new Set([
+  'id',
+  'order_id',
+  'merchant_id',
+  'merchant_order_reference',
+  'merchant_payment_reference',
+  'request_fingerprint',
+  'card_fingerprint',
+  'card_holder_name',
+  'connector_reference',
+  'approval_code',
+  'rrn',
+  'acquirer_reference',
+  'txn_uuid',
+  'seq',
+  'capture_deadline',
+  'expires_at',
+  'created_at',
+  'updated_at',
+]);
+
+/**
+ * Every column must be null in both or in neither, and equal unless it varies from order to order;
+ * `ids` (the real row's, the seeded row's) are masked in the values compared, where a row names them.
+ */
+function compareRows(what: string, real: Row | undefined, seeded: Row | undefined, ids: [string, string] = ['', '']): string[] {
+  if (!real || !seeded) return [`${what}: row missing (real: ${!!real}, seeded: ${!!seeded})`];
+  const problems: string[] = [];
+  const text = (value: unknown, id: string) => {
+    const json = JSON.stringify(value ?? null);
+    return id ? json.split(id).join('<id>') : json;
+  };
+  for (const key of new Set([...Object.keys(real), ...Object.keys(seeded)])) {
+    const [a, b] = [text(real[key], ids[0]), text(seeded[key], ids[1])];
+    if ((a === 'null') !== (b === 'null') || (!VARYING.has(key) && a !== b)) problems.push(`${what}.${key}: real ${a}, seeded ${b}`);
+  }
+  return problems;
+}
+
+/**
+ * Authorizes one order at the front through the API (routed to the account, so the upstream
+ * authorizes it), then compares its rows at both ends with those of seeded order `seeded`: the
+ * front's order and payment, and the upstream's order and payment, which must carry the front's
+ * payment id as their merchant references and the upstream order's id as the front's reference.
+ */
+export async function checkChainSeed(options: {
+  front: Queryable;
+  upstream: Queryable;
+  frontUrl: string;
+  bearer: string;
+  seeded: number;
+}): Promise<string[]> {
+  const { front, upstream } = options;
+  const created = await api(options.frontUrl, 'POST', '/api/pay/v1/orders', options.bearer, {
+    merchant_order_reference: 'bench-chain-check',
+    order_amount: { value: ORDER_AMOUNT, currency: 'INR' },
+    pre_auth: true,
+  });
+  const realOrder = String(created.order_id);
+  const paid = await api(options.frontUrl, 'POST', `/api/pay/v1/orders/${realOrder}/payments`, options.bearer, {
+    payments: [
+      {
+        merchant_payment_reference: 'bench-chain-check-pay',
+        payment_method: 'CARD',
+        payment_amount: { value: ORDER_AMOUNT, currency: 'INR' },
+        payment_option: {
+          card_details: { name: 'Bench Holder', card_number: '4111111111111111', cvv: '123', expiry_month: '12', expiry_year: '2035' },
+        },
+      },
+    ],
+  });
+  if (paid.status !== 'AUTHORIZED') return [`the order authorized through the account is ${String(paid.status)}`];
+  const one = async (db: Queryable, sql: string, param: string) => (await db.query<Row>(sql, [param]))[0];
+  const frontOrder = (id: string) => one(front, 'select * from orders where id = $1', id);
+  const frontPayment = (id: string) => one(front, 'select * from payments where order_id = $1', id);
+  const upstreamOrder = (id: string) => one(upstream, 'select * from orders where id = $1', id);
+  const upstreamPayment = (id: string) => one(upstream, 'select * from payments where order_id = $1', id);
+  const real = { order: await frontOrder(realOrder), payment: await frontPayment(realOrder) };
+  const seeded = { order: await frontOrder(orderId(options.seeded)), payment: await frontPayment(orderId(options.seeded)) };
+  const problems = [...compareRows('front order', real.order, seeded.order), ...compareRows('front payment', real.payment, seeded.payment)];
+  const realUpstream = String(real.payment?.connector_reference);
+  const seededUpstream = String(seeded.payment?.connector_reference);
+  const up = {
+    real: { order: await upstreamOrder(realUpstream), payment: await upstreamPayment(realUpstream) },
+    seeded: { order: await upstreamOrder(seededUpstream), payment: await upstreamPayment(seededUpstream) },
+  };
+  // The upstream's rows name the front's payment (references, the callback URL).
+  const frontPayments: [string, string] = [String(real.payment?.id), paymentId(options.seeded)];
+  problems.push(
+    ...compareRows('upstream order', up.real.order, up.seeded.order, frontPayments),
+    ...compareRows('upstream payment', up.real.payment, up.seeded.payment, frontPayments),
+  );
+  const references = (what: string, frontPaymentId: unknown, u: { order?: Row; payment?: Row }) => {
+    for (const [row, column] of [
+      [u.order, 'merchant_order_reference'],
+      [u.payment, 'merchant_payment_reference'],
+    ] as const)
+      if (row && row[column] !== frontPaymentId)
+        problems.push(`${what}: the upstream's ${column} is ${String(row[column])}, not ${String(frontPaymentId)}`);
+  };
+  references('real', real.payment?.id, up.real);
+  references('seeded', paymentId(options.seeded), up.seeded);
+  return problems;
+}
+
+export async function requestKeys(db: Queryable, merchantId: string): Promise<number> {
+  const [row] = await db.query<{ n: string }>(`select count(*) as n from request_keys where merchant_id = $1`, [merchantId]);
+  return Number(defined(row, 'a count').n);
 }
 
 export async function capturedOrders(db: Queryable, merchantId: string): Promise<number> {
@@ -278,7 +435,8 @@ export function upstreamFigures(options: {
   startedAt: number;
   loadavgAtStart: number[];
   measured: Awaited<ReturnType<typeof measureUpstreamCaptures>>;
-  captured: { direct: number; atFront: number; atUpstream: number };
+  captured: { direct: number; atFront: number; atUpstream: number; requestKeysAtUpstream: number };
+  seedProblems: string[];
   capturesPerRound: number;
   warmupCaptures: number;
   connections: number;
@@ -313,12 +471,14 @@ export function upstreamFigures(options: {
     front_workers: options.frontWorkers,
     upstream_workers: options.upstreamWorkers,
     capture_amount: ORDER_AMOUNT,
+    seed_problems: options.seedProblems,
     captured: {
       direct: options.captured.direct,
       direct_answered: answered(measured.direct, measured.warmup.direct),
       through_upstream_at_front: options.captured.atFront,
       through_upstream_at_upstream: options.captured.atUpstream,
       through_upstream_answered: answered(measured.chained, measured.warmup.chained),
+      request_keys_at_upstream: options.captured.requestKeysAtUpstream,
     },
     cores: availableParallelism(),
     loadavg_at_start: options.loadavgAtStart.map((l) => Math.round(l * 100) / 100),
