@@ -220,7 +220,7 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
     `| Direct: orders the front's sandbox authorized | ${n(d.rps)} | ${n(d.p50_ms, 1)} | ${n(d.p99_ms, 1)} | ${d.rps_by_round.map((x) => n(x)).join(', ')} |`,
     `| Through the upstream: orders a pinelabs-online account authorized at the upstream | ${n(t.rps)} | ${n(t.p50_ms, 1)} | ${n(t.p99_ms, 1)} | ${t.rps_by_round.map((x) => n(x)).join(', ')} |`,
     '',
-    `**upstream.capture_ratio = ${n(u.capture_ratio, 2)}** (through the upstream over direct; by round ${u.capture_ratio_by_round.map((x) => n(x, 2)).join(', ')}).`,
+    `**upstream.capture_ratio = ${n(u.capture_ratio, 2)}**: through the upstream over direct, the median of the rounds' ratios (${u.capture_ratio_by_round.map((x) => n(x, 2)).join(', ')}), each of two measurements made one right after the other.`,
     '',
     'CPU milliseconds per capture during the median rounds:',
     '',

@@ -65,9 +65,12 @@ export interface UpstreamSide {
 
 export interface UpstreamCaptureFigures {
   date: string;
-  /** Through the upstream over direct: the medians' throughputs. */
+  /**
+   * Through the upstream over direct, throughput: the median of the rounds' ratios. Each round
+   * measures the two sides one right after the other, so its ratio compares two programs at one
+   * moment of a shared machine whose speed drifts from one minute to the next.
+   */
   capture_ratio: number | null;
-  /** The same ratio within each round (the two sides measured one right after the other). */
   capture_ratio_by_round: (number | null)[];
   direct: UpstreamSide;
   through_upstream: UpstreamSide;
@@ -458,10 +461,11 @@ export function upstreamFigures(options: {
     };
   };
   const answered = (runs: Measured[], warm: LoadResult) => runs.reduce((sum, r) => sum + r.run.ok, warm.ok);
+  const ratios = measured.chained.map((c, i) => c.run.rps / defined(measured.direct[i], `round ${i + 1}`).run.rps);
   return {
     date: new Date().toISOString(),
-    capture_ratio: round(median(measured.chained).run.rps / median(measured.direct).run.rps, 3),
-    capture_ratio_by_round: measured.chained.map((c, i) => round(c.run.rps / defined(measured.direct[i], `round ${i + 1}`).run.rps, 3)),
+    capture_ratio: round(defined([...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)], 'the median ratio'), 3),
+    capture_ratio_by_round: ratios.map((r) => round(r, 3)),
     direct: side(measured.direct),
     through_upstream: side(measured.chained),
     rounds: measured.direct.length,
