@@ -211,7 +211,7 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
   return [
     '## Capture through an upstream',
     '',
-    `Measured ${u.date} (${u.run_seconds} s in all). Load average (1 / 5 / 15 min) ${load(u.loadavg_at_start)} at the start, ${load(u.loadavg_at_end)} at the end: the machine was shared, so the absolute figures are indicative; the ratio, of two measurements made one right after the other in each round, is what this step is for.`,
+    `Measured ${u.date} (${u.run_seconds} s in all). Load average (1 / 5 / 15 min) ${load(u.loadavg_at_start)} at the start, ${load(u.loadavg_at_end)} at the end: the machine was shared, so the absolute figures are indicative; the ratio, of two measurements made one right after the other in each round, is what this step is for. (The step has its own date and load average: \`npm run bench -- --upstream-only --record\` measures it alone and adds it to the last run's results.)`,
     '',
     `One front Holdfast and one upstream Holdfast, each with --workers ${u.front_workers} / ${u.upstream_workers} and a scratch PostgreSQL database of its own on the same server. Both sides send full captures (${u.capture_amount} of ${u.capture_amount}) of seeded authorized orders to the front, ${u.captures_per_round} per round at ${u.connections} connections, in ${u.rounds} alternating rounds after ${u.warmup_captures} warm-up captures each; each figure is the side's median round.`,
     '',
@@ -224,7 +224,7 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
     '',
     'CPU milliseconds per capture during the median rounds:',
     '',
-    '| Run | Front Holdfast | Upstream Holdfast | PostgreSQL | Load generator | Other | Machine busy (cores) |',
+    '| Run | Front Holdfast | Upstream Holdfast | PostgreSQL | Load generator | Other work on the machine | Machine busy (cores) |',
     '|---|---|---|---|---|---|---|',
     cpu('direct', d.cpu_ms_per_capture),
     cpu('through the upstream', t.cpu_ms_per_capture),
