@@ -135,6 +135,8 @@ const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglit
 const UPSTREAM_CAPTURES = int(opts['upstream-captures'], quick ? 1000 : 2000, 'upstream-captures');
 const PGBENCH_MODE = opts['pgbench-mode'] as 'prepared' | 'extended' | 'simple';
 if (!['prepared', 'extended', 'simple'].includes(PGBENCH_MODE)) throw new Error('--pgbench-mode must be prepared, extended or simple');
+if (UPSTREAM_CAPTURES < CONNECTIONS)
+  throw new Error(`--upstream-captures (${UPSTREAM_CAPTURES}) must be at least --connections (${CONNECTIONS})`);
 if (SMALL * 2 > ORDERS) throw new Error(`--orders (${ORDERS}) must be at least twice --small (${SMALL})`);
 const WARMUP_S = quick ? 1 : 3;
 const SCALING_S = quick ? 1 : 3;
