@@ -18,6 +18,8 @@ declare module 'autocannon' {
       /** Seconds. */
       duration?: number;
       amount?: number;
+      /** Milliseconds between samples (Default 1000): also how soon a run given an amount notices it is done. */
+      sampleInt?: number;
       /** Seconds. */
       timeout?: number;
       pipelining?: number;

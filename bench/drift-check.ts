@@ -14,6 +14,7 @@
  * (BEGIN and COMMIT included), and the Db facade handed to createApp is wrapped to note the
  * call site (src file and line) of each statement.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -381,7 +382,15 @@ export async function checkDrift(options: { quiet?: boolean } = {}): Promise<Dri
   const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-drift-'));
   const raw = openPostgres({ connectionString: scratch.url });
   try {
-    const config = loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: 'silent', PORT: '0', HOLDFAST_DATA_DIR: dataDir });
+    // On PostgreSQL the master key must come from outside the database: a fresh one for this scratch database.
+    const masterKey = randomBytes(32).toString('hex');
+    const config = loadConfig({
+      DATABASE_URL: scratch.url,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      HOLDFAST_DATA_DIR: dataDir,
+      HOLDFAST_MASTER_KEY: masterKey,
+    });
     const app = await createApp({ config, db: notingDb(raw), logger: pino({ level: 'silent' }) });
     try {
       const merchant = await createMerchant(app.ctx, { name: 'Drift check' });

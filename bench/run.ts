@@ -8,10 +8,12 @@
  *
  * Writes bench/results/latest.json and bench/results/latest.md, regenerates
  * bench/capture.pgbench.sql, prints the table; `--record` also rewrites bench/RESULTS.md.
+ * `--upstream-only` measures only the capture through an upstream and puts its figures into the
+ * existing latest.json (and RESULTS.md with `--record`), keeping every other figure.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,6 +49,18 @@ import {
 import { renderMarkdown, renderTable, type BenchResults } from './lib/report.js';
 import { adminUrl, createScratchDatabase, type ScratchDatabase } from './lib/scratch-db.js';
 import { measureAdminSearch, seedSearchOrders, type AdminSearchFigures } from './lib/admin-search.js';
+import {
+  capturedOrders,
+  linkUpstreamAccount,
+  measureUpstreamCaptures,
+  checkChainSeed,
+  planOrders,
+  requestKeys,
+  routeToAccount,
+  seedUpstreamCaptureOrders,
+  upstreamFigures,
+  type UpstreamCaptureFigures,
+} from './lib/upstream-capture.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
 
 const HELP = `npm run bench [-- options]
@@ -66,6 +80,12 @@ const HELP = `npm run bench [-- options]
   --skip-admin-search  no admin order search measurement
   --admin-search-only  only the admin order search: --orders orders seeded with generate_series, two searches
                        through the admin API (by merchant reference; a filtered page 2 via its cursor)
+  --skip-upstream      no capture through an upstream
+  --upstream-only      only the capture through an upstream: full captures at a front Holdfast of orders authorized
+                       on its sandbox, and of orders authorized at an upstream Holdfast through a pinelabs-online
+                       gateway account, alternating, --upstream-captures each per round; the figures go into the
+                       existing results/latest.json (and RESULTS.md with --record)
+  --upstream-captures N  captures of each kind per round of the upstream step (Default 2000; quick 1000)
   --profile            only profile: Pine Labs captures at --connections for --duration with Holdfast under
                        node --cpu-prof; prints where its CPU goes and keeps the profiles (flame graphs) in
                        bench/results/profiles/ (open them in Chrome DevTools or speedscope.app)
@@ -89,6 +109,9 @@ const { values: opts } = parseArgs({
     profile: { type: 'boolean', default: false },
     'skip-admin-search': { type: 'boolean', default: false },
     'admin-search-only': { type: 'boolean', default: false },
+    'skip-upstream': { type: 'boolean', default: false },
+    'upstream-only': { type: 'boolean', default: false },
+    'upstream-captures': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -109,8 +132,11 @@ const CONNECTIONS = int(opts.connections, 16, 'connections');
 const DURATION = int(opts.duration, quick ? 3 : 10, 'duration');
 const WORKERS = int(opts.workers, availableParallelism(), 'workers');
 const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglite-orders');
+const UPSTREAM_CAPTURES = int(opts['upstream-captures'], quick ? 1000 : 2000, 'upstream-captures');
 const PGBENCH_MODE = opts['pgbench-mode'] as 'prepared' | 'extended' | 'simple';
 if (!['prepared', 'extended', 'simple'].includes(PGBENCH_MODE)) throw new Error('--pgbench-mode must be prepared, extended or simple');
+if (UPSTREAM_CAPTURES < CONNECTIONS)
+  throw new Error(`--upstream-captures (${UPSTREAM_CAPTURES}) must be at least --connections (${CONNECTIONS})`);
 if (SMALL * 2 > ORDERS) throw new Error(`--orders (${ORDERS}) must be at least twice --small (${SMALL})`);
 const WARMUP_S = quick ? 1 : 3;
 const SCALING_S = quick ? 1 : 3;
@@ -242,15 +268,21 @@ function processMemory(server: Server, role: string): { role: string; pid: numbe
   });
 }
 
-async function setUp(db: Db, seedTo: number, progress?: (done: number) => void): Promise<MerchantCredentials> {
+/** A migrated database and its key ring, opened with the master key the servers the bench starts are given. */
+async function migrateWithKeys(db: Db) {
   await migrate(db);
   // The servers the bench starts open these keys with the same master key (BENCH_MASTER_KEY, in their environment).
-  const { ring: keys } = await openKeys(
+  const { ring } = await openKeys(
     db,
     { masterKey: Buffer.from(BENCH_MASTER_KEY, 'hex'), masterKeyFile: undefined, databaseUrl: undefined, dataDir: tmpdir() },
     systemClock.now(),
     () => {},
   );
+  return ring;
+}
+
+async function setUp(db: Db, seedTo: number, progress?: (done: number) => void): Promise<MerchantCredentials> {
+  const keys = await migrateWithKeys(db);
   const merchant = await createMerchant({ db, clock: systemClock, keys }, { name: 'Bench merchant' });
   await seedAuthorizedOrders(db, merchant.merchant_id, 1, seedTo, progress);
   return merchant;
@@ -308,6 +340,155 @@ async function adminSearchPhase(): Promise<AdminSearchFigures> {
   }
 }
 
+/**
+ * Rounds of the capture through an upstream (each side's figures are its median round), after a
+ * round of warm-up: with fewer, both Holdfasts were still getting faster from one round to the next.
+ */
+const UPSTREAM_ROUNDS = 3;
+const UPSTREAM_WARMUP = UPSTREAM_CAPTURES;
+
+/**
+ * The capture through an upstream (bench/lib/upstream-capture.ts): an upstream Holdfast and a front
+ * one, each on a scratch database of its own and with the headline's --workers, the load at
+ * --connections.
+ */
+async function upstreamPhase(): Promise<UpstreamCaptureFigures> {
+  const startedAt = performance.now();
+  const loadavgAtStart = loadavg();
+  log(`upstream: load average ${loadavgAtStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
+  const frontScratch = await createScratchDatabase('holdfast_bench_front');
+  scratchToDrop.push(frontScratch);
+  const upstreamScratch = await createScratchDatabase('holdfast_bench_upstream');
+  scratchToDrop.push(upstreamScratch);
+  const front = openPostgres({ connectionString: frontScratch.url, maxConnections: 2 });
+  const upstream = openPostgres({ connectionString: upstreamScratch.url, maxConnections: 2 });
+  const frontDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-front-'));
+  const upstreamDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-upstream-'));
+  const servers: Server[] = [];
+  try {
+    const frontKeys = await migrateWithKeys(front);
+    const upstreamKeys = await migrateWithKeys(upstream);
+    // Both servers first: the orders at the upstream name the front's address (its return page).
+    const upstreamServer = await startHoldfast({ DATABASE_URL: upstreamScratch.url, HOLDFAST_DATA_DIR: upstreamDir }, WORKERS);
+    servers.push(upstreamServer);
+    const frontServer = await startHoldfast({ DATABASE_URL: frontScratch.url, HOLDFAST_DATA_DIR: frontDir }, WORKERS);
+    servers.push(frontServer);
+    const upstreamMerchant = await createMerchant({ db: upstream, clock: systemClock, keys: upstreamKeys }, { name: 'Upstream merchant' });
+    const frontCtx = { db: front, clock: systemClock, keys: frontKeys };
+    const direct = await createMerchant(frontCtx, { name: 'Bench merchant, sandbox' });
+    const chained = await createMerchant(frontCtx, { name: 'Bench merchant, through an upstream' });
+    const accountId = await linkUpstreamAccount(frontCtx, chained.merchant_id, upstreamServer.baseUrl, upstreamMerchant);
+    await routeToAccount(front, chained.merchant_id, accountId);
+    // autocannon may ask for a request or two beyond its amount per connection: each range has some to spare.
+    const spare = 2 * CONNECTIONS;
+    const directPlan = planOrders(1, UPSTREAM_WARMUP, UPSTREAM_ROUNDS, UPSTREAM_CAPTURES, spare);
+    const chainedPlan = planOrders(directPlan.last + 1, UPSTREAM_WARMUP, UPSTREAM_ROUNDS, UPSTREAM_CAPTURES, spare);
+    await seedUpstreamCaptureOrders({
+      front,
+      upstream,
+      directMerchantId: direct.merchant_id,
+      chainedMerchantId: chained.merchant_id,
+      upstreamMerchantId: upstreamMerchant.merchant_id,
+      accountId,
+      frontUrl: frontServer.baseUrl,
+      direct: directPlan,
+      chained: chainedPlan,
+    });
+    log(
+      `upstream: ${directPlan.last - directPlan.first + 1} orders seeded on the sandbox and ${chainedPlan.last - chainedPlan.first + 1} through ` +
+        `account ${accountId} (front ${frontServer.baseUrl}, upstream ${upstreamServer.baseUrl}, ${plural(frontServer.workers, 'worker')} each)`,
+    );
+    const chainedBearer = await token(frontServer.baseUrl, chained);
+    const seedProblems = await checkChainSeed({
+      front,
+      upstream,
+      frontUrl: frontServer.baseUrl,
+      bearer: chainedBearer,
+      seeded: chainedPlan.first,
+    });
+    if (seedProblems.length > 0)
+      log(
+        `  ! an order authorized through the account differs from a seeded one (fix bench/lib/upstream-capture.ts):\n    ${seedProblems.join('\n    ')}`,
+      );
+    else log('  an order authorized through the account by the API matches a seeded one at both ends');
+    const measured = await measureUpstreamCaptures({
+      frontUrl: frontServer.baseUrl,
+      frontPid: frontServer.process.pid,
+      upstreamPid: upstreamServer.process.pid,
+      databases: [frontScratch.name, upstreamScratch.name],
+      direct: { plan: directPlan, bearer: await token(frontServer.baseUrl, direct) },
+      chained: { plan: chainedPlan, bearer: chainedBearer },
+      connections: CONNECTIONS,
+      capturesPerRound: UPSTREAM_CAPTURES,
+      warmupCaptures: UPSTREAM_WARMUP,
+      // One cluster: a checkpoint writes out both databases' pages.
+      checkpoint: async () => {
+        await front.query('checkpoint');
+      },
+      log,
+    });
+    const figures = upstreamFigures({
+      startedAt,
+      loadavgAtStart,
+      measured,
+      captured: {
+        direct: await capturedOrders(front, direct.merchant_id),
+        atFront: await capturedOrders(front, chained.merchant_id),
+        atUpstream: await capturedOrders(upstream, upstreamMerchant.merchant_id),
+        requestKeysAtUpstream: await requestKeys(upstream, upstreamMerchant.merchant_id),
+      },
+      seedProblems,
+      capturesPerRound: UPSTREAM_CAPTURES,
+      warmupCaptures: UPSTREAM_WARMUP,
+      connections: CONNECTIONS,
+      frontWorkers: frontServer.workers,
+      upstreamWorkers: upstreamServer.workers,
+    });
+    const { direct: d, through_upstream: t, captured: c } = figures;
+    log(
+      `upstream, medians of ${UPSTREAM_ROUNDS} rounds of ${UPSTREAM_CAPTURES} captures at ${CONNECTIONS} connections: direct ${fmt(d.rps ?? NaN, 0)}/s ` +
+        `(p50 ${fmt(d.p50_ms ?? NaN, 2)}, p99 ${fmt(d.p99_ms ?? NaN, 2)} ms), through the upstream ${fmt(t.rps ?? NaN, 0)}/s ` +
+        `(p50 ${fmt(t.p50_ms ?? NaN, 2)}, p99 ${fmt(t.p99_ms ?? NaN, 2)} ms): ratio ${fmt(figures.capture_ratio ?? NaN, 3)} ` +
+        `(by round ${figures.capture_ratio_by_round.map((r) => fmt(r ?? NaN, 3)).join(', ')})`,
+    );
+    if (
+      c.direct !== c.direct_answered ||
+      c.through_upstream_at_front !== c.through_upstream_answered ||
+      c.through_upstream_at_upstream !== c.through_upstream_answered
+    )
+      log(
+        `  ! orders captured: ${c.direct} direct of ${c.direct_answered} answered 2xx; through the upstream ${c.through_upstream_at_front} at the front ` +
+          `and ${c.through_upstream_at_upstream} at the upstream of ${c.through_upstream_answered} answered 2xx`,
+      );
+    else log(`  every capture answered is an order captured (${c.through_upstream_at_upstream} of them at the upstream too)`);
+    return figures;
+  } finally {
+    for (const server of servers) await server.process.stop();
+    await front.close();
+    await upstream.close();
+    rmSync(frontDir, { recursive: true, force: true });
+    rmSync(upstreamDir, { recursive: true, force: true });
+    await frontScratch.drop();
+    await upstreamScratch.drop();
+  }
+}
+
+/** --upstream-only: the step's figures replace `upstream` in the last run's results, every other figure kept. */
+function recordUpstream(figures: UpstreamCaptureFigures): void {
+  const file = join(ROOT, 'bench/results/latest.json');
+  if (!existsSync(file)) {
+    console.log(`\n${JSON.stringify(figures, null, 2)}`);
+    log('no bench/results/latest.json to add these figures to: run the whole bench first');
+    return;
+  }
+  const results = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResults), upstream: figures };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), renderMarkdown(results));
+  if (opts.record) writeFileSync(join(ROOT, 'bench/RESULTS.md'), renderMarkdown(results, true));
+  console.log(`\n${renderTable(results)}`);
+  log(`added the figures to bench/results/latest.json${opts.record ? ' and bench/RESULTS.md' : ''} (the others are of ${results.date})`);
+}
+
 async function main(): Promise<void> {
   log(
     `${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`,
@@ -320,6 +501,10 @@ async function main(): Promise<void> {
   if (opts['admin-search-only']) {
     const figures = await adminSearchPhase();
     console.log(`\n${JSON.stringify(figures, null, 2)}`);
+    return;
+  }
+  if (opts['upstream-only']) {
+    recordUpstream(await upstreamPhase());
     return;
   }
   const pgbench = ensurePgbench(log);
@@ -735,6 +920,7 @@ async function main(): Promise<void> {
       run_seconds: Math.round((performance.now() - started) / 1000),
     } satisfies BenchResults);
     if (!opts['skip-admin-search']) results.admin_search = await adminSearchPhase();
+    if (!opts['skip-upstream']) results.upstream = await upstreamPhase();
   } finally {
     await stopAll();
     await db.close();

@@ -31,7 +31,7 @@ export function treeCpuMs(pid: number): number {
 }
 
 /**
- * PostgreSQL's CPU for one database: its backends (process title "postgres: user DB host…"),
+ * PostgreSQL's CPU for some databases: their backends (process title "postgres: user DB host…"),
  * its autovacuum workers, and the server's shared helpers (WAL writer, checkpointer, background
  * writer), which work for every database but mostly for the one under load. Other databases'
  * backends (other work on the same server) are left out. Backends come and go (pgbench's end
@@ -43,7 +43,7 @@ class PostgresCpu {
   private readonly timer: NodeJS.Timeout;
   private started = false;
 
-  constructor(private readonly database: string) {
+  constructor(private readonly databases: readonly string[]) {
     this.sample();
     for (const [pid, ms] of this.last) this.first.set(pid, ms);
     this.started = true;
@@ -65,7 +65,7 @@ class PostgresCpu {
       }
       const words = title.split(/\s+/);
       const shared = /^postgres: (checkpointer|walwriter|background writer|autovacuum launcher|logical replication launcher)/.test(title);
-      const ours = words[0] === 'postgres:' && words.includes(this.database);
+      const ours = words[0] === 'postgres:' && this.databases.some((d) => words.includes(d));
       if (!shared && !ours) continue;
       const ms = processCpuMs(pid);
       if (this.started && !this.first.has(pid)) this.first.set(pid, 0); // a backend started during the measurement
@@ -109,11 +109,14 @@ export interface CpuMeter {
   stop(answers: number, serverExtraMs?: number): CpuShare;
 }
 
-/** Starts measuring; `serverCpu` reads the server's cumulative CPU ms (sampled again at stop); `database`: the scratch database's name. */
-export function startCpuMeter(database: string, serverCpu: () => number): CpuMeter {
+/**
+ * Starts measuring; `serverCpu` reads the server's cumulative CPU ms (sampled again at stop);
+ * `database`: the scratch database's name (or the names, when the servers under test use several).
+ */
+export function startCpuMeter(database: string | readonly string[], serverCpu: () => number): CpuMeter {
   const t0 = process.hrtime.bigint();
   const s0 = serverCpu();
-  const pg = new PostgresCpu(database);
+  const pg = new PostgresCpu(typeof database === 'string' ? [database] : database);
   const b0 = process.cpuUsage();
   const m0 = machineBusyMs();
   return {

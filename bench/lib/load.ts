@@ -72,10 +72,14 @@ function summarize(
   };
 }
 
-/** `connections` connections for `durationS` seconds; `next()` gives each request (undefined: none left, stop). */
+/**
+ * `connections` connections for `durationS` seconds, or until `requests` answers when given (the
+ * connections share them out, so all finish together); `next()` gives each request (undefined:
+ * none left, stop).
+ */
 export function closedLoop(
   baseUrl: string,
-  options: { connections: number; durationS: number; next: () => RequestSpec | undefined },
+  options: { connections: number; durationS: number; requests?: number; next: () => RequestSpec | undefined },
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let failureSample: string | undefined;
@@ -83,12 +87,17 @@ export function closedLoop(
   let ok = 0;
   let filler = false;
   let instance: autocannon.Instance | undefined;
+  const startedAt = performance.now();
+  let lastAnswerAt = startedAt;
   return new Promise((resolve, reject) => {
     instance = autocannon(
       {
         url: baseUrl,
         connections: options.connections,
         duration: options.durationS,
+        // autocannon ignores the duration when given an amount, and notices it is reached at its
+        // next sample: every 50 ms rather than every second, so the run ends soon after its last answer.
+        ...(options.requests === undefined ? {} : { amount: options.requests, sampleInt: 50 }),
         timeout: 10,
         requests: [
           {
@@ -107,6 +116,7 @@ export function closedLoop(
               // After the generator ran dry, connections idle on /healthz until stop() lands: not counted.
               filler = body.startsWith(HEALTH_BODY);
               if (filler) return;
+              lastAnswerAt = performance.now();
               if (status >= 200 && status < 300) ok++;
               else failureSample ??= `${status} ${body.slice(0, 300)}`;
             },
@@ -118,7 +128,9 @@ export function closedLoop(
           reject(error);
           return;
         }
-        resolve(summarize(latencies, ok, result.non2xx + result.errors + result.timeouts, result.duration, exhausted, failureSample));
+        // autocannon's own duration runs to the sample that noticed the amount reached: a counted run ends with its last answer.
+        const durationS = options.requests === undefined ? result.duration : (lastAnswerAt - startedAt) / 1000;
+        resolve(summarize(latencies, ok, result.non2xx + result.errors + result.timeouts, durationS, exhausted, failureSample));
       },
     );
     // Emitted right after onResponse for the same answer.

@@ -1,6 +1,7 @@
 import type { CpuShare } from './cpu.js';
 import type { AdminSearchFigures } from './admin-search.js';
 import type { Machine } from './machine.js';
+import type { UpstreamCaptureFigures } from './upstream-capture.js';
 
 /** bench/results/latest.json. */
 /** One worker count's median run. */
@@ -99,6 +100,8 @@ export interface BenchResults {
   run_seconds: number;
   /** The admin API's order search (bench/lib/admin-search.ts); absent with --skip-admin-search. */
   admin_search?: AdminSearchFigures;
+  /** The capture through an upstream Holdfast beside the direct one (bench/lib/upstream-capture.ts); absent with --skip-upstream. */
+  upstream?: UpstreamCaptureFigures;
 }
 
 type Row = [figure: string, value: string, target: string, met: string];
@@ -180,7 +183,56 @@ export function rows(r: BenchResults): Row[] {
     ],
     ...(r.pglite.peak_rss_mb !== null ? ([[`  Holdfast on PGlite`, `${n(r.pglite.peak_rss_mb)} MB`, '', '']] as Row[]) : []),
     ...adminSearchRows(r.admin_search),
+    ...upstreamRows(r.upstream),
   ];
+}
+
+function upstreamRows(u: UpstreamCaptureFigures | undefined): Row[] {
+  if (!u) return [];
+  const side = (s: UpstreamCaptureFigures['direct']) => `${n(s.rps)}/s (p50 ${n(s.p50_ms, 1)} / p99 ${n(s.p99_ms, 1)} ms)`;
+  return [
+    [`Full capture through an upstream Holdfast (pinelabs-online account), ${u.connections} connections`, side(u.through_upstream), '', ''],
+    [`  the same front, orders of its sandbox`, side(u.direct), '', ''],
+    [`  through the upstream / direct (load average ${n(u.loadavg_at_start[0], 1)})`, n(u.capture_ratio, 2), '', ''],
+  ];
+}
+
+/** The capture through an upstream: its figures, how they were made, and what the ratio means. */
+function upstreamSection(u: UpstreamCaptureFigures): string {
+  const cpu = (label: string, c: UpstreamCaptureFigures['direct']['cpu_ms_per_capture']) =>
+    `| ${label} | ${n(c.front, 2)} | ${n(c.upstream, 2)} | ${n(c.postgres, 2)} | ${n(c.load_generator, 2)} | ${n(c.other, 2)} | ${n(c.busy_cores, 2)} |`;
+  const d = u.direct;
+  const t = u.through_upstream;
+  const c = u.captured;
+  const load = (l: number[]) => l.map((x) => n(x, 2)).join(' / ');
+  const total = (x: UpstreamCaptureFigures['direct']['cpu_ms_per_capture']) => x.front + x.upstream + x.postgres + x.load_generator;
+  const directCpu = total(d.cpu_ms_per_capture);
+  const chainCpu = total(t.cpu_ms_per_capture);
+  return [
+    '## Capture through an upstream',
+    '',
+    `Measured ${u.date} (${u.run_seconds} s in all). Load average (1 / 5 / 15 min) ${load(u.loadavg_at_start)} at the start, ${load(u.loadavg_at_end)} at the end: the machine was shared, so the absolute figures are indicative; the ratio, of two measurements made one right after the other in each round, is what this step is for. (The step has its own date and load average: \`npm run bench -- --upstream-only --record\` measures it alone and adds it to the last run's results.)`,
+    '',
+    `One front Holdfast and one upstream Holdfast, each with --workers ${u.front_workers} / ${u.upstream_workers} and a scratch PostgreSQL database of its own on the same server. Both sides send full captures (${u.capture_amount} of ${u.capture_amount}) of seeded authorized orders to the front, ${u.captures_per_round} per round at ${u.connections} connections, in ${u.rounds} alternating rounds after ${u.warmup_captures} warm-up captures each; each figure is the side's median round.`,
+    '',
+    '| | Captures/s | p50 ms | p99 ms | Captures/s by round |',
+    '|---|---|---|---|---|',
+    `| Direct: orders the front's sandbox authorized | ${n(d.rps)} | ${n(d.p50_ms, 1)} | ${n(d.p99_ms, 1)} | ${d.rps_by_round.map((x) => n(x)).join(', ')} |`,
+    `| Through the upstream: orders a pinelabs-online account authorized at the upstream | ${n(t.rps)} | ${n(t.p50_ms, 1)} | ${n(t.p99_ms, 1)} | ${t.rps_by_round.map((x) => n(x)).join(', ')} |`,
+    '',
+    `**upstream.capture_ratio = ${n(u.capture_ratio, 2)}**: through the upstream over direct, the median of the rounds' ratios (${u.capture_ratio_by_round.map((x) => n(x, 2)).join(', ')}), each of two measurements made one right after the other.`,
+    '',
+    'CPU milliseconds per capture during the median rounds:',
+    '',
+    '| Run | Front Holdfast | Upstream Holdfast | PostgreSQL | Load generator | Other work on the machine | Machine busy (cores) |',
+    '|---|---|---|---|---|---|---|',
+    cpu('direct', d.cpu_ms_per_capture),
+    cpu('through the upstream', t.cpu_ms_per_capture),
+    '',
+    `What the ratio means: a capture through the upstream is the front's own capture (its read, intent and answer in its database) plus one call to the upstream: a cached token, a fresh HTTP connection (src/connectors/upstream-http.ts opens one per call), and the upstream's own full capture in its own database. Both Holdfasts, PostgreSQL and the load generator share the same ${u.cores} cores, so if the upstream's capture cost what a direct one costs and the call cost nothing, each capture through the upstream would cost two direct captures of CPU: **the ideal ratio on one machine is about 0.5**. What falls short of 0.5 is what the call itself costs: the front's HTTP client and its reading of the answer, the upstream's new connection and token check, and the Request-ID the connector sends with every call, which makes the upstream look the id up and keep its answer (src/core/request-replay.ts; ${c.request_keys_at_upstream} request records at the upstream), work a direct capture without one does not do. On a saturated machine the ratio follows the CPU per capture of all the parties above (other work on the machine aside): ${n(directCpu, 2)} ms direct against ${n(chainCpu, 2)} ms through the upstream, a ratio of ${n(directCpu / chainCpu, 2)}. Against a real gateway on machines of its own, the front's throughput would be bounded by its own share (the front column) and the gateway's latency, not by this ratio.`,
+    '',
+    `Every answer counted was checked after the run: ${c.direct} direct orders captured of ${c.direct_answered} captures answered 2xx; through the upstream ${c.through_upstream_at_front} orders captured at the front and ${c.through_upstream_at_upstream} at the upstream of ${c.through_upstream_answered} answered 2xx (warm-up included); ${d.failed + t.failed} answers not 2xx. ${u.seed_problems.length === 0 ? 'An order authorized through the account by the API matched the seeded ones at both ends.' : `The seeded orders differ from one authorized through the account by the API: ${u.seed_problems.join('; ')}.`}`,
+  ].join('\n');
 }
 
 function adminSearchRows(a: AdminSearchFigures | undefined): Row[] {
@@ -245,6 +297,7 @@ export function renderMarkdown(r: BenchResults, full = false): string {
     }),
     '',
     `Statements per Pine Labs capture: ${r.statements.per_capture} in the bench list (${r.statements.transactions} transactions); recorded from Holdfast: ${r.statements.holdfast_recorded ?? 'n/a'} (Juspay: ${r.statements.juspay_recorded ?? 'n/a'}; background job after it: ${r.statements.background_recorded ?? 'n/a'}); list matches Holdfast: ${r.statements.bench_list_matches ?? 'n/a'}. Under load with the job runner on, per capture: ${n(r.statements.under_load_request_per_capture, 1)} statements from the request, ${n(r.statements.under_load_background_per_capture, 1)} from the runner.`,
+    ...(r.upstream ? ['', upstreamSection(r.upstream)] : []),
   ].join('\n');
   if (!full) return `${body}\n`;
   return [
