@@ -21,7 +21,7 @@ import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startChain } from './crash/chain.js';
-import { checkChain, checkUpstream } from './crash/chain-checks.js';
+import { awaitingUpstreamExpiry, checkChain, checkUpstream, upstreamReaders } from './crash/chain-checks.js';
 import { checkOutcome, settle } from './crash/checks.js';
 import { DB_FAULT_ENV, openProxy, runDbFaults, throughProxy } from './crash/db-faults.js';
 import {
@@ -103,11 +103,13 @@ async function chainRun(): Promise<void> {
     const run = await runKills({ kills: Number(values.kills), env: chain.front.env, merchant: chain.front.merchant, random, children });
     lap('kills');
     // The front's status sync waits on the upstreams' own: settled together.
-    await settle(pools, 150_000);
+    const readers = upstreamReaders(chain.upstreams);
+    await settle(pools, 150_000, async () => (await awaitingUpstreamExpiry(front, readers)).size);
     lap('settle');
-    const compared = await checkChain(front, chain.upstreams);
+    const awaiting = await awaitingUpstreamExpiry(front, readers);
+    const compared = await checkChain(front, readers, awaiting);
     await run.stopFinal();
-    const outcome = await checkOutcome(front, run.load.acks, receiver.received);
+    const outcome = await checkOutcome(front, run.load.acks, receiver.received, awaiting.size);
     const upstreams = await Promise.all(upstreamDbs.map(checkUpstream));
     const problems = [...outcome.problems, ...compared.problems, ...upstreams.flatMap((u) => u.problems)];
     if (run.kills < 5) problems.push('fewer than 5 kills');

@@ -23,6 +23,7 @@ interface PineOrder {
 interface JuspayOrder {
   status: string;
   amount_refunded: number;
+  txn_uuid?: string | null;
 }
 
 /** What an upstream says of one attempt's order. */
@@ -32,8 +33,8 @@ interface UpstreamView {
   status: string | null;
   captured: number;
   refunded: number;
-  /** The Juspay upstream's own status and refunded amount (minor units). */
-  juspay?: { status: string; refunded: number };
+  /** The Juspay upstream's own status, refunded amount (minor units) and whether it has a transaction. */
+  juspay?: { status: string; refunded: number; transaction: boolean };
 }
 
 /** Pine Labs order statuses under which an order holds no money: never authorized, failed or released. */
@@ -69,7 +70,7 @@ function juspayStatus(state: string, partial: boolean): string | undefined {
 }
 
 /** Reads one upstream's orders through its APIs as its merchant. */
-class UpstreamReader {
+export class UpstreamReader {
   private token: string | undefined;
 
   constructor(readonly upstream: ChainUpstream) {}
@@ -92,7 +93,9 @@ class UpstreamReader {
       status: pine.status,
       captured,
       refunded,
-      ...(juspay ? { juspay: { status: juspay.status, refunded: Math.round(juspay.amount_refunded * 100) } } : {}),
+      ...(juspay
+        ? { juspay: { status: juspay.status, refunded: Math.round(juspay.amount_refunded * 100), transaction: Boolean(juspay.txn_uuid) } }
+        : {}),
     };
   }
 
@@ -106,8 +109,7 @@ class UpstreamReader {
     const { merchant } = this.upstream;
     const basic = Buffer.from(`${merchant.api_key}:`).toString('base64');
     return (await this.get(`/orders/${orderId}`, { authorization: `Basic ${basic}`, 'x-merchantid': merchant.merchant_id })) as
-      | JuspayOrder
-      | undefined;
+      JuspayOrder | undefined;
   }
 
   private async login(): Promise<string> {
@@ -145,10 +147,33 @@ interface FrontAttempt {
   refunded: number;
 }
 
-/** Every front attempt against its upstream order; counts and problems. */
-export async function checkChain(front: pg.Pool, upstreams: readonly ChainUpstream[]) {
+/** A reader for each upstream, by the front's gateway account at it. */
+export const upstreamReaders = (upstreams: readonly ChainUpstream[]) => new Map(upstreams.map((u) => [u.accountId, new UpstreamReader(u)]));
+
+/**
+ * Front attempts pending on a Juspay upstream order that never got its transaction: the front
+ * was killed between creating the order and sending the card. The Juspay connector leaves such an
+ * attempt pending until the order closes at the upstream (its order_expiry, 15 minutes: longer
+ * than a run) rather than ending it when first asked, as the Pine Labs connector does with an order
+ * that has no payment. Nothing can be held for it; the checks count it apart instead of as pending.
+ */
+export async function awaitingUpstreamExpiry(front: pg.Pool, readers: ReadonlyMap<string, UpstreamReader>): Promise<Set<string>> {
+  const pending = await front.query<{ id: string; connector: string; connector_reference: string | null }>(
+    "select id, connector, connector_reference from payments where status = 'PENDING'",
+  );
+  const awaiting = new Set<string>();
+  for (const payment of pending.rows) {
+    const reader = readers.get(payment.connector);
+    if (reader?.upstream.kind !== 'juspay') continue;
+    const view = await reader.view(payment.id, payment.connector_reference);
+    if (view.juspay?.status === 'NEW' && !view.juspay.transaction) awaiting.add(payment.id);
+  }
+  return awaiting;
+}
+
+/** Every front attempt against its upstream order; counts and problems. `awaiting`: from awaitingUpstreamExpiry. */
+export async function checkChain(front: pg.Pool, readers: ReadonlyMap<string, UpstreamReader>, awaiting: ReadonlySet<string>) {
   const problems: string[] = [];
-  const readers = new Map(upstreams.map((u) => [u.accountId, new UpstreamReader(u)]));
   const attempts = await front.query<FrontAttempt>(`
     select p.id as payment_id, p.order_id, p.status, p.connector, p.connector_reference, p.failover_of is not null as failover,
       p.seq = (select max(q.seq) from payments q where q.order_id = p.order_id) as current,
@@ -181,8 +206,15 @@ export async function checkChain(front: pg.Pool, upstreams: readonly ChainUpstre
         ended += 1;
         if (holdsMoney(view)) {
           endedHolding += 1;
-          problems.push(`ended attempt ${attempt.payment_id} of ${attempt.order_id} holds money at ${reader.upstream.kind}: ${view.status}`);
+          problems.push(
+            `ended attempt ${attempt.payment_id} of ${attempt.order_id} holds money at ${reader.upstream.kind}: ${view.status}`,
+          );
         }
+        continue;
+      }
+      if (awaiting.has(attempt.payment_id)) {
+        if (holdsMoney(view))
+          problems.push(`attempt ${attempt.payment_id} awaiting its upstream order's expiry holds money: ${view.status}`);
         continue;
       }
       if (!attempt.current) {
@@ -219,6 +251,7 @@ export async function checkChain(front: pg.Pool, upstreams: readonly ChainUpstre
       upstream_orders_read: read,
       orders_compared: compared,
       orders_agreeing: agreeing,
+      attempts_awaiting_upstream_order_expiry: awaiting.size,
       ended_attempts: ended,
       ended_attempts_holding_money: endedHolding,
       double_authorizations: doubles,
@@ -242,6 +275,13 @@ export async function checkUpstream(db: pg.Pool) {
   const problems = [...ledger.problems];
   if (left > 0) problems.push(`${left} operations or webhooks still outstanding at an upstream`);
   if (facts.jobs_failed > 0) problems.push(`${facts.jobs_failed} jobs gave up at an upstream`);
+  // Why the front did not take an upstream's webhook: its last answer to each one left undelivered.
+  const undelivered = await db.query<{ event_type: string; status_code: number | null; error: string | null; excerpt: string | null }>(`
+    select e.event_type, a.status_code, a.error, left(a.response_excerpt, 160) as excerpt
+    from webhook_events e left join lateral (
+      select * from webhook_attempts w where w.event_id = e.id order by w.id desc limit 1) a on true
+    where e.delivered_at is null limit 3`);
+  for (const u of undelivered.rows) problems.push(`upstream webhook ${u.event_type} undelivered, last answer: ${JSON.stringify(u)}`);
   return {
     problems,
     summary: {

@@ -7,7 +7,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScratchDatabase, holdfastCommand, holdfastEnv, launch, startAcquirer, type Launched, type ScratchDatabase } from './harness.js';
+import {
+  createScratchDatabase,
+  holdfastCommand,
+  holdfastEnv,
+  launch,
+  startAcquirer,
+  type Launched,
+  type ScratchDatabase,
+} from './harness.js';
 
 export type UpstreamKind = 'pinelabs-online' | 'juspay';
 
@@ -83,37 +91,37 @@ export async function startChain(options: {
   made: { scratches: ScratchDatabase[]; processes: Launched[] };
 }): Promise<Chain> {
   const { serverUrl, seed, made } = options;
-  const kinds: UpstreamKind[] = ['pinelabs-online', 'juspay'];
   const scratch = async () => {
     const created = await createScratchDatabase(serverUrl);
     made.scratches.push(created);
     return created;
   };
-  const frontScratch = await scratch();
-  const upstreamScratches = [await scratch(), await scratch()];
-
   // The front: short upstream timeouts so an unknown outcome is asked about within seconds.
-  const frontEnv = await holdfastEnv(frontScratch.url, undefined, { HOLDFAST_UPSTREAM_TIMEOUT: '2s', HOLDFAST_SYNC_DELAY: '500ms' });
-  frontEnv.HOLDFAST_PUBLIC_URL = `http://127.0.0.1:${frontEnv.PORT}`;
+  const front = (async () => {
+    const frontScratch = await scratch();
+    const env = await holdfastEnv(frontScratch.url, undefined, { HOLDFAST_UPSTREAM_TIMEOUT: '2s', HOLDFAST_SYNC_DELAY: '500ms' });
+    env.HOLDFAST_PUBLIC_URL = `http://127.0.0.1:${env.PORT}`;
+    const merchant = await merchantCreate(env, 'Chain crash test', ['--webhook-url', options.receiverUrl]);
+    return { env, scratch: frontScratch, merchant };
+  })();
+  const prepared = (['pinelabs-online', 'juspay'] as const).map(async (kind, i) => {
+    const [upstreamScratch, acquirer] = await Promise.all([scratch(), startAcquirer(seed + 1 + i)]);
+    made.processes.push(acquirer.launched);
+    // Webhooks to the front outlast its longest restart on a loaded machine (a minute), never more than 3 s apart.
+    const retries = ['200ms', '500ms', '1s', '1s', '2s', '2s', ...Array<string>(18).fill('3s')].join(',');
+    const env = await holdfastEnv(upstreamScratch.url, acquirer.url, {
+      HOLDFAST_CONNECTOR: 'http-acquirer',
+      HOLDFAST_WEBHOOK_RETRY_SCHEDULE: retries,
+    });
+    env.HOLDFAST_PUBLIC_URL = `http://127.0.0.1:${env.PORT}`;
+    const merchant = await merchantCreate(env, `Upstream ${kind}`, ['--connector', 'http-acquirer']);
+    return { kind, env, scratch: upstreamScratch, merchant, baseUrl: env.HOLDFAST_PUBLIC_URL };
+  });
+  const { env: frontEnv, merchant: frontMerchant } = await front;
 
-  const prepared = await Promise.all(
-    kinds.map(async (kind, i) => {
-      const acquirer = await startAcquirer(seed + 1 + i);
-      made.processes.push(acquirer.launched);
-      const upstreamScratch = upstreamScratches[i] as ScratchDatabase;
-      const env = await holdfastEnv(upstreamScratch.url, acquirer.url, { HOLDFAST_CONNECTOR: 'http-acquirer' });
-      env.HOLDFAST_PUBLIC_URL = `http://127.0.0.1:${env.PORT}`;
-      const merchant = await merchantCreate(env, `Upstream ${kind}`, ['--connector', 'http-acquirer']);
-      return { kind, env, scratch: upstreamScratch, merchant, baseUrl: env.HOLDFAST_PUBLIC_URL };
-    }),
-  );
-
-  const frontMerchant = await merchantCreate(frontEnv, 'Chain crash test', ['--webhook-url', options.receiverUrl]);
-  const accountIds: string[] = [];
-  for (const upstream of prepared) {
-    const added = await holdfastCommand(frontEnv, [
-      'gateway',
-      'add',
+  const linked = prepared.map(async (preparing): Promise<ChainUpstream> => {
+    const upstream = await preparing;
+    const flags = [
       '--merchant',
       frontMerchant.merchant_id,
       '--name',
@@ -122,25 +130,37 @@ export async function startChain(options: {
       upstream.kind,
       '--base-url',
       upstream.baseUrl,
+    ];
+    const added = await holdfastCommand(frontEnv, [
+      'gateway',
+      'add',
+      ...flags,
       ...gatewayFlags(upstream.kind, upstream.merchant),
       '--json',
     ]);
-    accountIds.push((JSON.parse(added) as { id: string }).id);
-  }
-  await setRules(frontEnv, frontMerchant.merchant_id, accountIds);
-
-  const upstreams = await Promise.all(
-    prepared.map(async (upstream, i): Promise<ChainUpstream> => {
-      const accountId = accountIds[i] as string;
-      const webhookUrl = `${frontEnv.HOLDFAST_PUBLIC_URL}/upstream/${accountId}/webhooks`;
-      const auth = upstream.kind === 'juspay' ? ['--basic-auth', WEBHOOK_BASIC_AUTH] : [];
-      await holdfastCommand(upstream.env, ['merchant', 'set-webhook', '--merchant', upstream.merchant.merchant_id, '--url', webhookUrl, ...auth]);
-      const launched = await launch(['start'], upstream.env, /Holdfast listening/);
-      made.processes.push(launched);
-      return { ...upstream, accountId, launched };
-    }),
+    const accountId = (JSON.parse(added) as { id: string }).id;
+    const webhookUrl = `${frontEnv.HOLDFAST_PUBLIC_URL}/upstream/${accountId}/webhooks`;
+    const auth = upstream.kind === 'juspay' ? ['--basic-auth', WEBHOOK_BASIC_AUTH] : [];
+    await holdfastCommand(upstream.env, [
+      'merchant',
+      'set-webhook',
+      '--merchant',
+      upstream.merchant.merchant_id,
+      '--url',
+      webhookUrl,
+      ...auth,
+    ]);
+    const launched = await launch(['start'], upstream.env, /Holdfast listening/);
+    made.processes.push(launched);
+    return { ...upstream, accountId, launched };
+  });
+  const upstreams = await Promise.all(linked);
+  await setRules(
+    frontEnv,
+    frontMerchant.merchant_id,
+    upstreams.map((u) => u.accountId),
   );
-  return { front: { env: frontEnv, scratch: frontScratch, merchant: frontMerchant }, upstreams };
+  return { front: await front, upstreams };
 }
 
 /** A 50/50 volume split over both accounts, each the other's fallback (docs/routing.md). */

@@ -82,7 +82,9 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
   // A pool, not a client: it reconnects by itself if the server restarts during the run.
   const admin = new pg.Pool({ connectionString: serverUrl, max: 1, application_name: 'holdfast-crash-admin' });
   admin.on('error', () => {});
-  await admin.query(`create database ${name}`);
+  // Under scripts/run-tests.mjs, a copy of the run's migrated image (test/helpers/database-image.ts): no migrations to wait for.
+  const image = process.env.HOLDFAST_TEST_POSTGRES_IMAGE;
+  await admin.query(image ? `create database ${name} template ${image}` : `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
@@ -175,7 +177,10 @@ export interface Merchant {
  * the database-fault run lives in this process and must keep forwarding meanwhile.
  */
 export async function holdfastCommand(env: Record<string, string>, args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
