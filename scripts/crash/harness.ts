@@ -82,7 +82,9 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
   // A pool, not a client: it reconnects by itself if the server restarts during the run.
   const admin = new pg.Pool({ connectionString: serverUrl, max: 1, application_name: 'holdfast-crash-admin' });
   admin.on('error', () => {});
-  await admin.query(`create database ${name}`);
+  // Under scripts/run-tests.mjs, a copy of the run's migrated image (test/helpers/database-image.ts): no migrations to wait for.
+  const image = process.env.HOLDFAST_TEST_POSTGRES_IMAGE;
+  await admin.query(image ? `create database ${name} template ${image}` : `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
@@ -147,7 +149,7 @@ export async function startAcquirer(seed: number): Promise<{ url: string; launch
  */
 export async function holdfastEnv(
   databaseUrl: string,
-  acquirerUrl: string,
+  acquirerUrl: string | undefined,
   extra: Record<string, string> = {},
 ): Promise<Record<string, string>> {
   return {
@@ -155,7 +157,7 @@ export async function holdfastEnv(
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     HOLDFAST_MASTER_KEY: randomBytes(32).toString('hex'),
-    HOLDFAST_ACQUIRER_URL: acquirerUrl,
+    ...(acquirerUrl === undefined ? {} : { HOLDFAST_ACQUIRER_URL: acquirerUrl }),
     HOLDFAST_ACQUIRER_TIMEOUT: '300ms',
     HOLDFAST_SYNC_DELAY: '700ms',
     HOLDFAST_SYNC_ATTEMPTS: '40',
@@ -171,20 +173,25 @@ export interface Merchant {
 }
 
 /**
- * A merchant on the http-acquirer connector whose webhooks go to `webhookUrl`. Not spawnSync: the
- * proxy of the database-fault run lives in this process and must keep forwarding meanwhile.
+ * Runs one holdfast command to its end and returns what it printed. Not spawnSync: the proxy of
+ * the database-fault run lives in this process and must keep forwarding meanwhile.
  */
-export async function createMerchant(env: Record<string, string>, webhookUrl: string): Promise<Merchant> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'merchant', 'create', '--name', 'Crash test', '--webhook-url', webhookUrl, '--connector', 'http-acquirer', '--json'],
-    { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export async function holdfastCommand(env: Record<string, string>, args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  if (code !== 0) throw new Error(`merchant create failed: ${stderr}`);
-  return JSON.parse(stdout) as Merchant;
+  if (code !== 0) throw new Error(`holdfast ${args.slice(0, 2).join(' ')} failed: ${stderr}`);
+  return stdout;
+}
+
+/** A merchant on the http-acquirer connector whose webhooks go to `webhookUrl`. */
+export async function createMerchant(env: Record<string, string>, webhookUrl: string): Promise<Merchant> {
+  const args = ['merchant', 'create', '--name', 'Crash test', '--webhook-url', webhookUrl, '--connector', 'http-acquirer', '--json'];
+  return JSON.parse(await holdfastCommand(env, args)) as Merchant;
 }

@@ -1,4 +1,4 @@
-import type { OrderAggregate, Payment, Release } from '../domain/order.js';
+import type { Operation, OrderAggregate, Payment, Release } from '../domain/order.js';
 import type { UpstreamEvent } from '../connectors/gateway.js';
 import { findUpstreamPayment } from '../store/payments-repository.js';
 import { recordUpstreamEvent, upstreamEventSeen } from '../store/upstream-events-repository.js';
@@ -96,25 +96,38 @@ async function settleEndedAttempt(ctx: CoreContext, read: OrderAggregate, paymen
   return outcome.kind === 'approved' ? voidLateAuthorization(ctx, read, payment, outcome) : undefined;
 }
 
-/** Every capture, release and refund of the attempt still waiting for the gateway's answer. */
+/**
+ * Every capture, release and refund of the attempt still waiting for the gateway's answer, except
+ * those whose call may still be under way (mayBeInFlight): their own call or the status sync settles them.
+ */
 async function settleOperationsOf(ctx: CoreContext, read: OrderAggregate, payment: Payment): Promise<void> {
   const payloadOf = (operationId: string): SyncPayload => ({ merchantId: read.order.merchantId, orderId: read.order.id, operationId });
+  const ours = (operation: Operation) => operation.paymentId === payment.id && !mayBeInFlight(ctx, operation);
   const steps: Array<() => Promise<StepResult>> = [
-    ...read.captures
-      .filter((c) => c.paymentId === payment.id && !isSettled(c))
-      .map((c) => () => syncOperation(ctx, 'capture', payloadOf(c.id))),
+    ...read.captures.filter((c) => ours(c) && !isSettled(c)).map((c) => () => syncOperation(ctx, 'capture', payloadOf(c.id))),
     ...read.reversals
-      .filter((r) => r.paymentId === payment.id && isOpenRelease(r))
+      .filter((r) => ours(r) && isOpenRelease(r))
       .map((r) => () => {
         if (r.kind === 'REMAINDER') return releaseRemainder(ctx, payloadOf(r.id));
         if (r.kind === 'LATE_VOID') return settleLateVoid(ctx, payloadOf(r.id));
         return syncOperation(ctx, 'reversal', payloadOf(r.id));
       }),
-    ...read.refunds
-      .filter((r) => r.paymentId === payment.id && !isSettled(r))
-      .map((r) => () => syncOperation(ctx, 'refund', payloadOf(r.id))),
+    ...read.refunds.filter((r) => ours(r) && !isSettled(r)).map((r) => () => syncOperation(ctx, 'refund', payloadOf(r.id))),
   ];
   for (const step of steps) await step();
+}
+
+/**
+ * Whether the call that sent `operation` may still be under way at the upstream: no answer from it
+ * yet (or none that said anything) and less time since than the status sync's first inquiry waits
+ * (docs/gateways.md). Asking then can find nothing and send it again, and an upstream refuses a
+ * second void while the first is in progress: that refusal would be recorded as the outcome while
+ * the first void goes through.
+ */
+function mayBeInFlight(ctx: CoreContext, operation: Operation): boolean {
+  if (operation.status !== 'INITIATED' && operation.status !== 'UNKNOWN') return false;
+  const { firstDelayMs, upstreamFirstDelayMs = 0 } = ctx.syncPolicy;
+  return ctx.clock.now().getTime() - operation.updatedAt.getTime() < Math.max(firstDelayMs, upstreamFirstDelayMs);
 }
 
 /** A release still to confirm: a remainder's or a late void is retried even after a failure, since the money is still held. */
