@@ -55,7 +55,13 @@ async function settleAttempt(
   const payment = read.payments.find((p) => p.id === found.paymentId);
   if (signedReference !== undefined && payment?.connectorReference !== signedReference) return undefined;
   if (!payment) return read;
-  if (payment.status === 'PENDING') return settleAuthorization(ctx, read, payment);
+  if (payment.status === 'PENDING') {
+    // An authorization whose call may still be under way is left to that call (or the status sync):
+    // asking now could find the upstream order without its payment yet and end the attempt early.
+    // One held at the upstream's 3-D Secure page is waiting for the customer, not for a call.
+    if (payment.challengeId === null && sentRecently(ctx, payment.updatedAt)) return read;
+    return settleAuthorization(ctx, read, payment);
+  }
   if (payment.status === 'FAILED') return (await settleEndedAttempt(ctx, read, payment)) ?? read;
   await settleOperationsOf(ctx, read, payment);
   return readOrder(ctx, target);
@@ -126,8 +132,13 @@ async function settleOperationsOf(ctx: CoreContext, read: OrderAggregate, paymen
  */
 function mayBeInFlight(ctx: CoreContext, operation: Operation): boolean {
   if (operation.status !== 'INITIATED' && operation.status !== 'UNKNOWN') return false;
+  return sentRecently(ctx, operation.updatedAt);
+}
+
+/** Less time since `at` than the status sync's first inquiry waits: a call sent then may still be under way. */
+function sentRecently(ctx: CoreContext, at: Date): boolean {
   const { firstDelayMs, upstreamFirstDelayMs = 0 } = ctx.syncPolicy;
-  return ctx.clock.now().getTime() - operation.updatedAt.getTime() < Math.max(firstDelayMs, upstreamFirstDelayMs);
+  return ctx.clock.now().getTime() - at.getTime() < Math.max(firstDelayMs, upstreamFirstDelayMs);
 }
 
 /** A release still to confirm: a remainder's or a late void is retried even after a failure, since the money is still held. */

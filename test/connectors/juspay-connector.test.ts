@@ -361,7 +361,7 @@ describe('the Juspay connector, against an upstream Holdfast speaking Juspay', (
     assert.equal((await upstreamOrder(request.paymentId)).status, 'AUTHORIZED');
   });
 
-  it('an order whose creation answer was lost holds no card: not sent, and the upstream order has no transaction', async () => {
+  it('an order whose creation answer was lost holds no card: not sent; the upstream order has no transaction, and an inquiry ends the attempt', async () => {
     const request = authorizeRequest(CARDS.ok, { capture: true });
     const cut = proxy.cutAfterAnswer((bytes) => bytes.toString('latin1').startsWith('POST /orders '));
     const outcome = await proxied.authorize(request);
@@ -375,7 +375,14 @@ describe('the Juspay connector, against an upstream Holdfast speaking Juspay', (
     const order = await upstreamOrder(request.paymentId);
     assert.equal(order.status, 'NEW');
     assert.equal(order.txn_uuid, undefined);
-    assert.equal((await connector.inquireAuthorization({ ...request, connectorReference: null })).kind, 'unknown');
+    // Asked later (the status sync waits twice the upstream timeout), an order still without its
+    // transaction never got one: the attempt ends.
+    assert.deepEqual(await connector.inquireAuthorization({ ...request, connectorReference: null }), {
+      kind: 'declined',
+      connectorReference: juspayOrderId(request.paymentId),
+      code: 'PAYMENT_DECLINED',
+      message: 'No such authorization at the gateway',
+    });
   });
 
   it('an upstream order that does not exist ends the attempt', async () => {

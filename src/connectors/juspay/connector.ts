@@ -42,9 +42,8 @@ import { JuspayOrder, JuspayTxnAnswer } from './wire.js';
 
 /**
  * How long the upstream order takes its transaction. We send the transaction right after creating
- * the order, so this only matters when that send's fate is unknown: an order that never got its
- * transaction then closes at the upstream (Juspay reads it AUTHENTICATION_FAILED), and the
- * inquiry can end the attempt instead of waiting for ever on a NEW order.
+ * the order; an order that never got one closes at the upstream (Juspay reads it
+ * AUTHENTICATION_FAILED), so no transaction can reach it long after Holdfast ended the attempt.
  */
 const ORDER_TAKES_TRANSACTION_MS = 15 * 60 * 1000;
 
@@ -251,6 +250,13 @@ class JuspayConnector implements GatewayConnector {
    */
   private async inquireOrder(orderId: string, knownReference: string | null = orderId): Promise<AuthorizeOutcome> {
     const read = await this.readOrderSafely(orderId);
+    // An inquiry comes at least twice HOLDFAST_UPSTREAM_TIMEOUT after the attempt was sent
+    // (docs/gateways.md): an order still without its transaction then never received one, and the
+    // attempt ends, as an order the upstream does not know does. A transaction that reaches it
+    // anyway is voided as a late authorization (docs/failover.md).
+    if (read.kind === 'order' && awaitsTransaction(read.order)) {
+      return { kind: 'declined', connectorReference: read.order.order_id, code: 'PAYMENT_DECLINED', message: NO_SUCH_AUTHORIZATION };
+    }
     if (read.kind === 'order') return authorizationFromOrder(read.order, this.mapping);
     if (read.kind === 'not_found')
       return { kind: 'declined', connectorReference: null, code: 'PAYMENT_DECLINED', message: NO_SUCH_AUTHORIZATION };
