@@ -528,10 +528,14 @@ async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
         describe(`round ${round}: Holdfast Pine Labs capture ${what}, ${CONNECTIONS} connections`, run);
         return run;
       };
-      rounds.push({
-        direct: await measure(direct, 'straight on PostgreSQL'),
-        through_pgbouncer: await measure(pooled, 'through PgBouncer'),
-      });
+      // Which side goes first alternates: a shared machine's speed drifts within a round too.
+      if (round % 2 === 1) {
+        const straight = await measure(direct, 'straight on PostgreSQL');
+        rounds.push({ direct: straight, through_pgbouncer: await measure(pooled, 'through PgBouncer') });
+      } else {
+        const throughPgbouncer = await measure(pooled, 'through PgBouncer');
+        rounds.push({ direct: await measure(direct, 'straight on PostgreSQL'), through_pgbouncer: throughPgbouncer });
+      }
     }
     const figures = pgbouncerFigures(rounds, CONNECTIONS, direct.workers);
     log(
