@@ -9,6 +9,8 @@ export interface PgBouncerDatabase {
   alias: string;
   /** Server connections PgBouncer keeps for it (its `pool_size`). */
   poolSize: number;
+  /** The database it leads to on the target server (Default: the target URL's). */
+  dbname?: string;
 }
 
 export interface PgBouncer {
@@ -40,7 +42,7 @@ export async function startPgBouncer(
   const config = [
     '[databases]',
     ...databases.map(
-      (d) => `${d.alias} = host=${host} port=${serverPort} dbname=${dbname} user=${user}${password} pool_size=${d.poolSize}`,
+      (d) => `${d.alias} = host=${host} port=${serverPort} dbname=${d.dbname ?? dbname} user=${user}${password} pool_size=${d.poolSize}`,
     ),
     '[pgbouncer]',
     'listen_addr = 127.0.0.1',

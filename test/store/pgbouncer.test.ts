@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/store/db.js';
+import { migrate, migrationFiles } from '../../src/store/migrate.js';
 import { openPostgres } from '../../src/store/postgres-db.js';
 import { assertLedgerInvariants, orderLedger } from '../helpers/ledger-check.js';
 import { startPgBouncer, type PgBouncer } from '../helpers/pgbouncer.js';
 import { PineLabsClient, type Reply } from '../helpers/pinelabs-client.js';
-import { onPostgres, openTestDatabase } from '../helpers/test-database.js';
+import { adminQuery } from '../helpers/postgres-admin.js';
+import { onPostgres, openTestDatabase, TEST_DATABASE_URL } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const count = (replies: Reply[], status: number) => replies.filter((r) => r.status === status).length;
@@ -27,11 +29,16 @@ describe('PostgreSQL through PgBouncer in transaction pooling', { skip: !onPostg
   before(async () => {
     direct = await openTestDatabase();
     opened.push(() => direct.close());
+    const emptyName = `holdfast_test_pgbouncer_${process.pid}`;
+    await adminQuery(TEST_DATABASE_URL!, `create database ${emptyName}`);
+    opened.push(() => adminQuery(TEST_DATABASE_URL!, `drop database if exists ${emptyName} with (force)`));
     const databases = [
       // Fewer server connections than Holdfast's 20 and than the concurrent requests below.
       { alias: 'holdfast', poolSize: 4 },
       // One server connection: every client's statements run on it, one transaction at a time.
       { alias: 'single', poolSize: 1 },
+      // A database with no tables yet, for `holdfast migrate` through the pooler.
+      { alias: 'empty', poolSize: 2, dbname: emptyName },
     ];
     bouncer = await startPgBouncer(direct.url!, databases);
     opened.push(() => bouncer.stop());
@@ -92,6 +99,16 @@ describe('PostgreSQL through PgBouncer in transaction pooling', { skip: !onPostg
       // The statement timeout, no longer a startup parameter, holds inside each transaction.
       const setting = await db.transaction((tx) => tx.query<{ statement_timeout: string }>('show statement_timeout'));
       assert.equal(setting[0]!.statement_timeout, '10s');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('prepared off: migrations run through PgBouncer, once', async () => {
+    const db = openPostgres({ connectionString: bouncer.url('empty'), maxConnections: 4, preparedStatements: false });
+    try {
+      assert.equal((await migrate(db)).length, (await migrationFiles()).length, 'every shipped migration applied');
+      assert.deepEqual(await migrate(db), [], 'none applied twice');
     } finally {
       await db.close();
     }
