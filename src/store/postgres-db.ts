@@ -78,7 +78,7 @@ export function openPostgres(options: PostgresOptions): Db {
     application_name: settings.applicationName,
     connectionTimeoutMillis: settings.connectTimeoutMs,
     // A transaction pooler answers this startup parameter with "unsupported startup parameter":
-    // through one, each transaction sets it for itself (`begin` below).
+    // through one, each transaction sets it for itself (`begin`).
     ...(named ? { statement_timeout: settings.statementTimeoutMs } : {}),
     // Above the statement timeout, so a slow statement is normally cancelled by the server first
     // (its connection stays usable); this one fires only when the server stopped answering.
