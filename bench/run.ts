@@ -61,6 +61,8 @@ import {
   upstreamFigures,
   type UpstreamCaptureFigures,
 } from './lib/upstream-capture.js';
+import { pgbouncerFigures, type PgBouncerCaptureFigures } from './lib/pgbouncer-capture.js';
+import { startPgBouncer, type PgBouncer } from '../test/helpers/pgbouncer.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
 
 const HELP = `npm run bench [-- options]
@@ -86,6 +88,12 @@ const HELP = `npm run bench [-- options]
                        gateway account, alternating, --upstream-captures each per round; the figures go into the
                        existing results/latest.json (and RESULTS.md with --record)
   --upstream-captures N  captures of each kind per round of the upstream step (Default 2000; quick 1000)
+  --pgbouncer-only     only the capture through PgBouncer: Pine Labs captures at a Holdfast whose DATABASE_URL is a
+                       PgBouncer in pool_mode = transaction (pool of --connections server connections,
+                       HOLDFAST_DB_PREPARED=off) and at one straight on PostgreSQL (prepared statements on), same
+                       database, --pgbouncer-orders seeded, alternating rounds; prints pgbouncer.ratio_vs_direct and
+                       puts the figures into the existing results/latest.json
+  --pgbouncer-orders N orders seeded for --pgbouncer-only (Default 200000; quick 60000)
   --profile            only profile: Pine Labs captures at --connections for --duration with Holdfast under
                        node --cpu-prof; prints where its CPU goes and keeps the profiles (flame graphs) in
                        bench/results/profiles/ (open them in Chrome DevTools or speedscope.app)
@@ -112,6 +120,8 @@ const { values: opts } = parseArgs({
     'skip-upstream': { type: 'boolean', default: false },
     'upstream-only': { type: 'boolean', default: false },
     'upstream-captures': { type: 'string' },
+    'pgbouncer-only': { type: 'boolean', default: false },
+    'pgbouncer-orders': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -133,6 +143,7 @@ const DURATION = int(opts.duration, quick ? 3 : 10, 'duration');
 const WORKERS = int(opts.workers, availableParallelism(), 'workers');
 const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglite-orders');
 const UPSTREAM_CAPTURES = int(opts['upstream-captures'], quick ? 1000 : 2000, 'upstream-captures');
+const PGBOUNCER_ORDERS = int(opts['pgbouncer-orders'], quick ? 60_000 : 200_000, 'pgbouncer-orders');
 const PGBENCH_MODE = opts['pgbench-mode'] as 'prepared' | 'extended' | 'simple';
 if (!['prepared', 'extended', 'simple'].includes(PGBENCH_MODE)) throw new Error('--pgbench-mode must be prepared, extended or simple');
 if (UPSTREAM_CAPTURES < CONNECTIONS)
@@ -473,6 +484,87 @@ async function upstreamPhase(): Promise<UpstreamCaptureFigures> {
   }
 }
 
+/**
+ * The capture through PgBouncer (transaction pooling, HOLDFAST_DB_PREPARED=off) against the same
+ * capture straight on PostgreSQL with prepared statements, on one scratch database, in alternating
+ * rounds after a warm-up of each: what a deployment behind a pooler gives up per capture
+ * (unnamed statements parsed and planned on every call, and one more hop).
+ */
+async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
+  const scratch = await createScratchDatabase('holdfast_bench_pgbouncer');
+  scratchToDrop.push(scratch);
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2 });
+  const dirs = [mkdtempSync(join(tmpdir(), 'holdfast-bench-direct-')), mkdtempSync(join(tmpdir(), 'holdfast-bench-pooled-'))];
+  const servers: Server[] = [];
+  let bouncer: PgBouncer | undefined;
+  try {
+    const merchant = await setUp(db, PGBOUNCER_ORDERS);
+    await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs, captures, reversals');
+    bouncer = await startPgBouncer(scratch.url, [{ alias: 'holdfast', poolSize: CONNECTIONS }]);
+    const direct = await startHoldfast({ DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: defined(dirs[0], 'a data directory') }, WORKERS);
+    servers.push(direct);
+    const pooled = await startHoldfast(
+      { DATABASE_URL: bouncer.url('holdfast'), HOLDFAST_DB_PREPARED: 'off', HOLDFAST_DATA_DIR: defined(dirs[1], 'a data directory') },
+      WORKERS,
+    );
+    servers.push(pooled);
+    log(
+      `pgbouncer: ${PGBOUNCER_ORDERS} orders seeded; Holdfast direct (prepared statements) and through PgBouncer ` +
+        `(transaction pooling, ${CONNECTIONS} server connections, unnamed statements), ${plural(direct.workers, 'worker')} each`,
+    );
+    const range = new OrderRange(1, PGBOUNCER_ORDERS);
+    const bearer = await token(direct.baseUrl, merchant);
+    for (const server of servers)
+      await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+    const rounds: { direct: LoadResult; through_pgbouncer: LoadResult }[] = [];
+    for (let round = 1; round <= HEADLINE_ROUNDS; round++) {
+      const measure = async (server: Server, what: string) => {
+        await db.query('checkpoint');
+        const run = await closedLoop(server.baseUrl, {
+          connections: CONNECTIONS,
+          durationS: ROUND_S,
+          next: pineLabsCaptures(range, bearer),
+        });
+        describe(`round ${round}: Holdfast Pine Labs capture ${what}, ${CONNECTIONS} connections`, run);
+        return run;
+      };
+      // Which side goes first alternates: a shared machine's speed drifts within a round too.
+      if (round % 2 === 1) {
+        const straight = await measure(direct, 'straight on PostgreSQL');
+        rounds.push({ direct: straight, through_pgbouncer: await measure(pooled, 'through PgBouncer') });
+      } else {
+        const throughPgbouncer = await measure(pooled, 'through PgBouncer');
+        rounds.push({ direct: await measure(direct, 'straight on PostgreSQL'), through_pgbouncer: throughPgbouncer });
+      }
+    }
+    const figures = pgbouncerFigures(rounds, CONNECTIONS, direct.workers);
+    log(
+      `pgbouncer, medians of ${HEADLINE_ROUNDS} rounds: direct ${fmt(figures.direct.rps, 0)}/s, through PgBouncer ${fmt(figures.through_pgbouncer.rps, 0)}/s: ` +
+        `ratio_vs_direct ${fmt(figures.ratio_vs_direct ?? NaN, 3)} (by round ${figures.ratio_by_round.map((r) => fmt(r ?? NaN, 3)).join(', ')})`,
+    );
+    return figures;
+  } finally {
+    for (const server of servers) await server.process.stop();
+    await bouncer?.stop();
+    await db.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
+  }
+}
+
+/** --pgbouncer-only: the figures go into the last run's results as `pgbouncer`, every other figure kept. */
+function recordPgbouncer(figures: PgBouncerCaptureFigures): void {
+  console.log(`\n${JSON.stringify({ pgbouncer: figures }, null, 2)}`);
+  const file = join(ROOT, 'bench/results/latest.json');
+  if (!existsSync(file)) {
+    log('no bench/results/latest.json to add these figures to: run the whole bench first');
+    return;
+  }
+  const results = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResults), pgbouncer: figures };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`added the figures to bench/results/latest.json as pgbouncer (the others are of ${results.date})`);
+}
+
 /** --upstream-only: the step's figures replace `upstream` in the last run's results, every other figure kept. */
 function recordUpstream(figures: UpstreamCaptureFigures): void {
   const file = join(ROOT, 'bench/results/latest.json');
@@ -505,6 +597,10 @@ async function main(): Promise<void> {
   }
   if (opts['upstream-only']) {
     recordUpstream(await upstreamPhase());
+    return;
+  }
+  if (opts['pgbouncer-only']) {
+    recordPgbouncer(await pgbouncerPhase());
     return;
   }
   const pgbench = ensurePgbench(log);

@@ -22,6 +22,11 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** How long to wait for any answer on an open connection (HOLDFAST_DB_QUERY_TIMEOUT, default the statement timeout + 5s). */
   dbQueryTimeoutMs: number;
+  /**
+   * Whether statements with parameters are named prepared statements (HOLDFAST_DB_PREPARED, default on).
+   * `off` is for a transaction pooler such as PgBouncer in front of PostgreSQL (docs/database-faults.md).
+   */
+  dbPreparedStatements: boolean;
   /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
   readyTimeoutMs: number;
   /** The oldest a due job may wait before /readyz answers 503 (HOLDFAST_READY_JOB_LAG, default 5m). */
@@ -95,6 +100,16 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, proble
   return value;
 }
 
+/** A switch such as HOLDFAST_DB_PREPARED: `on` or `off` (unset or empty: the default). */
+function parseOnOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  problems.push(`${name} must be on or off, got "${value}"`);
+  return fallback;
+}
+
 /** HOLDFAST_METRICS_PORT: a port (0: any free one), or `off` for no metrics listener. */
 function parseMetricsPort(value: string | undefined, problems: string[]): number | undefined {
   if (value === undefined || value === '') return 9464;
@@ -126,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dbStatementTimeoutMs = duration(env, 'HOLDFAST_DB_STATEMENT_TIMEOUT', '10s', problems);
   // Longer than the statement timeout by default, so the server's own cancel normally comes first.
   const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
+  const dbPreparedStatements = parseOnOff(env, 'HOLDFAST_DB_PREPARED', true, problems);
   const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
   const readyJobLagMs = duration(env, 'HOLDFAST_READY_JOB_LAG', '5m', problems);
   const metricsPort = parseMetricsPort(env.HOLDFAST_METRICS_PORT, problems);
@@ -232,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbConnectTimeoutMs,
     dbStatementTimeoutMs,
     dbQueryTimeoutMs,
+    dbPreparedStatements,
     readyTimeoutMs,
     readyJobLagMs,
     metricsPort,

@@ -1,6 +1,7 @@
 import type { CpuShare } from './cpu.js';
 import type { AdminSearchFigures } from './admin-search.js';
 import type { Machine } from './machine.js';
+import type { PgBouncerCaptureFigures } from './pgbouncer-capture.js';
 import type { UpstreamCaptureFigures } from './upstream-capture.js';
 
 /** bench/results/latest.json. */
@@ -102,6 +103,8 @@ export interface BenchResults {
   admin_search?: AdminSearchFigures;
   /** The capture through an upstream Holdfast beside the direct one (bench/lib/upstream-capture.ts); absent with --skip-upstream. */
   upstream?: UpstreamCaptureFigures;
+  /** Holdfast through PgBouncer (transaction pooling) beside the direct one (bench/lib/pgbouncer-capture.ts); from --pgbouncer-only. */
+  pgbouncer?: PgBouncerCaptureFigures;
 }
 
 type Row = [figure: string, value: string, target: string, met: string];

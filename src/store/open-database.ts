@@ -26,6 +26,7 @@ export async function openDatabase(options: {
   dbConnectTimeoutMs?: number;
   dbStatementTimeoutMs?: number;
   dbQueryTimeoutMs?: number;
+  dbPreparedStatements?: boolean;
 }): Promise<Db> {
   if (options.databaseUrl) {
     return openPostgres({
@@ -34,6 +35,7 @@ export async function openDatabase(options: {
       connectTimeoutMs: options.dbConnectTimeoutMs,
       statementTimeoutMs: options.dbStatementTimeoutMs,
       queryTimeoutMs: options.dbQueryTimeoutMs,
+      preparedStatements: options.dbPreparedStatements,
     });
   }
   const dataDir = resolve(options.dataDir);

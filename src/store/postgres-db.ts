@@ -15,10 +15,14 @@ const types = {
  * Statements with parameters are sent as named prepared statements: each connection parses and
  * plans them once instead of on every call (the benchmark measured this as the largest cost of
  * unnamed statements). The name is derived from the text, so the same SQL shares one name.
+ * Without `named`, they go as the unnamed statement, still with their parameters apart from the
+ * text: a named statement lives on one server connection, which a transaction pooler hands to
+ * another client after each transaction (docs/database-faults.md).
  */
 const statementNames = new Map<string, string>();
-function prepared(sql: string, params: readonly unknown[]): pg.QueryConfig | string {
+function statement(sql: string, params: readonly unknown[], named: boolean): pg.QueryConfig | string {
   if (params.length === 0) return sql;
+  if (!named) return { text: sql, values: params as unknown[] };
   let name = statementNames.get(sql);
   if (!name) {
     name = `hf_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
@@ -39,6 +43,12 @@ export interface PostgresOptions {
   queryTimeoutMs?: number;
   /** The name the server shows for these connections in pg_stat_activity (Default: holdfast; the URL's application_name wins). */
   applicationName?: string;
+  /**
+   * Named prepared statements (Default: true). False for a transaction pooler such as PgBouncer:
+   * statements go unnamed, and the statement timeout, which such a pooler refuses as a startup
+   * parameter, is set per transaction with SET LOCAL instead (docs/database-faults.md).
+   */
+  preparedStatements?: boolean;
 }
 
 const DEFAULTS = {
@@ -46,6 +56,7 @@ const DEFAULTS = {
   statementTimeoutMs: 10_000,
   queryTimeoutMs: 15_000,
   applicationName: 'holdfast',
+  preparedStatements: true,
 };
 
 /**
@@ -58,13 +69,17 @@ const DEFAULTS = {
  */
 export function openPostgres(options: PostgresOptions): Db {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
+  const named = settings.preparedStatements;
+  const begin = named ? 'BEGIN' : `BEGIN; SET LOCAL statement_timeout = ${Math.trunc(settings.statementTimeoutMs)}`;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     types,
     application_name: settings.applicationName,
     connectionTimeoutMillis: settings.connectTimeoutMs,
-    statement_timeout: settings.statementTimeoutMs,
+    // A transaction pooler answers this startup parameter with "unsupported startup parameter":
+    // through one, each transaction sets it for itself (`begin`).
+    ...(named ? { statement_timeout: settings.statementTimeoutMs } : {}),
     // Above the statement timeout, so a slow statement is normally cancelled by the server first
     // (its connection stays usable); this one fires only when the server stopped answering.
     query_timeout: settings.queryTimeoutMs,
@@ -79,7 +94,7 @@ export function openPostgres(options: PostgresOptions): Db {
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const query = prepared(sql, params);
+      const query = statement(sql, params, named);
       try {
         const result = typeof query === 'string' ? await pool.query(query) : await pool.query(query);
         return result.rows as Row[];
@@ -105,7 +120,7 @@ export function openPostgres(options: PostgresOptions): Db {
       };
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
-          const query = prepared(sql, params);
+          const query = statement(sql, params, named);
           try {
             const result = typeof query === 'string' ? await client.query(query) : await client.query(query);
             return result.rows as Row[];
@@ -115,7 +130,7 @@ export function openPostgres(options: PostgresOptions): Db {
         },
       };
       try {
-        await client.query('BEGIN');
+        await client.query(begin);
         const value = await work(tx);
         // A connection lost while COMMIT is on its way leaves the outcome unknown: the caller
         // answers `unavailable`, and the request's idempotency key makes sending it again safe.

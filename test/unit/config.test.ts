@@ -54,6 +54,13 @@ describe('configuration from the environment', () => {
     for (const bad of ['0', '2.5', 'many'])
       assert.throws(() => loadConfig({ HOLDFAST_DB_POOL: bad }), /HOLDFAST_DB_POOL must be a whole number/);
   });
+  it('sends named prepared statements unless HOLDFAST_DB_PREPARED=off (for a transaction pooler)', () => {
+    assert.equal(loadConfig({}).dbPreparedStatements, true);
+    assert.equal(loadConfig({ HOLDFAST_DB_PREPARED: 'on' }).dbPreparedStatements, true);
+    assert.equal(loadConfig({ HOLDFAST_DB_PREPARED: 'off' }).dbPreparedStatements, false);
+    for (const bad of ['yes', 'false', 'OFF'])
+      assert.throws(() => loadConfig({ HOLDFAST_DB_PREPARED: bad }), new RegExp(`HOLDFAST_DB_PREPARED must be on or off, got "${bad}"`));
+  });
   it('bounds every wait on the database, and /readyz', () => {
     const defaults = loadConfig({});
     assert.equal(defaults.dbConnectTimeoutMs, 5000);
