@@ -40,6 +40,8 @@ export interface Config {
   captureWindowMs: number;
   /** Delays between webhook delivery attempts (Default: 1m,5m,5m,10m×5,1h×5,6h×3). */
   webhookRetryScheduleMs: number[];
+  /** Delivery attempts of events delivered longer ago than this are deleted (Default: 30d); undefined (`off`): kept for ever. */
+  webhookAttemptRetentionMs: number | undefined;
   /** pino level (Default: info). */
   logLevel: string;
   /** Connector given to merchants created without one: `sandbox` (Default) or `http-acquirer`. */
@@ -105,6 +107,14 @@ function parseMetricsPort(value: string | undefined, problems: string[]): number
   return undefined;
 }
 
+/** HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: a duration (Default: 30d), or `off` to keep every attempt. */
+function parseRetention(value: string | undefined, problems: string[]): number | undefined {
+  if (value !== undefined && value.trim().toLowerCase() === 'off') return undefined;
+  const ms = parseDuration(value || '30d');
+  if (ms === undefined) problems.push(`HOLDFAST_WEBHOOK_ATTEMPT_RETENTION must be a duration such as 30d or 12h, or off, got "${value}"`);
+  return ms;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
@@ -163,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `HOLDFAST_WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 1m,5m,5m,10m, got "${env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE}"`,
     );
   }
+
+  const webhookAttemptRetentionMs = parseRetention(env.HOLDFAST_WEBHOOK_ATTEMPT_RETENTION, problems);
 
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -241,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrlExplicit: Boolean(env.HOLDFAST_PUBLIC_URL),
     captureWindowMs,
     webhookRetryScheduleMs: schedule as number[],
+    webhookAttemptRetentionMs,
     logLevel,
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,
