@@ -18,5 +18,5 @@ export async function pruneDeliveredWebhookAttempts(q: Queryable, cutoff: Date, 
      select coalesce(sum(n), 0)::int as pruned from marked`,
     [cutoff, limit],
   );
-  return Number(rows[0]?.pruned ?? 0);
+  return rows[0]?.pruned ?? 0;
 }
