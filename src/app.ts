@@ -138,7 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobHandlers(
       ctx,
       { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000, observe: metrics.observeWebhook },
-      { webhookAttemptRetentionMs: config.webhookAttemptRetentionMs },
+      { webhookAttemptRetentionMs: config.webhookAttemptRetentionMs, requestReplyRetentionMs: config.requestReplyRetentionMs },
     ),
     {
       onError: (error, job) => {

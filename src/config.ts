@@ -42,6 +42,8 @@ export interface Config {
   webhookRetryScheduleMs: number[];
   /** Delivery attempts of events delivered longer ago than this are deleted (Default: 30d); undefined (`off`): kept for ever. */
   webhookAttemptRetentionMs: number | undefined;
+  /** Stored reply bodies of Request-IDs older than this are dropped, the keys kept (Default: 30d); undefined (`off`): kept for ever. */
+  requestReplyRetentionMs: number | undefined;
   /** pino level (Default: info). */
   logLevel: string;
   /** Connector given to merchants created without one: `sandbox` (Default) or `http-acquirer`. */
@@ -107,11 +109,12 @@ function parseMetricsPort(value: string | undefined, problems: string[]): number
   return undefined;
 }
 
-/** HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: a duration (Default: 30d), or `off` to keep every attempt. */
-function parseRetention(value: string | undefined, problems: string[]): number | undefined {
+/** A retention window in `env[name]`: a duration (Default: 30d), or `off` to keep everything. */
+function parseRetention(env: NodeJS.ProcessEnv, name: string, problems: string[]): number | undefined {
+  const value = env[name];
   if (value !== undefined && value.trim().toLowerCase() === 'off') return undefined;
   const ms = parseDuration(value || '30d');
-  if (ms === undefined) problems.push(`HOLDFAST_WEBHOOK_ATTEMPT_RETENTION must be a duration such as 30d or 12h, or off, got "${value}"`);
+  if (ms === undefined) problems.push(`${name} must be a duration such as 30d or 12h, or off, got "${value}"`);
   return ms;
 }
 
@@ -174,7 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  const webhookAttemptRetentionMs = parseRetention(env.HOLDFAST_WEBHOOK_ATTEMPT_RETENTION, problems);
+  const webhookAttemptRetentionMs = parseRetention(env, 'HOLDFAST_WEBHOOK_ATTEMPT_RETENTION', problems);
+  const requestReplyRetentionMs = parseRetention(env, 'HOLDFAST_REQUEST_REPLY_RETENTION', problems);
 
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -254,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     captureWindowMs,
     webhookRetryScheduleMs: schedule as number[],
     webhookAttemptRetentionMs,
+    requestReplyRetentionMs,
     logLevel,
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,

@@ -11,7 +11,7 @@ import {
   type SyncKind,
   type SyncPayload,
 } from './core/scheduled-jobs.js';
-import { runWebhookAttemptRetention, WEBHOOK_ATTEMPT_RETENTION_KIND, type RetentionPolicy } from './core/retention.js';
+import { RETENTION_KIND, runRetention, type RetentionPolicy } from './core/retention.js';
 import { flagForReview, releaseRemainder, settleLateVoid, syncOperation } from './core/status-sync.js';
 import { webhookDeliveryHandler, type DeliveryOptions } from './webhooks/deliver.js';
 import { RetryLater, type JobHandler } from './jobs/job-runner.js';
@@ -84,10 +84,6 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions, retenti
         ),
     },
     'webhook.deliver': webhookDeliveryHandler(ctx, webhooks),
-    [WEBHOOK_ATTEMPT_RETENTION_KIND]: {
-      run: async () => {
-        await runWebhookAttemptRetention(ctx, retention);
-      },
-    },
+    [RETENTION_KIND]: { run: () => runRetention(ctx, retention) },
   };
 }

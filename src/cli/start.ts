@@ -41,7 +41,7 @@ async function serve(config: Config, setUp: boolean): Promise<void> {
   if (setUp) await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
   const firstAdmin = setUp ? await ensureFirstOperator(app.ctx) : undefined;
   await app.server.listen({ port: config.port, host: config.host });
-  await scheduleRetention(app.ctx, { webhookAttemptRetentionMs: config.webhookAttemptRetentionMs });
+  await scheduleRetention(app.ctx, config);
   app.jobs.start();
   if (setUp)
     await serveMetricsOrWarn(appMetricsListener(app.metrics), config, (m) => {

@@ -20,3 +20,25 @@ export async function pruneDeliveredWebhookAttempts(q: Queryable, cutoff: Date, 
   );
   return rows[0]?.pruned ?? 0;
 }
+
+/**
+ * Drops the stored reply body of up to `limit` Request-IDs claimed before `cutoff`, keeping the key,
+ * its fingerprint, order and status: the id stays bound, and a replay answers the order as it is
+ * now (core/request-replay.ts). A key without an order keeps its reply: it is all a replay has.
+ * Returns how many replies went.
+ */
+export async function pruneStoredReplies(q: Queryable, cutoff: Date, limit: number, now: Date): Promise<number> {
+  const rows = await q.query<{ pruned: number }>(
+    `with doomed as (
+       select merchant_id, request_id from request_keys
+       where response_body is not null and order_id is not null and created_at < $1
+       limit $2),
+     done as (
+       update request_keys k set response_body = null, reply_pruned_at = $3 from doomed d
+       where k.merchant_id = d.merchant_id and k.request_id = d.request_id and k.response_body is not null
+       returning 1)
+     select count(*)::int as pruned from done`,
+    [cutoff, limit, now],
+  );
+  return rows[0]?.pruned ?? 0;
+}

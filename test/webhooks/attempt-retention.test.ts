@@ -5,7 +5,7 @@ import {
   pruneWebhookAttempts,
   RETENTION_INTERVAL_MS,
   scheduleRetention,
-  webhookAttemptRetentionJobKey,
+  retentionJobKey,
   type RetentionPolicy,
 } from '../../src/core/retention.js';
 import { findWebhookEventDetail } from '../../src/store/webhook-events-admin-repository.js';
@@ -130,9 +130,7 @@ describe(`webhook attempt retention (${DB})`, () => {
     server.clock.advance(1000);
     await scheduleRetention(server.app.ctx, policy);
     const jobRows = () =>
-      server.db.query<{ run_at: Date; failed_at: Date | null }>('select run_at, failed_at from jobs where job_key = $1', [
-        webhookAttemptRetentionJobKey,
-      ]);
+      server.db.query<{ run_at: Date; failed_at: Date | null }>('select run_at, failed_at from jobs where job_key = $1', [retentionJobKey]);
     const planned = await jobRows();
     assert.equal(planned.length, 1, 'one job, whatever the number of start-ups');
     assert.equal(new Date(planned[0]!.run_at).getTime(), firstRun.getTime(), 'a second start-up leaves the planned run where it was');
@@ -159,7 +157,7 @@ describe(`webhook attempt retention (${DB})`, () => {
 
   it('turned off, start-up removes the job', async () => {
     await scheduleRetention(server.app.ctx, { webhookAttemptRetentionMs: undefined });
-    assert.equal((await server.db.query('select 1 from jobs where job_key = $1', [webhookAttemptRetentionJobKey])).length, 0);
+    assert.equal((await server.db.query('select 1 from jobs where job_key = $1', [retentionJobKey])).length, 0);
     assert.equal(await attemptsOf(givenUp.eventId), 4);
   });
 });
