@@ -64,6 +64,7 @@ import {
 import { pgbouncerFigures, type PgBouncerCaptureFigures } from './lib/pgbouncer-capture.js';
 import { startPgBouncer, type PgBouncer } from '../test/helpers/pgbouncer.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
+import { describeStorage, measureStorage, type StorageFigures } from './lib/storage.js';
 
 const HELP = `npm run bench [-- options]
 
@@ -87,6 +88,9 @@ const HELP = `npm run bench [-- options]
                        on its sandbox, and of orders authorized at an upstream Holdfast through a pinelabs-online
                        gateway account, alternating, --upstream-captures each per round; the figures go into the
                        existing results/latest.json (and RESULTS.md with --record)
+  --storage-only       only the storage per order: --orders orders seeded on a scratch database, each table's size
+                       (with indexes) and rows; the figures go into the existing results/latest.json as \`storage\`
+                       (and RESULTS.md with --record)
   --upstream-captures N  captures of each kind per round of the upstream step (Default 2000; quick 1000)
   --pgbouncer-only     only the capture through PgBouncer: Pine Labs captures at a Holdfast whose DATABASE_URL is a
                        PgBouncer in pool_mode = transaction (pool of --connections server connections,
@@ -119,6 +123,7 @@ const { values: opts } = parseArgs({
     'admin-search-only': { type: 'boolean', default: false },
     'skip-upstream': { type: 'boolean', default: false },
     'upstream-only': { type: 'boolean', default: false },
+    'storage-only': { type: 'boolean', default: false },
     'upstream-captures': { type: 'string' },
     'pgbouncer-only': { type: 'boolean', default: false },
     'pgbouncer-orders': { type: 'string' },
@@ -552,6 +557,23 @@ async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
   }
 }
 
+/** --storage-only: a scratch database seeded as the full run seeds it, then each table's size per order. */
+async function storagePhase(): Promise<StorageFigures> {
+  const scratch = await createScratchDatabase('holdfast_bench_storage');
+  scratchToDrop.push(scratch);
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
+  try {
+    await setUp(db, ORDERS);
+    await db.query('vacuum (analyze)');
+    const figures = await measureStorage(db, ORDERS);
+    for (const line of describeStorage(figures)) log(line);
+    return figures;
+  } finally {
+    await db.close();
+    await scratch.drop();
+  }
+}
+
 /** --pgbouncer-only: the figures go into the last run's results as `pgbouncer`, every other figure kept. */
 function recordPgbouncer(figures: PgBouncerCaptureFigures): void {
   console.log(`\n${JSON.stringify({ pgbouncer: figures }, null, 2)}`);
@@ -563,6 +585,20 @@ function recordPgbouncer(figures: PgBouncerCaptureFigures): void {
   const results = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResults), pgbouncer: figures };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`added the figures to bench/results/latest.json as pgbouncer (the others are of ${results.date})`);
+}
+
+/** --storage-only: the step's figures replace `storage` in the last run's results, every other figure kept. */
+function recordStorage(figures: StorageFigures): void {
+  const file = join(ROOT, 'bench/results/latest.json');
+  if (!existsSync(file)) {
+    log('no bench/results/latest.json to add these figures to: run the whole bench first');
+    return;
+  }
+  const results = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResults), storage: figures };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), renderMarkdown(results));
+  if (opts.record) writeFileSync(join(ROOT, 'bench/RESULTS.md'), renderMarkdown(results, true));
+  log(`added the figures to bench/results/latest.json${opts.record ? ' and bench/RESULTS.md' : ''} (the others are of ${results.date})`);
 }
 
 /** --upstream-only: the step's figures replace `upstream` in the last run's results, every other figure kept. */
@@ -585,6 +621,11 @@ async function main(): Promise<void> {
   log(
     `${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`,
   );
+  // Needs no build: nothing is started, the tables are seeded directly.
+  if (opts['storage-only']) {
+    recordStorage(await storagePhase());
+    return;
+  }
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
     log('no build found: npm run build');
     const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -642,6 +683,8 @@ async function main(): Promise<void> {
     const tables = 'orders, payments, journal_entries, postings, jobs, captures, reversals';
     await db.query(`vacuum (analyze) ${tables}`);
     await dbSmall.query(`vacuum (analyze) ${tables}`);
+    results.storage = await measureStorage(db, ORDERS);
+    for (const line of describeStorage(results.storage)) log(line);
     const small = new OrderRange(1, SMALL);
     const large = new OrderRange(1, ORDERS);
     const env = (url: string) => {

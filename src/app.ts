@@ -135,11 +135,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const jobs = new JobRunner(
     db,
     ctx.clock,
-    jobHandlers(ctx, {
-      retrySchedule: config.webhookRetryScheduleMs,
-      timeoutMs: options.webhookTimeoutMs ?? 10_000,
-      observe: metrics.observeWebhook,
-    }),
+    jobHandlers(
+      ctx,
+      { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000, observe: metrics.observeWebhook },
+      { webhookAttemptRetentionMs: config.webhookAttemptRetentionMs, requestReplyRetentionMs: config.requestReplyRetentionMs },
+    ),
     {
       onError: (error, job) => {
         logger.warn({ err: error, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed');

@@ -45,6 +45,10 @@ export interface Config {
   captureWindowMs: number;
   /** Delays between webhook delivery attempts (Default: 1m,5m,5m,10m×5,1h×5,6h×3). */
   webhookRetryScheduleMs: number[];
+  /** Delivery attempts of events delivered longer ago than this are deleted (Default: 30d); undefined (`off`): kept for ever. */
+  webhookAttemptRetentionMs: number | undefined;
+  /** Stored reply bodies of Request-IDs older than this are dropped, the keys kept (Default: 30d); undefined (`off`): kept for ever. */
+  requestReplyRetentionMs: number | undefined;
   /** pino level (Default: info). */
   logLevel: string;
   /** Connector given to merchants created without one: `sandbox` (Default) or `http-acquirer`. */
@@ -120,6 +124,15 @@ function parseMetricsPort(value: string | undefined, problems: string[]): number
   return undefined;
 }
 
+/** A retention window in `env[name]`: a duration (Default: 30d), or `off` to keep everything. */
+function parseRetention(env: NodeJS.ProcessEnv, name: string, problems: string[]): number | undefined {
+  const value = env[name];
+  if (value !== undefined && value.trim().toLowerCase() === 'off') return undefined;
+  const ms = parseDuration(value || '30d');
+  if (ms === undefined) problems.push(`${name} must be a duration such as 30d or 12h, or off, got "${value}"`);
+  return ms;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
@@ -179,6 +192,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `HOLDFAST_WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 1m,5m,5m,10m, got "${env.HOLDFAST_WEBHOOK_RETRY_SCHEDULE}"`,
     );
   }
+
+  const webhookAttemptRetentionMs = parseRetention(env, 'HOLDFAST_WEBHOOK_ATTEMPT_RETENTION', problems);
+  const requestReplyRetentionMs = parseRetention(env, 'HOLDFAST_REQUEST_REPLY_RETENTION', problems);
 
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -258,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrlExplicit: Boolean(env.HOLDFAST_PUBLIC_URL),
     captureWindowMs,
     webhookRetryScheduleMs: schedule as number[],
+    webhookAttemptRetentionMs,
+    requestReplyRetentionMs,
     logLevel,
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,

@@ -11,6 +11,7 @@ import {
   type SyncKind,
   type SyncPayload,
 } from './core/scheduled-jobs.js';
+import { RETENTION_KIND, runRetention, type RetentionPolicy } from './core/retention.js';
 import { flagForReview, releaseRemainder, settleLateVoid, syncOperation } from './core/status-sync.js';
 import { webhookDeliveryHandler, type DeliveryOptions } from './webhooks/deliver.js';
 import { RetryLater, type JobHandler } from './jobs/job-runner.js';
@@ -31,7 +32,7 @@ function statusSync(ctx: CoreContext, kind: SyncKind): JobHandler {
 }
 
 /** Every job kind the core schedules, and what runs it. */
-export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record<string, JobHandler> {
+export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions, retention: RetentionPolicy): Record<string, JobHandler> {
   return {
     'sync.capture': statusSync(ctx, 'capture'),
     'sync.reversal': statusSync(ctx, 'reversal'),
@@ -83,5 +84,6 @@ export function jobHandlers(ctx: CoreContext, webhooks: DeliveryOptions): Record
         ),
     },
     'webhook.deliver': webhookDeliveryHandler(ctx, webhooks),
+    [RETENTION_KIND]: { run: () => runRetention(ctx, retention) },
   };
 }

@@ -2,6 +2,7 @@ import type { CpuShare } from './cpu.js';
 import type { AdminSearchFigures } from './admin-search.js';
 import type { Machine } from './machine.js';
 import type { PgBouncerCaptureFigures } from './pgbouncer-capture.js';
+import type { StorageFigures } from './storage.js';
 import type { UpstreamCaptureFigures } from './upstream-capture.js';
 
 /** bench/results/latest.json. */
@@ -105,6 +106,8 @@ export interface BenchResults {
   upstream?: UpstreamCaptureFigures;
   /** Holdfast through PgBouncer (transaction pooling) beside the direct one (bench/lib/pgbouncer-capture.ts); from --pgbouncer-only. */
   pgbouncer?: PgBouncerCaptureFigures;
+  /** Each table's size per order after the seeding (bench/lib/storage.ts). */
+  storage?: StorageFigures;
 }
 
 type Row = [figure: string, value: string, target: string, met: string];
@@ -187,6 +190,7 @@ export function rows(r: BenchResults): Row[] {
     ...(r.pglite.peak_rss_mb !== null ? ([[`  Holdfast on PGlite`, `${n(r.pglite.peak_rss_mb)} MB`, '', '']] as Row[]) : []),
     ...adminSearchRows(r.admin_search),
     ...upstreamRows(r.upstream),
+    ...storageRows(r.storage),
   ];
 }
 
@@ -236,6 +240,14 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
     '',
     `Every answer counted was checked after the run: ${c.direct} direct orders captured of ${c.direct_answered} captures answered 2xx; through the upstream ${c.through_upstream_at_front} orders captured at the front and ${c.through_upstream_at_upstream} at the upstream of ${c.through_upstream_answered} answered 2xx (warm-up included); ${d.failed + t.failed} answers not 2xx. ${u.seed_problems.length === 0 ? 'An order authorized through the account by the API matched the seeded ones at both ends.' : `The seeded orders differ from one authorized through the account by the API: ${u.seed_problems.join('; ')}.`}`,
   ].join('\n');
+}
+
+function storageRows(s: StorageFigures | undefined): Row[] {
+  if (!s) return [];
+  return [
+    [`Storage per seeded order (${size(s.orders)} orders, tables with indexes)`, `${n(s.bytes_per_order)} bytes`, '', ''],
+    ...s.tables.filter((t) => t.rows > 0).map((t): Row => [`  ${t.table} (${t.rows} rows)`, `${n(t.bytes_per_order)} bytes`, '', '']),
+  ];
 }
 
 function adminSearchRows(a: AdminSearchFigures | undefined): Row[] {

@@ -7,6 +7,7 @@ import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createMerchant, hasMerchants } from '../core/merchants.js';
 import { ensureFirstOperator } from '../core/admin/operators.js';
+import { scheduleRetention } from '../core/retention.js';
 import { createLogger } from '../logger.js';
 import { clusterMetricsListener, reportToPrimary } from '../metrics/cluster-metrics.js';
 import { appMetricsListener, serveMetricsOrWarn } from '../metrics/serve-metrics.js';
@@ -40,6 +41,7 @@ async function serve(config: Config, setUp: boolean): Promise<void> {
   if (setUp) await ensureSandboxMerchant(app.ctx, config.dataDir, config.defaultConnector);
   const firstAdmin = setUp ? await ensureFirstOperator(app.ctx) : undefined;
   await app.server.listen({ port: config.port, host: config.host });
+  await scheduleRetention(app.ctx, config);
   app.jobs.start();
   if (setUp)
     await serveMetricsOrWarn(appMetricsListener(app.metrics), config, (m) => {

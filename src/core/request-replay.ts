@@ -43,7 +43,9 @@ export async function answerOnce(
         },
       );
     }
-    if (stored.responseStatus !== null) return Promise.resolve({ status: stored.responseStatus, body: stored.responseBody });
+    // A reply dropped by retention is answered as one never stored: the order as it is now.
+    if (stored.responseStatus !== null && !stored.replyPruned)
+      return Promise.resolve({ status: stored.responseStatus, body: stored.responseBody });
     if (!stored.orderId) throw new Error('request key without order');
     return renderOrder(stored.orderId);
   };

@@ -108,12 +108,14 @@ export interface OrderWebhookRow {
   deliveredAt: Date | null;
   gaveUpAt: Date | null;
   attempts: WebhookAttemptRow[];
+  /** Attempts deleted by retention (HOLDFAST_WEBHOOK_ATTEMPT_RETENTION) once the event was long delivered. */
+  attemptsPruned: number;
 }
 
 /** The order's webhook events in the order they were written, each with its delivery attempts. */
 export async function loadOrderWebhooks(q: Queryable, orderId: string): Promise<OrderWebhookRow[]> {
   const rows = await q.query(
-    `select e.id, e.event_type, e.dialect, e.created_at, e.delivered_at, e.gave_up_at,
+    `select e.id, e.event_type, e.dialect, e.created_at, e.delivered_at, e.gave_up_at, e.attempts_pruned,
        coalesce((select json_agg(json_build_object('id', a.id, 'attempted_at', a.attempted_at, 'url', a.url, 'status_code', a.status_code,
            'latency_ms', a.latency_ms, 'response_excerpt', a.response_excerpt, 'error', a.error) order by a.id)
          from webhook_attempts a where a.event_id = e.id), '[]') as attempts
@@ -127,6 +129,7 @@ export async function loadOrderWebhooks(q: Queryable, orderId: string): Promise<
     createdAt: date(r.created_at),
     deliveredAt: optDate(r.delivered_at),
     gaveUpAt: optDate(r.gave_up_at),
+    attemptsPruned: Number(r.attempts_pruned ?? 0),
     attempts: list(r.attempts).map((a) => ({
       id: Number(a.id),
       attemptedAt: date(a.attempted_at),

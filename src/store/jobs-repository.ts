@@ -39,6 +39,21 @@ const REPLACE_PENDING_JOB = `on conflict (job_key) do update set kind = excluded
        max_attempts = excluded.max_attempts, attempts = 0, last_error = null, failed_at = null, locked_by = null, locked_until = null,
        updated_at = excluded.updated_at`;
 
+/**
+ * Enqueues a job unless one with its key is already there, so every start-up may ask for the same
+ * recurring job without moving the run already planned. A job of that key that failed for good is
+ * revived: a recurring job must not stop for ever because of one bad spell.
+ */
+export async function ensureJob(q: Queryable, job: NewJob, now: Date): Promise<void> {
+  await q.query(
+    `insert into jobs (kind, job_key, payload, run_at, max_attempts, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $6)
+     on conflict (job_key) do update set run_at = excluded.run_at, attempts = 0, failed_at = null, updated_at = excluded.updated_at
+       where jobs.failed_at is not null`,
+    [job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts, now],
+  );
+}
+
 /** enqueueJob as a write of a GuardedWrite: the job exists exactly when the guarded change does. */
 export function enqueueJobIn(w: GuardedWrite, job: NewJob, now: Date): void {
   const at = w.param(now, 'timestamptz');
@@ -112,4 +127,9 @@ export async function releaseJob(q: Queryable, job: Job, workerId: string, runAt
      where id = $1 and locked_by = $2 and attempts = $3`,
     [job.id, workerId, job.attempts, runAt, now],
   );
+}
+
+/** Drops a job by its key, whatever its state. */
+export async function deleteJob(q: Queryable, key: string): Promise<void> {
+  await q.query('delete from jobs where job_key = $1', [key]);
 }

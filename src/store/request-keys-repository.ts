@@ -6,6 +6,8 @@ export interface StoredRequestKey {
   orderId: string | null;
   responseStatus: number | null;
   responseBody: unknown;
+  /** The reply's body was dropped by retention (HOLDFAST_REQUEST_REPLY_RETENTION): a replay answers the order as it is now. */
+  replyPruned: boolean;
 }
 
 export async function findRequestKey(q: Queryable, merchantId: string, requestId: string): Promise<StoredRequestKey | undefined> {
@@ -14,10 +16,12 @@ export async function findRequestKey(q: Queryable, merchantId: string, requestId
     order_id: string | null;
     response_status: number | null;
     response_body: string | null;
-  }>('select request_fingerprint, order_id, response_status, response_body from request_keys where merchant_id = $1 and request_id = $2', [
-    merchantId,
-    requestId,
-  ]);
+    reply_pruned: boolean;
+  }>(
+    `select request_fingerprint, order_id, response_status, response_body, reply_pruned_at is not null as reply_pruned
+     from request_keys where merchant_id = $1 and request_id = $2`,
+    [merchantId, requestId],
+  );
   const r = rows[0];
   return r
     ? {
@@ -25,6 +29,7 @@ export async function findRequestKey(q: Queryable, merchantId: string, requestId
         orderId: r.order_id,
         responseStatus: r.response_status,
         responseBody: r.response_body === null ? null : JSON.parse(r.response_body),
+        replyPruned: r.reply_pruned,
       }
     : undefined;
 }

@@ -14,7 +14,10 @@ export interface WebhookEventSummary {
   createdAt: Date;
   deliveredAt: Date | null;
   gaveUpAt: Date | null;
+  /** Every attempt made, those deleted by retention included. */
   attemptsCount: number;
+  /** Attempts deleted by retention (HOLDFAST_WEBHOOK_ATTEMPT_RETENTION) once the event was long delivered. */
+  attemptsPruned: number;
   lastStatusCode: number | null;
 }
 
@@ -50,7 +53,7 @@ const STATUS_CONDITION: Record<WebhookEventStatus, string> = {
 };
 
 const SELECT_SUMMARY = `select e.id, e.seq, e.merchant_id, e.order_id, e.dialect, e.event_type, e.created_at, e.delivered_at, e.gave_up_at,
-  (select count(*)::int from webhook_attempts a where a.event_id = e.id) as attempts_count,
+  (select count(*)::int from webhook_attempts a where a.event_id = e.id) + e.attempts_pruned as attempts_count, e.attempts_pruned,
   (select a.status_code from webhook_attempts a where a.event_id = e.id order by a.id desc limit 1) as last_status_code`;
 
 type Row = Record<string, unknown>;
@@ -68,6 +71,7 @@ function toSummary(r: Row): WebhookEventSummary {
     deliveredAt: date(r.delivered_at),
     gaveUpAt: date(r.gave_up_at),
     attemptsCount: Number(r.attempts_count),
+    attemptsPruned: Number(r.attempts_pruned ?? 0),
     lastStatusCode: r.last_status_code === null || r.last_status_code === undefined ? null : Number(r.last_status_code),
   };
 }

@@ -30,7 +30,8 @@ export async function insertWebhookEvent(
   );
 }
 
-const SELECT_EVENTS = `select e.*, (select count(*)::int from webhook_attempts a where a.event_id = e.id) as attempts from webhook_events e`;
+/** `attempts` counts every attempt made, those since deleted by retention (attempts_pruned) included. */
+const SELECT_EVENTS = `select e.*, (select count(*)::int from webhook_attempts a where a.event_id = e.id) + e.attempts_pruned as attempts from webhook_events e`;
 
 function toEvent(r: Record<string, unknown>): WebhookEventRow {
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));

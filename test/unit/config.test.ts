@@ -45,6 +45,21 @@ describe('configuration from the environment', () => {
       assert.throws(() => loadConfig({ HOLDFAST_UPSTREAM_TIMEOUT: bad }), /HOLDFAST_UPSTREAM_TIMEOUT must be a duration/);
     }
   });
+  it('keeps delivered webhook attempts and Request-ID replies 30 days unless told otherwise', () => {
+    assert.equal(loadConfig({}).webhookAttemptRetentionMs, 30 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: '7d' }).webhookAttemptRetentionMs, 7 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: 'off' }).webhookAttemptRetentionMs, undefined);
+    assert.equal(loadConfig({}).requestReplyRetentionMs, 30 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_REQUEST_REPLY_RETENTION: 'OFF' }).requestReplyRetentionMs, undefined);
+    assert.throws(
+      () => loadConfig({ HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: '30' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /HOLDFAST_WEBHOOK_ATTEMPT_RETENTION must be a duration such as 30d or 12h, or off, got "30"/);
+        return true;
+      },
+    );
+  });
   it('selects PostgreSQL by URL', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
   });

@@ -132,6 +132,7 @@ const Webhook = Type.Object({
       response_excerpt: NStr,
     }),
   ),
+  attempts_pruned: Type.Integer({ description: 'attempts deleted by HOLDFAST_WEBHOOK_ATTEMPT_RETENTION after the event was delivered' }),
 });
 
 const Link = Type.Object({

@@ -23,7 +23,8 @@ const WebhookEvent = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   delivered_at: Nullable(Type.String({ format: 'date-time' })),
   gave_up_at: Nullable(Type.String({ format: 'date-time' })),
-  attempts_count: Type.Integer(),
+  attempts_count: Type.Integer({ description: 'every attempt made, those deleted by retention included' }),
+  attempts_pruned: Type.Integer({ description: 'attempts deleted by HOLDFAST_WEBHOOK_ATTEMPT_RETENTION after the event was delivered' }),
   last_status_code: Nullable(Type.Integer()),
 });
 
@@ -71,6 +72,7 @@ function eventBody(e: WebhookEventSummary): Static<typeof WebhookEvent> {
     delivered_at: iso(e.deliveredAt),
     gave_up_at: iso(e.gaveUpAt),
     attempts_count: e.attemptsCount,
+    attempts_pruned: e.attemptsPruned,
     last_status_code: e.lastStatusCode,
   };
 }

@@ -64,6 +64,8 @@ export interface WebhookView {
     latency_ms: number;
     response_excerpt: string | null;
   }[];
+  /** Attempts deleted by retention after the event was delivered: `attempts` then lists only the later ones, if any. */
+  attempts_pruned: number;
 }
 
 /** `order_detail` of docs/admin-api.md. */
@@ -136,6 +138,7 @@ function webhookView(e: OrderWebhookRow): WebhookView {
       latency_ms: a.latencyMs,
       response_excerpt: a.responseExcerpt,
     })),
+    attempts_pruned: e.attemptsPruned,
   };
 }
 
