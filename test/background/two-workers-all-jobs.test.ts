@@ -18,6 +18,7 @@ import { assertLedgerInvariants, orderLedger, type OrderLedger } from '../helper
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { onPostgres, TEST_MASTER_KEY } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { retentionJobKey } from '../../src/core/retention.js';
 import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
 import { WebhookReceiver } from '../webhooks/receiver.js';
 
@@ -134,6 +135,12 @@ const REFUNDED = ledger({ captured: AMOUNT, refunded: AMOUNT });
 const NOTHING = ledger({ authorized: 0 });
 const bank = (e: Partial<Effects>): Effects => ({ authorization: 1, capture: 0, reversal: 0, refund: 0, ...e });
 const sorted = (values: Iterable<string>) => [...values].sort();
+
+/**
+ * Jobs not yet done. The retention job plans its own next run each time it runs (src/core/retention.ts),
+ * so it is never "done": that it ran is checked with the other kinds.
+ */
+const UNFINISHED = 'failed_at is null and job_key <> $1';
 
 describe(
   'every job kind, run by two `holdfast worker` processes on one PostgreSQL database',
@@ -525,7 +532,7 @@ describe(
       const deadline = started + 60_000;
       let left = -1;
       while (Date.now() < deadline) {
-        left = (await server.db.query<{ n: number }>('select count(*)::int as n from jobs where failed_at is null'))[0]!.n;
+        left = (await server.db.query<{ n: number }>(`select count(*)::int as n from jobs where ${UNFINISHED}`, [retentionJobKey]))[0]!.n;
         if (left === 0) break;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -536,7 +543,9 @@ describe(
       const codes = await Promise.all(workers.map((w) => w.exited));
       faults({});
       workersRan = true;
-      const stuck = await server.db.query('select kind, job_key, attempts, run_at, last_error from jobs where failed_at is null');
+      const stuck = await server.db.query(`select kind, job_key, attempts, run_at, last_error from jobs where ${UNFINISHED}`, [
+        retentionJobKey,
+      ]);
       assert.equal(left, 0, `every job done in time; left: ${JSON.stringify(stuck)}`);
       assert.deepEqual(
         await server.db.query('select kind, job_key, attempts, last_error from jobs where failed_at is not null'),
