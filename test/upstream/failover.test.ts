@@ -16,6 +16,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { CLI_ACTOR } from '../../src/core/admin/audit.js';
+import { setGatewayAccountEnabled } from '../../src/core/gateway-accounts.js';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { startCountingProxy } from '../helpers/counting-http-proxy.js';
 import { assertLedgerInvariants, orderLedger } from '../helpers/ledger-check.js';
@@ -275,4 +277,36 @@ describe('failover between two upstream gateways', () => {
       }
     });
   }
+  it('the only gateway left cannot be reached: the attempt is declined at once, nothing pending, nothing held', async () => {
+    const { merchant, client } = await frontMerchant(front, 'Only gateway down');
+    const down = await linkUpstream(front, merchant.merchant_id, pine, 'down', { baseUrl: await closedPort(), webhooks: false });
+    await routeTo(front, merchant.merchant_id, [down]);
+
+    const { orderId, paid } = await pay(client, 9_000);
+    assert.equal(paid.body.data.status, 'ATTEMPTED', JSON.stringify(paid.body));
+    assert.deepEqual((await attemptsOf(front, orderId)).summary, [[down, 'FAILED', 'PAYMENT_DECLINED']]);
+    const payments = await front.db.query<{ error_message: string }>('select error_message from payments where order_id = $1', [orderId]);
+    assert.match(payments[0]?.error_message ?? '', /could not be reached/);
+    const syncs = await front.db.query("select 1 from jobs where kind = 'sync.authorization' and payload->>'orderId' = $1", [orderId]);
+    assert.equal(syncs.length, 0, 'no status inquiry left to chase it');
+    assert.equal((await orderLedger(front.db, orderId)).authorized, 0);
+  });
+
+  it("every account the rules name is disabled: the payment is refused in the dialect's shape and nothing is recorded", async () => {
+    const { merchant, client } = await frontMerchant(front, 'All accounts disabled');
+    const only = await linkUpstream(front, merchant.merchant_id, juspay, 'only', { webhooks: false });
+    await routeTo(front, merchant.merchant_id, [only]);
+    assert.ok('account' in (await setGatewayAccountEnabled(front.app.ctx, only, false, { actor: CLI_ACTOR })));
+    const juspayOrders = await ordersAt(juspay);
+
+    const order = await client.createOrder(7_000);
+    const orderId: string = order.body.data.order_id;
+    const paid = await client.pay(orderId, 7_000);
+    assert.ok(paid.status >= 400 && paid.status < 500, `${paid.status} ${JSON.stringify(paid.body)}`);
+    assert.equal(typeof paid.body.code, 'string', JSON.stringify(paid.body));
+    assert.equal(typeof paid.body.message, 'string', JSON.stringify(paid.body));
+    assert.deepEqual((await attemptsOf(front, orderId)).rows, []);
+    assert.equal(await orderState(front, orderId), 'CREATED');
+    assert.equal(await ordersAt(juspay), juspayOrders, 'the disabled account was never asked');
+  });
 });
