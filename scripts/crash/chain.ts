@@ -4,6 +4,7 @@
  * it, and a front Holdfast whose merchant routes 50/50 over its two gateway accounts at them. Set
  * up with the command line, as an operator would; each upstream's webhooks go back to the front.
  */
+import type { MerchantCredentials } from '../../src/core/merchants.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,17 +20,6 @@ import {
 
 export type UpstreamKind = 'pinelabs-online' | 'juspay';
 
-/** What `holdfast merchant create --json` prints: every credential of the new merchant. */
-export interface MerchantSecrets {
-  merchant_id: string;
-  client_id: string;
-  client_secret: string;
-  api_key: string;
-  webhook_secret: string;
-  pinelabs_redirect_secret: string;
-  juspay_response_key: string;
-}
-
 export interface ChainUpstream {
   kind: UpstreamKind;
   env: Record<string, string>;
@@ -37,14 +27,14 @@ export interface ChainUpstream {
   baseUrl: string;
   scratch: ScratchDatabase;
   /** The upstream's merchant the front's gateway account logs in as. */
-  merchant: MerchantSecrets;
+  merchant: MerchantCredentials;
   /** The front's gateway account at this upstream (`gwa_…`, also its connector name). */
   accountId: string;
   launched: Launched;
 }
 
 export interface Chain {
-  front: { env: Record<string, string>; scratch: ScratchDatabase; merchant: MerchantSecrets };
+  front: { env: Record<string, string>; scratch: ScratchDatabase; merchant: MerchantCredentials };
   upstreams: ChainUpstream[];
 }
 
@@ -52,10 +42,10 @@ export interface Chain {
 const WEBHOOK_BASIC_AUTH = 'front-hooks:a-long-webhook-password';
 
 const merchantCreate = async (env: Record<string, string>, name: string, extra: string[]) =>
-  JSON.parse(await holdfastCommand(env, ['merchant', 'create', '--name', name, ...extra, '--json'])) as MerchantSecrets;
+  JSON.parse(await holdfastCommand(env, ['merchant', 'create', '--name', name, ...extra, '--json'])) as MerchantCredentials;
 
 /** The `holdfast gateway add` flags of the front's account at `merchant` of a `kind` upstream. */
-function gatewayFlags(kind: UpstreamKind, merchant: MerchantSecrets): string[] {
+function gatewayFlags(kind: UpstreamKind, merchant: MerchantCredentials): string[] {
   return kind === 'pinelabs-online'
     ? [
         '--client-id',

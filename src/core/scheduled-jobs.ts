@@ -108,13 +108,7 @@ export function paymentLinkExpiryJob(payload: PaymentLinkExpiryPayload, at: Date
  * its first run waits as long as a status sync does rather than racing the request's own try.
  */
 export function remainderReleaseJob(payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
-  return {
-    kind: 'reversal.remainder',
-    key: remainderJobKey(payload.operationId),
-    payload,
-    runAt: new Date(now.getTime() + policy.firstDelayMs),
-    maxAttempts: 20,
-  };
+  return retriedReleaseJob('reversal.remainder', remainderJobKey(payload.operationId), payload, policy, now);
 }
 
 /**
@@ -123,11 +117,10 @@ export function remainderReleaseJob(payload: SyncPayload, policy: SyncPolicy, no
  * the job is the safety net.
  */
 export function lateVoidJob(payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
-  return {
-    kind: 'reversal.late_void',
-    key: lateVoidJobKey(payload.operationId),
-    payload,
-    runAt: new Date(now.getTime() + policy.firstDelayMs),
-    maxAttempts: 20,
-  };
+  return retriedReleaseJob('reversal.late_void', lateVoidJobKey(payload.operationId), payload, policy, now);
+}
+
+/** A release retried until confirmed (operations/retried-release.ts): first run as late as a status sync's. */
+function retriedReleaseJob(kind: string, key: string, payload: SyncPayload, policy: SyncPolicy, now: Date): NewJob {
+  return { kind, key, payload, runAt: new Date(now.getTime() + policy.firstDelayMs), maxAttempts: 20 };
 }

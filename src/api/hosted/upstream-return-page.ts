@@ -13,6 +13,7 @@ const UNVERIFIED = {
   title: 'This return could not be verified',
   message:
     'The payment page sent you back with a link Holdfast cannot trust. Nothing was changed. Return to the merchant to check your order.',
+  tone: 'error',
 } as const;
 
 const MAX_FIELDS = 32;
