@@ -108,6 +108,7 @@ describe('the packed package, installed into an empty directory', { timeout: 150
 
     const needed = [
       'LICENSE',
+      'NOTICE',
       'README.md',
       'bin/holdfast.js',
       'dist/web/checkout.js',
@@ -132,6 +133,19 @@ describe('the packed package, installed into an empty directory', { timeout: 150
       [],
       "every file the dashboard's page loads",
     );
+  });
+
+  it('is what the Dockerfile installs the same way: packed without scripts, the same install manifest, npm ci --omit=dev', () => {
+    const dockerfile = readFileSync(join(REPOSITORY, 'Dockerfile'), 'utf8');
+    for (const step of [
+      'npm pack --ignore-scripts',
+      'node test/distribution/write-install-manifest.mjs',
+      'npm ci --omit=dev',
+      'USER node',
+      '/healthz',
+    ]) {
+      assert.ok(dockerfile.includes(step), `the Dockerfile has ${step}`);
+    }
   });
 
   it('installs from the local cache without devDependencies, and `npx holdfast` serves a Pine Labs capture with a merchant from `holdfast merchant create`', async () => {
