@@ -13,13 +13,18 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build \
+  && mkdir /pack \
   && npm pack --ignore-scripts --pack-destination /pack \
   && node test/distribution/write-install-manifest.mjs /pack/holdfast-*.tgz /install
 
 # Run: the tarball installed as a user's project installs it, production dependencies only.
 FROM node:20-bookworm-slim
+# Listening on every interface of the container; the links Holdfast hands out (challenge and
+# return URLs) name where browsers reach it, which is the published port, not 0.0.0.0: override
+# HOLDFAST_PUBLIC_URL when that is not http://localhost:8080.
 ENV HOST=0.0.0.0 \
     PORT=8080 \
+    HOLDFAST_PUBLIC_URL=http://localhost:8080 \
     HOLDFAST_DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /install/ ./
