@@ -63,7 +63,7 @@ import {
 } from './lib/upstream-capture.js';
 import { pgbouncerFigures, type PgBouncerCaptureFigures } from './lib/pgbouncer-capture.js';
 import { startPgBouncer, type PgBouncer } from '../test/helpers/pgbouncer.js';
-import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
+import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, seedCapturedOrders, txnUuid, orderId } from './lib/seed.js';
 import { describeStorage, measureStorage, type StorageFigures } from './lib/storage.js';
 
 const HELP = `npm run bench [-- options]
@@ -88,8 +88,8 @@ const HELP = `npm run bench [-- options]
                        on its sandbox, and of orders authorized at an upstream Holdfast through a pinelabs-online
                        gateway account, alternating, --upstream-captures each per round; the figures go into the
                        existing results/latest.json (and RESULTS.md with --record)
-  --storage-only       only the storage per order: --orders orders seeded on a scratch database, each table's size
-                       (with indexes) and rows; the figures go into the existing results/latest.json as \`storage\`
+  --storage-only       only the storage per captured order: --orders captured orders seeded on a scratch database,
+                       each table's heap and index size and rows; the figures go into the existing results/latest.json as \`storage\`
                        (and RESULTS.md with --record)
   --upstream-captures N  captures of each kind per round of the upstream step (Default 2000; quick 1000)
   --pgbouncer-only     only the capture through PgBouncer: Pine Labs captures at a Holdfast whose DATABASE_URL is a
@@ -557,15 +557,19 @@ async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
   }
 }
 
-/** --storage-only: a scratch database seeded as the full run seeds it, then each table's size per order. */
-async function storagePhase(): Promise<StorageFigures> {
+/** The storage step: a scratch database of `orders` captured orders (lib/seed.ts), then each table's size per order. */
+async function storagePhase(orders: number): Promise<StorageFigures> {
   const scratch = await createScratchDatabase('holdfast_bench_storage');
   scratchToDrop.push(scratch);
   const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
   try {
-    await setUp(db, ORDERS);
+    const keys = await migrateWithKeys(db);
+    const merchant = await createMerchant({ db, clock: systemClock, keys }, { name: 'Bench merchant' });
+    const seedStart = performance.now();
+    await seedCapturedOrders(db, merchant.merchant_id, 1, orders);
+    log(`storage: seeded ${orders} captured orders in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
     await db.query('vacuum (analyze)');
-    const figures = await measureStorage(db, ORDERS);
+    const figures = await measureStorage(db, orders);
     for (const line of describeStorage(figures)) log(line);
     return figures;
   } finally {
@@ -623,7 +627,7 @@ async function main(): Promise<void> {
   );
   // Needs no build: nothing is started, the tables are seeded directly.
   if (opts['storage-only']) {
-    recordStorage(await storagePhase());
+    recordStorage(await storagePhase(ORDERS));
     return;
   }
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
