@@ -71,6 +71,8 @@ const HELP = `npm run bench [-- options]
   --quick              smoke run: --orders 100000 --duration 3 (1–2 minutes)
   --orders N           authorized orders seeded on PostgreSQL (Default 1000000)
   --small N            table size of the small scaling point (Default 10000)
+  --scaling-large N    table size of the large scaling point (Default: --orders, the large database itself); another
+                       size seeds a database of its own for it (5M: see bench/README.md for the time and disk it takes)
   --connections N      fixed concurrency of autocannon, pgbench clients (Default 16)
   --duration S         seconds per measurement (Default 10)
   --workers N          Holdfast processes, passed as "start --workers N" when the CLI has it (Default: cores)
@@ -127,6 +129,7 @@ const { values: opts } = parseArgs({
     'upstream-only': { type: 'boolean', default: false },
     'storage-only': { type: 'boolean', default: false },
     'storage-orders': { type: 'string' },
+    'scaling-large': { type: 'string' },
     'upstream-captures': { type: 'string' },
     'pgbouncer-only': { type: 'boolean', default: false },
     'pgbouncer-orders': { type: 'string' },
@@ -151,6 +154,7 @@ const DURATION = int(opts.duration, quick ? 3 : 10, 'duration');
 const WORKERS = int(opts.workers, availableParallelism(), 'workers');
 const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglite-orders');
 const UPSTREAM_CAPTURES = int(opts['upstream-captures'], quick ? 1000 : 2000, 'upstream-captures');
+const SCALING_LARGE = int(opts['scaling-large'], ORDERS, 'scaling-large');
 const STORAGE_ORDERS = int(opts['storage-orders'], quick ? 20_000 : 100_000, 'storage-orders');
 const PGBOUNCER_ORDERS = int(opts['pgbouncer-orders'], quick ? 60_000 : 200_000, 'pgbouncer-orders');
 const PGBENCH_MODE = opts['pgbench-mode'] as 'prepared' | 'extended' | 'simple';
@@ -561,6 +565,37 @@ async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
   }
 }
 
+/**
+ * --scaling-large N: the scaling row's large point on a database of its own, seeded with N orders
+ * as the large one is, with its own Holdfast, warmed up; close() stops and drops them.
+ */
+async function scalingDatabase(orders: number, env: (url: string) => Record<string, string>) {
+  const scratch = await createScratchDatabase('holdfast_bench_scaling');
+  scratchToDrop.push(scratch);
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 1_800_000, queryTimeoutMs: 1_810_000 });
+  const seedStart = performance.now();
+  const merchant = await setUp(db, orders, (done) => {
+    if (done % 1_000_000 === 0 || done === orders) log(`  scaling: seeded ${done} orders`);
+  });
+  await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs');
+  log(`scaling: ${orders} orders seeded and vacuumed in ${((performance.now() - seedStart) / 1000).toFixed(0)} s on ${scratch.name}`);
+  const server = await startHoldfast(env(scratch.url), WORKERS);
+  const bearer = await token(server.baseUrl, merchant);
+  const range = new OrderRange(1, orders);
+  await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+  return {
+    server,
+    db,
+    range,
+    bearer,
+    async close() {
+      await server.process.stop();
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}
+
 /** The storage step: a scratch database of `orders` captured orders (lib/seed.ts), then each table's size per order. */
 async function storagePhase(orders: number): Promise<StorageFigures> {
   const scratch = await createScratchDatabase('holdfast_bench_storage');
@@ -714,6 +749,10 @@ async function main(): Promise<void> {
 
     // -- latency against table size: one connection (each capture alone, so the latency is the
     // work's, not a queue's), the two sizes in alternation, each round right after a checkpoint ----
+    const atScale =
+      SCALING_LARGE === ORDERS
+        ? { server: holdfast, db, range: large, bearer, close: () => Promise.resolve() }
+        : await scalingDatabase(SCALING_LARGE, env);
     const rounds: { small: LoadResult; large: LoadResult }[] = [];
     for (let round = 0; round < SCALING_ROUNDS; round++) {
       await dbSmall.query('checkpoint');
@@ -722,22 +761,23 @@ async function main(): Promise<void> {
         durationS: SCALING_S,
         next: pineLabsCaptures(small, bearerSmall),
       });
-      await db.query('checkpoint');
-      const atLargeRound = await closedLoop(holdfast.baseUrl, {
+      await atScale.db.query('checkpoint');
+      const atLargeRound = await closedLoop(atScale.server.baseUrl, {
         connections: 1,
         durationS: SCALING_S,
-        next: pineLabsCaptures(large, bearer),
+        next: pineLabsCaptures(atScale.range, atScale.bearer),
       });
       rounds.push({ small: atSmallRound, large: atLargeRound });
     }
     await holdfastSmall.process.stop();
+    await atScale.close();
     const median = (values: number[]) =>
       defined([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)], 'the median of no values');
     const atSmall = { p50Ms: median(rounds.map((r) => r.small.p50Ms)), p99Ms: median(rounds.map((r) => r.small.p99Ms)) };
     const atLarge = { p50Ms: median(rounds.map((r) => r.large.p50Ms)), p99Ms: median(rounds.map((r) => r.large.p99Ms)) };
     log(
       `scaling, 1 connection, ${SCALING_ROUNDS} alternating rounds: p50 ${rounds.map((r) => fmt(r.small.p50Ms, 2)).join(' / ')} ms at ${SMALL} orders, ` +
-        `${rounds.map((r) => fmt(r.large.p50Ms, 2)).join(' / ')} ms at ${ORDERS} (medians ${fmt(atSmall.p50Ms, 2)} and ${fmt(atLarge.p50Ms, 2)})`,
+        `${rounds.map((r) => fmt(r.large.p50Ms, 2)).join(' / ')} ms at ${SCALING_LARGE} (medians ${fmt(atSmall.p50Ms, 2)} and ${fmt(atLarge.p50Ms, 2)})`,
     );
     for (const r of rounds) for (const x of [r.small, r.large]) if (x.failed || x.exhausted) describe('  scaling round', x);
 
@@ -1023,7 +1063,7 @@ async function main(): Promise<void> {
         p99_ms_10k: round(atSmall.p99Ms),
         p99_ms_1m: round(atLarge.p99Ms),
         orders_small: SMALL,
-        orders_large: ORDERS,
+        orders_large: SCALING_LARGE,
         connections: 1,
         rounds: SCALING_ROUNDS,
         seconds_per_round: SCALING_S,
@@ -1064,10 +1104,10 @@ async function main(): Promise<void> {
       machine: { ...machine, loadavg_at_end: defined(loadavg()[0], 'the 1-minute load average') },
       run_seconds: Math.round((performance.now() - started) / 1000),
     } satisfies BenchResults);
-    // Captured orders on a database of their own: the large one's orders are mostly still authorized.
-    results.storage = await storagePhase(STORAGE_ORDERS);
     if (!opts['skip-admin-search']) results.admin_search = await adminSearchPhase();
     if (!opts['skip-upstream']) results.upstream = await upstreamPhase();
+    // Captured orders on a database of their own: the large one's orders are mostly still authorized.
+    results.storage = await storagePhase(STORAGE_ORDERS);
   } finally {
     await stopAll();
     await db.close();
