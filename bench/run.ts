@@ -63,7 +63,7 @@ import {
 } from './lib/upstream-capture.js';
 import { pgbouncerFigures, type PgBouncerCaptureFigures } from './lib/pgbouncer-capture.js';
 import { startPgBouncer, type PgBouncer } from '../test/helpers/pgbouncer.js';
-import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, txnUuid, orderId } from './lib/seed.js';
+import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, seedCapturedOrders, txnUuid, orderId } from './lib/seed.js';
 import { describeStorage, measureStorage, type StorageFigures } from './lib/storage.js';
 
 const HELP = `npm run bench [-- options]
@@ -71,6 +71,8 @@ const HELP = `npm run bench [-- options]
   --quick              smoke run: --orders 100000 --duration 3 (1–2 minutes)
   --orders N           authorized orders seeded on PostgreSQL (Default 1000000)
   --small N            table size of the small scaling point (Default 10000)
+  --scaling-large N    table size of the large scaling point (Default: --orders, the large database itself); another
+                       size seeds a database of its own for it (5M: see bench/README.md for the time and disk it takes)
   --connections N      fixed concurrency of autocannon, pgbench clients (Default 16)
   --duration S         seconds per measurement (Default 10)
   --workers N          Holdfast processes, passed as "start --workers N" when the CLI has it (Default: cores)
@@ -88,8 +90,10 @@ const HELP = `npm run bench [-- options]
                        on its sandbox, and of orders authorized at an upstream Holdfast through a pinelabs-online
                        gateway account, alternating, --upstream-captures each per round; the figures go into the
                        existing results/latest.json (and RESULTS.md with --record)
-  --storage-only       only the storage per order: --orders orders seeded on a scratch database, each table's size
-                       (with indexes) and rows; the figures go into the existing results/latest.json as \`storage\`
+  --storage-orders N   captured orders seeded on their own scratch database by the full run's storage step
+                       (Default 100000; quick 20000)
+  --storage-only       only the storage per captured order: --orders captured orders seeded on a scratch database,
+                       each table's heap and index size and rows; the figures go into the existing results/latest.json as \`storage\`
                        (and RESULTS.md with --record)
   --upstream-captures N  captures of each kind per round of the upstream step (Default 2000; quick 1000)
   --pgbouncer-only     only the capture through PgBouncer: Pine Labs captures at a Holdfast whose DATABASE_URL is a
@@ -124,6 +128,8 @@ const { values: opts } = parseArgs({
     'skip-upstream': { type: 'boolean', default: false },
     'upstream-only': { type: 'boolean', default: false },
     'storage-only': { type: 'boolean', default: false },
+    'storage-orders': { type: 'string' },
+    'scaling-large': { type: 'string' },
     'upstream-captures': { type: 'string' },
     'pgbouncer-only': { type: 'boolean', default: false },
     'pgbouncer-orders': { type: 'string' },
@@ -148,6 +154,8 @@ const DURATION = int(opts.duration, quick ? 3 : 10, 'duration');
 const WORKERS = int(opts.workers, availableParallelism(), 'workers');
 const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglite-orders');
 const UPSTREAM_CAPTURES = int(opts['upstream-captures'], quick ? 1000 : 2000, 'upstream-captures');
+const SCALING_LARGE = int(opts['scaling-large'], ORDERS, 'scaling-large');
+const STORAGE_ORDERS = int(opts['storage-orders'], quick ? 20_000 : 100_000, 'storage-orders');
 const PGBOUNCER_ORDERS = int(opts['pgbouncer-orders'], quick ? 60_000 : 200_000, 'pgbouncer-orders');
 const PGBENCH_MODE = opts['pgbench-mode'] as 'prepared' | 'extended' | 'simple';
 if (!['prepared', 'extended', 'simple'].includes(PGBENCH_MODE)) throw new Error('--pgbench-mode must be prepared, extended or simple');
@@ -557,15 +565,50 @@ async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
   }
 }
 
-/** --storage-only: a scratch database seeded as the full run seeds it, then each table's size per order. */
-async function storagePhase(): Promise<StorageFigures> {
+/**
+ * --scaling-large N: the scaling row's large point on a database of its own, seeded with N orders
+ * as the large one is, with its own Holdfast, warmed up; close() stops and drops them.
+ */
+async function scalingDatabase(orders: number, env: (url: string) => Record<string, string>) {
+  const scratch = await createScratchDatabase('holdfast_bench_scaling');
+  scratchToDrop.push(scratch);
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 1_800_000, queryTimeoutMs: 1_810_000 });
+  const seedStart = performance.now();
+  const merchant = await setUp(db, orders, (done) => {
+    if (done % 1_000_000 === 0 || done === orders) log(`  scaling: seeded ${done} orders`);
+  });
+  await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs');
+  log(`scaling: ${orders} orders seeded and vacuumed in ${((performance.now() - seedStart) / 1000).toFixed(0)} s on ${scratch.name}`);
+  const server = await startHoldfast(env(scratch.url), WORKERS);
+  const bearer = await token(server.baseUrl, merchant);
+  const range = new OrderRange(1, orders);
+  await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+  return {
+    server,
+    db,
+    range,
+    bearer,
+    async close() {
+      await server.process.stop();
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** The storage step: a scratch database of `orders` captured orders (lib/seed.ts), then each table's size per order. */
+async function storagePhase(orders: number): Promise<StorageFigures> {
   const scratch = await createScratchDatabase('holdfast_bench_storage');
   scratchToDrop.push(scratch);
   const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
   try {
-    await setUp(db, ORDERS);
+    const keys = await migrateWithKeys(db);
+    const merchant = await createMerchant({ db, clock: systemClock, keys }, { name: 'Bench merchant' });
+    const seedStart = performance.now();
+    await seedCapturedOrders(db, merchant.merchant_id, 1, orders);
+    log(`storage: seeded ${orders} captured orders in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
     await db.query('vacuum (analyze)');
-    const figures = await measureStorage(db, ORDERS);
+    const figures = await measureStorage(db, orders);
     for (const line of describeStorage(figures)) log(line);
     return figures;
   } finally {
@@ -623,7 +666,7 @@ async function main(): Promise<void> {
   );
   // Needs no build: nothing is started, the tables are seeded directly.
   if (opts['storage-only']) {
-    recordStorage(await storagePhase());
+    recordStorage(await storagePhase(ORDERS));
     return;
   }
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
@@ -683,8 +726,6 @@ async function main(): Promise<void> {
     const tables = 'orders, payments, journal_entries, postings, jobs, captures, reversals';
     await db.query(`vacuum (analyze) ${tables}`);
     await dbSmall.query(`vacuum (analyze) ${tables}`);
-    results.storage = await measureStorage(db, ORDERS);
-    for (const line of describeStorage(results.storage)) log(line);
     const small = new OrderRange(1, SMALL);
     const large = new OrderRange(1, ORDERS);
     const env = (url: string) => {
@@ -708,6 +749,10 @@ async function main(): Promise<void> {
 
     // -- latency against table size: one connection (each capture alone, so the latency is the
     // work's, not a queue's), the two sizes in alternation, each round right after a checkpoint ----
+    const atScale =
+      SCALING_LARGE === ORDERS
+        ? { server: holdfast, db, range: large, bearer, close: () => Promise.resolve() }
+        : await scalingDatabase(SCALING_LARGE, env);
     const rounds: { small: LoadResult; large: LoadResult }[] = [];
     for (let round = 0; round < SCALING_ROUNDS; round++) {
       await dbSmall.query('checkpoint');
@@ -716,22 +761,23 @@ async function main(): Promise<void> {
         durationS: SCALING_S,
         next: pineLabsCaptures(small, bearerSmall),
       });
-      await db.query('checkpoint');
-      const atLargeRound = await closedLoop(holdfast.baseUrl, {
+      await atScale.db.query('checkpoint');
+      const atLargeRound = await closedLoop(atScale.server.baseUrl, {
         connections: 1,
         durationS: SCALING_S,
-        next: pineLabsCaptures(large, bearer),
+        next: pineLabsCaptures(atScale.range, atScale.bearer),
       });
       rounds.push({ small: atSmallRound, large: atLargeRound });
     }
     await holdfastSmall.process.stop();
+    await atScale.close();
     const median = (values: number[]) =>
       defined([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)], 'the median of no values');
     const atSmall = { p50Ms: median(rounds.map((r) => r.small.p50Ms)), p99Ms: median(rounds.map((r) => r.small.p99Ms)) };
     const atLarge = { p50Ms: median(rounds.map((r) => r.large.p50Ms)), p99Ms: median(rounds.map((r) => r.large.p99Ms)) };
     log(
       `scaling, 1 connection, ${SCALING_ROUNDS} alternating rounds: p50 ${rounds.map((r) => fmt(r.small.p50Ms, 2)).join(' / ')} ms at ${SMALL} orders, ` +
-        `${rounds.map((r) => fmt(r.large.p50Ms, 2)).join(' / ')} ms at ${ORDERS} (medians ${fmt(atSmall.p50Ms, 2)} and ${fmt(atLarge.p50Ms, 2)})`,
+        `${rounds.map((r) => fmt(r.large.p50Ms, 2)).join(' / ')} ms at ${SCALING_LARGE} (medians ${fmt(atSmall.p50Ms, 2)} and ${fmt(atLarge.p50Ms, 2)})`,
     );
     for (const r of rounds) for (const x of [r.small, r.large]) if (x.failed || x.exhausted) describe('  scaling round', x);
 
@@ -1017,7 +1063,7 @@ async function main(): Promise<void> {
         p99_ms_10k: round(atSmall.p99Ms),
         p99_ms_1m: round(atLarge.p99Ms),
         orders_small: SMALL,
-        orders_large: ORDERS,
+        orders_large: SCALING_LARGE,
         connections: 1,
         rounds: SCALING_ROUNDS,
         seconds_per_round: SCALING_S,
@@ -1060,6 +1106,8 @@ async function main(): Promise<void> {
     } satisfies BenchResults);
     if (!opts['skip-admin-search']) results.admin_search = await adminSearchPhase();
     if (!opts['skip-upstream']) results.upstream = await upstreamPhase();
+    // Captured orders on a database of their own: the large one's orders are mostly still authorized.
+    results.storage = await storagePhase(STORAGE_ORDERS);
   } finally {
     await stopAll();
     await db.close();

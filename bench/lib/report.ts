@@ -2,7 +2,7 @@ import type { CpuShare } from './cpu.js';
 import type { AdminSearchFigures } from './admin-search.js';
 import type { Machine } from './machine.js';
 import type { PgBouncerCaptureFigures } from './pgbouncer-capture.js';
-import type { StorageFigures } from './storage.js';
+import { STORAGE_TARGET_TABLE_BYTES, type StorageFigures } from './storage.js';
 import type { UpstreamCaptureFigures } from './upstream-capture.js';
 
 /** bench/results/latest.json. */
@@ -106,7 +106,7 @@ export interface BenchResults {
   upstream?: UpstreamCaptureFigures;
   /** Holdfast through PgBouncer (transaction pooling) beside the direct one (bench/lib/pgbouncer-capture.ts); from --pgbouncer-only. */
   pgbouncer?: PgBouncerCaptureFigures;
-  /** Each table's size per order after the seeding (bench/lib/storage.ts). */
+  /** Each table's heap and index size per captured order (bench/lib/storage.ts). */
   storage?: StorageFigures;
 }
 
@@ -244,9 +244,22 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
 
 function storageRows(s: StorageFigures | undefined): Row[] {
   if (!s) return [];
+  // Results written before the heap and the indexes were told apart have the totals only.
+  const split = (x: { table_bytes_per_order?: number; index_bytes_per_order?: number; bytes_per_order: number }) =>
+    x.table_bytes_per_order === undefined
+      ? `${n(x.bytes_per_order)} bytes`
+      : `${n(x.table_bytes_per_order)} + ${n(x.index_bytes_per_order)} bytes`;
+  const old: Partial<StorageFigures> = s;
   return [
-    [`Storage per seeded order (${size(s.orders)} orders, tables with indexes)`, `${n(s.bytes_per_order)} bytes`, '', ''],
-    ...s.tables.filter((t) => t.rows > 0).map((t): Row => [`  ${t.table} (${t.rows} rows)`, `${n(t.bytes_per_order)} bytes`, '', '']),
+    [
+      `Storage per captured order (${size(s.orders)} orders), tables (heap + TOAST)`,
+      `${n(old.table_bytes_per_order)} bytes`,
+      `<= ${STORAGE_TARGET_TABLE_BYTES} bytes`,
+      check(atMost(old.table_bytes_per_order ?? null, STORAGE_TARGET_TABLE_BYTES)),
+    ],
+    [`  indexes`, `${n(old.index_bytes_per_order)} bytes`, '', ''],
+    [`  tables with indexes`, `${n(s.bytes_per_order)} bytes`, '', ''],
+    ...s.tables.filter((t) => t.rows > 0).map((t): Row => [`  ${t.table} (${t.rows} rows), table + indexes`, split(t), '', '']),
   ];
 }
 
