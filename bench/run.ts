@@ -977,6 +977,8 @@ async function main(): Promise<void> {
         half_load_achieved_rps: round(half.rps, 1),
         half_load_service_p99_ms: round(half.serviceP99Ms),
         juspay_rps: round(juspay.rps, 1),
+        juspay_ratio: round(juspay.rps / pinelabs.rps, 3),
+        p99_over_p50_at_half_load: round(half.p99Ms / half.p50Ms, 2),
         by_workers: holdfastMedians.map((b) => ({
           workers: b.workers,
           rps: round(b.run.rps, 1),

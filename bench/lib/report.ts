@@ -33,6 +33,10 @@ export interface BenchResults {
     half_load_achieved_rps: number | null;
     half_load_service_p99_ms: number | null;
     juspay_rps: number | null;
+    /** juspay_rps / holdfast_rps: the Juspay capture against the Pine Labs one, same run, same server (target >= 0.9). */
+    juspay_ratio: number | null;
+    /** p99_ms_at_half_load / p50_ms_at_half_load (target <= 2.0; bench/README.md, Where the tail comes from). */
+    p99_over_p50_at_half_load: number | null;
     /** The Pine Labs capture at each worker count tried; the headline is the fastest. */
     by_workers: ByWorkers[];
     naive_by_workers: ByWorkers[];
@@ -166,7 +170,9 @@ export function rows(r: BenchResults): Row[] {
         [`  WAL per capture, Holdfast / pgbench`, `${n(mine / 1024, 1)} / ${n(c.pgbench_wal_bytes_per_capture / 1024, 1)} KiB`, '', ''],
       ];
     })(),
+    ['  p99 / p50 at half load', n(c.p99_over_p50_at_half_load, 2), '<= 2.0', check(atMost(c.p99_over_p50_at_half_load, 2.0))],
     [`Capture, Juspay, ${conns} connections`, `${n(c.juspay_rps)}/s (p50 ${n(c.juspay_p50_ms, 1)} ms)`, '', ''],
+    ['  Juspay / Pine Labs', n(c.juspay_ratio, 2), '>= 0.9', check(atLeast(c.juspay_ratio, 0.9))],
     [`Full flow: token, order, card payment, capture`, `${n(r.flow.flows_per_s)} flows/s`, '', ''],
     [
       `Capture on the embedded PGlite (${size(r.pglite.orders)} orders)`,
