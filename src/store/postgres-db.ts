@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { isUnavailable } from '../domain/errors.js';
 import { asUnavailable, isConnectionFailure } from './connection-failure.js';
@@ -29,6 +30,16 @@ function statement(sql: string, params: readonly unknown[], named: boolean): pg.
     statementNames.set(sql, name);
   }
   return { name, text: sql, values: params as unknown[] };
+}
+
+/**
+ * Told how long each statement or transaction waited for a pooled connection, when something
+ * listens (the benchmark's runtime telemetry, src/metrics/runtime-telemetry.ts); otherwise the
+ * wait is not timed.
+ */
+let poolWaitObserver: ((ms: number) => void) | undefined;
+export function observePoolWaits(observer: (ms: number) => void): void {
+  poolWaitObserver = observer;
 }
 
 export interface PostgresOptions {
@@ -96,6 +107,7 @@ export function openPostgres(options: PostgresOptions): Db {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const query = statement(sql, params, named);
       try {
+        if (poolWaitObserver) return await timedQuery<Row>(pool, query, poolWaitObserver);
         const result = typeof query === 'string' ? await pool.query(query) : await pool.query(query);
         return result.rows as Row[];
       } catch (error) {
@@ -105,7 +117,9 @@ export function openPostgres(options: PostgresOptions): Db {
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       let client: pg.PoolClient;
       try {
+        const asked = poolWaitObserver ? performance.now() : 0;
         client = await pool.connect();
+        poolWaitObserver?.(performance.now() - asked);
       } catch (error) {
         throw asUnavailable(error);
       }
@@ -155,6 +169,21 @@ export function openPostgres(options: PostgresOptions): Db {
       await pool.end();
     },
   };
+}
+
+/** pool.query's own steps (a client, the statement, the client back; dropped after an error), with the wait for the client timed. */
+async function timedQuery<Row>(pool: pg.Pool, query: pg.QueryConfig | string, observe: (ms: number) => void): Promise<Row[]> {
+  const asked = performance.now();
+  const client = await pool.connect();
+  observe(performance.now() - asked);
+  try {
+    const result = typeof query === 'string' ? await client.query(query) : await client.query(query);
+    client.release();
+    return result.rows as Row[];
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
 }
 
 /** The options that were given, so an explicit undefined does not hide a default. */
