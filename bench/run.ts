@@ -141,6 +141,7 @@ const { values: opts } = parseArgs({
     'skip-pgbouncer': { type: 'boolean', default: false },
     'pgbouncer-orders': { type: 'string' },
     'tail-only': { type: 'boolean', default: false },
+    'tail-compare': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -557,7 +558,11 @@ async function pgbouncerPhase(shared?: {
     for (const server of servers)
       await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
     const scriptFile = join(scriptDir, 'capture.pgbench.sql');
-    const { script, defines } = pgbenchScript({ merchantId: merchant.merchant_id, orderAmount: ORDER_AMOUNT, captureAmount: CAPTURE_AMOUNT });
+    const { script, defines } = pgbenchScript({
+      merchantId: merchant.merchant_id,
+      orderAmount: ORDER_AMOUNT,
+      captureAmount: CAPTURE_AMOUNT,
+    });
     writeScript(scriptFile, script);
     const pgbench = ensurePgbench(log);
     const metered = async (serverCpu: () => number, work: () => Promise<{ run: LoadResult; extraMs?: number }>) => {
@@ -575,7 +580,11 @@ async function pgbouncerPhase(shared?: {
       metered(
         () => treeCpuMs(server.process.pid),
         async () => {
-          const run = await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: ROUND_S, next: pineLabsCaptures(range, bearer) });
+          const run = await closedLoop(server.baseUrl, {
+            connections: CONNECTIONS,
+            durationS: ROUND_S,
+            next: pineLabsCaptures(range, bearer),
+          });
           describe(`round ${round}: Holdfast Pine Labs capture ${what}, ${CONNECTIONS} connections`, run);
           return { run };
         },
@@ -595,7 +604,9 @@ async function pgbouncerPhase(shared?: {
             mode: 'extended',
             range,
           });
-          log(`round ${round}: pgbench -M extended ${what}, ${CONNECTIONS} clients: ${fmt(r.tps, 0)} tps, p50 ${fmt(r.p50Ms, 2)} ms (${r.failed} failed)`);
+          log(
+            `round ${round}: pgbench -M extended ${what}, ${CONNECTIONS} clients: ${fmt(r.tps, 0)} tps, p50 ${fmt(r.p50Ms, 2)} ms (${r.failed} failed)`,
+          );
           const run: LoadResult = {
             ok: r.transactions,
             failed: r.failed,
@@ -653,33 +664,69 @@ async function tailPhase(): Promise<void> {
   try {
     const merchant = await setUp(db, ORDERS);
     await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs, captures, reversals');
-    const server = await startHoldfast({ DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: dir, HOLDFAST_BENCH_TELEMETRY: join(dir, 'telemetry') }, WORKERS);
+    const server = await startHoldfast(
+      { DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: dir, HOLDFAST_BENCH_TELEMETRY: join(dir, 'telemetry') },
+      WORKERS,
+    );
     try {
       const range = new OrderRange(1, ORDERS);
       const bearer = await token(server.baseUrl, merchant);
       await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
       await db.query('checkpoint');
       const meter = startCpuMeter(scratch.name, () => treeCpuMs(server.process.pid));
-      const full = await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: ROUND_S, next: pineLabsCaptures(range, bearer) });
+      const full = await closedLoop(server.baseUrl, {
+        connections: CONNECTIONS,
+        durationS: ROUND_S,
+        next: pineLabsCaptures(range, bearer),
+      });
       const cpu = meter.stop(full.ok);
       describe(`Holdfast Pine Labs capture, ${CONNECTIONS} connections, ${plural(server.workers, 'worker')}`, full);
       describeCpu('Holdfast', cpu);
       const rate = Math.max(1, Math.round(full.rps / 2));
-      const { half, telemetry } = await measureHalfLoad({
-        baseUrl: server.baseUrl,
-        telemetryDir: join(dir, 'telemetry'),
-        db,
-        database: scratch.name,
-        rate,
-        durationS: DURATION,
-        cores: availableParallelism(),
-        cpuMsPerCapture: cpu.server + cpu.postgres + cpu.load_generator,
-        next: pineLabsCaptures(range, bearer),
-      });
-      describe(`Holdfast Pine Labs capture, ${rate}/s open model (half load)`, half);
-      log(`  p99 / p50 ${fmt(half.p99Ms / half.p50Ms, 2)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-      for (const line of describeHalfLoad(telemetry)) log(`  ${line}`);
-      console.log(JSON.stringify(telemetry, null, 2));
+      // --tail-compare NAME=VALUE: a second Holdfast with that in its environment, the two measured in alternation.
+      const [name, value] = (opts['tail-compare'] ?? '').split('=');
+      const other =
+        name && value !== undefined
+          ? await startHoldfast(
+              {
+                DATABASE_URL: scratch.url,
+                HOLDFAST_DATA_DIR: join(dir, 'b'),
+                HOLDFAST_BENCH_TELEMETRY: join(dir, 'telemetry-b'),
+                [name]: value,
+              },
+              WORKERS,
+            )
+          : undefined;
+      if (other) await closedLoop(other.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+      const sides = other
+        ? [
+            { what: 'as built', server },
+            { what: `${name}=${value}`, server: other },
+          ]
+        : [{ what: 'as built', server }];
+      for (let round = 1; round <= (other ? 2 : 1); round++) {
+        for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+          const { half, telemetry } = await measureHalfLoad({
+            baseUrl: side.server.baseUrl,
+            telemetryDir: defined(side.server.telemetryDir, 'the telemetry directory'),
+            db,
+            database: scratch.name,
+            rate,
+            durationS: DURATION,
+            cores: availableParallelism(),
+            cpuMsPerCapture: cpu.server + cpu.postgres + cpu.load_generator,
+            next: pineLabsCaptures(range, bearer),
+          });
+          describe(`${side.what}: Holdfast Pine Labs capture, ${rate}/s open model (half load)`, half);
+          log(
+            `  p99 / p50 ${fmt(half.p99Ms / half.p50Ms, 2)}; load average ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' ')}`,
+          );
+          for (const line of describeHalfLoad(telemetry)) log(`  ${line}`);
+        }
+      }
+      await other?.process.stop();
     } finally {
       await server.process.stop();
     }

@@ -33,6 +33,8 @@ export interface HalfLoadTelemetry {
   /** The bench process's own event-loop delay during the run: the load generator's part of each measured latency. */
   load_generator_event_loop_delay_ms: { p50: number; p99: number; max: number };
   postgres: {
+    /** Backends started on the database during the run (a pool opening connections). */
+    sessions_started: number;
     checkpoints: number;
     buffers_checkpoint: number;
     buffers_backend: number;
@@ -124,6 +126,8 @@ async function readTelemetry(directory: string, pids: number[], after: Set<strin
 const files = (directory: string) => new Set(existsSync(directory) ? readdirSync(directory) : []);
 
 interface Bgwriter {
+  /** Sessions (backends) started on the scratch database so far: pg_stat_database.sessions. */
+  sessions: number;
   checkpoints: number;
   buffers_checkpoint: number;
   buffers_backend: number;
@@ -132,9 +136,12 @@ interface Bgwriter {
 
 async function bgwriter(db: Db): Promise<Bgwriter> {
   const [row] = await db.query<Record<keyof Bgwriter, string>>(
-    `select checkpoints_timed + checkpoints_req as checkpoints, buffers_checkpoint, buffers_backend, buffers_backend_fsync from pg_stat_bgwriter`,
+    `select checkpoints_timed + checkpoints_req as checkpoints, buffers_checkpoint, buffers_backend, buffers_backend_fsync,
+       (select sessions from pg_stat_database where datname = current_database()) as sessions
+     from pg_stat_bgwriter`,
   );
   return {
+    sessions: Number(row?.sessions),
     checkpoints: Number(row?.checkpoints),
     buffers_checkpoint: Number(row?.buffers_checkpoint),
     buffers_backend: Number(row?.buffers_backend),
@@ -143,13 +150,16 @@ async function bgwriter(db: Db): Promise<Bgwriter> {
 }
 
 /** Samples the wait events of the database's active backends (other than this sampler's own) until stopped. */
-function sampleWaitEvents(db: Db, database: string): { stop(): Promise<{ events: Record<string, number>; samples: number; active: number }> } {
+function sampleWaitEvents(
+  db: Db,
+  database: string,
+): { stop(): Promise<{ events: Record<string, number>; samples: number; active: number }> } {
   const counts = new Map<string, number>();
   let samples = 0;
   let active = 0;
-  let stopped = false;
+  const state = { stopped: false };
   const loop = (async () => {
-    while (!stopped) {
+    while (!state.stopped) {
       const rows = await db.query<{ w: string }>(
         `select coalesce(wait_event_type || ':' || wait_event, 'CPU') as w from pg_stat_activity
          where datname = $1 and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`,
@@ -163,7 +173,7 @@ function sampleWaitEvents(db: Db, database: string): { stop(): Promise<{ events:
   })();
   return {
     async stop() {
-      stopped = true;
+      state.stopped = true;
       await loop;
       const total = [...counts.values()].reduce((s, c) => s + c, 0);
       const events = Object.fromEntries(
@@ -217,7 +227,9 @@ export async function measureHalfLoad(options: {
   const r = (x: number) => Math.round(x * 100) / 100;
   const floor = (arrivals: 'even' | 'poisson') =>
     queueingFloor({ arrivals, rate: options.rate, servers: options.cores, unloadedMs: sorted, cpuMs: options.cpuMsPerCapture });
-  const { latencies: _l, ...halfResult } = half;
+  // The latencies are summed up above; the run's other figures go on.
+  const halfResult: Omit<typeof half, 'latencies'> & { latencies?: number[] } = { ...half };
+  delete halfResult.latencies;
   return {
     half: halfResult,
     telemetry: {
@@ -235,6 +247,7 @@ export async function measureHalfLoad(options: {
         max: r(loop.max / 1e6),
       },
       postgres: {
+        sessions_started: pgAfter.sessions - pgBefore.sessions,
         checkpoints: pgAfter.checkpoints - pgBefore.checkpoints,
         buffers_checkpoint: pgAfter.buffers_checkpoint - pgBefore.buffers_checkpoint,
         buffers_backend: pgAfter.buffers_backend - pgBefore.buffers_backend,
@@ -267,16 +280,20 @@ export function describeHalfLoad(t: HalfLoadTelemetry): string[] {
     lines.push(
       `holdfast ${h.pid}: event-loop delay p50 ${f(h.event_loop_delay_ms.p50)} / p99 ${f(h.event_loop_delay_ms.p99)} / max ${f(h.event_loop_delay_ms.max)} ms; ` +
         `GC ${h.gc.count} pauses, ${f(h.gc.total_ms)} ms in all, max ${f(h.gc.max_ms)} ms; pool waits ${h.pool_wait_ms.waited} of ${h.pool_wait_ms.count}, ` +
-        `p99 ${f(h.pool_wait_ms.p99)}, max ${f(h.pool_wait_ms.max)} ms`,
+        `p99 ${f(h.pool_wait_ms.p99)}, max ${f(h.pool_wait_ms.max)} ms; ${h.pool_connections_opened} connections opened`,
     );
   const p = t.postgres;
   lines.push(
-    `PostgreSQL: ${p.checkpoints} checkpoints, ${p.buffers_checkpoint} buffers by checkpoint, ${p.buffers_backend} by backends; ${p.active_backends} active backends per sample, wait events ` +
+    `PostgreSQL: ${p.sessions_started} sessions started, ${p.checkpoints} checkpoints, ${p.buffers_checkpoint} buffers by checkpoint, ${p.buffers_backend} by backends; ${p.active_backends} active backends per sample, wait events ` +
       Object.entries(p.wait_events)
         .slice(0, 6)
         .map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`)
         .join(', '),
-    `jobs touched: ${Object.entries(t.jobs_touched).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `jobs touched: ${
+      Object.entries(t.jobs_touched)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
   );
   return lines;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
-import { observePoolWaits } from '../store/postgres-db.js';
+import { observePool } from '../store/postgres-db.js';
 
 /**
  * What a process's latency tail is made of, for the benchmark (bench/README.md, Where the tail
@@ -16,6 +16,8 @@ export interface RuntimeTelemetry {
   event_loop_delay_ms: { p50: number; p99: number; max: number; mean: number };
   gc: { count: number; total_ms: number; max_ms: number; by_kind: Record<string, { count: number; total_ms: number }> };
   pool_wait_ms: { count: number; waited: number; p50: number; p99: number; max: number; total: number };
+  /** Database connections the pool opened (each a new PostgreSQL backend, its caches and prepared statements cold). */
+  pool_connections_opened: number;
 }
 
 const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
@@ -37,7 +39,11 @@ export function startRuntimeTelemetry(directory: string | undefined): { write():
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   let waits: number[] = [];
-  observePoolWaits((ms) => waits.push(ms));
+  let opened = 0;
+  observePool({
+    waited: (ms) => waits.push(ms),
+    connected: () => opened++,
+  });
   let since = performance.now();
   let written = 0;
 
@@ -71,6 +77,7 @@ export function startRuntimeTelemetry(directory: string | undefined): { write():
         max: round(sorted.at(-1) ?? 0),
         total: round(sorted.reduce((s, w) => s + w, 0)),
       },
+      pool_connections_opened: opened,
     };
   };
   const write = () => {
@@ -78,6 +85,7 @@ export function startRuntimeTelemetry(directory: string | undefined): { write():
     loop.reset();
     gcs = [];
     waits = [];
+    opened = 0;
     since = performance.now();
   };
   process.on('SIGUSR2', write);

@@ -33,13 +33,17 @@ function statement(sql: string, params: readonly unknown[], named: boolean): pg.
 }
 
 /**
- * Told how long each statement or transaction waited for a pooled connection, when something
- * listens (the benchmark's runtime telemetry, src/metrics/runtime-telemetry.ts); otherwise the
- * wait is not timed.
+ * Told how long each statement or transaction waited for a pooled connection, and of each new
+ * connection the pool opens, when something listens (the benchmark's runtime telemetry,
+ * src/metrics/runtime-telemetry.ts); otherwise the wait is not timed.
  */
-let poolWaitObserver: ((ms: number) => void) | undefined;
-export function observePoolWaits(observer: (ms: number) => void): void {
-  poolWaitObserver = observer;
+export interface PoolObserver {
+  waited(ms: number): void;
+  connected(): void;
+}
+let poolObserver: PoolObserver | undefined;
+export function observePool(observer: PoolObserver): void {
+  poolObserver = observer;
 }
 
 export interface PostgresOptions {
@@ -60,6 +64,15 @@ export interface PostgresOptions {
    * parameter, is set per transaction with SET LOCAL instead (docs/database-faults.md).
    */
   preparedStatements?: boolean;
+  /**
+   * How long a connection may sit idle in the pool before it is closed (Default: 0, never). Closing
+   * them is what node-postgres does by default (10 s), and it made the latency tail worse: the pool
+   * hands out its most recently used connection first, so at a steady moderate rate the ones
+   * deeper in the idle list go quiet and are closed, and the next burst waits for new connections,
+   * each a new PostgreSQL backend whose caches and prepared statements start cold (bench/README.md,
+   * Where the tail comes from). The pool is bounded by `maxConnections` either way.
+   */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULTS = {
@@ -68,6 +81,7 @@ const DEFAULTS = {
   queryTimeoutMs: 15_000,
   applicationName: 'holdfast',
   preparedStatements: true,
+  idleTimeoutMs: 0,
 };
 
 /**
@@ -88,6 +102,8 @@ export function openPostgres(options: PostgresOptions): Db {
     types,
     application_name: settings.applicationName,
     connectionTimeoutMillis: settings.connectTimeoutMs,
+    // 0: never (pg-pool closes an idle connection only when this is set).
+    idleTimeoutMillis: settings.idleTimeoutMs,
     // A transaction pooler answers this startup parameter with "unsupported startup parameter":
     // through one, each transaction sets it for itself (`begin`).
     ...(named ? { statement_timeout: settings.statementTimeoutMs } : {}),
@@ -102,12 +118,13 @@ export function openPostgres(options: PostgresOptions): Db {
   // An idle client's error (e.g. the server restarting) must not crash the process: the pool
   // drops that client and opens a new one when next asked.
   pool.on('error', () => {});
+  pool.on('connect', () => poolObserver?.connected());
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const query = statement(sql, params, named);
       try {
-        if (poolWaitObserver) return await timedQuery<Row>(pool, query, poolWaitObserver);
+        if (poolObserver) return await timedQuery<Row>(pool, query, poolObserver);
         const result = typeof query === 'string' ? await pool.query(query) : await pool.query(query);
         return result.rows as Row[];
       } catch (error) {
@@ -117,9 +134,9 @@ export function openPostgres(options: PostgresOptions): Db {
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       let client: pg.PoolClient;
       try {
-        const asked = poolWaitObserver ? performance.now() : 0;
+        const asked = poolObserver ? performance.now() : 0;
         client = await pool.connect();
-        poolWaitObserver?.(performance.now() - asked);
+        poolObserver?.waited(performance.now() - asked);
       } catch (error) {
         throw asUnavailable(error);
       }
@@ -172,10 +189,10 @@ export function openPostgres(options: PostgresOptions): Db {
 }
 
 /** pool.query's own steps (a client, the statement, the client back; dropped after an error), with the wait for the client timed. */
-async function timedQuery<Row>(pool: pg.Pool, query: pg.QueryConfig | string, observe: (ms: number) => void): Promise<Row[]> {
+async function timedQuery<Row>(pool: pg.Pool, query: pg.QueryConfig | string, observer: PoolObserver): Promise<Row[]> {
   const asked = performance.now();
   const client = await pool.connect();
-  observe(performance.now() - asked);
+  observer.waited(performance.now() - asked);
   try {
     const result = typeof query === 'string' ? await client.query(query) : await client.query(query);
     client.release();
