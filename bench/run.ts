@@ -851,7 +851,8 @@ async function main(): Promise<void> {
   const scratchSmall: ScratchDatabase = await createScratchDatabase('holdfast_bench_small');
   scratchToDrop.push(scratchSmall);
   log(`scratch databases ${scratch.name} (${ORDERS} orders) and ${scratchSmall.name} (${SMALL} orders)`);
-  const db = openPostgres({ connectionString: scratch.url, maxConnections: 4 });
+  // Seeding batches take longer than a request's statement timeout on a busy machine.
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 4, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
   const dbSmall = openPostgres({ connectionString: scratchSmall.url, maxConnections: 2 });
   let holdfast: Server | undefined;
   const results: Partial<BenchResults> = {};
