@@ -708,6 +708,7 @@ async function tailPhase(): Promise<void> {
         for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
           const { half, telemetry } = await measureHalfLoad({
             baseUrl: side.server.baseUrl,
+            serverPid: side.server.process.pid,
             telemetryDir: defined(side.server.telemetryDir, 'the telemetry directory'),
             db,
             database: scratch.name,
@@ -1046,6 +1047,7 @@ async function main(): Promise<void> {
     const halfRate = Math.max(1, Math.round(pinelabs.rps / 2));
     const { half, telemetry: halfTelemetry } = await measureHalfLoad({
       baseUrl: holdfast.baseUrl,
+      serverPid: holdfast.process.pid,
       telemetryDir: defined(holdfast.telemetryDir, 'the telemetry directory'),
       db,
       database: scratch.name,

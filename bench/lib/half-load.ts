@@ -12,6 +12,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Db } from '../../src/store/db.js';
 import type { RuntimeTelemetry } from '../../src/metrics/runtime-telemetry.js';
 import { openLoop, percentile, type LoadResult, type RequestSpec } from './load.js';
+import { processTree } from './processes.js';
 
 export interface QueueingFloor {
   /** Arrivals: evenly spaced (what openLoop sends) or Poisson (for comparison). */
@@ -98,11 +99,17 @@ export function queueingFloor(options: {
   };
 }
 
-/** SIGUSR2 to the processes that run the telemetry: each writes what it counted since the last and starts afresh. */
-function signalTelemetry(directory: string): number[] {
+/**
+ * SIGUSR2 to the processes that run the telemetry: each writes what it counted since the last and
+ * starts afresh. Only to those still in the server's process tree: a pid left by a process that
+ * has gone may belong to another process now.
+ */
+function signalTelemetry(directory: string, serverPid: number): number[] {
+  const tree = new Set(processTree(serverPid));
   const pids = readdirSync(directory)
     .filter((f) => f.endsWith('.pid'))
-    .map((f) => Number(f.slice(0, -4)));
+    .map((f) => Number(f.slice(0, -4)))
+    .filter((pid) => tree.has(pid));
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGUSR2');
@@ -190,6 +197,8 @@ function sampleWaitEvents(
  */
 export async function measureHalfLoad(options: {
   baseUrl: string;
+  /** The server's main process: the telemetry's processes are it and its workers. */
+  serverPid: number;
   telemetryDir: string;
   db: Db;
   database: string;
@@ -204,7 +213,7 @@ export async function measureHalfLoad(options: {
   const probe = await openLoop(options.baseUrl, { rate: probeRate, durationS: Math.max(2, options.durationS / 2), next: options.next });
   const unloaded = probe.latencies;
 
-  let pids = signalTelemetry(options.telemetryDir);
+  let pids = signalTelemetry(options.telemetryDir, options.serverPid);
   await new Promise((r) => setTimeout(r, 200));
   const before = files(options.telemetryDir);
   const pgBefore = await bgwriter(options.db);
@@ -214,7 +223,7 @@ export async function measureHalfLoad(options: {
   loop.enable();
   const half = await openLoop(options.baseUrl, { rate: options.rate, durationS: options.durationS, next: options.next });
   loop.disable();
-  pids = signalTelemetry(options.telemetryDir);
+  pids = signalTelemetry(options.telemetryDir, options.serverPid);
   const waits = await sampler.stop();
   const pgAfter = await bgwriter(options.db);
   const jobs = await options.db.query<{ kind: string; n: string }>(
