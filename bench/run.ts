@@ -529,7 +529,9 @@ async function pgbouncerPhase(shared?: {
   const loadavgAtStart = defined(loadavg()[0], 'the 1-minute load average');
   const scratch = shared?.scratch ?? (await createScratchDatabase('holdfast_bench_pgbouncer'));
   if (!shared) scratchToDrop.push(scratch);
-  const db = shared?.db ?? openPostgres({ connectionString: scratch.url, maxConnections: 2 });
+  // Seeding batches take longer than a request's statement timeout on a busy machine.
+  const db =
+    shared?.db ?? openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
   const dirs = [0, 1, 2].map((i) => mkdtempSync(join(tmpdir(), `holdfast-bench-pgbouncer-${i}-`)));
   const scriptDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-pgbouncer-script-'));
   const servers: Server[] = [];
