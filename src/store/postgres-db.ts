@@ -70,7 +70,9 @@ export interface PostgresOptions {
    * hands out its most recently used connection first, so at a steady moderate rate the ones
    * deeper in the idle list go quiet and are closed, and the next burst waits for new connections,
    * each a new PostgreSQL backend whose caches and prepared statements start cold (bench/README.md,
-   * Where the tail comes from). The pool is bounded by `maxConnections` either way.
+   * Where the tail comes from). The pool is bounded by `maxConnections` either way; kept, those
+   * connections stay open while the process runs, so the pool size times the processes must fit
+   * the server's max_connections (as it must at full load already).
    */
   idleTimeoutMs?: number;
 }
