@@ -25,8 +25,8 @@ export interface QueueingFloor {
 }
 
 export interface HalfLoadTelemetry {
-  /** An unloaded probe (a tenth of the rate, evenly spaced): each capture's latency with nothing queued in front. */
-  unloaded: { rate: number; p50_ms: number; p99_ms: number; p99_over_p50: number };
+  /** A lightly loaded probe (a quarter of the rate, evenly spaced): each capture's latency with next to nothing queued in front. */
+  unloaded: { rate: number; samples: number; p50_ms: number; p99_ms: number; p99_over_p50: number };
   /** The floors at the half-load rate, from the unloaded latencies and the CPU per capture on the machine's cores. */
   floors: QueueingFloor[];
   /** Per Holdfast process during the half-load run. */
@@ -209,8 +209,11 @@ export async function measureHalfLoad(options: {
   cpuMsPerCapture: number;
   next: () => RequestSpec | undefined;
 }): Promise<{ half: LoadResult & { targetRps: number; serviceP99Ms: number }; telemetry: HalfLoadTelemetry }> {
-  const probeRate = Math.max(10, Math.round(options.rate / 10));
-  const probe = await openLoop(options.baseUrl, { rate: probeRate, durationS: Math.max(2, options.durationS / 2), next: options.next });
+  // A quarter of the rate (little queueing yet) for long enough to give a p99 some samples: a
+  // dozen latencies made the floor's quantiles two of the probe's own values.
+  const probeRate = Math.max(10, Math.round(options.rate / 4));
+  const probeS = Math.min(2 * options.durationS, Math.max(options.durationS / 2, 400 / probeRate));
+  const probe = await openLoop(options.baseUrl, { rate: probeRate, durationS: probeS, next: options.next });
   const unloaded = probe.latencies;
 
   let pids = signalTelemetry(options.telemetryDir, options.serverPid);
@@ -244,6 +247,7 @@ export async function measureHalfLoad(options: {
     telemetry: {
       unloaded: {
         rate: probeRate,
+        samples: sorted.length,
         p50_ms: r(percentile(sorted, 50)),
         p99_ms: r(percentile(sorted, 99)),
         p99_over_p50: r(percentile(sorted, 99) / percentile(sorted, 50)),
@@ -276,7 +280,7 @@ export function describeHalfLoad(t: HalfLoadTelemetry): string[] {
   const even = t.floors.find((x) => x.arrivals === 'even');
   const poisson = t.floors.find((x) => x.arrivals === 'poisson');
   const lines = [
-    `unloaded (${t.unloaded.rate}/s): p50 ${f(t.unloaded.p50_ms)} ms, p99 ${f(t.unloaded.p99_ms)} ms, p99/p50 ${f(t.unloaded.p99_over_p50)}`,
+    `unloaded (${t.unloaded.rate}/s, ${t.unloaded.samples} captures): p50 ${f(t.unloaded.p50_ms)} ms, p99 ${f(t.unloaded.p99_ms)} ms, p99/p50 ${f(t.unloaded.p99_over_p50)}`,
     ...(even && poisson
       ? [
           `queueing floor at ${f(even.utilisation)} utilisation of ${even.servers} cores: evenly spaced arrivals p99/p50 ${f(even.p99_over_p50)} ` +
