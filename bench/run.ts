@@ -30,7 +30,8 @@ import { pgbenchScript } from './lib/pgbench-script.js';
 import { checkDrift, printReport, type DriftReport } from './drift-check.js';
 import { defined } from './lib/checks.js';
 import { startCpuMeter, treeCpuMs, type CpuShare } from './lib/cpu.js';
-import { closedLoop, flowLoop, openLoop, type LoadResult, type RequestSpec } from './lib/load.js';
+import { closedLoop, flowLoop, type LoadResult, type RequestSpec } from './lib/load.js';
+import { describeHalfLoad, measureHalfLoad } from './lib/half-load.js';
 import { describeMachine } from './lib/machine.js';
 import { OrderRange } from './lib/orders.js';
 import { renderProfileSummary, summarizeProfiles } from './lib/profile.js';
@@ -61,7 +62,14 @@ import {
   upstreamFigures,
   type UpstreamCaptureFigures,
 } from './lib/upstream-capture.js';
-import { pgbouncerFigures, type PgBouncerCaptureFigures } from './lib/pgbouncer-capture.js';
+import {
+  describePgbouncer,
+  pgbouncerCpuMs,
+  pgbouncerFigures,
+  type Measured,
+  type PgBouncerCaptureFigures,
+  type PgBouncerRound,
+} from './lib/pgbouncer-capture.js';
 import { startPgBouncer, type PgBouncer } from '../test/helpers/pgbouncer.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, seedCapturedOrders, txnUuid, orderId } from './lib/seed.js';
 import { describeStorage, measureStorage, type StorageFigures } from './lib/storage.js';
@@ -101,7 +109,11 @@ const HELP = `npm run bench [-- options]
                        HOLDFAST_DB_PREPARED=off) and at one straight on PostgreSQL (prepared statements on), same
                        database, --pgbouncer-orders seeded, alternating rounds; prints pgbouncer.ratio_vs_direct and
                        puts the figures into the existing results/latest.json
+  --skip-pgbouncer     no capture through PgBouncer (the full run measures it on its own database after the headline)
   --pgbouncer-orders N orders seeded for --pgbouncer-only (Default 200000; quick 60000)
+  --tail-only          only the half-load tail: --orders orders seeded, the capacity at --connections, then the
+                       half-load open model with what explains its tail (runtime telemetry, PostgreSQL's waits,
+                       the queueing floor); prints the figures, writes nothing
   --profile            only profile: Pine Labs captures at --connections for --duration with Holdfast under
                        node --cpu-prof; prints where its CPU goes and keeps the profiles (flame graphs) in
                        bench/results/profiles/ (open them in Chrome DevTools or speedscope.app)
@@ -132,7 +144,10 @@ const { values: opts } = parseArgs({
     'scaling-large': { type: 'string' },
     'upstream-captures': { type: 'string' },
     'pgbouncer-only': { type: 'boolean', default: false },
+    'skip-pgbouncer': { type: 'boolean', default: false },
     'pgbouncer-orders': { type: 'string' },
+    'tail-only': { type: 'boolean', default: false },
+    'tail-compare': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -202,6 +217,8 @@ interface Server {
   process: Launched;
   baseUrl: string;
   workers: number;
+  /** Where its processes write their runtime telemetry (HOLDFAST_BENCH_TELEMETRY), when given. */
+  telemetryDir?: string;
 }
 
 /** `nodeArgs` go before the script; cluster workers inherit them (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
@@ -215,7 +232,12 @@ async function startHoldfast(env: Record<string, string>, workers: number, nodeA
     { ...env, ...pool, HOLDFAST_MASTER_KEY: BENCH_MASTER_KEY, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     /Holdfast listening on/,
   );
-  return { process: proc, baseUrl: `http://127.0.0.1:${port}`, workers: holdfastSupportsWorkers() ? workers : 1 };
+  return {
+    process: proc,
+    baseUrl: `http://127.0.0.1:${port}`,
+    workers: holdfastSupportsWorkers() ? workers : 1,
+    ...(env.HOLDFAST_BENCH_TELEMETRY ? { telemetryDir: env.HOLDFAST_BENCH_TELEMETRY } : {}),
+  };
 }
 
 /**
@@ -499,68 +521,242 @@ async function upstreamPhase(): Promise<UpstreamCaptureFigures> {
 
 /**
  * The capture through PgBouncer (transaction pooling, HOLDFAST_DB_PREPARED=off) against the same
- * capture straight on PostgreSQL with prepared statements, on one scratch database, in alternating
- * rounds after a warm-up of each: what a deployment behind a pooler gives up per capture
- * (unnamed statements parsed and planned on every call, and one more hop).
+ * capture straight on PostgreSQL with prepared statements, with what the difference is made of
+ * (bench/lib/pgbouncer-capture.ts): Holdfast straight with prepared statements off, and pgbench's
+ * same statements unnamed (-M extended) straight and through the same PgBouncer, all in
+ * alternating rounds after a warm-up. `shared`: the full run's database and its seeded orders;
+ * without, a scratch database of --pgbouncer-orders of its own.
  */
-async function pgbouncerPhase(): Promise<PgBouncerCaptureFigures> {
-  const scratch = await createScratchDatabase('holdfast_bench_pgbouncer');
-  scratchToDrop.push(scratch);
-  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2 });
-  const dirs = [mkdtempSync(join(tmpdir(), 'holdfast-bench-direct-')), mkdtempSync(join(tmpdir(), 'holdfast-bench-pooled-'))];
+async function pgbouncerPhase(shared?: {
+  scratch: ScratchDatabase;
+  db: Db;
+  merchant: MerchantCredentials;
+  range: OrderRange;
+  orders: number;
+}): Promise<PgBouncerCaptureFigures> {
+  const loadavgAtStart = defined(loadavg()[0], 'the 1-minute load average');
+  const scratch = shared?.scratch ?? (await createScratchDatabase('holdfast_bench_pgbouncer'));
+  if (!shared) scratchToDrop.push(scratch);
+  // Seeding batches take longer than a request's statement timeout on a busy machine.
+  const db =
+    shared?.db ?? openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
+  const dirs = [0, 1, 2].map((i) => mkdtempSync(join(tmpdir(), `holdfast-bench-pgbouncer-${i}-`)));
+  const scriptDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-pgbouncer-script-'));
   const servers: Server[] = [];
   let bouncer: PgBouncer | undefined;
   try {
-    const merchant = await setUp(db, PGBOUNCER_ORDERS);
-    await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs, captures, reversals');
+    const merchant = shared?.merchant ?? (await setUp(db, PGBOUNCER_ORDERS));
+    if (!shared) await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs, captures, reversals');
+    const range = shared?.range ?? new OrderRange(1, PGBOUNCER_ORDERS);
     bouncer = await startPgBouncer(scratch.url, [{ alias: 'holdfast', poolSize: CONNECTIONS }]);
-    const direct = await startHoldfast({ DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: defined(dirs[0], 'a data directory') }, WORKERS);
+    const dir = (i: number) => defined(dirs[i], 'a data directory');
+    const direct = await startHoldfast({ DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: dir(0) }, WORKERS);
     servers.push(direct);
+    const unprepared = await startHoldfast({ DATABASE_URL: scratch.url, HOLDFAST_DB_PREPARED: 'off', HOLDFAST_DATA_DIR: dir(1) }, WORKERS);
+    servers.push(unprepared);
     const pooled = await startHoldfast(
-      { DATABASE_URL: bouncer.url('holdfast'), HOLDFAST_DB_PREPARED: 'off', HOLDFAST_DATA_DIR: defined(dirs[1], 'a data directory') },
+      { DATABASE_URL: bouncer.url('holdfast'), HOLDFAST_DB_PREPARED: 'off', HOLDFAST_DATA_DIR: dir(2) },
       WORKERS,
     );
     servers.push(pooled);
     log(
-      `pgbouncer: ${PGBOUNCER_ORDERS} orders seeded; Holdfast direct (prepared statements) and through PgBouncer ` +
-        `(transaction pooling, ${CONNECTIONS} server connections, unnamed statements), ${plural(direct.workers, 'worker')} each`,
+      `pgbouncer: ${shared?.orders ?? PGBOUNCER_ORDERS} orders; Holdfast direct (prepared statements), direct with HOLDFAST_DB_PREPARED=off, ` +
+        `and through PgBouncer (transaction pooling, ${CONNECTIONS} server connections, unnamed statements), ${plural(direct.workers, 'worker')} each; ` +
+        `pgbench -M extended direct and through PgBouncer; load average ${loadavgAtStart.toFixed(2)}`,
     );
-    const range = new OrderRange(1, PGBOUNCER_ORDERS);
     const bearer = await token(direct.baseUrl, merchant);
     for (const server of servers)
       await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
-    const rounds: { direct: LoadResult; through_pgbouncer: LoadResult }[] = [];
+    const scriptFile = join(scriptDir, 'capture.pgbench.sql');
+    const { script, defines } = pgbenchScript({
+      merchantId: merchant.merchant_id,
+      orderAmount: ORDER_AMOUNT,
+      captureAmount: CAPTURE_AMOUNT,
+    });
+    writeScript(scriptFile, script);
+    const pgbench = ensurePgbench(log);
+    const metered = async (serverCpu: () => number, work: () => Promise<{ run: LoadResult; extraMs?: number }>) => {
+      await db.query('checkpoint');
+      const meter = startCpuMeter(scratch.name, () => serverCpu() + pgbouncerCpuMs());
+      const bouncerBefore = pgbouncerCpuMs();
+      const { run, extraMs } = await work();
+      const bouncerMs = pgbouncerCpuMs() - bouncerBefore;
+      const cpu = meter.stop(run.ok, extraMs);
+      const per = Math.round((bouncerMs / Math.max(1, run.ok)) * 1000) / 1000;
+      // The meter counted PgBouncer with the server: shown apart.
+      return { run, cpu: { ...cpu, server: Math.round((cpu.server - per) * 1000) / 1000, pgbouncer: per } };
+    };
+    const http = (server: Server, what: string, round: number) =>
+      metered(
+        () => treeCpuMs(server.process.pid),
+        async () => {
+          const run = await closedLoop(server.baseUrl, {
+            connections: CONNECTIONS,
+            durationS: ROUND_S,
+            next: pineLabsCaptures(range, bearer),
+          });
+          describe(`round ${round}: Holdfast Pine Labs capture ${what}, ${CONNECTIONS} connections`, run);
+          return { run };
+        },
+      );
+    // pgbench opens its 16 connections afresh each time: on a server other work shares, it may find
+    // none left (max_connections); that side of the round is then left out rather than the step.
+    const bench = (url: string, what: string, round: number) =>
+      metered(
+        () => 0,
+        async () => {
+          const r = await runPgbench({
+            pgbench,
+            url,
+            scriptFile,
+            defines,
+            clients: CONNECTIONS,
+            threads: Math.min(CONNECTIONS, availableParallelism()),
+            durationS: ROUND_S,
+            mode: 'extended',
+            range,
+          });
+          log(
+            `round ${round}: pgbench -M extended ${what}, ${CONNECTIONS} clients: ${fmt(r.tps, 0)} tps, p50 ${fmt(r.p50Ms, 2)} ms (${r.failed} failed)`,
+          );
+          const run: LoadResult = {
+            ok: r.transactions,
+            failed: r.failed,
+            durationS: ROUND_S,
+            rps: r.tps,
+            p50Ms: r.p50Ms,
+            p90Ms: NaN,
+            p99Ms: r.p99Ms,
+            maxMs: NaN,
+            exhausted: false,
+          };
+          return { run, extraMs: r.clientCpuMs };
+        },
+      );
+    const rounds: PgBouncerRound[] = [];
+    const pooler = defined(bouncer, 'PgBouncer');
     for (let round = 1; round <= HEADLINE_ROUNDS; round++) {
-      const measure = async (server: Server, what: string) => {
-        await db.query('checkpoint');
-        const run = await closedLoop(server.baseUrl, {
-          connections: CONNECTIONS,
-          durationS: ROUND_S,
-          next: pineLabsCaptures(range, bearer),
-        });
-        describe(`round ${round}: Holdfast Pine Labs capture ${what}, ${CONNECTIONS} connections`, run);
-        return run;
+      const orNothing = async (step: () => Promise<Measured>) => {
+        try {
+          return await step();
+        } catch (error) {
+          log(`  ! ${(error instanceof Error ? error.message : String(error)).split('\n').slice(-2).join(' ')}`);
+          return undefined;
+        }
       };
-      // Which side goes first alternates: a shared machine's speed drifts within a round too.
-      if (round % 2 === 1) {
-        const straight = await measure(direct, 'straight on PostgreSQL');
-        rounds.push({ direct: straight, through_pgbouncer: await measure(pooled, 'through PgBouncer') });
-      } else {
-        const throughPgbouncer = await measure(pooled, 'through PgBouncer');
-        rounds.push({ direct: await measure(direct, 'straight on PostgreSQL'), through_pgbouncer: throughPgbouncer });
+      const steps: [keyof PgBouncerRound, () => Promise<Measured | undefined>][] = [
+        ['direct', () => http(direct, 'straight on PostgreSQL', round)],
+        ['through_pgbouncer', () => http(pooled, 'through PgBouncer', round)],
+        ['direct_unprepared', () => http(unprepared, 'straight, HOLDFAST_DB_PREPARED=off', round)],
+        ['pgbench_direct', () => orNothing(() => bench(scratch.url, 'straight on PostgreSQL', round))],
+        ['pgbench_through_pgbouncer', () => orNothing(() => bench(pooler.url('holdfast'), 'through PgBouncer', round))],
+      ];
+      // Which side goes first rotates: a shared machine's speed drifts within a round too.
+      const order = steps.map((_, i) => defined(steps[(i + round - 1) % steps.length], 'a step'));
+      const measured: Partial<PgBouncerRound> = {};
+      for (const [key, step] of order) {
+        const m = await step();
+        if (m) measured[key] = m;
       }
+      rounds.push(measured as PgBouncerRound);
     }
-    const figures = pgbouncerFigures(rounds, CONNECTIONS, direct.workers);
-    log(
-      `pgbouncer, medians of ${HEADLINE_ROUNDS} rounds: direct ${fmt(figures.direct.rps, 0)}/s, through PgBouncer ${fmt(figures.through_pgbouncer.rps, 0)}/s: ` +
-        `ratio_vs_direct ${fmt(figures.ratio_vs_direct ?? NaN, 3)} (by round ${figures.ratio_by_round.map((r) => fmt(r ?? NaN, 3)).join(', ')})`,
-    );
+    if (range.used > range.isize) log('  ! the PgBouncer step wrapped around the seeded orders (some captured twice): raise --orders');
+    const figures = pgbouncerFigures(rounds, {
+      connections: CONNECTIONS,
+      workers: direct.workers,
+      orders: shared?.orders ?? PGBOUNCER_ORDERS,
+      loadavgAtStart,
+    });
+    for (const line of describePgbouncer(figures)) log(line);
     return figures;
   } finally {
     for (const server of servers) await server.process.stop();
     await bouncer?.stop();
+    if (!shared) await db.close();
+    for (const d of [...dirs, scriptDir]) rmSync(d, { recursive: true, force: true });
+    if (!shared) await scratch.drop();
+  }
+}
+
+/** --tail-only: the capacity at fixed concurrency, then the half-load run with its telemetry (bench/lib/half-load.ts). */
+async function tailPhase(): Promise<void> {
+  const scratch = await createScratchDatabase('holdfast_bench_tail');
+  scratchToDrop.push(scratch);
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 2, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
+  const dir = mkdtempSync(join(tmpdir(), 'holdfast-bench-tail-'));
+  try {
+    const merchant = await setUp(db, ORDERS);
+    await db.query('vacuum (analyze) orders, payments, journal_entries, postings, jobs, captures, reversals');
+    const server = await startHoldfast(
+      { DATABASE_URL: scratch.url, HOLDFAST_DATA_DIR: dir, HOLDFAST_BENCH_TELEMETRY: join(dir, 'telemetry') },
+      WORKERS,
+    );
+    try {
+      const range = new OrderRange(1, ORDERS);
+      const bearer = await token(server.baseUrl, merchant);
+      await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+      await db.query('checkpoint');
+      const meter = startCpuMeter(scratch.name, () => treeCpuMs(server.process.pid));
+      const full = await closedLoop(server.baseUrl, {
+        connections: CONNECTIONS,
+        durationS: ROUND_S,
+        next: pineLabsCaptures(range, bearer),
+      });
+      const cpu = meter.stop(full.ok);
+      describe(`Holdfast Pine Labs capture, ${CONNECTIONS} connections, ${plural(server.workers, 'worker')}`, full);
+      describeCpu('Holdfast', cpu);
+      const rate = Math.max(1, Math.round(full.rps / 2));
+      // --tail-compare NAME=VALUE: a second Holdfast with that in its environment, the two measured in alternation.
+      const [name, value] = (opts['tail-compare'] ?? '').split('=');
+      const other =
+        name && value !== undefined
+          ? await startHoldfast(
+              {
+                DATABASE_URL: scratch.url,
+                HOLDFAST_DATA_DIR: join(dir, 'b'),
+                HOLDFAST_BENCH_TELEMETRY: join(dir, 'telemetry-b'),
+                [name]: value,
+              },
+              WORKERS,
+            )
+          : undefined;
+      if (other) await closedLoop(other.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
+      const sides = other
+        ? [
+            { what: 'as built', server },
+            { what: `${name}=${value}`, server: other },
+          ]
+        : [{ what: 'as built', server }];
+      for (let round = 1; round <= (other ? 2 : 1); round++) {
+        for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+          const { half, telemetry } = await measureHalfLoad({
+            baseUrl: side.server.baseUrl,
+            serverPid: side.server.process.pid,
+            telemetryDir: defined(side.server.telemetryDir, 'the telemetry directory'),
+            db,
+            database: scratch.name,
+            rate,
+            durationS: DURATION,
+            cores: availableParallelism(),
+            cpuMsPerCapture: cpu.server + cpu.postgres + cpu.load_generator,
+            next: pineLabsCaptures(range, bearer),
+          });
+          describe(`${side.what}: Holdfast Pine Labs capture, ${rate}/s open model (half load)`, half);
+          log(
+            `  p99 / p50 ${fmt(half.p99Ms / half.p50Ms, 2)}; load average ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' ')}`,
+          );
+          for (const line of describeHalfLoad(telemetry)) log(`  ${line}`);
+        }
+      }
+      await other?.process.stop();
+    } finally {
+      await server.process.stop();
+    }
+  } finally {
     await db.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     await scratch.drop();
   }
 }
@@ -687,6 +883,10 @@ async function main(): Promise<void> {
     recordPgbouncer(await pgbouncerPhase());
     return;
   }
+  if (opts['tail-only']) {
+    await tailPhase();
+    return;
+  }
   const pgbench = ensurePgbench(log);
   const machine = await describeMachine(adminUrl(), pgbenchVersion(pgbench));
   if (machine.loadavg_at_start > 0.5)
@@ -710,7 +910,8 @@ async function main(): Promise<void> {
   const scratchSmall: ScratchDatabase = await createScratchDatabase('holdfast_bench_small');
   scratchToDrop.push(scratchSmall);
   log(`scratch databases ${scratch.name} (${ORDERS} orders) and ${scratchSmall.name} (${SMALL} orders)`);
-  const db = openPostgres({ connectionString: scratch.url, maxConnections: 4 });
+  // Seeding batches take longer than a request's statement timeout on a busy machine.
+  const db = openPostgres({ connectionString: scratch.url, maxConnections: 4, statementTimeoutMs: 600_000, queryTimeoutMs: 610_000 });
   const dbSmall = openPostgres({ connectionString: scratchSmall.url, maxConnections: 2 });
   let holdfast: Server | undefined;
   const results: Partial<BenchResults> = {};
@@ -731,7 +932,7 @@ async function main(): Promise<void> {
     const env = (url: string) => {
       const dir = mkdtempSync(join(tmpdir(), 'holdfast-bench-'));
       dataDirs.push(dir);
-      return { DATABASE_URL: url, HOLDFAST_DATA_DIR: dir };
+      return { DATABASE_URL: url, HOLDFAST_DATA_DIR: dir, HOLDFAST_BENCH_TELEMETRY: join(dir, 'telemetry') };
     };
     if (opts.profile) {
       await profileCaptures(env(scratch.url), large, merchant);
@@ -905,9 +1106,21 @@ async function main(): Promise<void> {
     });
     describe(`Holdfast Juspay capture, ${CONNECTIONS} connections`, juspay);
     const halfRate = Math.max(1, Math.round(pinelabs.rps / 2));
-    const half = await openLoop(holdfast.baseUrl, { rate: halfRate, durationS: DURATION, next: pineLabsCaptures(large, bearer) });
+    const { half, telemetry: halfTelemetry } = await measureHalfLoad({
+      baseUrl: holdfast.baseUrl,
+      serverPid: holdfast.process.pid,
+      telemetryDir: defined(holdfast.telemetryDir, 'the telemetry directory'),
+      db,
+      database: scratch.name,
+      rate: halfRate,
+      durationS: DURATION,
+      cores: availableParallelism(),
+      cpuMsPerCapture: holdfastCpu.server + holdfastCpu.postgres + holdfastCpu.load_generator,
+      next: pineLabsCaptures(large, bearer),
+    });
     describe(`Holdfast Pine Labs capture, ${halfRate}/s open model (half load)`, half);
     if (half.exhausted || half.rps < halfRate * 0.95) log(`  ! achieved ${fmt(half.rps, 0)}/s of the ${halfRate}/s asked`);
+    for (const line of describeHalfLoad(halfTelemetry)) log(`  ${line}`);
 
     const flow = await flowLoop(holdfast.baseUrl, {
       connections: CONNECTIONS,
@@ -962,6 +1175,16 @@ async function main(): Promise<void> {
     const tableSizes = await db.query<{ rel: string; mb: number }>(
       `select relname as rel, round(pg_total_relation_size(oid) / 1048576.0)::int as mb from pg_class where relname in ('orders', 'payments', 'journal_entries', 'postings', 'jobs') order by relname`,
     );
+
+    // -- PgBouncer, on the same database and its orders not yet captured -------------------------
+    let pgbouncer: PgBouncerCaptureFigures | undefined;
+    if (!opts['skip-pgbouncer'])
+      try {
+        pgbouncer = await pgbouncerPhase({ scratch, db, merchant, range: large, orders: ORDERS });
+      } catch (error) {
+        // The other figures stand: the step needs PgBouncer installed and about 80 free connections.
+        log(`! the PgBouncer step failed, left out: ${error instanceof Error ? error.message : String(error)}`);
+      }
 
     // -- PGlite ---------------------------------------------------------------------------------
     let pglite: BenchResults['pglite'] = { captures_per_s: null, p50_ms: null, p99_ms: null, orders: 0, peak_rss_mb: null };
@@ -1022,7 +1245,10 @@ async function main(): Promise<void> {
         half_load_rps: halfRate,
         half_load_achieved_rps: round(half.rps, 1),
         half_load_service_p99_ms: round(half.serviceP99Ms),
+        half_load_telemetry: halfTelemetry,
         juspay_rps: round(juspay.rps, 1),
+        juspay_ratio: round(juspay.rps / pinelabs.rps, 3),
+        p99_over_p50_at_half_load: round(half.p99Ms / half.p50Ms, 2),
         by_workers: holdfastMedians.map((b) => ({
           workers: b.workers,
           rps: round(b.run.rps, 1),
@@ -1104,6 +1330,7 @@ async function main(): Promise<void> {
       machine: { ...machine, loadavg_at_end: defined(loadavg()[0], 'the 1-minute load average') },
       run_seconds: Math.round((performance.now() - started) / 1000),
     } satisfies BenchResults);
+    if (pgbouncer) results.pgbouncer = pgbouncer;
     if (!opts['skip-admin-search']) results.admin_search = await adminSearchPhase();
     if (!opts['skip-upstream']) results.upstream = await upstreamPhase();
     // Captured orders on a database of their own: the large one's orders are mostly still authorized.

@@ -147,7 +147,7 @@ export function closedLoop(
 export async function openLoop(
   baseUrl: string,
   options: { rate: number; durationS: number; next: () => RequestSpec | undefined; timeoutMs?: number },
-): Promise<LoadResult & { targetRps: number; serviceP99Ms: number }> {
+): Promise<LoadResult & { targetRps: number; serviceP99Ms: number; latencies: number[] }> {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 2048 });
   const interval = 1000 / options.rate;
@@ -224,7 +224,7 @@ export async function openLoop(
   const durationS = Math.max((scheduleEnd - t0) / 1000, 1e-3);
   const result = summarize(latencies, ok, failed, durationS, exhausted, failureSample);
   const sortedService = service.sort((a, b) => a - b);
-  return { ...result, targetRps: options.rate, serviceP99Ms: percentile(sortedService, 99) };
+  return { ...result, targetRps: options.rate, serviceP99Ms: percentile(sortedService, 99), latencies };
 }
 
 /** What one connection carries from step to step of a flow (its autocannon context). */

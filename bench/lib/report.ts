@@ -1,5 +1,6 @@
 import type { CpuShare } from './cpu.js';
 import type { AdminSearchFigures } from './admin-search.js';
+import type { HalfLoadTelemetry } from './half-load.js';
 import type { Machine } from './machine.js';
 import type { PgBouncerCaptureFigures } from './pgbouncer-capture.js';
 import { STORAGE_TARGET_TABLE_BYTES, type StorageFigures } from './storage.js';
@@ -32,7 +33,13 @@ export interface BenchResults {
     half_load_rps: number;
     half_load_achieved_rps: number | null;
     half_load_service_p99_ms: number | null;
+    /** What the half-load tail is made of, and its queueing floor (bench/lib/half-load.ts). */
+    half_load_telemetry?: HalfLoadTelemetry;
     juspay_rps: number | null;
+    /** juspay_rps / holdfast_rps: the Juspay capture against the Pine Labs one, same run, same server (target >= 0.9). */
+    juspay_ratio: number | null;
+    /** p99_ms_at_half_load / p50_ms_at_half_load (target <= 2.0; bench/README.md, Where the tail comes from). */
+    p99_over_p50_at_half_load: number | null;
     /** The Pine Labs capture at each worker count tried; the headline is the fastest. */
     by_workers: ByWorkers[];
     naive_by_workers: ByWorkers[];
@@ -166,7 +173,9 @@ export function rows(r: BenchResults): Row[] {
         [`  WAL per capture, Holdfast / pgbench`, `${n(mine / 1024, 1)} / ${n(c.pgbench_wal_bytes_per_capture / 1024, 1)} KiB`, '', ''],
       ];
     })(),
+    ['  p99 / p50 at half load', n(c.p99_over_p50_at_half_load, 2), '<= 2.0', check(atMost(c.p99_over_p50_at_half_load, 2.0))],
     [`Capture, Juspay, ${conns} connections`, `${n(c.juspay_rps)}/s (p50 ${n(c.juspay_p50_ms, 1)} ms)`, '', ''],
+    ['  Juspay / Pine Labs', n(c.juspay_ratio, 2), '>= 0.9', check(atLeast(c.juspay_ratio, 0.9))],
     [`Full flow: token, order, card payment, capture`, `${n(r.flow.flows_per_s)} flows/s`, '', ''],
     [
       `Capture on the embedded PGlite (${size(r.pglite.orders)} orders)`,
@@ -191,6 +200,7 @@ export function rows(r: BenchResults): Row[] {
     ...adminSearchRows(r.admin_search),
     ...upstreamRows(r.upstream),
     ...storageRows(r.storage),
+    ...pgbouncerRows(r.pgbouncer),
   ];
 }
 
@@ -240,6 +250,31 @@ function upstreamSection(u: UpstreamCaptureFigures): string {
     '',
     `Every answer counted was checked after the run: ${c.direct} direct orders captured of ${c.direct_answered} captures answered 2xx; through the upstream ${c.through_upstream_at_front} orders captured at the front and ${c.through_upstream_at_upstream} at the upstream of ${c.through_upstream_answered} answered 2xx (warm-up included); ${d.failed + t.failed} answers not 2xx. ${u.seed_problems.length === 0 ? 'An order authorized through the account by the API matched the seeded ones at both ends.' : `The seeded orders differ from one authorized through the account by the API: ${u.seed_problems.join('; ')}.`}`,
   ].join('\n');
+}
+
+function pgbouncerRows(p: PgBouncerCaptureFigures | undefined): Row[] {
+  if (!p) return [];
+  return [
+    [
+      `Capture through PgBouncer (transaction pooling, prepared off) / direct, ${p.connections} connections`,
+      `${n(p.ratio_vs_direct, 2)} (${n(p.through_pgbouncer.rps)}/s vs ${n(p.direct.rps)}/s)`,
+      '>= 0.9',
+      check(atLeast(p.ratio_vs_direct, 0.9)),
+    ],
+    ...(p.direct_unprepared
+      ? ([[`  direct, prepared off / on`, `${n(p.unprepared_vs_prepared, 2)} (${n(p.direct_unprepared.rps)}/s)`, '', '']] as Row[])
+      : []),
+    ...(p.pgbench_direct && p.pgbench_through_pgbouncer
+      ? ([
+          [
+            `  ceiling: pgbench -M extended through PgBouncer / direct`,
+            `${n(p.pgbench_pooled_vs_direct, 2)} (${n(p.pgbench_through_pgbouncer.rps)} vs ${n(p.pgbench_direct.rps)} tps)`,
+            '',
+            '',
+          ],
+        ] as Row[])
+      : []),
+  ];
 }
 
 function storageRows(s: StorageFigures | undefined): Row[] {

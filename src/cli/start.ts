@@ -12,6 +12,7 @@ import { createLogger } from '../logger.js';
 import { clusterMetricsListener, reportToPrimary } from '../metrics/cluster-metrics.js';
 import { appMetricsListener, serveMetricsOrWarn } from '../metrics/serve-metrics.js';
 import { openDatabase } from '../store/open-database.js';
+import { startRuntimeTelemetry } from '../metrics/runtime-telemetry.js';
 
 /**
  * `holdfast start [--workers N]`: migrate, make sure a sandbox merchant exists, and serve (API and
@@ -35,6 +36,8 @@ export async function runStart(args: string[] = []): Promise<void> {
 /** One process serving HTTP and running jobs; `setUp` also migrates, creates the sandbox merchant and announces. */
 async function serve(config: Config, setUp: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // Only the benchmark sets it (bench/README.md, Where the tail comes from).
+  const telemetry = startRuntimeTelemetry(process.env.HOLDFAST_BENCH_TELEMETRY);
   const db = await openDatabase(config);
   const app = await createApp({ config, db, logger, databaseGauges: setUp });
   if (!setUp) reportToPrimary(app.metrics.registry);
@@ -56,6 +59,7 @@ async function serve(config: Config, setUp: boolean): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await app.close();
     await db.close();
+    telemetry?.write();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

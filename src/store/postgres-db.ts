@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { isUnavailable } from '../domain/errors.js';
 import { asUnavailable, isConnectionFailure } from './connection-failure.js';
@@ -31,6 +32,20 @@ function statement(sql: string, params: readonly unknown[], named: boolean): pg.
   return { name, text: sql, values: params as unknown[] };
 }
 
+/**
+ * Told how long each statement or transaction waited for a pooled connection, and of each new
+ * connection the pool opens, when something listens (the benchmark's runtime telemetry,
+ * src/metrics/runtime-telemetry.ts); otherwise the wait is not timed.
+ */
+export interface PoolObserver {
+  waited(ms: number): void;
+  connected(): void;
+}
+let poolObserver: PoolObserver | undefined;
+export function observePool(observer: PoolObserver): void {
+  poolObserver = observer;
+}
+
 export interface PostgresOptions {
   connectionString: string;
   /** Pool size per process (Default: 10). */
@@ -49,6 +64,17 @@ export interface PostgresOptions {
    * parameter, is set per transaction with SET LOCAL instead (docs/database-faults.md).
    */
   preparedStatements?: boolean;
+  /**
+   * How long a connection may sit idle in the pool before it is closed (Default: 0, never). Closing
+   * them is what node-postgres does by default (10 s), and it made the latency tail worse: the pool
+   * hands out its most recently used connection first, so at a steady moderate rate the ones
+   * deeper in the idle list go quiet and are closed, and the next burst waits for new connections,
+   * each a new PostgreSQL backend whose caches and prepared statements start cold (bench/README.md,
+   * Where the tail comes from). The pool is bounded by `maxConnections` either way; kept, those
+   * connections stay open while the process runs, so the pool size times the processes must fit
+   * the server's max_connections (as it must at full load already).
+   */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULTS = {
@@ -57,6 +83,7 @@ const DEFAULTS = {
   queryTimeoutMs: 15_000,
   applicationName: 'holdfast',
   preparedStatements: true,
+  idleTimeoutMs: 0,
 };
 
 /**
@@ -77,6 +104,8 @@ export function openPostgres(options: PostgresOptions): Db {
     types,
     application_name: settings.applicationName,
     connectionTimeoutMillis: settings.connectTimeoutMs,
+    // 0: never (pg-pool closes an idle connection only when this is set).
+    idleTimeoutMillis: settings.idleTimeoutMs,
     // A transaction pooler answers this startup parameter with "unsupported startup parameter":
     // through one, each transaction sets it for itself (`begin`).
     ...(named ? { statement_timeout: settings.statementTimeoutMs } : {}),
@@ -91,11 +120,13 @@ export function openPostgres(options: PostgresOptions): Db {
   // An idle client's error (e.g. the server restarting) must not crash the process: the pool
   // drops that client and opens a new one when next asked.
   pool.on('error', () => {});
+  pool.on('connect', () => poolObserver?.connected());
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const query = statement(sql, params, named);
       try {
+        if (poolObserver) return await timedQuery<Row>(pool, query, poolObserver);
         const result = typeof query === 'string' ? await pool.query(query) : await pool.query(query);
         return result.rows as Row[];
       } catch (error) {
@@ -105,7 +136,9 @@ export function openPostgres(options: PostgresOptions): Db {
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       let client: pg.PoolClient;
       try {
+        const asked = poolObserver ? performance.now() : 0;
         client = await pool.connect();
+        poolObserver?.waited(performance.now() - asked);
       } catch (error) {
         throw asUnavailable(error);
       }
@@ -155,6 +188,21 @@ export function openPostgres(options: PostgresOptions): Db {
       await pool.end();
     },
   };
+}
+
+/** pool.query's own steps (a client, the statement, the client back; dropped after an error), with the wait for the client timed. */
+async function timedQuery<Row>(pool: pg.Pool, query: pg.QueryConfig | string, observer: PoolObserver): Promise<Row[]> {
+  const asked = performance.now();
+  const client = await pool.connect();
+  observer.waited(performance.now() - asked);
+  try {
+    const result = typeof query === 'string' ? await client.query(query) : await client.query(query);
+    client.release();
+    return result.rows as Row[];
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
 }
 
 /** The options that were given, so an explicit undefined does not hide a default. */
