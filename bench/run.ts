@@ -34,7 +34,7 @@ import { closedLoop, flowLoop, type LoadResult, type RequestSpec } from './lib/l
 import { describeHalfLoad, measureHalfLoad } from './lib/half-load.js';
 import { describeMachine } from './lib/machine.js';
 import { OrderRange } from './lib/orders.js';
-import { renderProfileSummary, summarizeProfiles } from './lib/profile.js';
+import { monotonicUs, renderProfileSummary, summarizeProfiles, type SampleWindow } from './lib/profile.js';
 import { ensurePgbench, pgbenchVersion, runPgbench, writeScript, type PgbenchResult } from './lib/pgbench.js';
 import {
   freePort,
@@ -117,6 +117,8 @@ const HELP = `npm run bench [-- options]
   --profile            only profile: Pine Labs captures at --connections for --duration with Holdfast under
                        node --cpu-prof; prints where its CPU goes and keeps the profiles (flame graphs) in
                        bench/results/profiles/ (open them in Chrome DevTools or speedscope.app)
+  --profile-dialect D  pinelabs | juspay | both: whose captures --profile sends (Default pinelabs); both profiles
+                       each in turn, on its own Holdfast, into bench/results/profiles/<dialect>/
 Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres):
 the server on which a scratch database is created and dropped.`;
 
@@ -135,6 +137,7 @@ const { values: opts } = parseArgs({
     'keep-db': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-dialect': { type: 'string', default: 'pinelabs' },
     'skip-admin-search': { type: 'boolean', default: false },
     'admin-search-only': { type: 'boolean', default: false },
     'skip-upstream': { type: 'boolean', default: false },
@@ -336,22 +339,51 @@ async function setUp(db: Db, seedTo: number, progress?: (done: number) => void):
 
 // ---- the run -----------------------------------------------------------------------------------
 
-/** --profile: captures under `node --cpu-prof` (every process writes a profile when it exits), then where the CPU went. */
+const PROFILE_DIALECTS: Record<string, readonly ('pinelabs' | 'juspay')[] | undefined> = {
+  pinelabs: ['pinelabs'],
+  juspay: ['juspay'],
+  both: ['pinelabs', 'juspay'],
+};
+const profileDialects = PROFILE_DIALECTS[opts['profile-dialect']] ?? [];
+if (profileDialects.length === 0) throw new Error('--profile-dialect must be pinelabs, juspay or both');
+const PROFILE_ROUNDS = 3;
+
+/**
+ * --profile: captures in each dialect asked for, each on its own Holdfast under `node --cpu-prof`
+ * (every process writes a profile when it exits), the dialects in alternating rounds of --duration
+ * seconds; then where the CPU went while they were measured, per capture.
+ */
 async function profileCaptures(env: Record<string, string>, range: OrderRange, merchant: MerchantCredentials): Promise<void> {
-  const dir = join(ROOT, 'bench/results/profiles');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const server = await startHoldfast(env, WORKERS, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  const bearer = await token(server.baseUrl, merchant);
-  await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next: pineLabsCaptures(range, bearer) });
-  const run = await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: pineLabsCaptures(range, bearer) });
-  describe(`Holdfast Pine Labs capture under --cpu-prof, ${CONNECTIONS} connections`, run);
-  await server.process.stop();
-  const summary = summarizeProfiles(dir);
-  const text = renderProfileSummary(summary);
-  writeFileSync(join(dir, 'summary.txt'), `${text}\n`);
-  console.log(text);
-  log(`profiles (warm-up included) in ${dir}`);
+  const root = join(ROOT, 'bench/results/profiles');
+  rmSync(root, { recursive: true, force: true });
+  const profiled = [];
+  for (const dialect of profileDialects) {
+    const dir = profileDialects.length > 1 ? join(root, dialect) : root;
+    mkdirSync(dir, { recursive: true });
+    const server = await startHoldfast(env, WORKERS, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const next =
+      dialect === 'juspay' ? juspayCaptures(range, merchant.api_key) : pineLabsCaptures(range, await token(server.baseUrl, merchant));
+    await closedLoop(server.baseUrl, { connections: CONNECTIONS, durationS: WARMUP_S, next });
+    profiled.push({ name: dialect === 'juspay' ? 'Juspay' : 'Pine Labs', dir, server, next, windows: [] as SampleWindow[], ok: 0 });
+  }
+  for (let round = 0; round < PROFILE_ROUNDS; round++) {
+    for (const p of profiled) {
+      const fromUs = monotonicUs();
+      const run = await closedLoop(p.server.baseUrl, { connections: CONNECTIONS, durationS: DURATION, next: p.next });
+      p.windows.push({ fromUs, toUs: monotonicUs() });
+      p.ok += run.ok;
+      describe(`Holdfast ${p.name} capture under --cpu-prof, ${CONNECTIONS} connections, round ${round + 1}`, run);
+    }
+  }
+  for (const p of profiled) {
+    await p.server.process.stop();
+    const text = `${p.name} captures (${p.ok} in ${PROFILE_ROUNDS} rounds)\n${renderProfileSummary(summarizeProfiles(p.dir, 25, p.windows), p.ok)}`;
+    writeFileSync(join(p.dir, 'summary.txt'), `${text}\n`);
+    // The measured spans on the profiles' clock, for a closer look at the same samples.
+    writeFileSync(join(p.dir, 'windows.json'), `${JSON.stringify({ windows: p.windows, captures: p.ok })}\n`);
+    console.log(text);
+    log(`profiles (whole process lifetimes; the summary counts the measured rounds only) in ${p.dir}`);
+  }
 }
 
 /** The admin API's order search at --orders orders, on a database of its own (bench/lib/admin-search.ts). */

@@ -26,6 +26,8 @@ export interface ProfileSummary {
   busyMs: number;
   byOrigin: { origin: string; ms: number; share: number }[];
   byFunction: { fn: string; ms: number; share: number }[];
+  /** The hottest of Holdfast's own functions (src/, dist/), further down the list than byFunction reaches. */
+  holdfastFunctions: { fn: string; ms: number; share: number }[];
 }
 
 function originOf(url: string, name: string): string {
@@ -39,14 +41,30 @@ function originOf(url: string, name: string): string {
   return 'other';
 }
 
-export function summarizeProfiles(dir: string, top = 25): ProfileSummary {
+/**
+ * A span of the monotonic clock, in microseconds: `process.hrtime.bigint() / 1000n` reads the clock
+ * V8 stamps profile samples with, so the bench can count only the samples taken while it measured
+ * (no start-up, no warm-up, no shutdown).
+ */
+export interface SampleWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+export function summarizeProfiles(dir: string, top = 25, windows?: SampleWindow[]): ProfileSummary {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   const byOrigin = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const holdfastFunctions = new Map<string, number>();
   for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    let at = profile.startTime;
     profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i] ?? 0;
+      if (windows && !windows.some((w) => at >= w.fromUs && at <= w.toUs)) return;
       const node = nodes.get(id);
       if (!node) return;
       const ms = (profile.timeDeltas[i] ?? 0) / 1000;
@@ -57,6 +75,7 @@ export function summarizeProfiles(dir: string, top = 25): ProfileSummary {
       const where = url ? `${url.replace(/^.*\/(node_modules|dist|src)\//, '$1/')}:${lineNumber + 1}` : '';
       const key = `${functionName || '(anonymous)'} ${where}`.trim();
       byFunction.set(key, (byFunction.get(key) ?? 0) + ms);
+      if (origin === 'holdfast') holdfastFunctions.set(key, (holdfastFunctions.get(key) ?? 0) + ms);
     });
   }
   const busyMs = [...byOrigin].filter(([o]) => o !== '(idle)').reduce((s, [, ms]) => s + ms, 0);
@@ -72,14 +91,20 @@ export function summarizeProfiles(dir: string, top = 25): ProfileSummary {
     byFunction: rank(byFunction)
       .slice(0, top)
       .map(({ k, ms, share }) => ({ fn: k, ms, share })),
+    holdfastFunctions: rank(holdfastFunctions)
+      .slice(0, top)
+      .map(({ k, ms, share }) => ({ fn: k, ms, share })),
   };
 }
 
 export function renderProfileSummary(s: ProfileSummary, perRequest?: number): string {
   const per = (ms: number) => (perRequest ? ` ${(ms / perRequest).toFixed(3)} ms/req` : '');
   const lines = [`CPU profile: ${s.files.length} process(es), ${s.busyMs} ms busy${per(s.busyMs)}`, '  by origin:'];
-  for (const o of s.byOrigin) lines.push(`    ${o.share.toFixed(1).padStart(5)}%  ${String(o.ms).padStart(6)} ms  ${o.origin}`);
+  for (const o of s.byOrigin.slice(0, 15))
+    lines.push(`    ${o.share.toFixed(1).padStart(5)}%  ${String(o.ms).padStart(6)} ms  ${o.origin}`);
   lines.push('  hottest functions (self time):');
   for (const f of s.byFunction) lines.push(`    ${f.share.toFixed(1).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.fn}`);
+  lines.push("  Holdfast's own hottest functions (self time):");
+  for (const f of s.holdfastFunctions) lines.push(`    ${f.share.toFixed(1).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.fn}`);
   return lines.join('\n');
 }

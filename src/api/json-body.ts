@@ -33,7 +33,7 @@ export function acceptJsonWithEmptyBody(app: FastifyInstance): void {
       return;
     }
     // After the nesting limit above, so the scan below never walks a runaway body.
-    const duplicate = duplicateJsonKey(text);
+    const duplicate = duplicateJsonKey(text, parsed);
     if (duplicate) {
       done(invalidInput(duplicate, `${duplicate} appears more than once in the request body`), undefined);
       return;

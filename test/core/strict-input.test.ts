@@ -34,6 +34,20 @@ describe('duplicate JSON keys and impossible timestamps', () => {
     assert.equal(duplicateJsonKey('{"payments":[{"card":{"cvv":"1","cvv":"2"}}]}'), 'payments[].card.cvv');
   });
 
+  it('with what the text parsed into, counts names first and finds the same repeats', () => {
+    const texts = [
+      '{"a":1,"b":2}',
+      '{"a":1,"a":2}',
+      '{"s":"x\\":y","t":"\\\\","u" : "v:"}',
+      '{"k\\":":1, "k\\":":2}',
+      '["a:", {"b": "c\\\\", "b" : 1}]',
+      '{"o":{"value":100,"currency":"INR","value":1}}',
+      '{"__proto__":{"x":1},"b":1}',
+    ];
+    for (const text of texts) assert.equal(duplicateJsonKey(text, JSON.parse(text)), duplicateJsonKey(text), text);
+    assert.equal(duplicateJsonKey('{"k\\":":1, "k\\":":2}', { 'k":': 2 }), 'k":');
+  });
+
   it('Pine Labs: a repeated amount is a 400 INVALID_REQUEST naming it, and no order is made', async () => {
     const before = await orders();
     const reference = uniqueRef('dup');

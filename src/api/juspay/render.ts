@@ -24,6 +24,7 @@ export function txnId(aggregate: OrderAggregate, payment: Payment): string {
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const UDF_NAMES = Array.from({ length: 10 }, (_, i) => `udf${i + 1}`);
 
 export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
   const { order } = aggregate;
@@ -31,7 +32,8 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
   const status = juspayOrderStatus(aggregate);
   const refunded = refundedAmount(aggregate);
   const major = (minor: number) => toMajorUnitsNumber(minor, order.currency);
-  const udfs = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`udf${i + 1}`, text(d[`udf${i + 1}`])]));
+  const udfs: Record<string, string> = {};
+  for (const name of UDF_NAMES) udfs[name] = text(d[name]);
   const body: Record<string, unknown> = {
     id: order.id,
     order_id: order.merchantOrderReference,
@@ -82,8 +84,9 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
   // Where the authorization really went, when an upstream gateway answered it.
   const details = payment.gatewayDetails;
   const gatewayId = details?.gatewayId ?? GATEWAY_ID;
+  const id = txnId(aggregate, payment);
   Object.assign(body, {
-    txn_id: txnId(aggregate, payment),
+    txn_id: id,
     txn_uuid: payment.txnUuid,
     payment_method_type: 'CARD',
     payment_method: payment.card?.network ?? 'UNKNOWN',
@@ -113,7 +116,7 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
         }
       : {}),
     txn_detail: {
-      txn_id: txnId(aggregate, payment),
+      txn_id: id,
       txn_uuid: payment.txnUuid,
       order_id: order.merchantOrderReference,
       status: txnStatus,
@@ -138,7 +141,7 @@ export function renderOrder(aggregate: OrderAggregate, publicUrl: string) {
       rrn: payment.rrn ?? '',
       epg_txn_id: payment.acquirerReference ?? '',
       auth_id_code: payment.approvalCode ?? '',
-      txn_id: txnId(aggregate, payment),
+      txn_id: id,
       created: iso(payment.updatedAt),
     },
     resp_code: failed ? payment.errorCode : null,
