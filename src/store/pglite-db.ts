@@ -8,7 +8,7 @@ const { serialize } = protocol;
  * PostgreSQL's default shared_buffers (128 MB) is allocated and zeroed inside PGlite's WASM memory
  * when it starts, so it is resident whatever the data: 16 MB keeps Holdfast on PGlite near the
  * memory target with the same throughput, the pages it evicts staying in the operating system's
- * file cache (measured in bench/README.md, "Embedded engine").
+ * file cache (measured in bench/README.md, "Embedded engine: in-thread vs worker", Memory).
  */
 const PGLITE_MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
