@@ -16,7 +16,8 @@ type Pending = { resolve: (rows: unknown[]) => void; reject: (error: Error) => v
 type Unsent = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 /**
- * The embedded PGlite on a worker thread of its own (HOLDFAST_PGLITE_THREAD=worker), behind the
+ * The embedded PGlite on a worker thread of its own (HOLDFAST_PGLITE_THREAD=worker; measured
+ * against in-thread in bench/README.md, "Embedded engine: in-thread vs worker"), behind the
  * same Db as pglite-db.ts: each statement is a message to the worker (pglite-worker-entry.ts) and
  * its rows the reply, so HTTP parsing and rendering on this thread overlap with Postgres on that one.
  * A transaction is opened on the worker, which holds PGlite's lock until this side commits or rolls
@@ -91,8 +92,11 @@ export async function openPgliteWorker(dataDir?: string): Promise<Db> {
       return value;
     },
     async close() {
-      await send({ op: 'close' });
-      await worker.terminate();
+      try {
+        await send({ op: 'close' });
+      } finally {
+        await worker.terminate();
+      }
     },
   };
 }
