@@ -23,7 +23,6 @@ import { openKeys } from '../src/core/keys/open-keys.js';
 import { createMerchant, type MerchantCredentials } from '../src/core/merchants.js';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
-import { openPglite } from '../src/store/pglite-db.js';
 import { openPostgres } from '../src/store/postgres-db.js';
 import { CAPTURE_STATEMENTS } from './capture-statements.js';
 import { pgbenchScript } from './lib/pgbench-script.js';
@@ -73,6 +72,7 @@ import {
 import { startPgBouncer, type PgBouncer } from '../test/helpers/pgbouncer.js';
 import { CAPTURE_AMOUNT, ORDER_AMOUNT, seedAuthorizedOrders, seedCapturedOrders, txnUuid, orderId } from './lib/seed.js';
 import { describeStorage, measureStorage, type StorageFigures } from './lib/storage.js';
+import { measurePglite, type PgliteFigures } from './lib/pglite-phase.js';
 
 const HELP = `npm run bench [-- options]
 
@@ -87,6 +87,10 @@ const HELP = `npm run bench [-- options]
   --pgbench-mode M     prepared | extended | simple (Default prepared: the database at its best)
   --pglite-orders N    orders seeded in the embedded PGlite (Default 30000; quick 15000)
   --skip-pglite        no PGlite measurement
+  --pglite-only        only the PGlite step: the raw loop (PGlite alone running the capture's statements) and
+                       Holdfast on PGlite, alternating rounds; the figures go into the existing results/latest.json
+                       as \`pglite\` (and RESULTS.md with --record)
+  --pglite-threads L   where Holdfast runs PGlite, each measured in turn, the default first (Default main,worker)
   --skip-drift         no drift check before the run
   --keep-db            keep the large scratch database (its name is printed)
   --record             also rewrite bench/RESULTS.md with this run
@@ -133,6 +137,8 @@ const { values: opts } = parseArgs({
     'pgbench-mode': { type: 'string', default: 'prepared' },
     'pglite-orders': { type: 'string' },
     'skip-pglite': { type: 'boolean', default: false },
+    'pglite-only': { type: 'boolean', default: false },
+    'pglite-threads': { type: 'string', default: 'main,worker' },
     'skip-drift': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
@@ -171,6 +177,11 @@ const CONNECTIONS = int(opts.connections, 16, 'connections');
 const DURATION = int(opts.duration, quick ? 3 : 10, 'duration');
 const WORKERS = int(opts.workers, availableParallelism(), 'workers');
 const PGLITE_ORDERS = int(opts['pglite-orders'], quick ? 15_000 : 30_000, 'pglite-orders');
+const PGLITE_THREADS = opts['pglite-threads'].split(',').map((t) => {
+  const thread = t.trim();
+  if (thread !== 'main' && thread !== 'worker') throw new Error(`--pglite-threads lists main and/or worker, got "${thread}"`);
+  return thread;
+});
 const UPSTREAM_CAPTURES = int(opts['upstream-captures'], quick ? 1000 : 2000, 'upstream-captures');
 const SCALING_LARGE = int(opts['scaling-large'], ORDERS, 'scaling-large');
 const STORAGE_ORDERS = int(opts['storage-orders'], quick ? 20_000 : 100_000, 'storage-orders');
@@ -888,6 +899,48 @@ function recordUpstream(figures: UpstreamCaptureFigures): void {
   log(`added the figures to bench/results/latest.json${opts.record ? ' and bench/RESULTS.md' : ''} (the others are of ${results.date})`);
 }
 
+/** The embedded PGlite: its raw loop and Holdfast on it, alternating (bench/lib/pglite-phase.ts). */
+function pglitePhase(): Promise<PgliteFigures> {
+  return measurePglite({
+    orders: PGLITE_ORDERS,
+    connections: CONNECTIONS,
+    warmupS: WARMUP_S,
+    secondsPerRound: ROUND_S,
+    rounds: HEADLINE_ROUNDS,
+    threads: PGLITE_THREADS,
+    log,
+    describe,
+    setUp: (lite, orders) => setUp(lite, orders),
+    async startHoldfast(env) {
+      const server = await startHoldfast(env, 1);
+      return {
+        baseUrl: server.baseUrl,
+        peakRssMb: () => Math.max(...processMemory(server, 'holdfast-pglite').map((m) => m.peak_rss_mb)),
+        stop: () => server.process.stop(),
+      };
+    },
+    token,
+    captures: pineLabsCaptures,
+    closedLoop,
+  });
+}
+
+/** --pglite-only: the step's figures replace `pglite` in the last run's results, every other figure kept. */
+function recordPglite(figures: PgliteFigures): void {
+  const file = join(ROOT, 'bench/results/latest.json');
+  if (!existsSync(file)) {
+    console.log(`\n${JSON.stringify({ pglite: figures }, null, 2)}`);
+    log('no bench/results/latest.json to add these figures to: run the whole bench first');
+    return;
+  }
+  const results = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResults), pglite: figures };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), renderMarkdown(results));
+  if (opts.record) writeFileSync(join(ROOT, 'bench/RESULTS.md'), renderMarkdown(results, true));
+  console.log(`\n${renderTable(results)}`);
+  log(`added the figures to bench/results/latest.json${opts.record ? ' and bench/RESULTS.md' : ''} (the others are of ${results.date})`);
+}
+
 async function main(): Promise<void> {
   log(
     `${quick ? 'quick' : 'full'} run: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${WORKERS} Holdfast worker(s)`,
@@ -917,6 +970,10 @@ async function main(): Promise<void> {
   }
   if (opts['tail-only']) {
     await tailPhase();
+    return;
+  }
+  if (opts['pglite-only']) {
+    recordPglite(await pglitePhase());
     return;
   }
   const pgbench = ensurePgbench(log);
@@ -1218,47 +1275,9 @@ async function main(): Promise<void> {
         log(`! the PgBouncer step failed, left out: ${error instanceof Error ? error.message : String(error)}`);
       }
 
-    // -- PGlite ---------------------------------------------------------------------------------
+    // -- PGlite (bench/lib/pglite-phase.ts) --------------------------------------------------------
     let pglite: BenchResults['pglite'] = { captures_per_s: null, p50_ms: null, p99_ms: null, orders: 0, peak_rss_mb: null };
-    if (!opts['skip-pglite']) {
-      const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-bench-pglite-'));
-      try {
-        const seedStartLite = performance.now();
-        const lite = await openPglite(join(dataDir, 'pgdata'));
-        const liteMerchant = await setUp(lite, PGLITE_ORDERS);
-        await lite.query('vacuum analyze');
-        await lite.close();
-        log(`PGlite seeded with ${PGLITE_ORDERS} orders in ${((performance.now() - seedStartLite) / 1000).toFixed(0)} s`);
-        const liteServer = await startHoldfast({ HOLDFAST_DATA_DIR: dataDir }, 1);
-        try {
-          const liteRange = new OrderRange(1, PGLITE_ORDERS);
-          const liteBearer = await token(liteServer.baseUrl, liteMerchant);
-          await closedLoop(liteServer.baseUrl, {
-            connections: CONNECTIONS,
-            durationS: WARMUP_S,
-            next: pineLabsCaptures(liteRange, liteBearer),
-          });
-          const liteRun = await closedLoop(liteServer.baseUrl, {
-            connections: CONNECTIONS,
-            durationS: DURATION,
-            next: pineLabsCaptures(liteRange, liteBearer),
-          });
-          describe(`Holdfast on PGlite, Pine Labs capture, ${CONNECTIONS} connections`, liteRun);
-          const liteMemory = processMemory(liteServer, 'holdfast-pglite');
-          pglite = {
-            captures_per_s: round(liteRun.rps, 1),
-            p50_ms: round(liteRun.p50Ms),
-            p99_ms: round(liteRun.p99Ms),
-            orders: PGLITE_ORDERS,
-            peak_rss_mb: round(Math.max(...liteMemory.map((m) => m.peak_rss_mb)), 1),
-          };
-        } finally {
-          await liteServer.process.stop();
-        }
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
-    }
+    if (!opts['skip-pglite']) pglite = await pglitePhase();
 
     const peak = Math.max(...memory.map((m) => m.peak_rss_mb));
     Object.assign(results, {

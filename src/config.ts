@@ -27,6 +27,8 @@ export interface Config {
    * `off` is for a transaction pooler such as PgBouncer in front of PostgreSQL (docs/database-faults.md).
    */
   dbPreparedStatements: boolean;
+  /** Where the embedded PGlite runs (HOLDFAST_PGLITE_THREAD): `main`, the thread that serves HTTP (Default), or `worker`, a thread of its own. */
+  pgliteThread: 'main' | 'worker';
   /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
   readyTimeoutMs: number;
   /** The oldest a due job may wait before /readyz answers 503 (HOLDFAST_READY_JOB_LAG, default 5m). */
@@ -155,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Longer than the statement timeout by default, so the server's own cancel normally comes first.
   const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
   const dbPreparedStatements = parseOnOff(env, 'HOLDFAST_DB_PREPARED', true, problems);
+  const pgliteThread = env.HOLDFAST_PGLITE_THREAD || 'main';
+  if (pgliteThread !== 'main' && pgliteThread !== 'worker')
+    problems.push(`HOLDFAST_PGLITE_THREAD must be main or worker, got "${env.HOLDFAST_PGLITE_THREAD}"`);
   const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
   const readyJobLagMs = duration(env, 'HOLDFAST_READY_JOB_LAG', '5m', problems);
   const metricsPort = parseMetricsPort(env.HOLDFAST_METRICS_PORT, problems);
@@ -265,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs,
     dbQueryTimeoutMs,
     dbPreparedStatements,
+    pgliteThread: pgliteThread === 'worker' ? 'worker' : 'main',
     readyTimeoutMs,
     readyJobLagMs,
     metricsPort,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Db } from './db.js';
 import { openPglite } from './pglite-db.js';
+import { openPgliteWorker } from './pglite-worker-db.js';
 import { openPostgres } from './postgres-db.js';
 
 export class DatabaseInUseError extends Error {
@@ -17,7 +18,8 @@ export class DatabaseInUseError extends Error {
 
 /**
  * PostgreSQL when a URL is given; otherwise the embedded PGlite in `<dataDir>/pgdata`, which
- * belongs to one process at a time (guarded by a lock file).
+ * belongs to one process at a time (guarded by a lock file), on the thread that serves HTTP or on a
+ * worker thread of its own (`pgliteThread`, bench/README.md "Embedded engine: in-thread vs worker").
  */
 export async function openDatabase(options: {
   databaseUrl: string | undefined;
@@ -27,6 +29,7 @@ export async function openDatabase(options: {
   dbStatementTimeoutMs?: number;
   dbQueryTimeoutMs?: number;
   dbPreparedStatements?: boolean;
+  pgliteThread?: 'main' | 'worker';
 }): Promise<Db> {
   if (options.databaseUrl) {
     return openPostgres({
@@ -48,7 +51,8 @@ export async function openDatabase(options: {
     throw error;
   }
   try {
-    const db = await openPglite(join(dataDir, 'pgdata'));
+    const pgdata = join(dataDir, 'pgdata');
+    const db = options.pgliteThread === 'worker' ? await openPgliteWorker(pgdata) : await openPglite(pgdata);
     return {
       ...db,
       async close() {

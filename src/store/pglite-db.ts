@@ -1,7 +1,30 @@
+import v8 from 'node:v8';
 import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
 import { INT8_OID, type Db, type Queryable } from './db.js';
 
 const { serialize } = protocol;
+
+/**
+ * PostgreSQL's default shared_buffers (128 MB) is allocated and zeroed inside PGlite's WASM memory
+ * when it starts, so it is resident whatever the data: 16 MB keeps Holdfast on PGlite near the
+ * memory target with the same throughput, the pages it evicts staying in the operating system's
+ * file cache (measured in bench/README.md, "Embedded engine: in-thread vs worker", Memory).
+ */
+const PGLITE_MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
+ * PGlite's WASM module is 9 MB of code: compiled eagerly with V8's baseline compiler and again
+ * with its optimizing one as it warms up, the machine code of both stays resident (about 35 MB).
+ * Compiling each function once, with the optimizing compiler, when it is first called keeps only
+ * the code Postgres runs. Set before the module is compiled; nothing else in Holdfast runs WASM.
+ */
+let wasmCompilationSet = false;
+function compileWasmLazilyOnce(): void {
+  if (wasmCompilationSet) return;
+  wasmCompilationSet = true;
+  v8.setFlagsFromString('--wasm-lazy-compilation');
+  v8.setFlagsFromString('--no-liftoff');
+}
 
 /**
  * The embedded database. PGlite is a single connection; every statement and every transaction
@@ -18,8 +41,14 @@ const { serialize } = protocol;
  * open every database from one migrated image instead of initialising and migrating each.
  */
 export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
+  compileWasmLazilyOnce();
   // One options object: PGlite ignores its second argument when the first (dataDir) is undefined.
-  const pglite = new PGlite({ ...options, dataDir, parsers: { [INT8_OID]: (value: string) => Number(value) } });
+  const pglite = new PGlite({
+    ...options,
+    dataDir,
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_SETTINGS],
+    parsers: { [INT8_OID]: (value: string) => Number(value) },
+  });
   await pglite.waitReady;
   const prepared = new Map<string, { name: string; paramTypes: number[] }>();
 
