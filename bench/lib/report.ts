@@ -158,7 +158,7 @@ export function rows(r: BenchResults): Row[] {
         '',
         '',
       ]),
-    ['  Holdfast / pgbench', n(c.ratio_vs_pgbench, 2), '>= 0.6', check(atLeast(c.ratio_vs_pgbench, 0.6))],
+    ['  Holdfast / pgbench', n(c.ratio_vs_pgbench, 2), '>= 0.7', check(atLeast(c.ratio_vs_pgbench, 0.7))],
     ['  Holdfast / naive', n(c.ratio_vs_naive, 2), '>= 1.0', check(atLeast(c.ratio_vs_naive, 1.0))],
     [`  p50 / p99 at ${conns} connections`, `${n(c.p50_ms, 1)} / ${n(c.p99_ms, 1)} ms`, '', ''],
     [

@@ -94,7 +94,8 @@ export type DeclineCode = (typeof DECLINE_CODES)[number];
 /**
  * Holdfast's own decline, never a connector's: card-testing protection refused the authorization
  * before any connector was asked (src/core/card-testing.ts). Pine Labs' code for "Failure due to
- * request velocity or limit checks".
+ * request velocity or limit checks". migrations/026_card_declines.sql names it too, to leave these
+ * refusals out of the declines it keeps: keep the two the same.
  */
 export const CARD_TESTING_DECLINE = 'PAYMENT_RATE_LIMIT';
 

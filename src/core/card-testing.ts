@@ -26,11 +26,11 @@ export async function cardTestingRefusal(ctx: CoreContext, merchantId: string, p
   const since = new Date(ctx.clock.now().getTime() - windowMs);
   const fingerprint = payment.card?.fingerprint;
   if (cardDeclines > 0 && fingerprint) {
-    const declines = await recentDeclinesOfCard(ctx.db, fingerprint, since, CARD_TESTING_DECLINE, cardDeclines);
+    const declines = await recentDeclinesOfCard(ctx.db, fingerprint, since, cardDeclines);
     if (declines >= cardDeclines) return refusal('too many declined payments with this card');
   }
   if (merchantDeclines > 0) {
-    const declines = await recentDeclinesOfMerchant(ctx.db, merchantId, since, CARD_TESTING_DECLINE, merchantDeclines);
+    const declines = await recentDeclinesOfMerchant(ctx.db, merchantId, since, merchantDeclines);
     if (declines >= merchantDeclines) return refusal('too many declined payments at this merchant');
   }
   return undefined;
