@@ -90,7 +90,7 @@ const HELP = `npm run bench [-- options]
   --pglite-only        only the PGlite step: the raw loop (PGlite alone running the capture's statements) and
                        Holdfast on PGlite, alternating rounds; the figures go into the existing results/latest.json
                        as \`pglite\` (and RESULTS.md with --record)
-  --pglite-threads L   where Holdfast runs PGlite, each measured in turn, the default first (Default main,worker)
+  --pglite-threads L   where Holdfast runs PGlite, each measured in turn, the default first (Default worker,main)
   --skip-drift         no drift check before the run
   --keep-db            keep the large scratch database (its name is printed)
   --record             also rewrite bench/RESULTS.md with this run
@@ -138,7 +138,7 @@ const { values: opts } = parseArgs({
     'pglite-orders': { type: 'string' },
     'skip-pglite': { type: 'boolean', default: false },
     'pglite-only': { type: 'boolean', default: false },
-    'pglite-threads': { type: 'string', default: 'main,worker' },
+    'pglite-threads': { type: 'string', default: 'worker,main' },
     'skip-drift': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },

@@ -27,7 +27,11 @@ export interface Config {
    * `off` is for a transaction pooler such as PgBouncer in front of PostgreSQL (docs/database-faults.md).
    */
   dbPreparedStatements: boolean;
-  /** Where the embedded PGlite runs (HOLDFAST_PGLITE_THREAD): `main`, the thread that serves HTTP (Default), or `worker`, a thread of its own. */
+  /**
+   * Where the embedded PGlite runs (HOLDFAST_PGLITE_THREAD): `worker`, a thread of its own (Default), so Postgres
+   * works while the HTTP thread parses and answers; or `main`, the thread that serves HTTP (bench/README.md,
+   * "Embedded engine: in-thread vs worker").
+   */
   pgliteThread: 'main' | 'worker';
   /** How long /readyz waits for its trivial query before answering 503 (HOLDFAST_READY_TIMEOUT, default 2s). */
   readyTimeoutMs: number;
@@ -157,7 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Longer than the statement timeout by default, so the server's own cancel normally comes first.
   const dbQueryTimeoutMs = duration(env, 'HOLDFAST_DB_QUERY_TIMEOUT', `${(dbStatementTimeoutMs ?? 10_000) + 5000}ms`, problems);
   const dbPreparedStatements = parseOnOff(env, 'HOLDFAST_DB_PREPARED', true, problems);
-  const pgliteThread = env.HOLDFAST_PGLITE_THREAD || 'main';
+  const pgliteThread = env.HOLDFAST_PGLITE_THREAD || 'worker';
   if (pgliteThread !== 'main' && pgliteThread !== 'worker')
     problems.push(`HOLDFAST_PGLITE_THREAD must be main or worker, got "${env.HOLDFAST_PGLITE_THREAD}"`);
   const readyTimeoutMs = duration(env, 'HOLDFAST_READY_TIMEOUT', '2s', problems);
@@ -270,7 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs,
     dbQueryTimeoutMs,
     dbPreparedStatements,
-    pgliteThread: pgliteThread === 'worker' ? 'worker' : 'main',
+    pgliteThread: pgliteThread === 'main' ? 'main' : 'worker',
     readyTimeoutMs,
     readyJobLagMs,
     metricsPort,
