@@ -12,6 +12,7 @@ import { createLogger } from '../logger.js';
 import { clusterMetricsListener, reportToPrimary } from '../metrics/cluster-metrics.js';
 import { appMetricsListener, serveMetricsOrWarn } from '../metrics/serve-metrics.js';
 import { openDatabase } from '../store/open-database.js';
+import { compileWasmOnceWhenCalled } from '../store/pglite-db.js';
 import { startRuntimeTelemetry } from '../metrics/runtime-telemetry.js';
 
 /**
@@ -38,6 +39,7 @@ async function serve(config: Config, setUp: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
   // Only the benchmark sets it (bench/README.md, Where the tail comes from).
   const telemetry = startRuntimeTelemetry(process.env.HOLDFAST_BENCH_TELEMETRY);
+  if (config.databaseUrl === undefined) compileWasmOnceWhenCalled();
   const db = await openDatabase(config);
   const app = await createApp({ config, db, logger, databaseGauges: setUp });
   if (!setUp) reportToPrimary(app.metrics.registry);

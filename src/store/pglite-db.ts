@@ -16,10 +16,12 @@ const PGLITE_MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
  * PGlite's WASM module is 9 MB of code: compiled eagerly with V8's baseline compiler and again
  * with its optimizing one as it warms up, the machine code of both stays resident (about 35 MB).
  * Compiling each function once, with the optimizing compiler, when it is first called keeps only
- * the code Postgres runs. Set before the module is compiled; nothing else in Holdfast runs WASM.
+ * the code Postgres runs. The V8 flags are process-wide and must be set before the module is
+ * compiled, so the long-lived server sets them (src/cli/start.ts); a short-lived process (a CLI
+ * command, a test file) starts PGlite faster without them. Nothing else in Holdfast runs WASM.
  */
 let wasmCompilationSet = false;
-function compileWasmLazilyOnce(): void {
+export function compileWasmOnceWhenCalled(): void {
   if (wasmCompilationSet) return;
   wasmCompilationSet = true;
   v8.setFlagsFromString('--wasm-lazy-compilation');
@@ -41,7 +43,6 @@ function compileWasmLazilyOnce(): void {
  * open every database from one migrated image instead of initialising and migrating each.
  */
 export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
-  compileWasmLazilyOnce();
   // One options object: PGlite ignores its second argument when the first (dataDir) is undefined.
   const pglite = new PGlite({
     ...options,
