@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HttpAcquirerConnector } from '../../src/connectors/http-acquirer/connector.js';
 import { card, PATIENT_TIMEOUT_MS } from './simulator-fixture.js';
+import { freePort } from '../helpers/free-port.js';
 
 const BIN = join(process.cwd(), 'bin', 'holdfast.js');
 /** Bounds every wait on the child, so a broken start fails the test instead of hanging the suite. */
@@ -18,17 +18,6 @@ function holdfast(args: string[]) {
     timeout: START_LIMIT_MS,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /** Starts `holdfast acquirer …` and resolves once it prints its listening line. */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,17 +8,7 @@ import type { Db } from '../../src/store/db.js';
 import { assertLedgerInvariants } from '../helpers/ledger-check.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { onPostgres, openTestDatabase, TEST_MASTER_KEY } from '../helpers/test-database.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+import { freePort } from '../helpers/free-port.js';
 
 describe(
   'holdfast start --workers 2 (Node cluster on PostgreSQL)',

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openPglite } from '../../src/store/pglite-db.js';
+import { freePort } from '../helpers/free-port.js';
 
 const BIN = join(process.cwd(), 'bin', 'holdfast.js');
 const dirs: string[] = [];
@@ -22,17 +22,6 @@ function holdfast(args: string[], env: Record<string, string>) {
     timeout: 300_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /** Runs `holdfast start` until its banner is out, hands the output to `check`, then stops it. */

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
 import { onPostgres, openTestDatabase, TEST_MASTER_KEY } from '../helpers/test-database.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * What a user who never cloned the repository gets: `npm pack`, the tarball installed into an
@@ -28,17 +28,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     Object.entries(process.env).filter(([name]) => !/^(HOLDFAST_|DATABASE_URL$|TEST_DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$)/.test(name)),
   );
   return { ...env, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /** Every file below `dir`, as paths relative to the repository with forward slashes. */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import { PineLabsClient, uniqueRef } from '../helpers/pinelabs-client.js';
 import { onPostgres, openTestDatabase, TEST_MASTER_KEY } from '../helpers/test-database.js';
 import { JuspayHttp } from '../juspay/helpers/juspay-http.js';
 import { verifyAt, WebhookReceiver } from './receiver.js';
+import { freePort } from '../helpers/free-port.js';
 
 const BIN = join(process.cwd(), 'bin', 'holdfast.js');
 const DB = onPostgres ? 'PostgreSQL' : 'PGlite';
@@ -42,17 +42,6 @@ function holdfast(args: string[], env: Record<string, string>): Promise<Run> {
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => {
-        resolve(port);
-      });
     });
   });
 }
