@@ -100,11 +100,16 @@ describe(
       for (let i = 0; i < Math.max(PINE_LABS_FLOWS, JUSPAY_FLOWS); i++) {
         if (i < PINE_LABS_FLOWS) {
           const orderId = await pineLabs.authorizedOrder(1000 + i);
-          assert.equal((await pineLabs.capture(orderId, { merchant_capture_reference: uniqueRef('cap') })).status, 200);
+          const captured = await pineLabs.capture(orderId, { merchant_capture_reference: uniqueRef('cap') });
+          if (captured.status !== 200) {
+            const order = await pineLabs.getOrder(orderId);
+            assert.fail(`capture of ${orderId}: ${captured.status} ${JSON.stringify(captured.body)}; order: ${JSON.stringify(order.body)}`);
+          }
         }
         if (i < JUSPAY_FLOWS) {
           const order = await juspay.authorizedOrder('20.00');
-          assert.equal((await juspay.capture(order.txnUuid)).status, 200);
+          const captured = await juspay.capture(order.txnUuid);
+          assert.equal(captured.status, 200, `capture of ${order.txnUuid}: ${JSON.stringify(captured.body)}`);
         }
       }
 
