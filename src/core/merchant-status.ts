@@ -32,16 +32,26 @@ interface MerchantStatus {
  * credential the request authenticated with (when named) is neither revoked nor expired by the
  * business clock. Read from the database at most once a second per merchant and process, so a
  * disable (`holdfast merchant disable`), a revocation or the end of a rotation's overlap reaches
- * every process within a second (docs/admin-api.md), and a well-signed token for a merchant that
- * does not exist is a 401, never a 5xx from a foreign key further on. The cache lifetime is
- * monotonic time; the expiry itself is the business clock's.
+ * every process within a second (docs/admin-api.md), while a credential the last read did not
+ * know (just issued by a rotation in another process) is read at once rather than refused for that
+ * second, and a well-signed token for a merchant that does not exist is a 401, never a 5xx from a
+ * foreign key further on. The cache lifetime is monotonic time; the expiry itself is the business
+ * clock's.
  */
 export function merchantActivity(ctx: Pick<CoreContext, 'db' | 'clock'>): (merchantId: string, credentialId?: string) => Promise<boolean> {
   const seen = new Map<string, MerchantStatus>();
   return async (merchantId, credentialId) => {
     const now = performance.now();
     let status = seen.get(merchantId);
-    if (!status || now - status.readAt >= MERCHANT_STATUS_TTL_MS || (changedHere.get(merchantId) ?? -Infinity) >= status.readAt) {
+    if (
+      !status ||
+      now - status.readAt >= MERCHANT_STATUS_TTL_MS ||
+      (changedHere.get(merchantId) ?? -Infinity) >= status.readAt ||
+      // A credential newer than what was read, made since by a rotation in another process. Only ids
+      // of credentials that authenticated get here (a key found by its hash, a token's signed `cid`),
+      // and credentials are revoked, never deleted: this reads once per new credential, not per guess.
+      (status.active && credentialId !== undefined && !status.credentials.has(credentialId))
+    ) {
       const merchant = await findMerchant(ctx.db, merchantId);
       const credentials = merchant ? await listCredentials(ctx.db, merchantId) : [];
       status = {

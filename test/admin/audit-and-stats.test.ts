@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { recordAudit } from '../../src/core/admin/audit.js';
 import type { AdminActor } from '../../src/domain/operator-roles.js';
 import { setReviewReason } from '../../src/store/orders-repository.js';
-import { adminClient } from '../helpers/admin.js';
+import { adminCall, adminClient, operatorSession } from '../helpers/admin.js';
 import { PineLabsClient } from '../helpers/pinelabs-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -211,6 +211,56 @@ describe('admin API: audit listing', () => {
       ['mer_odd', 'mer_odd'],
     );
     assert.deepEqual((await limited.get('/audit?merchant_id=mer_even')).body, { data: [], next_cursor: null });
+  });
+
+  it('cannot be altered through the API: no method but GET answers on /audit or an entry, and the rows stay as they were', async () => {
+    const admin = await adminClient(server, 'admin');
+    const operator = await operatorSession(server, 'admin');
+    const rows = async () =>
+      (await server.db.query<{ dump: string }>('select row_to_json(a)::text as dump from audit_log a order by id')).map((r) => r.dump);
+    const before = await rows();
+    const listed = (await admin.get('/audit?limit=100')).body;
+    assert.equal(listed.data.length, before.length);
+    const id = listed.data.at(-1).id as number;
+
+    const change = { action: 'tampered', before: null, after: null, reason: 'rewriting history' };
+    const attempts: Array<[string, string, unknown]> = [
+      ['POST', '/audit', change],
+      ['PUT', '/audit', [change]],
+      ['PATCH', '/audit', change],
+      ['DELETE', '/audit', undefined],
+      ['DELETE', '/audit?target_id=mer_even', undefined],
+      ['GET', `/audit/${id}`, undefined],
+      ['POST', `/audit/${id}`, change],
+      ['PUT', `/audit/${id}`, change],
+      ['PATCH', `/audit/${id}`, change],
+      ['DELETE', `/audit/${id}`, undefined],
+      ['PATCH', `/audit/${id}/reason`, { reason: 'rewriting history' }],
+      ['DELETE', '/audit/all', undefined],
+    ];
+    const callers = [
+      {
+        who: 'admin token',
+        call: (method: string, path: string, body: unknown) =>
+          adminCall(server, method, path, { body, headers: { authorization: `Bearer ${admin.token}` } }),
+      },
+      {
+        who: 'admin session',
+        call: (method: string, path: string, body: unknown) =>
+          adminCall(server, method, path, { body, headers: { cookie: operator.cookie, 'x-csrf-token': operator.csrfToken } }),
+      },
+    ];
+    for (const { who, call } of callers) {
+      for (const [method, path, body] of attempts) {
+        const response = await call(method, path, body);
+        assert.ok([404, 405].includes(response.status), `${who} ${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+        assert.deepEqual(Object.keys(response.body).sort(), ['error', 'message'], `${who} ${method} ${path}: the admin error shape`);
+        assert.equal(response.body.error, response.status === 404 ? 'not_found' : 'method_not_allowed');
+      }
+    }
+
+    assert.deepEqual(await rows(), before, 'every entry as it was, and no entry more or fewer');
+    assert.deepEqual((await admin.get('/audit?limit=100')).body, listed);
   });
 
   it('refuses malformed parameters with 400', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { openPostgres } from '../../src/store/postgres-db.js';
 import { adminClient } from '../helpers/admin.js';
 import { startMerchantReceiver, type MerchantReceiver } from '../helpers/merchant-receiver.js';
 import { call } from '../helpers/pinelabs-client.js';
-import { onPostgres, openTestDatabase } from '../helpers/test-database.js';
+import { startHoldfastProcess, type HoldfastProcess } from '../helpers/holdfast-process.js';
+import { onPostgres } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { basicAuth } from '../juspay/helpers/juspay-http.js';
 
@@ -200,48 +200,109 @@ describe('admin API: credential rotation with overlap, and revocation', () => {
       'an overlap of 0 ends the old keys at once',
     );
   });
-
-  it(
-    'two processes on one database: a rotation and a revocation through one are honoured by the other within a second',
-    { skip: !onPostgres && 'needs PostgreSQL: the embedded database belongs to one process' },
-    async () => {
-      const db = await openTestDatabase();
-      const a = await startTestServer({}, { db });
-      const b = await startTestServer(
-        {},
-        { db: openPostgres({ connectionString: db.url!, maxConnections: 5, applicationName: 'holdfast-test' }) },
-      );
-      try {
-        const adminA = await adminClient(a, 'admin');
-        const merchant = await a.newMerchant('Two processes');
-        assert.equal((await juspayCall(b.baseUrl, merchant.api_key)).status, 404, 'B knows the key (and caches it)');
-        const oldToken = (await tokenFor(b.baseUrl, merchant.client_id, merchant.client_secret)).body.access_token as string;
-        assert.equal((await pineLabsCall(b.baseUrl, oldToken)).status, 404);
-
-        const rotatedKey = await adminA.post(`/merchants/${merchant.merchant_id}/credentials/api_key/rotate`, { overlap_seconds: 0 });
-        assert.equal(rotatedKey.status, 200);
-        await within('B refuses the rotated-out API key', async () => (await juspayCall(b.baseUrl, merchant.api_key)).status === 401);
-        assert.equal((await juspayCall(b.baseUrl, rotatedKey.body.secret.api_key)).status, 404);
-
-        const rotatedSecret = await adminA.post(`/merchants/${merchant.merchant_id}/credentials/client_secret/rotate`, {
-          overlap_seconds: 3600,
-        });
-        assert.equal((await tokenFor(b.baseUrl, merchant.client_id, merchant.client_secret)).status, 200, 'the overlap holds on B');
-        const old = (await adminA.get(`/merchants/${merchant.merchant_id}/credentials`)).body.data.find(
-          (c: { kind: string; status: string }) => c.kind === 'client_secret' && c.status === 'expiring',
-        );
-        assert.equal((await adminA.post(`/merchants/${merchant.merchant_id}/credentials/${old.id}/revoke`)).status, 200);
-        await within(
-          'B refuses the revoked client secret',
-          async () => (await tokenFor(b.baseUrl, merchant.client_id, merchant.client_secret)).status === 401,
-        );
-        await within('B refuses tokens issued for it', async () => (await pineLabsCall(b.baseUrl, oldToken)).status === 401);
-        assert.equal((await tokenFor(b.baseUrl, merchant.client_id, rotatedSecret.body.secret.client_secret)).status, 200);
-      } finally {
-        await b.app.close();
-        await b.db.close();
-        await a.close();
-      }
-    },
-  );
 });
+
+/** Polls `check` until it holds, for at most `boundMs`; resolves with how long that took. */
+async function flips(what: string, check: () => Promise<boolean>, boundMs = 5000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (await check()) return Math.round(performance.now() - started);
+    if (performance.now() - started > boundMs) assert.fail(`${what} did not happen within ${boundMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe(
+  'credential rotation across two processes on one database: a change through one reaches the other within about a second',
+  { skip: !onPostgres && 'needs PostgreSQL: the embedded database belongs to one process' },
+  () => {
+    // A is this test process's server, whose admin API makes every change; B is `holdfast start`
+    // in a process of its own, so it shares nothing with A but the database, and learns of a
+    // revocation only when its per-process cache of the merchant's credentials runs out.
+    let a: TestServer | undefined;
+    let b: HoldfastProcess | undefined;
+    let admin: Client;
+
+    before(async () => {
+      a = await startTestServer();
+      const url = (a.db as { url?: string }).url;
+      assert.ok(url, 'a PostgreSQL URL for the second process');
+      admin = await adminClient(a, 'admin');
+      b = await startHoldfastProcess({ databaseUrl: url });
+    });
+    after(async () => {
+      await b?.stop();
+      await a?.close();
+    });
+
+    const expiring = async (merchantId: string, kind: string) =>
+      ((await admin.get(`/merchants/${merchantId}/credentials`)).body.data as Array<{ id: string; kind: string; status: string }>).find(
+        (c) => c.kind === kind && c.status === 'expiring',
+      )!;
+
+    it('API key (Juspay): B takes old and new during the overlap, and refuses the old one soon after a revocation or a rotation with no overlap', async (t) => {
+      const merchant = await a!.newMerchant('Two processes, API key');
+      const bUrl = b!.baseUrl;
+      assert.equal((await juspayCall(bUrl, merchant.api_key)).status, 404, 'B knows the key (and caches it)');
+
+      const rotated = await admin.post(`/merchants/${merchant.merchant_id}/credentials/api_key/rotate`, { overlap_seconds: 3600 });
+      assert.equal(rotated.status, 200);
+      const newKey = rotated.body.secret.api_key as string;
+      assert.equal((await juspayCall(bUrl, newKey)).status, 404, 'B takes the new key at once');
+      assert.equal((await juspayCall(bUrl, merchant.api_key)).status, 404, 'B still takes the old key during the overlap');
+
+      const old = await expiring(merchant.merchant_id, 'api_key');
+      assert.equal((await admin.post(`/merchants/${merchant.merchant_id}/credentials/${old.id}/revoke`)).status, 200);
+      const revokedAfter = await flips(
+        'B refuses the revoked API key',
+        async () => (await juspayCall(bUrl, merchant.api_key)).status === 401,
+      );
+      t.diagnostic(`B refused the revoked key ${revokedAfter} ms after the revocation answered`);
+      assert.deepEqual((await juspayCall(bUrl, merchant.api_key)).body, JUSPAY_401);
+      assert.equal((await juspayCall(bUrl, newKey)).status, 404, 'the new key still works on B');
+
+      // A rotation with no overlap ends the current key as it makes the next one.
+      const next = await admin.post(`/merchants/${merchant.merchant_id}/credentials/api_key/rotate`, { overlap_seconds: 0 });
+      assert.equal(next.status, 200);
+      assert.equal((await juspayCall(bUrl, next.body.secret.api_key)).status, 404, 'B takes the next key at once');
+      const rotatedAfter = await flips(
+        'B refuses the key rotated out with no overlap',
+        async () => (await juspayCall(bUrl, newKey)).status === 401,
+      );
+      t.diagnostic(`B refused the key rotated out with no overlap ${rotatedAfter} ms after the rotation answered`);
+      assert.equal((await juspayCall(bUrl, next.body.secret.api_key)).status, 404);
+    });
+
+    it('client secret (Pine Labs): B issues and honours tokens for old and new during the overlap, and refuses the old secret and its tokens soon after a revocation', async (t) => {
+      const merchant = await a!.newMerchant('Two processes, client secret');
+      const bUrl = b!.baseUrl;
+      const firstToken = (await tokenFor(bUrl, merchant.client_id, merchant.client_secret)).body.access_token as string;
+      assert.equal((await pineLabsCall(bUrl, firstToken)).status, 404, 'B knows the secret (and caches it)');
+
+      const rotated = await admin.post(`/merchants/${merchant.merchant_id}/credentials/client_secret/rotate`, { overlap_seconds: 3600 });
+      assert.equal(rotated.status, 200);
+      const newSecret = rotated.body.secret.client_secret as string;
+      const withNew = await tokenFor(bUrl, merchant.client_id, newSecret);
+      assert.equal(withNew.status, 200, 'B issues a token for the new secret');
+      assert.equal((await pineLabsCall(bUrl, withNew.body.access_token)).status, 404, "B takes the new secret's token at once");
+      const withOld = await tokenFor(bUrl, merchant.client_id, merchant.client_secret);
+      assert.equal(withOld.status, 200, 'B still issues a token for the old secret during the overlap');
+      assert.equal((await pineLabsCall(bUrl, withOld.body.access_token)).status, 404);
+      assert.equal((await pineLabsCall(bUrl, firstToken)).status, 404);
+
+      const old = await expiring(merchant.merchant_id, 'client_secret');
+      assert.equal((await admin.post(`/merchants/${merchant.merchant_id}/credentials/${old.id}/revoke`)).status, 200);
+      const refusedSecret = await tokenFor(bUrl, merchant.client_id, merchant.client_secret);
+      assert.equal(refusedSecret.status, 401, 'B reads the secrets for each token request: the revoked one is refused at once');
+      assert.deepEqual(refusedSecret.body, PINE_LABS_401);
+      const tokenAfter = await flips(
+        "B refuses the revoked secret's tokens",
+        async () => (await pineLabsCall(bUrl, firstToken)).status === 401,
+      );
+      t.diagnostic(`B refused the revoked secret's token ${tokenAfter} ms after the revocation answered`);
+      assert.deepEqual((await pineLabsCall(bUrl, withOld.body.access_token)).body, PINE_LABS_TOKEN_401);
+      assert.equal((await pineLabsCall(bUrl, withNew.body.access_token)).status, 404, "the new secret's token still works on B");
+      assert.equal((await tokenFor(bUrl, merchant.client_id, newSecret)).status, 200);
+    });
+  },
+);
