@@ -144,6 +144,24 @@ describe('the OpenAPI documents', () => {
     }
   });
 
+  it('every admin operation has a summary, a documented success and its errors in the admin shape', () => {
+    const errorShape = (schema: any) =>
+      schema?.type === 'object' && ['error', 'message'].every((k) => schema.properties?.[k]?.type === 'string');
+    for (const [path, item] of Object.entries((docs.admin as OpenApiDocument).paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const label = `admin ${method.toUpperCase()} ${path}`;
+        assert.ok(typeof op.summary === 'string' && op.summary.length > 0 && op.summary.length <= 80, `${label}: a short summary`);
+        const successes = Object.keys(op.responses).filter((status) => /^2\d\d$/.test(status));
+        assert.equal(successes.length, 1, `${label}: one success status`);
+        const success = op.responses[successes[0]!];
+        if (successes[0] === '204') assert.equal(success.content, undefined, `${label}: 204 has no body`);
+        else assert.equal(success.content?.['application/json']?.schema?.type, 'object', `${label}: a JSON object answer`);
+        for (const status of ['400', '401', '403'])
+          assert.ok(errorShape(op.responses[status]?.content?.['application/json']?.schema), `${label}: ${status} as {error, message}`);
+      }
+    }
+  });
+
   it('only the Pine Labs token call needs no credentials', () => {
     const open = Object.entries(docs).flatMap(([name, doc]) =>
       Object.entries(doc.paths).flatMap(([path, item]) =>

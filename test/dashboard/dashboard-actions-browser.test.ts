@@ -1,7 +1,7 @@
 /**
  * What an operator changes through the dashboard, in a real browser (Debian's Chromium): replaying
  * a webhook from an order's page, resolving a manual review, rotating a merchant's API key with an
- * overlap. Each is checked where it lands (the database, the ledger, the Juspay API), every page and
+ * overlap, using the sandbox tools on an order. Each is checked where it lands (the database, the ledger, the Juspay API), every page and
  * dialog with axe-core. A form posted from another site while the operator is signed in changes
  * nothing (docs/admin-api.md: SameSite=Strict session cookie and CSRF token).
  */
@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MerchantCredentials } from '../../src/core/merchants.js';
+import { adminClient } from '../helpers/admin.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { assertAccessible, pageLoaded, signInNewOperator } from '../helpers/dashboard-browser.js';
 import { assertLedgerInvariants, orderLedger } from '../helpers/ledger-check.js';
@@ -22,6 +23,8 @@ import { WebhookReceiver } from '../webhooks/receiver.js';
 
 const HOUR = 3600 * 1000;
 const REASON = 'Confirmed with the acquirer by phone, ticket 4711';
+/** A sandbox card whose release the sandbox gateway answers pending (docs/test-cards.md). */
+const VOID_PENDING = '4000000000000101';
 
 describe('dashboard actions in a browser', () => {
   let server: TestServer;
@@ -138,6 +141,71 @@ describe('dashboard actions in a browser', () => {
     const again = page.getByRole('region', { name: 'Webhook events' }).locator('.webhook').first();
     await again.locator('tbody tr').nth(attemptsBefore).waitFor();
     assert.equal(await again.locator('tbody tr').count(), attemptsBefore + 1, 'the new attempt is shown');
+  });
+
+  it('sandbox tools: expires an order’s capture window now, then settles the release the sandbox left pending', async () => {
+    const client = await PineLabsClient.login(server.baseUrl, shop);
+    const reference = uniqueRef('sandbox-tools');
+    const created = await client.createOrder(5500, { reference });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const orderId: string = created.body.data.order_id;
+    assert.equal((await client.pay(orderId, 5500, VOID_PENDING)).status, 200);
+    const admin = await adminClient(server, 'viewer');
+
+    await page.goto(`${server.baseUrl}/dashboard/orders/${orderId}`);
+    await pageLoaded(page, new RegExp(`Order ${reference}`));
+    const tools = page.getByRole('region', { name: 'Sandbox tools' });
+    await tools.waitFor();
+    assert.equal(await tools.getByRole('button', { name: 'Settle operation' }).isEnabled(), false, 'nothing pending yet');
+    await assertAccessible(page, 'sandbox-tools');
+
+    await tools.getByRole('button', { name: 'Expire capture window now' }).click();
+    await tools.getByText('The capture window closed; the order is VOID_PENDING until the gateway answers').waitFor();
+    await page
+      .getByRole('heading', { name: new RegExp(`Order ${reference}`), level: 1 })
+      .filter({ hasText: 'VOID_PENDING' })
+      .waitFor();
+    let detail = await admin.get(`/orders/${orderId}`);
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.order.state, 'VOID_PENDING');
+    assert.equal(detail.body.order.capture_deadline, server.clock.now().toISOString(), 'the window closed at the moment of the click');
+    assert.equal(detail.body.ledger.balances.held, 5500, 'nothing released before the gateway answers');
+    const release = detail.body.reversals.find((r: { status: string }) => /PENDING/.test(r.status));
+    assert.ok(release, 'a pending release');
+
+    const settle = tools.getByRole('form', { name: 'Settle a pending operation' });
+    assert.equal(await settle.getByLabel('Pending operation').inputValue(), release.id, 'the pending release is offered');
+    await settle.getByLabel('Gateway answer').selectOption('succeeded');
+    await assertAccessible(page, 'sandbox-tools-pending');
+    await settle.getByRole('button', { name: 'Settle operation' }).click();
+    await tools.getByText('The operation was settled.').waitFor();
+    await page
+      .getByRole('heading', { name: new RegExp(`Order ${reference}`), level: 1 })
+      .filter({ hasText: 'VOIDED' })
+      .waitFor();
+    await assertAccessible(page, 'sandbox-tools-settled');
+
+    detail = await admin.get(`/orders/${orderId}`);
+    assert.equal(detail.body.order.state, 'VOIDED');
+    assert.equal(detail.body.reversals.find((r: { id: string }) => r.id === release.id).status, 'SUCCEEDED');
+    assert.deepEqual(detail.body.ledger.balances, { customer: 0, held: 0, merchant: 0 });
+    assert.ok(
+      detail.body.ledger.invariants.every((i: { ok: boolean }) => i.ok),
+      'every invariant holds',
+    );
+    assert.deepEqual(await orderLedger(server.db, orderId), {
+      authorized: 5500,
+      captured: 0,
+      reversed: 5500,
+      refunded: 0,
+      held: 0,
+      merchant: 0,
+    });
+    assert.equal(
+      await count("select count(*) as n from audit_log where target_id = $1 and action like 'sandbox.%'", [orderId]),
+      2,
+      'both tools audited',
+    );
   });
 
   it('resolves a manual review: reason, outcome, confirmation; the order leaves the queue, the ledger balances, a webhook is stored', async () => {

@@ -161,6 +161,28 @@ describe('the dashboard in a browser', () => {
     await assertAccessible('order');
   });
 
+  it('renders a webhook event (summary, attempts, payload) and the not-found page accessibly', async () => {
+    const [event] = await server.db.query<{ id: string; event_type: string }>(
+      'select id, event_type from webhook_events where order_id = $1 order by seq limit 1',
+      [needle.orderId],
+    );
+    assert.ok(event, 'the order has a webhook event');
+    await page.goto(`${server.baseUrl}/dashboard/webhooks/${event.id}`);
+    await page.getByRole('heading', { name: new RegExp(`^Webhook event ${event.event_type}`), level: 1 }).waitFor();
+    await page.locator('[role=status]', { hasText: /Loading/ }).waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('alert').count(), 0, 'webhook event: no error shown');
+    assert.match((await page.getByRole('region', { name: 'Summary' }).textContent()) ?? '', new RegExp(event.id));
+    assert.ok((await page.getByRole('region', { name: 'Attempts' }).locator('tbody tr').count()) >= 1, 'its attempts are listed');
+    assert.match((await page.getByLabel('Event payload').textContent()) ?? '', new RegExp(needle.orderId));
+    assert.equal(await page.getByRole('button', { name: 'Replay event' }).count(), 1, 'support may replay');
+    await assertAccessible('webhook-event');
+
+    await page.goto(`${server.baseUrl}/dashboard/no-such-page`);
+    await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Go to the home page' }).count(), 1);
+    await assertAccessible('not-found');
+  });
+
   it('every other page renders accessibly', async () => {
     for (const [name, path, heading] of [
       ['reviews', '/dashboard/reviews', 'Manual review'],

@@ -2,6 +2,7 @@ import { createAdminToken } from '../../src/core/admin/admin-tokens.js';
 import { CLI_ACTOR } from '../../src/core/admin/audit.js';
 import { createOperator } from '../../src/core/admin/operators.js';
 import type { OperatorRole } from '../../src/domain/operator-roles.js';
+import { checkAgainstDocument } from './openapi-validator.js';
 import type { TestServer } from './test-server.js';
 
 /** An admin API caller: a fresh admin token of `role` (limited to `merchantIds` when given) and a fetch that sends it. */
@@ -13,8 +14,7 @@ export async function adminClient(server: TestServer, role: OperatorRole, mercha
       headers: { authorization: `Bearer ${issued.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    return answerOf(server, method, path, response);
   };
   return {
     token: issued.token,
@@ -33,6 +33,17 @@ export interface AdminResponse {
   headers: Headers;
 }
 
+/**
+ * An admin answer, parsed; every one is also checked against the served /openapi/admin.json, so
+ * each admin suite checks the document too.
+ */
+async function answerOf(server: TestServer, method: string, path: string, response: Response): Promise<AdminResponse> {
+  const text = await response.text();
+  const body: unknown = text ? JSON.parse(text) : undefined;
+  await checkAgainstDocument(server.baseUrl, 'admin', method, `/admin/v1${path}`, response.status, body);
+  return { status: response.status, body, headers: response.headers };
+}
+
 /** One admin API call with whatever headers the caller chooses (a cookie, a CSRF token, none). */
 export async function adminCall(
   server: TestServer,
@@ -45,8 +56,7 @@ export async function adminCall(
     headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  return answerOf(server, method, path, response);
 }
 
 /** `POST /session`; with the session cookie's `name=value` when it succeeded. */

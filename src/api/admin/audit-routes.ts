@@ -43,6 +43,7 @@ export async function auditRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCon
     {
       preHandler: requireRole('viewer'),
       schema: {
+        summary: 'The audit log, newest first',
         tags: ['audit'],
         querystring: AuditQuerystring,
         response: {

@@ -33,7 +33,10 @@ export async function credentialsRoutes(root: FastifyInstance, { ctx }: { ctx: C
 
   app.get(
     '/merchants/:id/credentials',
-    { schema: { params: MerchantParams, response: withErrors({ 200: CredentialList }) }, preValidation: requireRole('viewer') },
+    {
+      schema: { summary: 'List a merchant’s credentials', params: MerchantParams, response: withErrors({ 200: CredentialList }) },
+      preValidation: requireRole('viewer'),
+    },
     async (request) => {
       assertSeesMerchant(actorOf(request), request.params.id, 'No such merchant');
       if (!(await findMerchantView(ctx, request.params.id))) throw new AdminError('not_found', 'No such merchant');
@@ -44,7 +47,12 @@ export async function credentialsRoutes(root: FastifyInstance, { ctx }: { ctx: C
   app.post(
     '/merchants/:id/credentials/:kind/rotate',
     {
-      schema: { params: RotateParams, body: RotateBody, response: withErrors({ 200: RotatedCredential }) },
+      schema: {
+        summary: 'Rotate a credential, the old one kept for an overlap',
+        params: RotateParams,
+        body: RotateBody,
+        response: withErrors({ 200: RotatedCredential }),
+      },
       preValidation: [
         requireRole('admin'),
         // A rotation needs no body: an absent one means the default overlap.
@@ -70,7 +78,10 @@ export async function credentialsRoutes(root: FastifyInstance, { ctx }: { ctx: C
 
   app.post(
     '/merchants/:id/credentials/:credential_id/revoke',
-    { schema: { params: RevokeParams, response: withErrors({ 200: RevokedCredential }) }, preValidation: requireRole('admin') },
+    {
+      schema: { summary: 'Revoke a credential at once', params: RevokeParams, response: withErrors({ 200: RevokedCredential }) },
+      preValidation: requireRole('admin'),
+    },
     async (request) => {
       const actor = actorOf(request);
       assertSeesMerchant(actor, request.params.id, 'No such merchant');

@@ -32,7 +32,10 @@ export async function gatewayAccountsRoutes(
 
   app.get(
     '/merchants/:id/gateway-accounts',
-    { schema: { params: MerchantParams, response: withErrors({ 200: GatewayAccountList }) }, preValidation: requireRole('viewer') },
+    {
+      schema: { summary: 'List a merchant’s gateway accounts', params: MerchantParams, response: withErrors({ 200: GatewayAccountList }) },
+      preValidation: requireRole('viewer'),
+    },
     async (request) => {
       assertSeesMerchant(actorOf(request), request.params.id, 'No such merchant');
       if (!(await findMerchantView(ctx, request.params.id))) throw new AdminError('not_found', 'No such merchant');
@@ -43,7 +46,12 @@ export async function gatewayAccountsRoutes(
   app.post(
     '/merchants/:id/gateway-accounts',
     {
-      schema: { params: MerchantParams, body: AddGatewayAccountBody, response: withErrors({ 201: GatewayAccountAnswer }) },
+      schema: {
+        summary: 'Add a gateway account to a merchant',
+        params: MerchantParams,
+        body: AddGatewayAccountBody,
+        response: withErrors({ 201: GatewayAccountAnswer }),
+      },
       preValidation: requireRole('admin'),
     },
     async (request, reply) => {
@@ -78,7 +86,11 @@ export async function gatewayAccountsRoutes(
     app.post(
       `/merchants/:id/gateway-accounts/:account_id/${change}`,
       {
-        schema: { params: GatewayAccountParams, response: withErrors({ 200: GatewayAccountAnswer }) },
+        schema: {
+          summary: change === 'enable' ? 'Enable a gateway account' : 'Disable a gateway account: no new payments go to it',
+          params: GatewayAccountParams,
+          response: withErrors({ 200: GatewayAccountAnswer }),
+        },
         preValidation: requireRole('admin'),
       },
       async (request) => {

@@ -42,7 +42,7 @@ export async function merchantsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
 
   app.get(
     '/merchants',
-    { schema: { response: withErrors({ 200: MerchantList }) }, preValidation: requireRole('viewer') },
+    { schema: { summary: 'List merchants', response: withErrors({ 200: MerchantList }) }, preValidation: requireRole('viewer') },
     async (request) => ({
       data: await listMerchantsFor(ctx, actorOf(request)),
     }),
@@ -50,7 +50,14 @@ export async function merchantsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
 
   app.post(
     '/merchants',
-    { schema: { body: CreateMerchantBody, response: withErrors({ 201: CreatedMerchant }) }, preValidation: requireRole('admin') },
+    {
+      schema: {
+        summary: 'Create a merchant, its credentials shown once',
+        body: CreateMerchantBody,
+        response: withErrors({ 201: CreatedMerchant }),
+      },
+      preValidation: requireRole('admin'),
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       if (actor.merchantIds !== null) throw new AdminError('forbidden', 'Only an admin not limited to some merchants may create merchants');
@@ -71,7 +78,10 @@ export async function merchantsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
 
   app.get(
     '/merchants/:id',
-    { schema: { params: MerchantParams, response: withErrors({ 200: Merchant }) }, preValidation: requireRole('viewer') },
+    {
+      schema: { summary: 'A merchant', params: MerchantParams, response: withErrors({ 200: Merchant }) },
+      preValidation: requireRole('viewer'),
+    },
     async (request) => {
       assertSeesMerchant(actorOf(request), request.params.id, 'No such merchant');
       return (await findMerchantView(ctx, request.params.id)) ?? Promise.reject(noSuchMerchant());
@@ -81,7 +91,12 @@ export async function merchantsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
   app.patch(
     '/merchants/:id',
     {
-      schema: { params: MerchantParams, body: PatchMerchantBody, response: withErrors({ 200: Merchant }) },
+      schema: {
+        summary: 'Change a merchant',
+        params: MerchantParams,
+        body: PatchMerchantBody,
+        response: withErrors({ 200: Merchant }),
+      },
       preValidation: requireRole('admin'),
     },
     async (request) => {
@@ -109,7 +124,14 @@ export async function merchantsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
 
   app.post(
     '/merchants/:id/webhooks/test',
-    { schema: { params: MerchantParams, response: withErrors({ 200: WebhookTestResult }) }, preValidation: requireRole('support') },
+    {
+      schema: {
+        summary: 'Send the merchant a signed TEST webhook now',
+        params: MerchantParams,
+        response: withErrors({ 200: WebhookTestResult }),
+      },
+      preValidation: requireRole('support'),
+    },
     async (request) => {
       const actor = actorOf(request);
       assertSeesMerchant(actor, request.params.id, 'No such merchant');

@@ -6,6 +6,8 @@ import type { CoreContext } from '../../core/context.js';
 import { actorOf, requestIdOf } from './access.js';
 import { AdminError } from './admin-error.js';
 import { MerchantIdsSchema, RoleSchema } from './admin-schemas.js';
+import { CreatedOperator, OperatorAnswer, OperatorList } from './operator-schemas.js';
+import { ADMIN_ERROR_RESPONSES } from './schema-parts.js';
 import { requireUnlimitedAdmin } from './unlimited-admin.js';
 
 const CreateOperatorBody = Type.Object(
@@ -36,9 +38,16 @@ export async function operatorsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('preHandler', requireUnlimitedAdmin);
 
-  app.get('/operators', async () => ({ data: await listOperatorViews(ctx) }));
+  app.get('/operators', { schema: { summary: 'List operators', response: { 200: OperatorList, ...ADMIN_ERROR_RESPONSES } } }, async () => ({
+    data: await listOperatorViews(ctx),
+  }));
 
-  app.post('/operators', { schema: { body: CreateOperatorBody } }, async (request) => {
+  const created = {
+    summary: 'Create an operator with a one-time password',
+    body: CreateOperatorBody,
+    response: { 200: CreatedOperator, ...ADMIN_ERROR_RESPONSES },
+  };
+  app.post('/operators', { schema: created }, async (request) => {
     const { email, role, merchant_ids: merchantIds = null } = request.body;
     await assertMerchantsExist(ctx, merchantIds);
     const created = await createOperator(ctx, { email, role, merchantIds }, actorOf(request), requestIdOf(request));
@@ -46,7 +55,13 @@ export async function operatorsRoutes(root: FastifyInstance, { ctx }: { ctx: Cor
     return { operator: created.operator, one_time_password: created.oneTimePassword };
   });
 
-  app.patch('/operators/:id', { schema: { body: ChangeOperatorBody, params: OperatorParams } }, async (request) => {
+  const changed = {
+    summary: 'Change an operator’s role, merchants or standing',
+    body: ChangeOperatorBody,
+    params: OperatorParams,
+    response: { 200: OperatorAnswer, ...ADMIN_ERROR_RESPONSES },
+  };
+  app.patch('/operators/:id', { schema: changed }, async (request) => {
     const { role, merchant_ids: merchantIds, disabled } = request.body;
     await assertMerchantsExist(ctx, merchantIds);
     const changed = await changeOperator(

@@ -17,7 +17,12 @@ export async function ordersRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCo
     '/orders',
     {
       preHandler: requireRole('viewer'),
-      schema: { tags: ['orders'], querystring: OrderSearchQuerystring, response: { 200: OrderPageSchema, ...errors } },
+      schema: {
+        summary: 'Search orders',
+        tags: ['orders'],
+        querystring: OrderSearchQuerystring,
+        response: { 200: OrderPageSchema, ...errors },
+      },
     },
     async (request) => searchOrderPage(ctx, request.query, merchantFilter(actorOf(request), request.query.merchant_id)),
   );
@@ -27,6 +32,7 @@ export async function ordersRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCo
     {
       preHandler: requireRole('viewer'),
       schema: {
+        summary: 'An order: timeline, ledger, webhooks and links',
         tags: ['orders'],
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: OrderDetailSchema, ...errors },

@@ -67,6 +67,7 @@ export async function reviewsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
     '/reviews',
     {
       schema: {
+        summary: 'The manual-review queue',
         querystring: ReviewsQuery,
         response: { 200: Type.Object({ data: Type.Array(Review), next_cursor: Nullable(Type.String()) }), ...ADMIN_ERROR_RESPONSES },
       },
@@ -98,7 +99,12 @@ export async function reviewsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
     '/reviews/:order_id/resolve',
     {
       preValidation: requireRole('support'),
-      schema: { params: Type.Object({ order_id: IdParam }), body: ResolveBody, response: { 200: ActionAnswer, ...ADMIN_ERROR_RESPONSES } },
+      schema: {
+        summary: 'Resolve a review with the outcome confirmed at the gateway',
+        params: Type.Object({ order_id: IdParam }),
+        body: ResolveBody,
+        response: { 200: ActionAnswer, ...ADMIN_ERROR_RESPONSES },
+      },
     },
     async (request) => {
       const { operation_id: operationId, outcome, reason, gateway_reference: gatewayReference } = request.body;

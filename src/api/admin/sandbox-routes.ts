@@ -22,7 +22,10 @@ export async function sandboxRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
 
   app.post(
     '/sandbox/orders/:id/settle',
-    { preValidation: requireRole('support'), schema: { params: OrderParams, body: SettleBody, response: responses } },
+    {
+      preValidation: requireRole('support'),
+      schema: { summary: 'Sandbox: settle a pending operation', params: OrderParams, body: SettleBody, response: responses },
+    },
     async (request) => {
       const { operation_id: operationId, outcome } = request.body;
       const settled = await orRefused(
@@ -34,7 +37,10 @@ export async function sandboxRoutes(root: FastifyInstance, { ctx }: { ctx: CoreC
 
   app.post(
     '/sandbox/orders/:id/expire-capture-window',
-    { preValidation: requireRole('support'), schema: { params: OrderParams, response: responses } },
+    {
+      preValidation: requireRole('support'),
+      schema: { summary: 'Sandbox: expire the order’s capture window now', params: OrderParams, response: responses },
+    },
     async (request) => {
       const expired = await orRefused(expireCaptureWindow(ctx, actorOf(request), request.params.id, requestIdOf(request)));
       return actionAnswer(ctx, expired.aggregate);

@@ -8,6 +8,8 @@ import type { CoreContext } from '../../core/context.js';
 import { HoldfastError } from '../../domain/errors.js';
 import { requestIdOf } from './access.js';
 import { AdminError } from './admin-error.js';
+import { NoContent, OperatorAnswer, SessionAnswer, SIGN_IN_ERROR_RESPONSES } from './operator-schemas.js';
+import { ADMIN_ERROR_RESPONSES } from './schema-parts.js';
 import { SESSION_COOKIE, SESSION_COOKIE_OPTIONS } from './session-authentication.js';
 
 export interface SessionRoutesOptions {
@@ -50,7 +52,12 @@ function sessionOf(request: FastifyRequest): OpenSession {
 export async function sessionRoutes(root: FastifyInstance, { ctx, sessions }: SessionRoutesOptions): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/session', { schema: { body: SignInBody }, config: { adminPublic: true } }, async (request, reply) => {
+  const signInSchema = {
+    summary: 'Sign in: sets the session cookie',
+    body: SignInBody,
+    response: { 200: SessionAnswer, ...SIGN_IN_ERROR_RESPONSES },
+  };
+  app.post('/session', { schema: signInSchema, config: { adminPublic: true } }, async (request, reply) => {
     const { email, password } = request.body;
     const session = await app.limits.adminSignIn
       .guard(request, email.trim().toLowerCase(), async () => {
@@ -66,15 +73,28 @@ export async function sessionRoutes(root: FastifyInstance, { ctx, sessions }: Se
     return sessionAnswer(session);
   });
 
-  app.get('/session', async (request) => sessionAnswer(sessionOf(request)));
+  app.get(
+    '/session',
+    { schema: { summary: 'The caller’s session', response: { 200: SessionAnswer, ...ADMIN_ERROR_RESPONSES } } },
+    async (request) => sessionAnswer(sessionOf(request)),
+  );
 
-  app.delete('/session', async (request, reply) => {
+  const signOutSchema = {
+    summary: 'Sign out: revokes the session, clears the cookie',
+    response: { 204: NoContent, ...ADMIN_ERROR_RESPONSES },
+  };
+  app.delete('/session', { schema: signOutSchema }, async (request, reply) => {
     await signOut(ctx, sessionOf(request));
     void reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.post('/session/password', { schema: { body: PasswordChangeBody } }, async (request) => {
+  const passwordSchema = {
+    summary: 'Change the signed-in operator’s password',
+    body: PasswordChangeBody,
+    response: { 200: OperatorAnswer, ...SIGN_IN_ERROR_RESPONSES },
+  };
+  app.post('/session/password', { schema: passwordSchema }, async (request) => {
     const session = sessionOf(request);
     const { current_password: current, new_password: next } = request.body;
     // A wrong current password counts as a failed sign-in: a session left open must not let anyone guess it.

@@ -51,6 +51,7 @@ export async function statsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCon
     {
       preHandler: requireRole('viewer'),
       schema: {
+        summary: 'Home figures: operations, success rates, money held, queues',
         tags: ['stats'],
         querystring: StatsQuerystring,
         response: { 200: StatsSchema, 400: AdminErrorSchema, 401: AdminErrorSchema, 403: AdminErrorSchema },

@@ -8,6 +8,8 @@ import type { CoreContext } from '../../core/context.js';
 import { actorOf, requestIdOf } from './access.js';
 import { AdminError } from './admin-error.js';
 import { MerchantIdsSchema, RoleSchema } from './admin-schemas.js';
+import { AdminTokenList, CreatedAdminToken, NoContent } from './operator-schemas.js';
+import { ADMIN_ERROR_RESPONSES } from './schema-parts.js';
 import { requireUnlimitedAdmin } from './unlimited-admin.js';
 
 const CreateTokenBody = Type.Object(
@@ -25,9 +27,18 @@ export async function tokensRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCo
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('preHandler', requireUnlimitedAdmin);
 
-  app.get('/tokens', async () => ({ data: await listAdminTokenViews(ctx) }));
+  app.get(
+    '/tokens',
+    { schema: { summary: 'List admin tokens, without their secrets', response: { 200: AdminTokenList, ...ADMIN_ERROR_RESPONSES } } },
+    async () => ({ data: await listAdminTokenViews(ctx) }),
+  );
 
-  app.post('/tokens', { schema: { body: CreateTokenBody } }, async (request) => {
+  const create = {
+    summary: 'Create an admin token, its secret shown once',
+    body: CreateTokenBody,
+    response: { 200: CreatedAdminToken, ...ADMIN_ERROR_RESPONSES },
+  };
+  app.post('/tokens', { schema: create }, async (request) => {
     const { name, role, merchant_ids: merchantIds = null } = request.body;
     if (merchantIds) {
       const unknown = await unknownMerchantIds(ctx.db, merchantIds);
@@ -39,10 +50,11 @@ export async function tokensRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCo
     return { token: adminTokenView(stored), secret: issued.token };
   });
 
-  app.delete('/tokens/:id', { schema: { params: TokenParams } }, async (request, reply) => {
+  const revoke = { summary: 'Revoke an admin token at once', params: TokenParams, response: { 204: NoContent, ...ADMIN_ERROR_RESPONSES } };
+  app.delete('/tokens/:id', { schema: revoke }, async (request, reply) => {
     const outcome = await revokeAdminTokenAudited(ctx, request.params.id, actorOf(request), requestIdOf(request));
     if (outcome === 'not_found') throw new AdminError('not_found', 'No such admin token');
     if (outcome === 'already_revoked') throw new AdminError('conflict', 'This admin token is revoked already');
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 }

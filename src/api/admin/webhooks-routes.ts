@@ -107,6 +107,7 @@ export async function webhooksRoutes(root: FastifyInstance, { ctx }: { ctx: Core
     '/webhooks/events',
     {
       schema: {
+        summary: 'List webhook events',
         querystring: EventsQuery,
         response: { 200: Type.Object({ data: Type.Array(WebhookEvent), next_cursor: Nullable(Type.String()) }), ...ADMIN_ERROR_RESPONSES },
       },
@@ -123,7 +124,13 @@ export async function webhooksRoutes(root: FastifyInstance, { ctx }: { ctx: Core
 
   app.get(
     '/webhooks/events/:id',
-    { schema: { params: EventParams, response: { 200: WebhookEventDetail, ...ADMIN_ERROR_RESPONSES } } },
+    {
+      schema: {
+        summary: 'A webhook event with every delivery attempt',
+        params: EventParams,
+        response: { 200: WebhookEventDetail, ...ADMIN_ERROR_RESPONSES },
+      },
+    },
     async (request) => {
       const { event, attempts } = await orRefused(webhookEventForAdmin(ctx, actorOf(request), request.params.id));
       return { ...eventBody(event), payload: parsedPayload(event.payload), attempts: attempts.map(attemptBody) };
@@ -134,7 +141,11 @@ export async function webhooksRoutes(root: FastifyInstance, { ctx }: { ctx: Core
     '/webhooks/events/:id/replay',
     {
       preValidation: requireRole('support'),
-      schema: { params: EventParams, response: { 202: WebhookEvent, ...ADMIN_ERROR_RESPONSES } },
+      schema: {
+        summary: 'Replay a webhook event under the same id',
+        params: EventParams,
+        response: { 202: WebhookEvent, ...ADMIN_ERROR_RESPONSES },
+      },
     },
     async (request, reply) => {
       const event = await orRefused(

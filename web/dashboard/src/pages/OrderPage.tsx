@@ -426,7 +426,13 @@ function SandboxTools({ detail }: { detail: OrderDetail }) {
       {!canUse ? <p className="muted">Your role (viewer) may not use these tools.</p> : null}
       <ErrorNote error={settle.error ?? expire.error} />
       {settle.isSuccess ? <SuccessNote>The operation was settled.</SuccessNote> : null}
-      {expire.isSuccess ? <SuccessNote>The capture window closed and the authorization was released.</SuccessNote> : null}
+      {expire.isSuccess ? (
+        <SuccessNote>
+          {expire.data.order.state === 'VOIDED'
+            ? 'The capture window closed and the authorization was released.'
+            : `The capture window closed; the order is ${expire.data.order.state} until the gateway answers: settle the release below.`}
+        </SuccessNote>
+      ) : null}
       <form className="inline-form" onSubmit={submit} aria-label="Settle a pending operation">
         <Field label="Pending operation">
           {(props) => (
