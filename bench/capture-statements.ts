@@ -88,6 +88,9 @@ export function naiveVars(input: NaiveCaptureInput): CaptureVarValues {
     autoVoidJobKey: `auto-void:${input.orderId}`,
     captureGatewayRef: `cap_${captureId.slice(-14)}`,
     reversalGatewayRef: `rev_${reversalId.slice(-14)}`,
+    // The in-process sandbox answers within a millisecond.
+    captureLatencyMs: 0,
+    reversalLatencyMs: 0,
     journalRefs: [captureId, reversalId],
     journalCurrencies: ['INR', 'INR'],
     postingRefs: [captureId, captureId, reversalId, reversalId],

@@ -48,6 +48,8 @@ export function pgbenchVars(ctx: PgbenchContext): Record<VarName, PgbenchVar> {
     autoVoidJobKey: { sql: `'auto-void:' || :orderId` },
     captureGatewayRef: { set: `${ID_BASE.captureGateway} + :k` },
     reversalGatewayRef: { set: `${ID_BASE.reversalGateway} + :k` },
+    captureLatencyMs: { define: '0' },
+    reversalLatencyMs: { define: '0' },
     journalRefs: { sql: 'array[(:captureId)::text, (:reversalId)::text]' },
     journalCurrencies: { define: '{INR,INR}' },
     postingRefs: { sql: 'array[(:captureId)::text, (:captureId)::text, (:reversalId)::text, (:reversalId)::text]' },

@@ -49,6 +49,8 @@ export function rawCaptureVars(merchantId: string, i: number, k: number): Captur
     autoVoidJobKey: `auto-void:${orderId}`,
     captureGatewayRef: id(ID_BASE.captureGateway, k),
     reversalGatewayRef: id(ID_BASE.reversalGateway, k),
+    captureLatencyMs: 0,
+    reversalLatencyMs: 0,
     journalRefs: [captureId, reversalId],
     journalCurrencies: ['INR', 'INR'],
     postingRefs: [captureId, captureId, reversalId, reversalId],

@@ -145,13 +145,13 @@ const seedSql = (shape: SeedShape, ids: SeedIds, captured: boolean) => {
     `insert into payments (id, order_id, merchant_payment_reference, request_fingerprint, amount, currency, method, status,
      card_bin, card_last4, card_network, card_expiry_month, card_expiry_year, card_holder_name, card_fingerprint,
      connector, connector_reference, challenge_id, error_code, error_message, approval_code, rrn, acquirer_reference, created_at, updated_at, txn_uuid,
-     gateway_details)
+     gateway_details, gateway_latency_ms)
    select ${ids.payment}, ${ids.order}, ${shape.paymentReference}, md5('p' || i) || md5('pf' || i),
      ${ORDER_AMOUNT}, 'INR', 'CARD', ${captured ? `'CAPTURED'` : `'AUTHORIZED'`},
      '411111', '1111', 'VISA', '12', '2035', 'Bench Holder', md5('c' || i) || md5('cf' || i),
      ${literal(shape.connector)}, ${shape.connectorReference}, null, null, null,
      (100000 + i % 900000)::text, lpad((i % 1000000000000)::text, 12, '0'), upper(substr(md5('a' || i), 1, 16)),
-     ${now} - interval '1 minute', ${now}, 'eul' || lpad(i::text, 17, '0'), ${shape.gatewayDetails}
+     ${now} - interval '1 minute', ${now}, 'eul' || lpad(i::text, 17, '0'), ${shape.gatewayDetails}, 0
    from generate_series($2::bigint, $3::bigint) as i
    where $1::text is not null`,
     `with entry as (
@@ -177,14 +177,15 @@ const seedSql = (shape: SeedShape, ids: SeedIds, captured: boolean) => {
   return [
     ...statements,
     `insert into captures (id, order_id, payment_id, merchant_capture_reference, request_fingerprint, amount, currency, status,
-     error_code, error_message, gateway_reference, created_at, updated_at)
+     error_code, error_message, gateway_reference, gateway_latency_ms, created_at, updated_at)
    select ${ids.capture}, ${ids.order}, ${ids.payment}, 'bench-capture-' || i, md5('k' || i) || md5('kf' || i), ${CAPTURE_AMOUNT}, 'INR', 'SUCCEEDED',
-     null, null, ${ids.captureGateway}, ${now}, ${now}
+     null, null, ${ids.captureGateway}, 0, ${now}, ${now}
    from generate_series($2::bigint, $3::bigint) as i
    where $1::text is not null`,
-    `insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference, created_at, updated_at)
+    `insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference,
+     gateway_latency_ms, created_at, updated_at)
    select ${ids.reversal}, ${ids.order}, ${ids.payment}, 'REMAINDER', ${ORDER_AMOUNT - CAPTURE_AMOUNT}, 'INR', 'SUCCEEDED',
-     null, null, ${ids.reversalGateway}, ${now}, ${now}
+     null, null, ${ids.reversalGateway}, 0, ${now}, ${now}
    from generate_series($2::bigint, $3::bigint) as i
    where $1::text is not null`,
   ];

@@ -23,6 +23,8 @@ export const VAR_NAMES = [
   'autoVoidJobKey',
   'captureGatewayRef',
   'reversalGatewayRef',
+  'captureLatencyMs',
+  'reversalLatencyMs',
   'journalRefs',
   'journalCurrencies',
   'postingRefs',

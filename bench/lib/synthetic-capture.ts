@@ -31,6 +31,9 @@ const S = {
   fingerprint: 'sentinel:fingerprint',
   captureGatewayRef: 'sentinel:captureGatewayRef',
   reversalGatewayRef: 'sentinel:reversalGatewayRef',
+  /** How long the gateway took to answer the capture and the release (recorded with the answers). */
+  captureLatencyMs: 7_001,
+  reversalLatencyMs: 7_003,
   /** ISO 4217's code for testing. */
   currency: 'XTS',
 } as const;
@@ -101,6 +104,7 @@ export function syntheticCapture(): SyntheticCapture {
         failoverOf: null,
         challengeRedirectUrl: null,
         gatewayDetails: null,
+        gatewayLatencyMs: null,
         rrn: 'sentinel:rrn',
         acquirerReference: 'sentinel:acquirerReference',
         createdAt: created,
@@ -135,8 +139,8 @@ export function syntheticCapture(): SyntheticCapture {
     },
     ctx: minimalContext(),
     outcome: {
-      capture: { kind: 'succeeded', gatewayReference: S.captureGatewayRef },
-      release: { kind: 'succeeded', gatewayReference: S.reversalGatewayRef },
+      capture: { kind: 'succeeded', gatewayReference: S.captureGatewayRef, latencyMs: S.captureLatencyMs },
+      release: { kind: 'succeeded', gatewayReference: S.reversalGatewayRef, latencyMs: S.reversalLatencyMs },
     },
   };
 }
@@ -200,6 +204,8 @@ export function variableValues(captureId: string, now: Date): Record<VarName, un
     autoVoidJobKey: `auto-void:${S.orderId}`,
     captureGatewayRef: S.captureGatewayRef,
     reversalGatewayRef: S.reversalGatewayRef,
+    captureLatencyMs: S.captureLatencyMs,
+    reversalLatencyMs: S.reversalLatencyMs,
     journalRefs: [captureId, reversalId],
     journalCurrencies: [S.currency, S.currency],
     postingRefs: [captureId, captureId, reversalId, reversalId],

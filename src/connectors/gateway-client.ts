@@ -104,7 +104,7 @@ export class GatewayClient {
     }
   }
 
-  private async call<T extends { kind: string }>(
+  private async call<T extends { kind: string; latencyMs?: number }>(
     name: string,
     call: string,
     send: (connector: GatewayConnector) => Promise<T>,
@@ -134,8 +134,10 @@ export class GatewayClient {
     } finally {
       clearTimeout(timer);
     }
-    this.options.observe?.({ connector: name, call, outcome: outcome.kind, durationMs: performance.now() - started });
-    return outcome;
+    const durationMs = performance.now() - started;
+    this.options.observe?.({ connector: name, call, outcome: outcome.kind, durationMs });
+    // Recorded with the answer, in the same write (core/operations/pipeline.ts).
+    return { ...outcome, latencyMs: Math.round(durationMs) };
   }
 }
 

@@ -38,39 +38,51 @@ export interface AuthorizeRequest {
   capture: boolean;
 }
 
-export type AuthorizeOutcome =
-  | {
-      kind: 'approved';
-      connectorReference: string;
-      approvalCode: string;
-      rrn: string;
-      acquirerReference: string;
-      details?: GatewayDetails;
-    }
-  /**
-   * 3-D Secure: the cardholder must authenticate. With `redirectUrl` (an upstream gateway's own
-   * challenge page) the customer is sent there and comes back through the connector's return;
-   * without it, Holdfast's own challenge page takes the OTP (`completeAuthentication`).
-   */
-  | { kind: 'challenge'; connectorReference: string; redirectUrl?: string }
-  | {
-      kind: 'declined';
-      connectorReference: string | null;
-      code: DeclineCode | typeof CARD_TESTING_DECLINE;
-      message: string;
-      /**
-       * The connector's own table says another gateway may be tried: the gateway's downtime or its
-       * configuration, never the card (docs/failover.md). Absent: a hard decline.
-       */
-      retryable?: boolean;
-      details?: GatewayDetails;
-    }
-  /**
-   * The outcome cannot be known now. `notSent`: the request provably never reached the gateway
-   * (connection refused, DNS or TLS failure, reset before it was fully written), so nothing can have
-   * been authorized: the only unknown a new authorization may fail over from.
-   */
-  | { kind: 'unknown'; connectorReference: string | null; reason: string; notSent?: boolean };
+/**
+ * How long the call that gave an outcome took, in whole milliseconds (the same measure as the
+ * gateway metrics). Set by the gateway client (gateway-client.ts) on every outcome it returns,
+ * never by a connector; absent on an outcome no gateway call gave (an expired challenge, an
+ * operator's resolution, a card-testing refusal).
+ */
+export interface CallLatency {
+  latencyMs?: number;
+}
+
+export type AuthorizeOutcome = CallLatency &
+  (
+    | {
+        kind: 'approved';
+        connectorReference: string;
+        approvalCode: string;
+        rrn: string;
+        acquirerReference: string;
+        details?: GatewayDetails;
+      }
+    /**
+     * 3-D Secure: the cardholder must authenticate. With `redirectUrl` (an upstream gateway's own
+     * challenge page) the customer is sent there and comes back through the connector's return;
+     * without it, Holdfast's own challenge page takes the OTP (`completeAuthentication`).
+     */
+    | { kind: 'challenge'; connectorReference: string; redirectUrl?: string }
+    | {
+        kind: 'declined';
+        connectorReference: string | null;
+        code: DeclineCode | typeof CARD_TESTING_DECLINE;
+        message: string;
+        /**
+         * The connector's own table says another gateway may be tried: the gateway's downtime or its
+         * configuration, never the card (docs/failover.md). Absent: a hard decline.
+         */
+        retryable?: boolean;
+        details?: GatewayDetails;
+      }
+    /**
+     * The outcome cannot be known now. `notSent`: the request provably never reached the gateway
+     * (connection refused, DNS or TLS failure, reset before it was fully written), so nothing can have
+     * been authorized: the only unknown a new authorization may fail over from.
+     */
+    | { kind: 'unknown'; connectorReference: string | null; reason: string; notSent?: boolean }
+  );
 
 /**
  * Thrown by a connector when its request provably never reached the gateway: the connection was
@@ -112,11 +124,13 @@ export interface OperationRequest {
   currency: string;
 }
 
-export type OperationOutcome =
-  | { kind: 'succeeded'; gatewayReference: string }
-  | { kind: 'pending'; gatewayReference: string }
-  | { kind: 'failed'; code: string; message: string }
-  | { kind: 'unknown'; reason: string };
+export type OperationOutcome = CallLatency &
+  (
+    | { kind: 'succeeded'; gatewayReference: string }
+    | { kind: 'pending'; gatewayReference: string }
+    | { kind: 'failed'; code: string; message: string }
+    | { kind: 'unknown'; reason: string }
+  );
 
 export interface GatewayConnector {
   readonly name: string;

@@ -41,12 +41,14 @@ export interface AggregateChange {
 
 export type OperationTable = 'captures' | 'reversals' | 'refunds';
 
-/** How an operation row records an answer: status and error replaced, `gateway_reference = coalesce(new, old)`. */
+/** How an operation row records an answer: status, error and latency replaced, `gateway_reference = coalesce(new, old)`. */
 export interface OperationAnswer {
   status: OperationStatus;
   errorCode: string | null;
   errorMessage: string | null;
   gatewayReference: string | null;
+  /** How long the call that gave the answer took (ms); null when no gateway call gave it. */
+  latencyMs: number | null;
 }
 
 export interface OperationAnswerChange {
@@ -68,6 +70,8 @@ export interface PaymentUpdate {
   acquirerReference?: string | null;
   challengeRedirectUrl?: string | null;
   gatewayDetails?: GatewayDetails | null;
+  /** An authorization answer's: how long its call took (ms), null when no call gave it. */
+  gatewayLatencyMs?: number | null;
 }
 
 export function answeredOperation<T extends Operation>(row: T, answer: OperationAnswer, now: Date): T {
@@ -77,6 +81,7 @@ export function answeredOperation<T extends Operation>(row: T, answer: Operation
     errorCode: answer.errorCode,
     errorMessage: answer.errorMessage,
     gatewayReference: answer.gatewayReference ?? row.gatewayReference,
+    gatewayLatencyMs: answer.latencyMs,
     updatedAt: now,
   };
 }

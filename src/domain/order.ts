@@ -98,6 +98,8 @@ export interface Payment {
   challengeRedirectUrl: string | null;
   /** Where the authorization really went, as the upstream answered. */
   gatewayDetails: GatewayDetails | null;
+  /** How long the authorization call whose answer the row holds took (ms); null: no call gave it, or stored before it was kept. */
+  gatewayLatencyMs: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -112,6 +114,8 @@ export interface Operation {
   errorCode: string | null;
   errorMessage: string | null;
   gatewayReference: string | null;
+  /** How long the gateway call whose answer the row holds took (ms); null: no call gave it, or stored before it was kept. */
+  gatewayLatencyMs: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -129,6 +133,7 @@ export function initiatedOperation(fields: Pick<Operation, 'id' | 'orderId' | 'p
     errorCode: null,
     errorMessage: null,
     gatewayReference: null,
+    gatewayLatencyMs: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -22,6 +22,7 @@ const str = (v: unknown): string => String(v);
 const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 const num = (v: unknown): number => Number(v);
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const optNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const optDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 const json = (v: unknown): Record<string, unknown> => (typeof v === 'string' ? JSON.parse(v) : (v ?? {})) as Record<string, unknown>;
 
@@ -85,6 +86,7 @@ export function toPayment(r: Row): Payment {
     challengeRedirectUrl: optStr(r.challenge_redirect_url),
     gatewayDetails:
       r.gateway_details === null || r.gateway_details === undefined ? null : (json(r.gateway_details) as unknown as GatewayDetails),
+    gatewayLatencyMs: optNum(r.gateway_latency_ms),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
@@ -101,6 +103,7 @@ function toOperation(r: Row) {
     errorCode: optStr(r.error_code),
     errorMessage: optStr(r.error_message),
     gatewayReference: optStr(r.gateway_reference),
+    gatewayLatencyMs: optNum(r.gateway_latency_ms),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

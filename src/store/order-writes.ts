@@ -114,10 +114,13 @@ function insertCapture(w: GuardedWrite, c: Capture): void {
 }
 
 function insertRelease(w: GuardedWrite, r: Release): void {
-  w.write(`insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference, created_at, updated_at)
+  // A partial capture's remainder is inserted with its answer already (core/operations/capture.ts).
+  w.write(`insert into reversals (id, order_id, payment_id, kind, amount, currency, status, error_code, error_message, gateway_reference,
+      gateway_latency_ms, created_at, updated_at)
     select ${w.param(r.id, 'text')}, ${w.param(r.orderId, 'text')}, ${w.param(r.paymentId, 'text')}, ${w.param(r.kind, 'text')},
       ${w.param(r.amount, 'bigint')}, ${w.param(r.currency, 'text')}, ${w.param(r.status, 'text')}, ${w.param(r.errorCode, 'text')},
-      ${w.param(r.errorMessage, 'text')}, ${w.param(r.gatewayReference, 'text')}, ${w.param(r.createdAt, 'timestamptz')}, ${w.param(r.updatedAt, 'timestamptz')}
+      ${w.param(r.errorMessage, 'text')}, ${w.param(r.gatewayReference, 'text')}, ${w.param(r.gatewayLatencyMs, 'int')},
+      ${w.param(r.createdAt, 'timestamptz')}, ${w.param(r.updatedAt, 'timestamptz')}
     from guard`);
 }
 
@@ -131,7 +134,7 @@ function insertRefund(w: GuardedWrite, r: Refund): void {
 function recordAnswer(w: GuardedWrite, { table, id, answer }: OperationAnswerChange, now: Date): void {
   w.write(`update ${table} set status = ${w.param(answer.status, 'text')}, error_code = ${w.param(answer.errorCode, 'text')},
     error_message = ${w.param(answer.errorMessage, 'text')}, gateway_reference = coalesce(${w.param(answer.gatewayReference, 'text')}, gateway_reference),
-    updated_at = ${w.param(now, 'timestamptz')}
+    gateway_latency_ms = ${w.param(answer.latencyMs, 'int')}, updated_at = ${w.param(now, 'timestamptz')}
     where id = ${w.param(id, 'text')} and exists (select from guard)`);
 }
 
@@ -147,6 +150,7 @@ const PAYMENT_COLUMNS: Readonly<Record<Exclude<keyof PaymentUpdate, 'status'>, [
   acquirerReference: ['acquirer_reference', 'text'],
   challengeRedirectUrl: ['challenge_redirect_url', 'text'],
   gatewayDetails: ['gateway_details', 'jsonb'],
+  gatewayLatencyMs: ['gateway_latency_ms', 'int'],
 };
 
 /** Sets the fields the update gives (undefined keeps a field), as domain/order-change.ts does. */

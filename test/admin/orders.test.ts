@@ -169,6 +169,38 @@ describe('admin API: orders search and order detail', () => {
     assert.ok(states.some((t) => t.startsWith('Refunded')));
     assert.ok(timeline.some((e) => e.kind === 'gateway' && e.title === 'Payment CAPTURED'));
     assert.ok(timeline.some((e) => e.kind === 'gateway' && e.title === 'Capture answered: SUCCEEDED'));
+    // Every gateway answer carries how long the call that gave it took, stored with the answer:
+    // the authorization (on the payment), the capture, the release of the remainder, the refund.
+    const answers = timeline.filter((e) => e.kind === 'gateway' && !/sent to/.test(e.title));
+    assert.deepEqual(answers.map((e) => e.title).sort(), [
+      'Capture answered: SUCCEEDED',
+      'Payment CAPTURED',
+      'Refund answered: SUCCEEDED',
+      'Release of the uncaptured rest answered: SUCCEEDED',
+    ]);
+    for (const e of answers) assert.ok(Number.isInteger(e.latency_ms) && e.latency_ms >= 0, JSON.stringify(e));
+    for (const e of timeline.filter((t) => /sent to/.test(t.title)))
+      assert.equal(e.latency_ms, null, 'a request has no latency of its own');
+    const stored = await server.db.query<{ table: string; latency: number | null }>(
+      `select 'payments' as table, gateway_latency_ms as latency from payments where order_id = $1
+       union all select 'captures', gateway_latency_ms from captures where order_id = $1
+       union all select 'reversals', gateway_latency_ms from reversals where order_id = $1
+       union all select 'refunds', gateway_latency_ms from refunds where order_id = $1`,
+      [flowOrder],
+    );
+    assert.deepEqual(
+      stored.map((r) => [r.table, r.latency]),
+      [
+        ['payments', payment.gateway_latency_ms],
+        ['captures', detail.captures[0].gateway_latency_ms],
+        ['reversals', detail.reversals[0].gateway_latency_ms],
+        ['refunds', detail.refunds[0].gateway_latency_ms],
+      ],
+    );
+    assert.ok(
+      stored.every((r) => Number.isInteger(r.latency) && (r.latency ?? -1) >= 0),
+      JSON.stringify(stored),
+    );
 
     // Merchant A has a webhook URL: each state change's event, delivered by the jobs run above.
     assert.ok(detail.webhooks.length >= 3, JSON.stringify(detail.webhooks));
@@ -319,5 +351,32 @@ describe('admin API: orders search and order detail', () => {
     }
     const anonymous = await fetch(`${server.baseUrl}/admin/v1/orders`);
     assert.equal(anonymous.status, 401);
+  });
+
+  it('still renders gateway answers stored before latencies were kept (null)', async () => {
+    const orderId = await pineLabs.authorizedOrder(5000);
+    const captured = await pineLabs.capture(orderId, {
+      merchant_capture_reference: uniqueRef('cap'),
+      capture_amount: { value: 5000, currency: 'INR' },
+    });
+    assert.equal(captured.status, 200, JSON.stringify(captured.body));
+    const before = await server.db.query<{ latency: number | null }>(
+      `select gateway_latency_ms as latency from payments where order_id = $1
+       union all select gateway_latency_ms from captures where order_id = $1`,
+      [orderId],
+    );
+    assert.ok(before.length === 2 && before.every((r) => r.latency !== null), 'this version stores the latency with the answer');
+    // As a version before migrations/027_gateway_call_latency.sql left the rows.
+    await server.db.query('update payments set gateway_latency_ms = null where order_id = $1', [orderId]);
+    await server.db.query('update captures set gateway_latency_ms = null where order_id = $1', [orderId]);
+
+    const viewer = await adminClient(server, 'viewer', [merchantA]);
+    const response = await viewer.get(`/orders/${orderId}`);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const gateway = response.body.timeline.filter((e: any) => e.kind === 'gateway');
+    assert.ok(gateway.some((e: any) => e.title === 'Payment CAPTURED' && e.latency_ms === null));
+    assert.ok(gateway.some((e: any) => e.title === 'Capture answered: SUCCEEDED' && e.latency_ms === null));
+    assert.equal(response.body.payments[0].gateway_latency_ms, null);
+    assert.equal(response.body.captures[0].gateway_latency_ms, null);
   });
 });

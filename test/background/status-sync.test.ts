@@ -34,10 +34,18 @@ describe('status sync resolves pending and unknown gateway outcomes', () => {
     assert.equal(captured.body.data.status, 'AUTHORIZED');
     assert.equal(await state(server, orderId), 'CAPTURE_PENDING');
     assert.ok((await jobKinds(server)).includes('sync.capture'));
+    const latency = async () =>
+      (await server.db.query<{ ms: number | null }>('select gateway_latency_ms as ms from captures where order_id = $1', [orderId]))[0]!.ms;
+    const pendingLatency = await latency();
+    assert.ok(Number.isInteger(pendingLatency) && pendingLatency! >= 0, 'the pending answer is stored with its latency');
+    // Cleared, so that only the inquiry's own answer can set it again.
+    await server.db.query('update captures set gateway_latency_ms = null where order_id = $1', [orderId]);
     assert.equal(await server.runJobs(), 0, 'nothing is due before the first inquiry delay');
     server.clock.advance(10 * SECOND);
     await server.runJobs();
     assert.equal(await state(server, orderId), 'CAPTURED');
+    const settledLatency = await latency();
+    assert.ok(Number.isInteger(settledLatency) && settledLatency! >= 0, 'the inquiry that settled it stores its own latency');
     assert.equal((await client.getOrder(orderId)).body.data.status, 'PROCESSED');
     assert.deepEqual(await orderLedger(server.db, orderId), {
       authorized: 8000,

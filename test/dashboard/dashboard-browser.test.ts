@@ -150,6 +150,11 @@ describe('the dashboard in a browser', () => {
     const timeline = page.locator('ol.timeline li');
     await timeline.first().waitFor();
     assert.ok((await timeline.count()) >= 3, 'several timeline events');
+    // Each gateway answer with the latency stored with it, e.g. "Capture answered: SUCCEEDED · 0 ms".
+    const captureAnswer = timeline.filter({ hasText: 'Capture answered: SUCCEEDED' });
+    assert.match((await captureAnswer.textContent()) ?? '', /· \d+ ms/);
+    const captures = page.getByRole('region', { name: 'Captures' });
+    assert.match((await captures.locator('tbody tr').first().textContent()) ?? '', /\d+ ms/);
     const ledger = page.getByRole('region', { name: /Ledger/ });
     assert.ok((await ledger.locator('tbody tr').count()) >= 2, 'postings are listed');
     assert.equal(await ledger.locator('.invariants .badge-bad').count(), 0, 'no invariant fails');

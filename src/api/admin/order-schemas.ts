@@ -8,6 +8,8 @@ const NStr = Nullable(Type.String());
 const Instant = Type.String({ format: 'date-time' });
 const NInstant = Nullable(Type.String({ format: 'date-time' }));
 const Minor = Type.Integer({ description: 'minor units' });
+/** Milliseconds a gateway call took, or null: no call gave the answer (an operator resolution, an expired challenge), none yet, or stored before latencies were. */
+const GatewayLatency = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description });
 
 /** Querystring values arrive as text (inputs are validated as sent); the route checks their meaning. */
 const Param = (description: string, maxLength = 200) => Type.Optional(Type.String({ minLength: 1, maxLength, description }));
@@ -62,6 +64,9 @@ const Operation = Type.Object({
   gateway_reference: NStr,
   error_code: NStr,
   error_message: NStr,
+  gateway_latency_ms: GatewayLatency(
+    "ms the gateway call whose answer the row holds took (a status inquiry that settled it replaces the first call's); null: no call gave it",
+  ),
   created_at: Instant,
   updated_at: Instant,
 });
@@ -81,6 +86,9 @@ const Payment = Type.Object({
   rrn: NStr,
   error_code: NStr,
   error_message: NStr,
+  gateway_latency_ms: GatewayLatency(
+    'ms the authorization call whose answer the row holds took (authorize, 3-D Secure completion or status inquiry); null: no call gave it',
+  ),
   created_at: Instant,
   updated_at: Instant,
 });
@@ -112,7 +120,11 @@ const TimelineEvent = Type.Object({
   title: Str,
   detail: NStr,
   request_id: NStr,
-  latency_ms: Type.Union([Type.Integer(), Type.Null()]),
+  latency_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    description:
+      "milliseconds: a webhook attempt's, or a gateway answer's (its row's gateway_latency_ms; for a payment, its authorization's); " +
+      'null for other events, and for an answer no gateway call gave or answered before latencies were stored',
+  }),
 });
 
 const Webhook = Type.Object({

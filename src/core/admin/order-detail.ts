@@ -31,6 +31,7 @@ export interface PaymentView {
   rrn: string | null;
   error_code: string | null;
   error_message: string | null;
+  gateway_latency_ms: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -45,6 +46,7 @@ export interface OperationView {
   gateway_reference: string | null;
   error_code: string | null;
   error_message: string | null;
+  gateway_latency_ms: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -101,6 +103,7 @@ function paymentView(p: Payment): PaymentView {
     rrn: p.rrn,
     error_code: p.errorCode,
     error_message: p.errorMessage,
+    gateway_latency_ms: p.gatewayLatencyMs,
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
   };
@@ -117,6 +120,7 @@ function operationView(o: Operation, reference: string | null, kind?: string): O
     gateway_reference: o.gatewayReference,
     error_code: o.errorCode,
     error_message: o.errorMessage,
+    gateway_latency_ms: o.gatewayLatencyMs,
     created_at: o.createdAt.toISOString(),
     updated_at: o.updatedAt.toISOString(),
   };

@@ -61,9 +61,10 @@ const money = (amount: number, currency: string) => `${amount} ${currency}`;
 /**
  * Every stored event of an order in time order. Only what is stored is shown: a merchant call
  * appears where it made a change (with its Request-ID when it carried one); a gateway answer is the
- * status an operation row holds, at the time it was written (no latency is stored for gateway
- * calls); state changes are the order's creation and each ledger movement; a job is shown while
- * its row exists (finished jobs are deleted); each webhook attempt and audit entry is its own row.
+ * status an operation row holds, at the time it was written, with the latency of the call that gave
+ * it (null: no call gave it, or it was stored before latencies were, migrations/027); state changes
+ * are the order's creation and each ledger movement; a job is shown while its row exists (finished
+ * jobs are deleted); each webhook attempt and audit entry is its own row.
  */
 export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
   const { aggregate } = sources;
@@ -109,6 +110,7 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
         kind: 'gateway',
         title: `${what} ${SETTLED.has(row.status) ? 'answered' : 'still open'}: ${row.status}`,
         detail: answer ? `${label}: ${answer}` : label,
+        latencyMs: row.gatewayLatencyMs,
       });
     }
   };
@@ -132,8 +134,15 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
       ]
         .filter(Boolean)
         .join(', ');
-      // A payment row keeps only its latest status (a capture moves it on too): shown as of its last write.
-      events.push({ at: p.updatedAt, kind: 'gateway', title: `Payment ${p.status}`, detail: answer ? `${p.id}: ${answer}` : p.id });
+      // A payment row keeps only its latest status (a capture moves it on too): shown as of its last
+      // write, with the latency of the authorization call whose answer it holds.
+      events.push({
+        at: p.updatedAt,
+        kind: 'gateway',
+        title: `Payment ${p.status}`,
+        detail: answer ? `${p.id}: ${answer}` : p.id,
+        latencyMs: p.gatewayLatencyMs,
+      });
     }
   }
   for (const c of aggregate.captures) operationEvents('Capture', c, true);

@@ -67,6 +67,8 @@ export function authorizationAnswer(
   // order paid or failed for good no longer expires either (docs/order-expiry.md).
   const answered = { cancel: [syncJobKey(payment.id), challengeExpiryJobKey(payment.id)] };
   const settledForGood = { cancel: [...answered.cancel, orderExpiryJobKey(order.id)] };
+  // Every answer replaces the latency, so a row's latency is always that of the answer it holds.
+  const gatewayLatencyMs = outcome.latencyMs ?? null;
   if (plan.card && mayFailOver(outcome)) {
     if (plan.fallback) return failover(order, payment, plan.fallback, outcome, ctx, now);
     // No gateway left to try: a request that never reached its gateway authorized nothing, so the
@@ -81,6 +83,7 @@ export function authorizationAnswer(
         rrn: outcome.rrn,
         acquirerReference: outcome.acquirerReference,
         gatewayDetails: outcome.details,
+        gatewayLatencyMs,
       };
       const authorized = journalEntry('AUTHORIZE', payment.id, payment.amount, payment.currency);
       if (order.preAuth) {
@@ -125,6 +128,7 @@ export function authorizationAnswer(
               challengeExpiresAt: expiresAt,
               errorCode: null,
               errorMessage: null,
+              gatewayLatencyMs,
             },
           },
         },
@@ -146,6 +150,7 @@ export function authorizationAnswer(
               errorCode: outcome.code,
               errorMessage: outcome.message,
               gatewayDetails: outcome.details,
+              gatewayLatencyMs,
             },
           },
         },
@@ -165,6 +170,7 @@ export function authorizationAnswer(
               connectorReference: outcome.connectorReference ?? undefined,
               errorCode: null,
               errorMessage: outcome.reason,
+              gatewayLatencyMs,
             },
           },
         },
@@ -213,6 +219,7 @@ function failover(
     rrn: null,
     acquirerReference: null,
     gatewayDetails: null,
+    gatewayLatencyMs: null,
     failoverOf: payment.id,
     createdAt: now,
     updatedAt: now,
@@ -229,6 +236,7 @@ function failover(
           errorCode: outcome.kind === 'declined' ? outcome.code : 'GATEWAY_UNREACHABLE',
           errorMessage: `${outcome.kind === 'declined' ? outcome.message : outcome.reason}; tried the next gateway`,
           gatewayDetails: outcome.kind === 'declined' ? outcome.details : undefined,
+          gatewayLatencyMs: outcome.latencyMs ?? null,
         },
       },
       newPayment: attempt,

@@ -171,6 +171,7 @@ export const authorizeSpec: OperationSpec<AuthorizeRequestInput, AuthorizePlan, 
       failoverOf: null,
       challengeRedirectUrl: null,
       gatewayDetails: null,
+      gatewayLatencyMs: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -24,8 +24,9 @@ export function operationRequest(operation: Operation, payment: KnownPayment, re
   };
 }
 
-/** How an operation row records a gateway answer. */
+/** How an operation row records a gateway answer, with the latency of the call that gave it. */
 export function operationAnswer(outcome: OperationOutcome): OperationAnswer {
+  const latencyMs = outcome.latencyMs ?? null;
   switch (outcome.kind) {
     case 'succeeded':
     case 'pending':
@@ -34,11 +35,12 @@ export function operationAnswer(outcome: OperationOutcome): OperationAnswer {
         errorCode: null,
         errorMessage: null,
         gatewayReference: outcome.gatewayReference,
+        latencyMs,
       };
     case 'failed':
-      return { status: 'FAILED', errorCode: outcome.code, errorMessage: outcome.message, gatewayReference: null };
+      return { status: 'FAILED', errorCode: outcome.code, errorMessage: outcome.message, gatewayReference: null, latencyMs };
     case 'unknown':
-      return { status: 'UNKNOWN', errorCode: null, errorMessage: outcome.reason, gatewayReference: null };
+      return { status: 'UNKNOWN', errorCode: null, errorMessage: outcome.reason, gatewayReference: null, latencyMs };
   }
 }
 

@@ -87,6 +87,7 @@ const lateAuthorizationSpec = {
             rrn: outcome.rrn,
             acquirerReference: outcome.acquirerReference,
             gatewayDetails: outcome.details,
+            gatewayLatencyMs: outcome.latencyMs ?? null,
             errorMessage: 'Authorized at the gateway after the attempt had ended; being voided there',
           },
         },

@@ -56,6 +56,11 @@ export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : new Intl.NumberFormat('en').format(value);
 }
 
+/** `12 ms`, or a dash when none was stored (a row answered before latencies were kept, or by no gateway call). */
+export function formatLatency(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '—' : `${formatCount(ms)} ms`;
+}
+
 /** A `datetime-local` value (read as UTC) to ISO, or undefined when empty. */
 export function utcInputToIso(value: string | undefined): string | undefined {
   if (!value) return undefined;

@@ -65,6 +65,8 @@ export interface Payment {
   rrn: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** How long the gateway call whose answer the row holds took; null for rows answered before it was kept, or by no call. */
+  gateway_latency_ms: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -79,6 +81,8 @@ export interface Operation {
   gateway_reference: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** How long the gateway call whose answer the row holds took; null for rows answered before it was kept, or by no call. */
+  gateway_latency_ms: number | null;
   created_at: string;
   updated_at: string;
 }

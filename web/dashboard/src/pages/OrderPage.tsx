@@ -3,7 +3,7 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../api';
 import { ErrorNote, Field, Item, Loading, Mono, StatusBadge, SuccessNote, Badge } from '../components/ui';
-import { formatMoney, formatTime } from '../format';
+import { formatLatency, formatMoney, formatTime } from '../format';
 import { useCan } from '../session';
 import type { Merchant, Operation, OrderDetail, OrderWebhook } from '../types';
 
@@ -87,7 +87,7 @@ function OrderView({ detail }: { detail: OrderDetail }) {
                 <span className="timeline-time">{formatTime(event.at)}</span>
                 <span className="badge badge-neutral">{event.kind.replace('_', ' ')}</span> <strong>{event.title}</strong>
                 {event.detail ? <span className="timeline-detail"> — {event.detail}</span> : null}
-                {event.latency_ms !== null ? <span className="muted"> · {event.latency_ms} ms</span> : null}
+                {event.latency_ms !== null ? <span className="muted"> · {formatLatency(event.latency_ms)}</span> : null}
                 {event.request_id ? (
                   <span className="muted">
                     {' '}
@@ -114,13 +114,14 @@ function OrderView({ detail }: { detail: OrderDetail }) {
                 <th scope="col">Card</th>
                 <th scope="col">Gateway</th>
                 <th scope="col">Error</th>
+                <th scope="col">Latency</th>
                 <th scope="col">Created (UTC)</th>
               </tr>
             </thead>
             <tbody>
               {detail.payments.length === 0 ? (
                 <tr>
-                  <td colSpan={8} className="empty">
+                  <td colSpan={9} className="empty">
                     No payment attempt yet.
                   </td>
                 </tr>
@@ -152,6 +153,7 @@ function OrderView({ detail }: { detail: OrderDetail }) {
                       {p.rrn ? ` · RRN ${p.rrn}` : ''}
                     </td>
                     <td>{p.error_code ? `${p.error_code}: ${p.error_message ?? ''}` : '—'}</td>
+                    <td className="num">{formatLatency(p.gateway_latency_ms)}</td>
                     <td>{formatTime(p.created_at)}</td>
                   </tr>
                 ))
@@ -212,6 +214,7 @@ function OperationsTable({ title, id, operations }: { title: string; id: string;
               <th scope="col">Reference</th>
               <th scope="col">Gateway reference</th>
               <th scope="col">Error</th>
+              <th scope="col">Latency</th>
               <th scope="col">Created (UTC)</th>
             </tr>
           </thead>
@@ -229,6 +232,7 @@ function OperationsTable({ title, id, operations }: { title: string; id: string;
                 <td>{op.reference ?? '—'}</td>
                 <td>{op.gateway_reference ? <Mono>{op.gateway_reference}</Mono> : '—'}</td>
                 <td>{op.error_code ? `${op.error_code}: ${op.error_message ?? ''}` : '—'}</td>
+                <td className="num">{formatLatency(op.gateway_latency_ms)}</td>
                 <td>{formatTime(op.created_at)}</td>
               </tr>
             ))}
@@ -381,7 +385,7 @@ export function AttemptsTable({ attempts, caption }: { attempts: OrderWebhook['a
                     {a.status_code ?? 'no answer'}
                   </Badge>
                 </td>
-                <td className="num">{a.latency_ms !== null ? `${a.latency_ms} ms` : '—'}</td>
+                <td className="num">{formatLatency(a.latency_ms)}</td>
                 <td>
                   <Mono>{a.response_excerpt ?? a.error ?? ''}</Mono>
                 </td>
