@@ -9,7 +9,7 @@ import type { Queryable } from './db.js';
 type Row = Record<string, unknown>;
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const optDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
-const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const optStr = (v: unknown): string | null => (typeof v === 'string' ? v : v === null || v === undefined ? null : JSON.stringify(v));
 
 /** The merchant a row of `jobs` (aliased `alias`) concerns, or null for a system-wide job. */
 export const jobMerchantSql = (alias: string) =>
@@ -71,16 +71,7 @@ export async function listJobs(q: Queryable, f: JobListFilters): Promise<AdminJo
        and ($7::text is null or s.order_id = $7)
      order by s.run_at, s.id
      limit $8`,
-    [
-      f.now,
-      f.kind ?? null,
-      f.after?.runAt ?? null,
-      f.after?.id ?? null,
-      f.merchantIds,
-      f.state ?? null,
-      f.orderId ?? null,
-      f.limit,
-    ],
+    [f.now, f.kind ?? null, f.after?.runAt ?? null, f.after?.id ?? null, f.merchantIds, f.state ?? null, f.orderId ?? null, f.limit],
   );
   return rows.map((r: Row) => ({
     id: Number(r.id),
