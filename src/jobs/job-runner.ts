@@ -96,10 +96,12 @@ export class JobRunner {
 
   private async runOne(job: Job): Promise<void> {
     const handler = this.handlers[job.kind];
+    // Each run leaves a row in job_runs, written by the statement that completes, reschedules or fails the job.
+    const startedAt = this.clock.now();
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler.run(job);
-      await completeJob(this.db, job, this.workerId);
+      await completeJob(this.db, job, this.workerId, { startedAt, finishedAt: this.clock.now() });
     } catch (error) {
       // A database that cannot be reached says nothing about the job: no attempt is spent on it.
       if (isUnavailable(error)) throw error;
@@ -115,12 +117,12 @@ export class JobRunner {
           if (isUnavailable(giveUpError)) throw giveUpError;
           this.options.onError?.(giveUpError, job);
         }
-        await failJob(this.db, job, this.workerId, message, now);
+        await failJob(this.db, job, this.workerId, message, { startedAt, finishedAt: now });
         return;
       }
       const delay =
         error instanceof RetryLater && error.delayMs !== undefined ? error.delayMs : (handler?.backoffMs ?? defaultBackoffMs)(job.attempts);
-      await retryJob(this.db, job, this.workerId, new Date(now.getTime() + delay), message, now);
+      await retryJob(this.db, job, this.workerId, new Date(now.getTime() + delay), message, { startedAt, finishedAt: now });
     }
   }
 

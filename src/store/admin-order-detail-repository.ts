@@ -2,7 +2,8 @@ import type { Queryable } from './db.js';
 
 /**
  * What the admin API's order detail shows beside the order aggregate (orders-repository.ts): the
- * ledger with its entry ids and times, the stored API requests, the background jobs, the webhook
+ * ledger with its entry ids and times, the stored API requests, the background jobs and their past
+ * runs, the webhook
  * outbox with its attempts, the audit entries and the payment link of one order.
  */
 
@@ -87,6 +88,33 @@ export async function loadOrderJobs(q: Queryable, orderId: string): Promise<Orde
     failedAt: optDate(r.failed_at),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
+  }));
+}
+
+export interface OrderJobRunRow {
+  jobId: number;
+  kind: string;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date;
+  outcome: 'done' | 'retry' | 'failed';
+  error: string | null;
+}
+
+/** The runs of the order's background jobs (job_runs, kept for HOLDFAST_JOB_RUN_RETENTION), in the order they finished. */
+export async function loadOrderJobRuns(q: Queryable, orderId: string): Promise<OrderJobRunRow[]> {
+  const rows = await q.query(
+    `select job_id, kind, attempt, started_at, finished_at, outcome, error from job_runs where order_id = $1 order by id`,
+    [orderId],
+  );
+  return rows.map((r) => ({
+    jobId: Number(r.job_id),
+    kind: String(r.kind),
+    attempt: Number(r.attempt),
+    startedAt: date(r.started_at),
+    finishedAt: date(r.finished_at),
+    outcome: String(r.outcome) as OrderJobRunRow['outcome'],
+    error: optStr(r.error),
   }));
 }
 

@@ -1,3 +1,4 @@
+import { jobMerchantSql } from './admin-jobs-repository.js';
 import type { Queryable } from './db.js';
 
 /**
@@ -135,11 +136,12 @@ export interface JobHealth {
 
 /**
  * Background jobs at `now`: due (waiting for a worker), running (leased), failed (gave up, kept for
- * inspection). A job names its merchant in its payload; one that names none (a system-wide job)
+ * inspection). A job names its merchant in its payload or through the webhook event it delivers
+ * (admin-jobs-repository.ts, which lists the same jobs); one that names none (a system-wide job)
  * counts only for an actor who sees every merchant.
  */
 export async function jobHealth(q: Queryable, merchantIds: readonly string[] | null, now: Date): Promise<JobHealth> {
-  const jobScope = `($1::text[] is null or j.payload->>'merchantId' = any($1::text[]))`;
+  const jobScope = `($1::text[] is null or ${jobMerchantSql('j')} = any($1::text[]))`;
   const leased = `j.locked_until is not null and j.locked_until >= $2`;
   const rows = await q.query(
     `select

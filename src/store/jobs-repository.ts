@@ -95,24 +95,75 @@ export async function claimDueJobs(q: Queryable, workerId: string, now: Date, le
   }));
 }
 
-/** Done: the row goes, unless it was re-enqueued meanwhile (then its new run stands). */
-export async function completeJob(q: Queryable, job: Job, workerId: string): Promise<void> {
-  await q.query('delete from jobs where id = $1 and locked_by = $2 and attempts = $3', [job.id, workerId, job.attempts]);
+/** When a run of a claimed job started and finished, for its row in job_runs (migrations/028_job_runs.sql). */
+export interface JobRunTimes {
+  startedAt: Date;
+  finishedAt: Date;
 }
 
-export async function retryJob(q: Queryable, job: Job, workerId: string, runAt: Date, error: string, now: Date): Promise<void> {
+/** How much of a run's error job_runs keeps. */
+export const JOB_RUN_ERROR_LENGTH = 500;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+
+/**
+ * A `with` clause recording one run in job_runs, to lead the statement that completes, reschedules
+ * or fails the job: the history is written in the same statement, with no round trip of its own,
+ * and whether or not the job row still matches (a job re-enqueued meanwhile still ran). The
+ * merchant and order come from the payload, or from the webhook event a delivery job names.
+ * Its parameters follow the statement's first `offset`.
+ */
+function jobRunClause(job: Job, outcome: 'done' | 'retry' | 'failed', times: JobRunTimes, error: string | null, offset: number) {
+  const p = (n: number) => `$${offset + n}`;
+  return {
+    sql: `with run as (
+       insert into job_runs (job_id, kind, job_key, merchant_id, order_id, attempt, started_at, finished_at, outcome, error)
+       select ${p(1)}::bigint, ${p(2)}::text, ${p(3)}::text, coalesce(${p(4)}::text, e.merchant_id), coalesce(${p(5)}::text, e.order_id),
+         ${p(6)}::int, ${p(7)}::timestamptz, ${p(8)}::timestamptz, ${p(9)}::text, ${p(10)}::text
+       from (select 1) as one left join webhook_events e on e.id = ${p(11)}::text)
+     `,
+    params: [
+      job.id,
+      job.kind,
+      job.key,
+      text(job.payload.merchantId),
+      text(job.payload.orderId),
+      job.attempts,
+      times.startedAt,
+      times.finishedAt,
+      outcome,
+      error === null ? null : error.slice(0, JOB_RUN_ERROR_LENGTH),
+      text(job.payload.eventId),
+    ],
+  };
+}
+
+/** Done: the row goes, unless it was re-enqueued meanwhile (then its new run stands); the run is recorded either way. */
+export async function completeJob(q: Queryable, job: Job, workerId: string, times: JobRunTimes): Promise<void> {
+  const run = jobRunClause(job, 'done', times, null, 3);
+  await q.query(`${run.sql}delete from jobs where id = $1 and locked_by = $2 and attempts = $3`, [
+    job.id,
+    workerId,
+    job.attempts,
+    ...run.params,
+  ]);
+}
+
+export async function retryJob(q: Queryable, job: Job, workerId: string, runAt: Date, error: string, times: JobRunTimes): Promise<void> {
+  const run = jobRunClause(job, 'retry', times, error, 6);
   await q.query(
-    `update jobs set run_at = $4, last_error = $5, locked_by = null, locked_until = null, updated_at = $6
+    `${run.sql}update jobs set run_at = $4, last_error = $5, locked_by = null, locked_until = null, updated_at = $6
      where id = $1 and locked_by = $2 and attempts = $3`,
-    [job.id, workerId, job.attempts, runAt, error.slice(0, 2000), now],
+    [job.id, workerId, job.attempts, runAt, error.slice(0, 2000), times.finishedAt, ...run.params],
   );
 }
 
-export async function failJob(q: Queryable, job: Job, workerId: string, error: string, now: Date): Promise<void> {
+export async function failJob(q: Queryable, job: Job, workerId: string, error: string, times: JobRunTimes): Promise<void> {
+  const run = jobRunClause(job, 'failed', times, error, 5);
   await q.query(
-    `update jobs set failed_at = $4, last_error = $5, locked_by = null, locked_until = null, updated_at = $4
+    `${run.sql}update jobs set failed_at = $4, last_error = $5, locked_by = null, locked_until = null, updated_at = $4
      where id = $1 and locked_by = $2 and attempts = $3`,
-    [job.id, workerId, job.attempts, now, error.slice(0, 2000)],
+    [job.id, workerId, job.attempts, times.finishedAt, error.slice(0, 2000), ...run.params],
   );
 }
 

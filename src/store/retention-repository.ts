@@ -42,3 +42,14 @@ export async function pruneStoredReplies(q: Queryable, cutoff: Date, limit: numb
   );
   return rows[0]?.pruned ?? 0;
 }
+
+/** Deletes up to `limit` rows of the job run history that finished before `cutoff`. Returns how many went. */
+export async function pruneJobRunHistory(q: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const rows = await q.query<{ pruned: number }>(
+    `with doomed as (select id from job_runs where finished_at < $1 limit $2),
+     deleted as (delete from job_runs r using doomed d where r.id = d.id returning 1)
+     select count(*)::int as pruned from deleted`,
+    [cutoff, limit],
+  );
+  return rows[0]?.pruned ?? 0;
+}

@@ -20,6 +20,7 @@ import type { PublicLinks } from '../public-links.js';
 import { ordersRoutes } from './orders-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { statsRoutes } from './stats-routes.js';
+import { jobsRoutes } from './jobs-routes.js';
 
 export interface AdminApiOptions {
   ctx: CoreContext;
@@ -76,4 +77,5 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(ordersRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(statsRoutes, { ctx });
+  await app.register(jobsRoutes, { ctx });
 }

@@ -3,6 +3,7 @@ import { orderAsOf } from '../../domain/order-expiry.js';
 import {
   loadLedgerEntries,
   loadOrderAudit,
+  loadOrderJobRuns,
   loadOrderJobs,
   loadOrderPaymentLink,
   loadOrderWebhooks,
@@ -179,10 +180,11 @@ export async function orderDetail(ctx: Pick<CoreContext, 'db' | 'clock'>, orderI
   const targetIds = [order.id, ...aggregate.payments, ...aggregate.captures, ...aggregate.reversals, ...aggregate.refunds].map((r) =>
     typeof r === 'string' ? r : r.id,
   );
-  const [ledger, requests, jobs, webhooks, audit, paymentLink] = await Promise.all([
+  const [ledger, requests, jobs, jobRuns, webhooks, audit, paymentLink] = await Promise.all([
     loadLedgerEntries(ctx.db, order.id),
     loadStoredRequests(ctx.db, order.merchantId, order.id),
     loadOrderJobs(ctx.db, order.id),
+    loadOrderJobRuns(ctx.db, order.id),
     loadOrderWebhooks(ctx.db, order.id),
     loadOrderAudit(ctx.db, targetIds),
     loadOrderPaymentLink(ctx.db, order.id),
@@ -194,7 +196,7 @@ export async function orderDetail(ctx: Pick<CoreContext, 'db' | 'clock'>, orderI
     reversals: aggregate.reversals.map((r) => operationView(r, null, r.kind)),
     refunds: aggregate.refunds.map((r) => operationView(r, r.merchantRefundReference)),
     ledger: ledgerView(ledger, aggregate),
-    timeline: orderTimeline({ aggregate, ledger, requests, jobs, webhooks, audit }),
+    timeline: orderTimeline({ aggregate, ledger, requests, jobs, jobRuns, webhooks, audit }),
     webhooks: webhooks.map(webhookView),
     links: orderLinks(aggregate, paymentLink),
   };

@@ -3,6 +3,7 @@ import type {
   LedgerEntryRow,
   OrderAuditRow,
   OrderJobRow,
+  OrderJobRunRow,
   OrderWebhookRow,
   StoredRequestRow,
 } from '../../store/admin-order-detail-repository.js';
@@ -24,6 +25,8 @@ export interface TimelineSources {
   ledger: readonly LedgerEntryRow[];
   requests: readonly StoredRequestRow[];
   jobs: readonly OrderJobRow[];
+  /** The finished runs of the order's jobs (job_runs). */
+  jobRuns: readonly OrderJobRunRow[];
   webhooks: readonly OrderWebhookRow[];
   audit: readonly OrderAuditRow[];
 }
@@ -63,8 +66,9 @@ const money = (amount: number, currency: string) => `${amount} ${currency}`;
  * appears where it made a change (with its Request-ID when it carried one); a gateway answer is the
  * status an operation row holds, at the time it was written, with the latency of the call that gave
  * it (null: no call gave it, or it was stored before latencies were, migrations/027); state changes
- * are the order's creation and each ledger movement; a job is shown while its row exists (finished
- * jobs are deleted); each webhook attempt and audit entry is its own row.
+ * are the order's creation and each ledger movement; a job is shown while its row exists (due,
+ * running or failed) and each run it made is its own row (job_runs, kept for
+ * HOLDFAST_JOB_RUN_RETENTION); each webhook attempt and audit entry is its own row.
  */
 export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
   const { aggregate } = sources;
@@ -183,7 +187,23 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
     }
   }
 
+  const JOB_RUN_OUTCOMES: Record<OrderJobRunRow['outcome'], string> = { done: 'done', retry: 'to be retried', failed: 'failed for good' };
+  const ranAttempts = new Set<string>();
+  for (const run of sources.jobRuns) {
+    ranAttempts.add(`${run.jobId}:${run.attempt}`);
+    const took = run.finishedAt.getTime() - run.startedAt.getTime();
+    events.push({
+      at: run.finishedAt,
+      kind: 'job',
+      title: `Job ${run.kind} run ${run.attempt}: ${JOB_RUN_OUTCOMES[run.outcome]}`,
+      detail: run.error,
+      latencyMs: took,
+    });
+  }
+
   for (const job of sources.jobs) {
+    // A job that failed for good is shown by the run that gave up, when that run is recorded.
+    if (job.failedAt && ranAttempts.has(`${job.id}:${job.attempts}`)) continue;
     const status = job.failedAt
       ? `failed after ${job.attempts} attempts`
       : job.lockedUntil && job.attempts > 0
@@ -193,7 +213,8 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
       at: job.failedAt ?? (job.attempts > 0 ? job.updatedAt : job.createdAt),
       kind: 'job',
       title: `Job ${job.kind}: ${status}`,
-      detail: job.lastError,
+      // The error of the last run is on that run's own event.
+      detail: ranAttempts.has(`${job.id}:${job.attempts}`) ? null : job.lastError,
     });
   }
 

@@ -2,6 +2,7 @@ import { createRootRoute, createRoute, createRouter } from '@tanstack/react-rout
 import { Shell } from './components/Shell';
 import { AuditPage } from './pages/AuditPage';
 import { HomePage } from './pages/HomePage';
+import { JobsPage } from './pages/JobsPage';
 import { MerchantPage } from './pages/MerchantPage';
 import { MerchantsPage } from './pages/MerchantsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -10,7 +11,7 @@ import { OrdersPage } from './pages/OrdersPage';
 import { ReviewsPage } from './pages/ReviewsPage';
 import { WebhookPage } from './pages/WebhookPage';
 import { WebhooksPage } from './pages/WebhooksPage';
-import { auditFilters, homeSearch, orderFilters, webhookFilters } from './search';
+import { auditFilters, homeSearch, jobFilters, orderFilters, webhookFilters } from './search';
 
 /** Code-based routes under /dashboard/ (the server answers index.html for each of them). */
 const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFoundPage });
@@ -28,6 +29,7 @@ const webhooksRoute = createRoute({
   validateSearch: webhookFilters,
 });
 const webhookRoute = createRoute({ getParentRoute: () => rootRoute, path: '/webhooks/$eventId', component: WebhookPage });
+const jobsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/jobs', component: JobsPage, validateSearch: jobFilters });
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/audit', component: AuditPage, validateSearch: auditFilters });
 
 const routeTree = rootRoute.addChildren([
@@ -39,6 +41,7 @@ const routeTree = rootRoute.addChildren([
   merchantRoute,
   webhooksRoute,
   webhookRoute,
+  jobsRoute,
   auditRoute,
 ]);
 

@@ -19,6 +19,13 @@ export interface WebhookFilters {
   status?: 'pending' | 'delivered' | 'failed';
 }
 
+export interface JobFilters {
+  merchant_id?: string;
+  kind?: string;
+  state?: 'scheduled' | 'due' | 'running' | 'failed';
+  order_id?: string;
+}
+
 export interface AuditFilters {
   merchant_id?: string;
   target_type?: string;
@@ -68,6 +75,13 @@ export function webhookFilters(search: Record<string, unknown>): WebhookFilters 
   const out: WebhookFilters = strings(search, ['merchant_id', 'order_id']);
   const status = text(search.status);
   if (status === 'pending' || status === 'delivered' || status === 'failed') out.status = status;
+  return out;
+}
+
+export function jobFilters(search: Record<string, unknown>): JobFilters {
+  const out: JobFilters = strings(search, ['merchant_id', 'kind', 'order_id']);
+  const state = text(search.state);
+  if (state === 'scheduled' || state === 'due' || state === 'running' || state === 'failed') out.state = state;
   return out;
 }
 

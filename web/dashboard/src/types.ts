@@ -170,6 +170,39 @@ export interface WebhookEvent {
   last_status_code: number | null;
 }
 
+export type JobState = 'scheduled' | 'due' | 'running' | 'failed';
+
+export interface Job {
+  id: number;
+  kind: string;
+  key: string;
+  state: JobState;
+  merchant_id: string | null;
+  order_id: string | null;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  locked_until: string | null;
+  failed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobRun {
+  id: number;
+  job_id: number;
+  kind: string;
+  key: string;
+  merchant_id: string | null;
+  order_id: string | null;
+  attempt: number;
+  started_at: string;
+  finished_at: string;
+  outcome: 'done' | 'retry' | 'failed';
+  error: string | null;
+}
+
 export interface WebhookEventDetail extends WebhookEvent {
   payload: unknown;
   attempts: WebhookAttempt[];

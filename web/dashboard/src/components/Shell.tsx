@@ -11,6 +11,7 @@ const NAV = [
   { to: '/reviews', label: 'Manual review' },
   { to: '/merchants', label: 'Merchants & keys' },
   { to: '/webhooks', label: 'Webhooks' },
+  { to: '/jobs', label: 'Jobs' },
   { to: '/audit', label: 'Audit log' },
 ] as const;
 

@@ -128,22 +128,17 @@ export function HomePage() {
             <section className="card" aria-labelledby="jobs-title">
               <h2 id="jobs-title">Background jobs</h2>
               <dl className="facts">
-                <div className="item">
-                  <dt>Due</dt>
-                  <dd>{formatCount(stats.data.jobs.due)}</dd>
-                </div>
-                <div className="item">
-                  <dt>Running</dt>
-                  <dd>{formatCount(stats.data.jobs.running)}</dd>
-                </div>
-                <div className="item">
-                  <dt>Failed</dt>
-                  <dd>{formatCount(stats.data.jobs.failed)}</dd>
-                </div>
-                <div className="item">
-                  <dt>Oldest due</dt>
-                  <dd>{formatTime(stats.data.jobs.oldest_due_at)}</dd>
-                </div>
+                <JobFactLink term="Due" value={formatCount(stats.data.jobs.due)} state="due" merchant={merchantId} />
+                <JobFactLink term="Running" value={formatCount(stats.data.jobs.running)} state="running" merchant={merchantId} />
+                <JobFactLink term="Failed" value={formatCount(stats.data.jobs.failed)} state="failed" merchant={merchantId} />
+                {stats.data.jobs.oldest_due_at ? (
+                  <JobFactLink term="Oldest due" value={formatTime(stats.data.jobs.oldest_due_at)} state="due" merchant={merchantId} />
+                ) : (
+                  <div className="item">
+                    <dt>Oldest due</dt>
+                    <dd>{formatTime(stats.data.jobs.oldest_due_at)}</dd>
+                  </div>
+                )}
               </dl>
             </section>
           </div>
@@ -185,6 +180,31 @@ function FactLink({
         <Link to="/webhooks" search={{ status: to, ...(merchant ? { merchant_id: merchant } : {}) }}>
           {formatCount(value)}
           <span className="visually-hidden"> {term.toLowerCase()} webhook events</span>
+        </Link>
+      </dd>
+    </div>
+  );
+}
+
+/** A job figure linking to the jobs behind it (the due list runs oldest first, so the oldest due job heads it). */
+function JobFactLink({
+  term,
+  value,
+  state,
+  merchant,
+}: {
+  term: string;
+  value: string;
+  state: 'due' | 'running' | 'failed';
+  merchant: string;
+}) {
+  return (
+    <div className="item">
+      <dt>{term}</dt>
+      <dd>
+        <Link to="/jobs" search={{ state, ...(merchant ? { merchant_id: merchant } : {}) }}>
+          {value}
+          <span className="visually-hidden"> {term === 'Oldest due' ? 'the due jobs, oldest first' : `${term.toLowerCase()} jobs`}</span>
         </Link>
       </dd>
     </div>
