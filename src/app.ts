@@ -138,7 +138,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobHandlers(
       ctx,
       { retrySchedule: config.webhookRetryScheduleMs, timeoutMs: options.webhookTimeoutMs ?? 10_000, observe: metrics.observeWebhook },
-      { webhookAttemptRetentionMs: config.webhookAttemptRetentionMs, requestReplyRetentionMs: config.requestReplyRetentionMs },
+      {
+        webhookAttemptRetentionMs: config.webhookAttemptRetentionMs,
+        requestReplyRetentionMs: config.requestReplyRetentionMs,
+        apiCallRetentionMs: config.apiCallRetentionMs,
+      },
     ),
     {
       onError: (error, job) => {

@@ -55,6 +55,8 @@ export interface Config {
   webhookAttemptRetentionMs: number | undefined;
   /** Stored reply bodies of Request-IDs older than this are dropped, the keys kept (Default: 30d); undefined (`off`): kept for ever. */
   requestReplyRetentionMs: number | undefined;
+  /** Rows of the API call log older than this are deleted (Default: 30d); undefined (`off`): kept for ever. */
+  apiCallRetentionMs: number | undefined;
   /** pino level (Default: info). */
   logLevel: string;
   /** Connector given to merchants created without one: `sandbox` (Default) or `http-acquirer`. */
@@ -204,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const webhookAttemptRetentionMs = parseRetention(env, 'HOLDFAST_WEBHOOK_ATTEMPT_RETENTION', problems);
   const requestReplyRetentionMs = parseRetention(env, 'HOLDFAST_REQUEST_REPLY_RETENTION', problems);
+  const apiCallRetentionMs = parseRetention(env, 'HOLDFAST_API_CALL_RETENTION', problems);
 
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -286,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryScheduleMs: schedule as number[],
     webhookAttemptRetentionMs,
     requestReplyRetentionMs,
+    apiCallRetentionMs,
     logLevel,
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,

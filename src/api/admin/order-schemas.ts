@@ -113,6 +113,19 @@ const TimelineEvent = Type.Object({
   detail: NStr,
   request_id: NStr,
   latency_ms: Type.Union([Type.Integer(), Type.Null()]),
+  call: Type.Union([
+    Type.Object(
+      {
+        method: Str,
+        route: Type.String({ description: 'the route pattern, never the URL as sent' }),
+        status: Type.Integer(),
+        server_request_id: Str,
+        dialect: Str,
+      },
+      { description: 'an entry of the API call log (HOLDFAST_API_CALL_RETENTION): the merchant API call as recorded' },
+    ),
+    Type.Null(),
+  ]),
 });
 
 const Webhook = Type.Object({

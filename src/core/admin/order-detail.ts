@@ -7,6 +7,7 @@ import {
   loadOrderPaymentLink,
   loadOrderWebhooks,
   loadStoredRequests,
+  loadApiCalls,
   type OrderWebhookRow,
 } from '../../store/admin-order-detail-repository.js';
 import { loadAggregateById } from '../../store/orders-repository.js';
@@ -175,9 +176,10 @@ export async function orderDetail(ctx: Pick<CoreContext, 'db' | 'clock'>, orderI
   const targetIds = [order.id, ...aggregate.payments, ...aggregate.captures, ...aggregate.reversals, ...aggregate.refunds].map((r) =>
     typeof r === 'string' ? r : r.id,
   );
-  const [ledger, requests, jobs, webhooks, audit, paymentLink] = await Promise.all([
+  const [ledger, requests, apiCalls, jobs, webhooks, audit, paymentLink] = await Promise.all([
     loadLedgerEntries(ctx.db, order.id),
     loadStoredRequests(ctx.db, order.merchantId, order.id),
+    loadApiCalls(ctx.db, order.merchantId, order.id),
     loadOrderJobs(ctx.db, order.id),
     loadOrderWebhooks(ctx.db, order.id),
     loadOrderAudit(ctx.db, targetIds),
@@ -190,7 +192,7 @@ export async function orderDetail(ctx: Pick<CoreContext, 'db' | 'clock'>, orderI
     reversals: aggregate.reversals.map((r) => operationView(r, null, r.kind)),
     refunds: aggregate.refunds.map((r) => operationView(r, r.merchantRefundReference)),
     ledger: ledgerView(ledger, aggregate),
-    timeline: orderTimeline({ aggregate, ledger, requests, jobs, webhooks, audit }),
+    timeline: orderTimeline({ aggregate, ledger, requests, apiCalls, jobs, webhooks, audit }),
     webhooks: webhooks.map(webhookView),
     links: orderLinks(aggregate, paymentLink),
   };
