@@ -20,6 +20,7 @@ const MAX_REQUEST_ID = 100;
 export function recordApiCalls(app: FastifyInstance, log: ApiCallLog, clock: Clock, dialectOf: (url: string) => string | undefined): void {
   app.decorateRequest('orderIdForLog', undefined);
   app.decorate('flushApiCalls', () => log.flush());
+  app.decorate('apiCallsDropped', () => log.dropped);
   app.addHook('onResponse', (request, reply, done) => {
     const orderId = request.orderIdForLog;
     const merchantId = request.principal?.merchantId;
@@ -54,5 +55,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Writes the API calls buffered so far (tests await it before reading api_calls). */
     flushApiCalls(): Promise<void>;
+    /** API call log rows lost so far (buffer full, or the database down). */
+    apiCallsDropped(): number;
   }
 }

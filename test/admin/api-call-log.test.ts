@@ -190,6 +190,8 @@ describe('API call log in the order timeline', () => {
       for (const column of ['method', 'route', 'dialect']) assert.ok(!String(row[column]).includes(CVV), `${column} holds the CVV`);
       assert.ok(!String(row.route).includes(orderA), 'the route is the pattern, not the URL');
     }
+    const dropped = await server.app.metrics.registry.getSingleMetricAsString('holdfast_api_call_log_dropped_total');
+    assert.match(dropped, /^holdfast_api_call_log_dropped_total 0$/m, 'nothing dropped');
   });
 });
 
