@@ -51,6 +51,9 @@ describe('configuration from the environment', () => {
     assert.equal(loadConfig({ HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: 'off' }).webhookAttemptRetentionMs, undefined);
     assert.equal(loadConfig({}).requestReplyRetentionMs, 30 * 24 * 3600 * 1000);
     assert.equal(loadConfig({ HOLDFAST_REQUEST_REPLY_RETENTION: 'OFF' }).requestReplyRetentionMs, undefined);
+    assert.equal(loadConfig({}).apiCallRetentionMs, 30 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_API_CALL_RETENTION: '7d' }).apiCallRetentionMs, 7 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_API_CALL_RETENTION: 'off' }).apiCallRetentionMs, undefined);
     assert.throws(
       () => loadConfig({ HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: '30' }),
       (error: unknown) => {
