@@ -28,6 +28,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import type { Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { webhookOutbox } from './webhooks/outbox.js';
+import { installApiCallLogMetrics } from './metrics/api-call-log-metrics.js';
 import { installHttpMetrics } from './metrics/http-metrics.js';
 import { createMetrics, type AppMetrics } from './metrics/registry.js';
 
@@ -132,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const redis = config.redis ? await openLimitRedis(config.redis.url, logger) : undefined;
   const server = await buildServer(ctx, config, links, logger, dialects, { redis, prefix: config.redis?.prefix ?? '' });
   installHttpMetrics(server, metrics.registry);
+  installApiCallLogMetrics(metrics.registry, () => server.apiCallsDropped());
   const jobs = new JobRunner(
     db,
     ctx.clock,
@@ -142,6 +144,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         webhookAttemptRetentionMs: config.webhookAttemptRetentionMs,
         requestReplyRetentionMs: config.requestReplyRetentionMs,
         jobRunRetentionMs: config.jobRunRetentionMs,
+        apiCallRetentionMs: config.apiCallRetentionMs,
       },
     ),
     {

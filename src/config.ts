@@ -57,6 +57,8 @@ export interface Config {
   requestReplyRetentionMs: number | undefined;
   /** Rows of job_runs (the history of background job runs) older than this are deleted (Default: 30d); undefined (`off`): kept for ever. */
   jobRunRetentionMs: number | undefined;
+  /** Rows of the API call log older than this are deleted (Default: 30d); undefined (`off`): kept for ever. */
+  apiCallRetentionMs: number | undefined;
   /** pino level (Default: info). */
   logLevel: string;
   /** Connector given to merchants created without one: `sandbox` (Default) or `http-acquirer`. */
@@ -207,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const webhookAttemptRetentionMs = parseRetention(env, 'HOLDFAST_WEBHOOK_ATTEMPT_RETENTION', problems);
   const requestReplyRetentionMs = parseRetention(env, 'HOLDFAST_REQUEST_REPLY_RETENTION', problems);
   const jobRunRetentionMs = parseRetention(env, 'HOLDFAST_JOB_RUN_RETENTION', problems);
+  const apiCallRetentionMs = parseRetention(env, 'HOLDFAST_API_CALL_RETENTION', problems);
 
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -290,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAttemptRetentionMs,
     requestReplyRetentionMs,
     jobRunRetentionMs,
+    apiCallRetentionMs,
     logLevel,
     defaultConnector: defaultConnector as Config['defaultConnector'],
     acquirerUrl,

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { CoreContext } from '../core/context.js';
 import { adminApi } from './admin/index.js';
 import { dashboardRoutes } from './dashboard-routes.js';
+import { ApiCallLog } from '../core/api-call-log.js';
+import { recordApiCalls } from './api-call-recording.js';
 import { apiDocumentation, documentedIn } from './docs/index.js';
 import { dialectLookup, dialectOfPath, type DialectModule } from './dialect.js';
 import { errorHandler, type ErrorRenderers } from './error-handler.js';
@@ -70,6 +72,12 @@ export async function buildServer(
   });
   app.setErrorHandler(errorHandler(rootErrors));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: 'No such endpoint' }));
+  const apiCalls = new ApiCallLog(ctx.db, {
+    onWriteError: (error, rows) => {
+      logger.warn({ err: error, rows }, 'API call log: a batch could not be written and was dropped');
+    },
+  });
+  recordApiCalls(app, apiCalls, ctx.clock, (url) => dialectOfUrl(url)?.name);
   await installRequestLimits(app, config.requestLimits, limitStore);
   await apiDocumentation(app);
   await app.register(healthRoutes, { ctx, readyTimeoutMs: config.readyTimeoutMs, readyJobLagMs: config.readyJobLagMs });

@@ -1,12 +1,13 @@
 import { deleteJob, enqueueJob, ensureJob, type NewJob } from '../store/jobs-repository.js';
-import { pruneDeliveredWebhookAttempts, pruneJobRunHistory, pruneStoredReplies } from '../store/retention-repository.js';
+import { pruneApiCallRows, pruneDeliveredWebhookAttempts, pruneJobRunHistory, pruneStoredReplies } from '../store/retention-repository.js';
 import type { CoreContext } from './context.js';
 
 /**
  * Retention of what grows with every order beside the order itself (README "Configuration"): the
  * delivery attempts of webhook events delivered longer ago than HOLDFAST_WEBHOOK_ATTEMPT_RETENTION,
- * the stored reply bodies of Request-IDs older than HOLDFAST_REQUEST_REPLY_RETENTION, and the
- * job run history (job_runs) older than HOLDFAST_JOB_RUN_RETENTION. One
+ * the stored reply bodies of Request-IDs older than HOLDFAST_REQUEST_REPLY_RETENTION, the job run
+ * history (job_runs) older than HOLDFAST_JOB_RUN_RETENTION, and the API call log's rows
+ * (core/api-call-log.ts) older than HOLDFAST_API_CALL_RETENTION. One
  * recurring job, asked for at every start-up by its key (so it is never doubled), deletes them in
  * bounded batches and plans its own next run.
  */
@@ -17,6 +18,8 @@ export interface RetentionPolicy {
   requestReplyRetentionMs?: number | undefined;
   /** Job runs that finished longer ago than this are deleted; undefined: kept for ever. */
   jobRunRetentionMs?: number | undefined;
+  /** API call log rows older than this are deleted; undefined: kept for ever. */
+  apiCallRetentionMs?: number | undefined;
   /** Rows per statement (Default: 500): each batch is short, holding few row locks. */
   batchSize?: number;
   /** Batches per run and kind (Default: 20): a run ends well inside the job lease; the rest waits for the next run. */
@@ -35,7 +38,10 @@ export function retentionJob(at: Date): NewJob {
 }
 
 const retentionOn = (policy: RetentionPolicy) =>
-  policy.webhookAttemptRetentionMs !== undefined || policy.requestReplyRetentionMs !== undefined || policy.jobRunRetentionMs !== undefined;
+  policy.webhookAttemptRetentionMs !== undefined ||
+  policy.requestReplyRetentionMs !== undefined ||
+  policy.jobRunRetentionMs !== undefined ||
+  policy.apiCallRetentionMs !== undefined;
 
 /** At start-up: the recurring job exists when some retention is on (a planned run is left where it is), and not otherwise. */
 export async function scheduleRetention(ctx: Pick<CoreContext, 'db' | 'clock'>, policy: RetentionPolicy): Promise<void> {
@@ -85,14 +91,22 @@ export function pruneJobRuns(ctx: Pick<CoreContext, 'db' | 'clock'>, policy: Ret
   return inBatches(policy, (limit) => pruneJobRunHistory(ctx.db, cutoff(ctx, windowMs), limit));
 }
 
+/** Deletes the API call log's rows older than the window. */
+export function pruneApiCalls(ctx: Pick<CoreContext, 'db' | 'clock'>, policy: RetentionPolicy): Promise<PruneResult> {
+  const windowMs = policy.apiCallRetentionMs;
+  if (windowMs === undefined) return Promise.resolve({ pruned: 0, more: false });
+  return inBatches(policy, (limit) => pruneApiCallRows(ctx.db, cutoff(ctx, windowMs), limit));
+}
+
 /** One run of the recurring job: prune, then plan the next run (re-enqueuing by key keeps the row when this run completes). */
 export async function runRetention(ctx: Pick<CoreContext, 'db' | 'clock'>, policy: RetentionPolicy): Promise<void> {
   if (!retentionOn(policy)) return;
   const attempts = await pruneWebhookAttempts(ctx, policy);
   const replies = await pruneRequestReplies(ctx, policy);
   const runs = await pruneJobRuns(ctx, policy);
+  const calls = await pruneApiCalls(ctx, policy);
   const now = ctx.clock.now();
-  const more = attempts.more || replies.more || runs.more;
+  const more = attempts.more || replies.more || runs.more || calls.more;
   const next = new Date(now.getTime() + (more ? RETENTION_CATCH_UP_MS : RETENTION_INTERVAL_MS));
   await enqueueJob(ctx.db, retentionJob(next), now);
 }

@@ -2,8 +2,8 @@ import type { Queryable } from './db.js';
 
 /**
  * What the admin API's order detail shows beside the order aggregate (orders-repository.ts): the
- * ledger with its entry ids and times, the stored API requests, the background jobs and their past
- * runs, the webhook
+ * ledger with its entry ids and times, the stored API requests, the API call log, the background
+ * jobs and their past runs, the webhook
  * outbox with its attempts, the audit entries and the payment link of one order.
  */
 
@@ -55,6 +55,43 @@ export async function loadStoredRequests(q: Queryable, merchantId: string, order
     [merchantId, orderId],
   );
   return rows.map((r) => ({ requestId: String(r.request_id), responseStatus: optNum(r.response_status), createdAt: date(r.created_at) }));
+}
+
+export interface ApiCallLogRow {
+  method: string;
+  route: string;
+  statusCode: number;
+  requestId: string | null;
+  serverRequestId: string;
+  dialect: string;
+  at: Date;
+  durationMs: number;
+}
+
+/** Most API calls of one order the detail shows: the latest ones (an order polled for its status for days could have many). */
+export const API_CALLS_SHOWN = 1000;
+
+/**
+ * The merchant's API calls that named this order (the API call log, migrations/029_api_calls.sql),
+ * oldest first: the latest API_CALLS_SHOWN of them. Only the order's own merchant's: a call that
+ * named this id with another merchant's credentials was refused, and is that merchant's.
+ */
+export async function loadApiCalls(q: Queryable, merchantId: string, orderId: string): Promise<ApiCallLogRow[]> {
+  const rows = await q.query(
+    `select method, route, status_code, request_id, server_request_id, dialect, at, duration_ms from api_calls
+     where order_id = $1 and merchant_id = $2 order by at desc, id desc limit $3`,
+    [orderId, merchantId, API_CALLS_SHOWN],
+  );
+  return rows.reverse().map((r) => ({
+    method: String(r.method),
+    route: String(r.route),
+    statusCode: Number(r.status_code),
+    requestId: optStr(r.request_id),
+    serverRequestId: String(r.server_request_id),
+    dialect: String(r.dialect),
+    at: date(r.at),
+    durationMs: Number(r.duration_ms),
+  }));
 }
 
 export interface OrderJobRow {

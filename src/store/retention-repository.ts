@@ -53,3 +53,14 @@ export async function pruneJobRunHistory(q: Queryable, cutoff: Date, limit: numb
   );
   return rows[0]?.pruned ?? 0;
 }
+
+/** Deletes up to `limit` rows of the API call log recorded before `cutoff` (found by the BRIN index on `at`). Returns how many went. */
+export async function pruneApiCallRows(q: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const rows = await q.query<{ pruned: number }>(
+    `with doomed as (select id from api_calls where at < $1 limit $2),
+     deleted as (delete from api_calls a using doomed d where a.id = d.id returning 1)
+     select count(*)::int as pruned from deleted`,
+    [cutoff, limit],
+  );
+  return rows[0]?.pruned ?? 0;
+}

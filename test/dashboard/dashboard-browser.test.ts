@@ -56,6 +56,7 @@ describe('the dashboard in a browser', () => {
     assert.equal((await client.pay(orderId, 149_950)).status, 200);
     assert.equal((await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') })).status, 200);
     for (let i = 0; i < 3; i++) await server.runJobs();
+    await server.app.server.flushApiCalls();
     needle = { orderId, reference };
 
     const created = await createOperator(server.app.ctx, { email: 'ops@example.test', role: 'support', merchantIds: null }, CLI_ACTOR);
@@ -155,6 +156,9 @@ describe('the dashboard in a browser', () => {
     assert.match((await captureAnswer.textContent()) ?? '', /· \d+ ms/);
     const captures = page.getByRole('region', { name: 'Captures' });
     assert.match((await captures.locator('tbody tr').first().textContent()) ?? '', /\d+ ms/);
+    const capture = timeline.filter({ hasText: 'PUT /api/pay/v1/orders/:order_id/capture' });
+    assert.equal(await capture.count(), 1, 'the capture call, from the API call log');
+    assert.equal(await capture.locator('.badge-good', { hasText: '200' }).count(), 1);
     const ledger = page.getByRole('region', { name: /Ledger/ });
     assert.ok((await ledger.locator('tbody tr').count()) >= 2, 'postings are listed');
     assert.equal(await ledger.locator('.invariants .badge-bad').count(), 0, 'no invariant fails');

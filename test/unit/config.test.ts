@@ -54,6 +54,9 @@ describe('configuration from the environment', () => {
     assert.equal(loadConfig({}).jobRunRetentionMs, 30 * 24 * 3600 * 1000);
     assert.equal(loadConfig({ HOLDFAST_JOB_RUN_RETENTION: '2d' }).jobRunRetentionMs, 2 * 24 * 3600 * 1000);
     assert.equal(loadConfig({ HOLDFAST_JOB_RUN_RETENTION: 'off' }).jobRunRetentionMs, undefined);
+    assert.equal(loadConfig({}).apiCallRetentionMs, 30 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_API_CALL_RETENTION: '7d' }).apiCallRetentionMs, 7 * 24 * 3600 * 1000);
+    assert.equal(loadConfig({ HOLDFAST_API_CALL_RETENTION: 'off' }).apiCallRetentionMs, undefined);
     assert.throws(
       () => loadConfig({ HOLDFAST_WEBHOOK_ATTEMPT_RETENTION: '30' }),
       (error: unknown) => {

@@ -122,9 +122,22 @@ const TimelineEvent = Type.Object({
   request_id: NStr,
   latency_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
     description:
-      "milliseconds: a webhook attempt's, or a gateway answer's (its row's gateway_latency_ms; for a payment, its authorization's); " +
+      "milliseconds: a webhook attempt's, a job run's, an API call's, or a gateway answer's (its row's gateway_latency_ms; for a payment, its authorization's); " +
       'null for other events, and for an answer no gateway call gave or answered before latencies were stored',
   }),
+  call: Type.Union([
+    Type.Object(
+      {
+        method: Str,
+        route: Type.String({ description: 'the route pattern, never the URL as sent' }),
+        status: Type.Integer(),
+        server_request_id: Str,
+        dialect: Str,
+      },
+      { description: 'an entry of the API call log (HOLDFAST_API_CALL_RETENTION): the merchant API call as recorded' },
+    ),
+    Type.Null(),
+  ]),
 });
 
 const Webhook = Type.Object({

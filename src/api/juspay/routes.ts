@@ -69,12 +69,16 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const merchantId = requestMerchant(request);
     const body = flattenBody(request.body);
     const { aggregate } = await createJuspayOrder(ctx, merchantId, body, { fingerprint: fingerprint(body) });
+    request.orderIdForLog = aggregate.order.id;
     return renderOrder(aggregate, links.base);
   });
 
   app.get<{ Params: { order_id: string } }>('/orders/:order_id', { config: { juspayOperation: 'status' } }, async (request) => {
     const merchantId = requestMerchant(request);
-    return renderOrder(await getOrderByReference(ctx, merchantId, pathId(request.params.order_id, 'order')), links.base);
+    const aggregate = await getOrderByReference(ctx, merchantId, pathId(request.params.order_id, 'order'));
+    // The path names the merchant's order reference: the log keeps Holdfast's id, known once the order is read.
+    request.orderIdForLog = aggregate.order.id;
+    return renderOrder(aggregate, links.base);
   });
 
   app.post('/txns', { config: { juspayOperation: 'txn' } }, async (request, reply) => {
@@ -88,6 +92,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
       });
     }
     const order = await getOrderByReference(ctx, merchantId, orderId);
+    request.orderIdForLog = order.order.id;
     // Juspay has no payment reference: every POST /txns is a new attempt.
     const reference = `txn-${newUuid()}`;
     const { aggregate } = await authorizePayment(ctx, {
@@ -125,6 +130,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const merchantId = requestMerchant(request);
     const body = flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
+    request.orderIdForLog = aggregate.order.id;
     if (payment.status === 'FAILED') throw refusal('capture', juspayTxnStatus(aggregate, payment));
     const amount = amountField(body, 'amount', aggregate.order.currency);
     const key = stringField(body, 'idempotence_key', REQUEST_KEY);
@@ -144,6 +150,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const merchantId = requestMerchant(request);
     flattenBody(request.body);
     const { aggregate, payment } = await orderByTxn(merchantId, request.params.txn_uuid);
+    request.orderIdForLog = aggregate.order.id;
     if (payment.status === 'FAILED') throw refusal('void', juspayTxnStatus(aggregate, payment));
     return renderOrder(await voidOrder(ctx, { merchantId, orderId: aggregate.order.id, read: aggregate }), links.base);
   });
@@ -152,6 +159,7 @@ export async function juspayRoutes(app: FastifyInstance, { ctx, links }: Dialect
     const merchantId = requestMerchant(request);
     const body: FlatBody = flattenBody(request.body);
     const order = await getOrderByReference(ctx, merchantId, pathId(request.params.order_id, 'order'));
+    request.orderIdForLog = order.order.id;
     const uniqueRequestId = requiredStringField(body, 'unique_request_id', REQUEST_KEY);
     const amount = amountField(body, 'amount', order.order.currency);
     const { aggregate, replayed } = await refundOrder(ctx, {

@@ -44,6 +44,7 @@ export async function juspaySessionRoutes(app: FastifyInstance, { ctx, links }: 
       extraDetailFields: ['first_name', 'last_name'],
       fingerprint: ctx.keys.requestFingerprint(orderFields(body)),
     });
+    request.orderIdForLog = aggregate.order.id;
     return renderSession(aggregate, links.base, { clientId, action, requestId: newUuid().replaceAll('-', '') });
   });
 }

@@ -10,7 +10,7 @@ import { framedPaymentPageUrl, paymentPageUrl } from '../hosted/links.js';
 import { CheckoutOrderBody } from './checkout-schemas.js';
 import { checkHostedPaymentMethods } from './hosted-methods.js';
 import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
-import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
+import { answeredOrderId, bodyFingerprint, merchantOf, replayable } from './request-context.js';
 import { checkStoredSizes } from './stored-size.js';
 
 /**
@@ -66,6 +66,7 @@ export async function checkoutRoutes(root: FastifyInstance, { ctx, links }: Dial
       },
       async (orderId) => ({ status: 200, body: checkoutAnswer(await getOrder(ctx, merchantId, orderId)) }),
     );
+    request.orderIdForLog = answeredOrderId(answer);
     return reply.status(answer.status).send(answer.body);
   });
 }

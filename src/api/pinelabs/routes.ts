@@ -21,7 +21,7 @@ import { checkoutRoutes } from './checkout-routes.js';
 import { checkReturnUrls, pineLabsOrderInput } from './order-creation.js';
 import { paymentLinkRoutes } from './payment-link-routes.js';
 import { checkStoredSizes } from './stored-size.js';
-import { bodyFingerprint, merchantOf, replayable } from './request-context.js';
+import { answeredOrderId, bodyFingerprint, merchantOf, orderIdParam, replayable } from './request-context.js';
 import { pineLabsErrors } from './errors.js';
 import { pineLabsNativeOtpRoutes } from './native-otp-routes.js';
 import { renderOrder, renderRefundOrder } from './render.js';
@@ -44,6 +44,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     // client secret since revoked or expired, is refused like any other bad token.
     if (!(await merchantActive(principal.merchantId, principal.credentialId))) throw new HoldfastError('unauthenticated', 'Unauthorized');
     request.principal = principal;
+    request.orderIdForLog = orderIdParam(request);
     await app.limits.merchant(request, reply);
   });
   // An id no stored order could have (a NUL, malformed Unicode) is simply not found.
@@ -82,6 +83,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
       },
       (orderId) => orderAnswer(merchantId, orderId),
     );
+    request.orderIdForLog = answeredOrderId(answer);
     return reply.status(answer.status).send(answer.body);
   });
 
@@ -90,6 +92,7 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
     const orderId = request.params.order_id;
     const refundParent = isOrderShaped(orderId) ? await getRefundParent(ctx, merchantId, orderId) : undefined;
     if (refundParent) {
+      request.orderIdForLog = refundParent.order.id;
       const refund = refundParent.refunds.find((r) => r.id === orderId);
       if (refund) return { data: renderRefundOrder(refundParent, refund) };
     }
@@ -98,7 +101,9 @@ export async function pineLabsRoutes(root: FastifyInstance, { ctx, links }: Dial
 
   app.get('/pay/v1/orders/reference/:merchant_order_reference', { schema: { params: ReferenceParams } }, async (request) => {
     const merchantId = merchantOf(request);
-    return { data: renderOrder(await getOrderByReference(ctx, merchantId, request.params.merchant_order_reference), links.base) };
+    const aggregate = await getOrderByReference(ctx, merchantId, request.params.merchant_order_reference);
+    request.orderIdForLog = aggregate.order.id;
+    return { data: renderOrder(aggregate, links.base) };
   });
 
   app.post('/pay/v1/orders/:order_id/payments', { schema: { params: OrderIdParams, body: CreatePaymentBody } }, async (request, reply) => {

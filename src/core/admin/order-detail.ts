@@ -8,6 +8,7 @@ import {
   loadOrderPaymentLink,
   loadOrderWebhooks,
   loadStoredRequests,
+  loadApiCalls,
   type OrderWebhookRow,
 } from '../../store/admin-order-detail-repository.js';
 import { loadAggregateById } from '../../store/orders-repository.js';
@@ -180,9 +181,10 @@ export async function orderDetail(ctx: Pick<CoreContext, 'db' | 'clock'>, orderI
   const targetIds = [order.id, ...aggregate.payments, ...aggregate.captures, ...aggregate.reversals, ...aggregate.refunds].map((r) =>
     typeof r === 'string' ? r : r.id,
   );
-  const [ledger, requests, jobs, jobRuns, webhooks, audit, paymentLink] = await Promise.all([
+  const [ledger, requests, apiCalls, jobs, jobRuns, webhooks, audit, paymentLink] = await Promise.all([
     loadLedgerEntries(ctx.db, order.id),
     loadStoredRequests(ctx.db, order.merchantId, order.id),
+    loadApiCalls(ctx.db, order.merchantId, order.id),
     loadOrderJobs(ctx.db, order.id),
     loadOrderJobRuns(ctx.db, order.id),
     loadOrderWebhooks(ctx.db, order.id),
@@ -196,7 +198,7 @@ export async function orderDetail(ctx: Pick<CoreContext, 'db' | 'clock'>, orderI
     reversals: aggregate.reversals.map((r) => operationView(r, null, r.kind)),
     refunds: aggregate.refunds.map((r) => operationView(r, r.merchantRefundReference)),
     ledger: ledgerView(ledger, aggregate),
-    timeline: orderTimeline({ aggregate, ledger, requests, jobs, jobRuns, webhooks, audit }),
+    timeline: orderTimeline({ aggregate, ledger, requests, apiCalls, jobs, jobRuns, webhooks, audit }),
     webhooks: webhooks.map(webhookView),
     links: orderLinks(aggregate, paymentLink),
   };

@@ -1,5 +1,6 @@
 import type { Operation, OrderAggregate } from '../../domain/order.js';
 import type {
+  ApiCallLogRow,
   LedgerEntryRow,
   OrderAuditRow,
   OrderJobRow,
@@ -18,12 +19,15 @@ export interface TimelineEvent {
   detail: string | null;
   request_id: string | null;
   latency_ms: number | null;
+  /** For an entry of the API call log: the call as recorded; null for every other entry. */
+  call: { method: string; route: string; status: number; server_request_id: string; dialect: string } | null;
 }
 
 export interface TimelineSources {
   aggregate: OrderAggregate;
   ledger: readonly LedgerEntryRow[];
   requests: readonly StoredRequestRow[];
+  apiCalls: readonly ApiCallLogRow[];
   jobs: readonly OrderJobRow[];
   /** The finished runs of the order's jobs (job_runs). */
   jobRuns: readonly OrderJobRunRow[];
@@ -38,6 +42,7 @@ interface Event {
   detail?: string | null;
   requestId?: string | null;
   latencyMs?: number | null;
+  call?: TimelineEvent['call'];
   /** Overrides the kind's place within one instant (the creation's state comes with the creating call). */
   rank?: number;
 }
@@ -62,13 +67,15 @@ const errorText = (row: { errorCode: string | null; errorMessage: string | null 
 const money = (amount: number, currency: string) => `${amount} ${currency}`;
 
 /**
- * Every stored event of an order in time order. Only what is stored is shown: a merchant call
- * appears where it made a change (with its Request-ID when it carried one); a gateway answer is the
- * status an operation row holds, at the time it was written, with the latency of the call that gave
- * it (null: no call gave it, or it was stored before latencies were, migrations/027); state changes
- * are the order's creation and each ledger movement; a job is shown while its row exists (due,
- * running or failed) and each run it made is its own row (job_runs, kept for
- * HOLDFAST_JOB_RUN_RETENTION); each webhook attempt and audit entry is its own row.
+ * Every stored event of an order in time order. Only what is stored is shown: each merchant API
+ * call that named the order is an entry of the API call log (method, route pattern, status,
+ * Request-ID, duration; reads and refused calls too), and a change a call made is shown where it
+ * was made (with its Request-ID when it carried one); a gateway answer is the status an operation
+ * row holds, at the time it was written, with the latency of the call that gave it (null: no call
+ * gave it, or it was stored before latencies were, migrations/027); state changes are the order's
+ * creation and each ledger movement; a job is shown while its row exists (due, running or failed)
+ * and each run it made is its own row (job_runs, kept for HOLDFAST_JOB_RUN_RETENTION); each
+ * webhook attempt and audit entry is its own row.
  */
 export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
   const { aggregate } = sources;
@@ -175,9 +182,23 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
   if (order.reviewReason)
     events.push({ at: order.updatedAt, kind: 'state', title: 'Flagged for manual review', detail: order.reviewReason });
 
-  // Calls that carried a Request-ID but match no change above (their change wrote at another instant).
+  for (const c of sources.apiCalls) {
+    events.push({
+      at: c.at,
+      kind: 'api_call',
+      title: `${c.method} ${c.route} answered ${c.statusCode}`,
+      detail: `${c.dialect} API, server request ${c.serverRequestId}`,
+      requestId: c.requestId,
+      latencyMs: c.durationMs,
+      call: { method: c.method, route: c.route, status: c.statusCode, server_request_id: c.serverRequestId, dialect: c.dialect },
+    });
+  }
+
+  // Calls that carried a Request-ID but match no change above (their change wrote at another
+  // instant), unless the API call log shows them already.
+  const logged = new Set(sources.apiCalls.map((c) => c.requestId).filter((id) => id !== null));
   for (const waiting of requestsAt.values()) {
-    for (const r of waiting) {
+    for (const r of waiting.filter((w) => !logged.has(w.requestId))) {
       events.push({
         at: r.createdAt,
         kind: 'api_call',
@@ -252,5 +273,6 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
       detail: e.detail ?? null,
       request_id: e.requestId ?? null,
       latency_ms: e.latencyMs ?? null,
+      call: e.call ?? null,
     }));
 }

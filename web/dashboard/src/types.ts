@@ -115,6 +115,16 @@ export interface TimelineEvent {
   detail: string | null;
   request_id: string | null;
   latency_ms: number | null;
+  /** For an API call log entry: the call as recorded (route pattern, never the URL); null otherwise. */
+  call: ApiCall | null;
+}
+
+export interface ApiCall {
+  method: string;
+  route: string;
+  status: number;
+  server_request_id: string;
+  dialect: string;
 }
 
 export interface WebhookAttempt {

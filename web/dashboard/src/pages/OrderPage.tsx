@@ -5,7 +5,7 @@ import { api } from '../api';
 import { ErrorNote, Field, Item, Loading, Mono, StatusBadge, SuccessNote, Badge } from '../components/ui';
 import { formatLatency, formatMoney, formatTime } from '../format';
 import { useCan } from '../session';
-import type { Merchant, Operation, OrderDetail, OrderWebhook } from '../types';
+import type { ApiCall, Merchant, Operation, OrderDetail, OrderWebhook } from '../types';
 
 const route = getRouteApi('/orders/$orderId');
 
@@ -85,7 +85,8 @@ function OrderView({ detail }: { detail: OrderDetail }) {
             {detail.timeline.map((event, index) => (
               <li key={`${event.at}-${index}`} className={`timeline-${event.kind}`}>
                 <span className="timeline-time">{formatTime(event.at)}</span>
-                <span className="badge badge-neutral">{event.kind.replace('_', ' ')}</span> <strong>{event.title}</strong>
+                <span className="badge badge-neutral">{event.kind.replace('_', ' ')}</span>{' '}
+                {event.call ? <ApiCallTitle call={event.call} /> : <strong>{event.title}</strong>}
                 {event.detail ? <span className="timeline-detail"> — {event.detail}</span> : null}
                 {event.latency_ms !== null ? <span className="muted"> · {formatLatency(event.latency_ms)}</span> : null}
                 {event.request_id ? (
@@ -471,5 +472,17 @@ function SandboxTools({ detail }: { detail: OrderDetail }) {
         Expire capture window now
       </button>
     </section>
+  );
+}
+
+/** An API call log entry of the timeline: method and route pattern, and the status it was answered with. */
+function ApiCallTitle({ call }: { call: ApiCall }) {
+  return (
+    <strong>
+      <Mono>
+        {call.method} {call.route}
+      </Mono>{' '}
+      <Badge tone={call.status >= 500 ? 'bad' : call.status >= 400 ? 'warn' : 'good'}>{call.status}</Badge>
+    </strong>
   );
 }
