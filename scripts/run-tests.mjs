@@ -28,6 +28,7 @@ const NO_DATABASE_SERVER = [
   'test/cli/holdfast-cli.test.ts',
   'test/cli/gateway-cli.test.ts',
   'test/cli/operator-cli.test.ts',
+  'test/cli/cli-audit.test.ts',
 ];
 
 // Files that drive a real browser through pages whose data comes from APIs the PostgreSQL run
