@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -172,6 +172,45 @@ describe('CLI changes go through the admin API’s functions and are audited as 
     assert.equal(rotate.after!.overlap_seconds, 0);
     const printed = lastJson<{ pinelabs_redirect_secret: string }>(keys);
     assert.ok(!JSON.stringify(rows).includes(printed.pinelabs_redirect_secret), 'never a secret in the log');
+  });
+
+  it('routing set and clear, and keys rotate, are audited as the CLI with before/after (ids only, never a key)', async () => {
+    const dataDir = tempDir();
+    const env = { HOLDFAST_DATA_DIR: dataDir };
+    const created = await holdfast(['merchant', 'create', '--name', 'Routed', '--json'], env);
+    assert.equal(created.code, 0, created.stderr);
+    const { merchant_id: merchantId } = lastJson<{ merchant_id: string }>(created);
+    const added = await holdfast(['gateway', 'add', '--merchant', merchantId, '--name', 'sb', '--kind', 'sandbox', '--json'], env);
+    assert.equal(added.code, 0, added.stderr);
+    const { id: accountId } = lastJson<{ id: string }>(added);
+    const rulesFile = join(dataDir, 'rules.json');
+    writeFileSync(rulesFile, JSON.stringify({ rules: [], default: ['sb'] }));
+    const set = await holdfast(['routing', 'set', '--merchant', merchantId, '--file', rulesFile], env);
+    assert.equal(set.code, 0, set.stderr);
+    const cleared = await holdfast(['routing', 'clear', '--merchant', merchantId], env);
+    assert.equal(cleared.code, 0, cleared.stderr);
+    const rotated = await holdfast(['keys', 'rotate', '--json'], env);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const report = lastJson<{ tokenSigningKey: string; encryptionKey: string }>(rotated);
+
+    const rows = (await auditRows(dataDir)).filter((r) => r.action.startsWith('routing_rules.') || r.action === 'data_keys.rotate');
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.actor_kind, r.actor_name, r.merchant_id]),
+      [
+        ['routing_rules.set', 'cli', CLI_NAME, merchantId],
+        ['routing_rules.clear', 'cli', CLI_NAME, merchantId],
+        ['data_keys.rotate', 'cli', CLI_NAME, null],
+      ],
+    );
+    const [setEntry, clearEntry, keysEntry] = rows as [AuditRow, AuditRow, AuditRow];
+    assert.equal(setEntry.before, null);
+    assert.deepEqual(setEntry.after!.default, [accountId], 'the rules as stored, accounts by id');
+    assert.deepEqual(clearEntry.before!.default, [accountId]);
+    assert.equal(clearEntry.after, null);
+    assert.deepEqual((keysEntry.after!.current as string[]).sort(), [report.encryptionKey, report.tokenSigningKey].sort());
+    assert.equal((keysEntry.before!.current as string[]).length, 2);
+    const sealed = await withDb(dataDir, (db) => db.query<{ sealed: string }>('select sealed from data_keys'));
+    for (const key of sealed) assert.ok(!JSON.stringify(keysEntry).includes(key.sealed), 'never a key in the log');
   });
 
   it('with HOLDFAST_ADMIN_URL and HOLDFAST_ADMIN_TOKEN, changes go to the running server’s admin API, audited as the token; a viewer token is refused and changes nothing', async () => {
