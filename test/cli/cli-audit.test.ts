@@ -43,14 +43,21 @@ function holdfast(args: string[], env: Record<string, string>): Promise<Run> {
 }
 
 /** A `--json` command's printed object: the log's lines (a master key generated on first use, …) may come before or after it. */
-function lastJson<T>(run: Run): T {
+function lastJson(run: Run): Record<string, unknown> {
   const printed = run.stdout
     .trim()
     .split('\n')
     .filter((line) => line.startsWith('{') && !line.startsWith('{"level":'))
     .at(-1);
   assert.ok(printed, `no JSON printed:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(printed) as T;
+  return JSON.parse(printed) as Record<string, unknown>;
+}
+
+/** One string field of what a `--json` command printed. */
+function printedString(run: Run, field: string): string {
+  const value = lastJson(run)[field];
+  assert.equal(typeof value, 'string', `${field} in ${run.stdout}`);
+  return value as string;
 }
 
 interface AuditRow {
@@ -121,7 +128,7 @@ describe('CLI changes go through the admin API’s functions and are audited as 
     const env = { HOLDFAST_DATA_DIR: dataDir };
     const created = await holdfast(['merchant', 'create', '--name', 'Audited', '--webhook-url', 'http://127.0.0.1:9/old', '--json'], env);
     assert.equal(created.code, 0, created.stderr);
-    const { merchant_id: merchantId } = lastJson<{ merchant_id: string }>(created);
+    const merchantId = printedString(created, 'merchant_id');
 
     const hook = await holdfast(
       ['merchant', 'set-webhook', '--merchant', merchantId, '--url', 'http://127.0.0.1:9/new', '--basic-auth', 'user:secret-pass'],
@@ -170,8 +177,8 @@ describe('CLI changes go through the admin API’s functions and are audited as 
     assert.equal(enable.after!.disabled_at, null);
     assert.equal(rotate.after!.kind, 'redirect_keys');
     assert.equal(rotate.after!.overlap_seconds, 0);
-    const printed = lastJson<{ pinelabs_redirect_secret: string }>(keys);
-    assert.ok(!JSON.stringify(rows).includes(printed.pinelabs_redirect_secret), 'never a secret in the log');
+    const redirectSecret = printedString(keys, 'pinelabs_redirect_secret');
+    assert.ok(!JSON.stringify(rows).includes(redirectSecret), 'never a secret in the log');
   });
 
   it('routing set and clear, and keys rotate, are audited as the CLI with before/after (ids only, never a key)', async () => {
@@ -179,10 +186,10 @@ describe('CLI changes go through the admin API’s functions and are audited as 
     const env = { HOLDFAST_DATA_DIR: dataDir };
     const created = await holdfast(['merchant', 'create', '--name', 'Routed', '--json'], env);
     assert.equal(created.code, 0, created.stderr);
-    const { merchant_id: merchantId } = lastJson<{ merchant_id: string }>(created);
+    const merchantId = printedString(created, 'merchant_id');
     const added = await holdfast(['gateway', 'add', '--merchant', merchantId, '--name', 'sb', '--kind', 'sandbox', '--json'], env);
     assert.equal(added.code, 0, added.stderr);
-    const { id: accountId } = lastJson<{ id: string }>(added);
+    const accountId = printedString(added, 'id');
     const rulesFile = join(dataDir, 'rules.json');
     writeFileSync(rulesFile, JSON.stringify({ rules: [], default: ['sb'] }));
     const set = await holdfast(['routing', 'set', '--merchant', merchantId, '--file', rulesFile], env);
@@ -191,7 +198,7 @@ describe('CLI changes go through the admin API’s functions and are audited as 
     assert.equal(cleared.code, 0, cleared.stderr);
     const rotated = await holdfast(['keys', 'rotate', '--json'], env);
     assert.equal(rotated.code, 0, rotated.stderr);
-    const report = lastJson<{ tokenSigningKey: string; encryptionKey: string }>(rotated);
+    const report = { tokenSigningKey: printedString(rotated, 'tokenSigningKey'), encryptionKey: printedString(rotated, 'encryptionKey') };
 
     const rows = (await auditRows(dataDir)).filter((r) => r.action.startsWith('routing_rules.') || r.action === 'data_keys.rotate');
     assert.deepEqual(
@@ -220,8 +227,8 @@ describe('CLI changes go through the admin API’s functions and are audited as 
     assert.equal(adminToken.code, 0, adminToken.stderr);
     const viewerToken = await holdfast(['admin', 'token', 'create', '--name', 'watcher', '--role', 'viewer', '--json'], env);
     assert.equal(viewerToken.code, 0, viewerToken.stderr);
-    const admin = lastJson<{ id: string; token: string }>(adminToken);
-    const viewer = lastJson<{ token: string }>(viewerToken);
+    const admin = { token: printedString(adminToken, 'token') };
+    const viewer = { token: printedString(viewerToken, 'token') };
 
     const server = await startServer(dataDir);
     let merchantId: string;
@@ -238,7 +245,7 @@ describe('CLI changes go through the admin API’s functions and are audited as 
       const asAdmin = { ...env, HOLDFAST_ADMIN_URL: server.url, HOLDFAST_ADMIN_TOKEN: admin.token };
       const created = await holdfast(['merchant', 'create', '--name', 'Remote', '--capture-window', '2d', '--json'], asAdmin);
       assert.equal(created.code, 0, created.stderr);
-      const credentials = lastJson<Record<string, string>>(created);
+      const credentials = lastJson(created);
       assert.deepEqual(Object.keys(credentials).sort(), [
         'api_key',
         'client_id',
@@ -248,7 +255,7 @@ describe('CLI changes go through the admin API’s functions and are audited as 
         'pinelabs_redirect_secret',
         'webhook_secret',
       ]);
-      merchantId = credentials.merchant_id!;
+      merchantId = printedString(created, 'merchant_id');
       const token = await fetch(`${server.url}/api/auth/v1/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
