@@ -29,6 +29,7 @@ const NO_DATABASE_SERVER = [
   'test/cli/gateway-cli.test.ts',
   'test/cli/operator-cli.test.ts',
   'test/cli/admin-token-cli.test.ts',
+  'test/cli/cli-audit.test.ts',
 ];
 
 // Files that drive a real browser through pages whose data comes from APIs the PostgreSQL run

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createAdminToken } from '../core/admin/admin-tokens.js';
-import { CLI_ACTOR } from '../core/admin/audit.js';
+import { cliActor } from '../core/admin/audit.js';
 import { isOperatorRole } from '../domain/operator-roles.js';
 import { openCliApp } from './context.js';
 
@@ -29,7 +29,7 @@ export async function adminCommand(args: string[]): Promise<void> {
   if (!isOperatorRole(values.role)) throw new Error(`--role must be admin, support or viewer; ${USAGE}`);
   const cli = await openCliApp();
   try {
-    const issued = await createAdminToken(cli.app.ctx, { name, role: values.role, merchantIds: values.merchant ?? null }, CLI_ACTOR);
+    const issued = await createAdminToken(cli.app.ctx, { name, role: values.role, merchantIds: values.merchant ?? null }, cliActor());
     if (values.json) console.log(JSON.stringify(issued));
     else {
       console.log(`Admin token ${issued.id} (${issued.name}, ${issued.role}); shown once, stored only hashed:`);

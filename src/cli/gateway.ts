@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CLI_ACTOR } from '../core/admin/audit.js';
+import { cliActor } from '../core/admin/audit.js';
 import {
   addGatewayAccount,
   listGatewayAccountViews,
@@ -86,7 +86,7 @@ async function gatewayAdd(args: string[]): Promise<void> {
           ...(values['redirect-key'] !== undefined ? { redirectKey: values['redirect-key'] } : {}),
         },
       },
-      { actor: CLI_ACTOR },
+      { actor: cliActor() },
       flag,
     );
     if ('refused' in added) throw new Error(added.refused === 'not_found' ? `no merchant ${merchantId}` : added.message);
@@ -146,7 +146,7 @@ async function gatewaySetEnabled(args: string[], enabled: boolean): Promise<void
   if (!values.account) throw new Error(`gateway ${command} needs --account ID`);
   const cli = await openCliApp();
   try {
-    const changed = await setGatewayAccountEnabled(cli.app.ctx, values.account, enabled, { actor: CLI_ACTOR });
+    const changed = await setGatewayAccountEnabled(cli.app.ctx, values.account, enabled, { actor: cliActor() });
     if ('refused' in changed) throw new Error(`no gateway account ${values.account}`);
     console.log(`Gateway account ${values.account} ${enabled ? 'enabled' : 'disabled'}.`);
   } finally {

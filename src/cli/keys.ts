@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { cliActor, recordAudit } from '../core/admin/audit.js';
 import { rotateKeys } from '../core/keys/rotate-keys.js';
 import { listDataKeys } from '../store/data-keys-repository.js';
 import { openCliApp } from './context.js';
@@ -6,7 +7,7 @@ import { openCliApp } from './context.js';
 /**
  * `holdfast keys rotate`: a new token-signing key and a new encryption key, every merchant secret
  * re-sealed (docs/security.md). Tokens already issued keep working until they expire; every
- * running process uses the new keys within a second.
+ * running process uses the new keys within a second; audited as the CLI (key ids only).
  * `holdfast keys list`: the data keys by id, purpose and dates; never a secret.
  */
 export async function keysCommand(args: string[]): Promise<void> {
@@ -17,7 +18,22 @@ export async function keysCommand(args: string[]): Promise<void> {
   try {
     const { ctx, masterKey } = cli.app;
     if (sub === 'rotate') {
-      const report = await rotateKeys(ctx.db, ctx.keys, masterKey, ctx.clock.now(), ctx.tokenTtlMs);
+      const now = ctx.clock.now();
+      const report = await rotateKeys(ctx.db, ctx.keys, masterKey, now, ctx.tokenTtlMs, async (tx, change) => {
+        await recordAudit(
+          tx,
+          cliActor(),
+          {
+            action: 'data_keys.rotate',
+            targetType: 'data_keys',
+            targetId: null,
+            merchantId: null,
+            before: { current: change.replaced },
+            after: { current: change.created, deleted: change.deleted },
+          },
+          now,
+        );
+      });
       if (values.json) console.log(JSON.stringify(report));
       else {
         console.log(`New token-signing key ${report.tokenSigningKey} and encryption key ${report.encryptionKey}.`);

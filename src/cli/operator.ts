@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CLI_ACTOR } from '../core/admin/audit.js';
+import { cliActor } from '../core/admin/audit.js';
 import { createOperator, unknownMerchantIds } from '../core/admin/operators.js';
 import { isOperatorRole } from '../domain/operator-roles.js';
 import { openCliApp } from './context.js';
@@ -34,7 +34,7 @@ export async function operatorCommand(args: string[]): Promise<void> {
       const unknown = await unknownMerchantIds(cli.app.ctx.db, merchantIds);
       if (unknown.length > 0) throw new Error(`--merchant: no merchant ${unknown.join(', ')}`);
     }
-    const created = await createOperator(cli.app.ctx, { email, role: values.role, merchantIds }, CLI_ACTOR);
+    const created = await createOperator(cli.app.ctx, { email, role: values.role, merchantIds }, cliActor());
     if (!created.ok) throw new Error(`An operator with the e-mail ${email} exists already`);
     if (values.json) console.log(JSON.stringify({ operator: created.operator, one_time_password: created.oneTimePassword }));
     else {

@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import type { LoadRoutingAccounts } from '../core/routing/accounts.js';
 import { explanationLines } from '../core/routing/explanation.js';
 import { routeAuthorization } from '../core/routing/route-authorization.js';
-import { clearRoutingRules, getRoutingRules, setRoutingRules } from '../core/routing/routing-rules.js';
+import { cliActor } from '../core/admin/audit.js';
+import { clearRoutingRulesAudited, setRoutingRulesAudited } from '../core/admin/routing-admin.js';
+import { getRoutingRules } from '../core/routing/routing-rules.js';
 import { createRoutingState } from '../core/routing/routing-state.js';
 import type { RoutingAttributes } from '../core/routing/rule-matching.js';
 import { CARD_NETWORKS } from '../core/routing/rules-schema.js';
@@ -23,7 +25,7 @@ const accountsFrom =
   (merchantId) =>
     listRoutingAccounts(db, merchantId);
 
-/** `holdfast routing set|show|clear|explain`: a merchant's routing rules (docs/routing.md). */
+/** `holdfast routing set|show|clear|explain`: a merchant's routing rules (docs/routing.md); a change is audited as the CLI. */
 export async function routingCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -47,7 +49,7 @@ async function routingSet(args: string[]): Promise<void> {
   const cli = await openCliApp();
   try {
     const { db, clock } = cli.app.ctx;
-    const result = await setRoutingRules({ db, clock, loadAccounts: accountsFrom(db) }, values.merchant, input);
+    const result = await setRoutingRulesAudited({ db, clock, accountsIn: accountsFrom }, values.merchant, input, { actor: cliActor() });
     if (!result.ok && result.reason === 'no_merchant') throw new Error(`no merchant ${values.merchant}`);
     if (!result.ok) {
       for (const problem of result.problems) console.error(describeProblem(problem));
@@ -109,7 +111,7 @@ async function routingClear(args: string[]): Promise<void> {
   if (!values.merchant) throw new Error('routing clear needs --merchant ID');
   const cli = await openCliApp();
   try {
-    const cleared = await clearRoutingRules(cli.app.ctx, values.merchant);
+    const cleared = await clearRoutingRulesAudited(cli.app.ctx, values.merchant, { actor: cliActor() });
     console.log(
       cleared
         ? `Routing rules of ${values.merchant} removed: its authorizations go to its own connector.`

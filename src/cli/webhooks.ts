@@ -1,8 +1,15 @@
 import { parseArgs } from 'node:util';
-import { findWebhookEvent, listWebhookEvents, replayWebhookEvent } from '../webhooks/outbox.js';
+import { cliActor } from '../core/admin/audit.js';
+import { AdminRefusal } from '../core/admin/refusal.js';
+import { replayWebhookEventForAdmin } from '../core/admin/webhook-admin.js';
+import { listWebhookEvents, replayWebhookEventIn } from '../webhooks/outbox.js';
+import { adminTarget, replayWebhookRemote } from './admin-client.js';
 import { openCliApp } from './context.js';
 
-/** `holdfast webhooks list|replay`: the outbox as an operator sees it. */
+/**
+ * `holdfast webhooks list|replay`: the outbox as an operator sees it. A replay is the admin API's
+ * (core/admin/webhook-admin.ts), audited as the CLI, or sent to it (admin-client.ts).
+ */
 export async function webhooksCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'list') {
@@ -44,17 +51,26 @@ export async function webhooksCommand(args: string[]): Promise<void> {
   if (sub === 'replay') {
     const eventId = rest[0];
     if (!eventId || rest.length !== 1) throw new Error('usage: holdfast webhooks replay EVENT_ID');
-    const cli = await openCliApp();
-    try {
-      const event = await findWebhookEvent(cli.app.ctx.db, eventId);
-      if (!event) throw new Error(`no webhook event ${eventId}`);
-      const now = cli.app.ctx.clock.now();
-      await replayWebhookEvent(cli.app.ctx.db, eventId, cli.config.webhookRetryScheduleMs, now);
-      console.log(`Webhook ${eventId} (${event.eventType}) queued for delivery; a running "holdfast start" sends it.`);
-    } finally {
-      await cli.close();
-    }
+    const remote = adminTarget();
+    const eventType = remote ? (await replayWebhookRemote(remote, eventId)).event_type : await replayLocally(eventId);
+    console.log(`Webhook ${eventId} (${eventType}) queued for delivery; a running "holdfast start" sends it.`);
     return;
   }
   throw new Error('usage: holdfast webhooks list [--merchant ID] [--order ID] [--limit N] [--json] | holdfast webhooks replay EVENT_ID');
+}
+
+async function replayLocally(eventId: string): Promise<string> {
+  const cli = await openCliApp();
+  try {
+    const { ctx } = cli.app;
+    const event = await replayWebhookEventForAdmin(ctx, cliActor(), eventId, null, (tx, id, now) =>
+      replayWebhookEventIn(tx, id, cli.config.webhookRetryScheduleMs, now),
+    );
+    return event.eventType;
+  } catch (error) {
+    if (error instanceof AdminRefusal) throw new Error(error.code === 'not_found' ? `no webhook event ${eventId}` : error.message);
+    throw error;
+  } finally {
+    await cli.close();
+  }
 }

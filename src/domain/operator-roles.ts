@@ -19,7 +19,7 @@ export function roleAllows(role: OperatorRole, needed: OperatorRole): boolean {
 export interface AdminActor {
   kind: 'operator' | 'token' | 'cli' | 'system';
   id: string | null;
-  /** The operator's e-mail, the token's name, or "cli". */
+  /** The operator's e-mail, the token's name, or the CLI's "cli:<os username>". */
   name: string;
   role: OperatorRole;
   /** null: every merchant; otherwise the only merchants this actor sees or changes. */

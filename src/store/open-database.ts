@@ -10,7 +10,10 @@ export class DatabaseInUseError extends Error {
   constructor(dataDir: string) {
     super(
       `The embedded database in ${dataDir} is in use by another Holdfast process (is "holdfast start" running?). ` +
-        'Stop that process first, or set DATABASE_URL to a PostgreSQL database, which any number of processes can share.',
+        'To make a change while it runs, set HOLDFAST_ADMIN_URL to its address (e.g. http://127.0.0.1:8080) and ' +
+        'HOLDFAST_ADMIN_TOKEN to an admin token ("holdfast admin token create") and run the command again: merchant create, ' +
+        'set-webhook, disable, enable, redirect-keys and webhooks replay then go through its admin API. Otherwise stop that ' +
+        'process first, or set DATABASE_URL to a PostgreSQL database, which any number of processes can share.',
     );
     this.name = 'DatabaseInUseError';
   }

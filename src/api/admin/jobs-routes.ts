@@ -82,7 +82,12 @@ export async function jobsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCont
     '/jobs',
     {
       preHandler: requireRole('viewer'),
-      schema: { tags: ['jobs'], querystring: JobsQuerystring, response: listResponses(JobSchema) },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Background jobs, in the order they will run',
+        querystring: JobsQuerystring,
+        response: listResponses(JobSchema),
+      },
     },
     async (request) => jobsPage(ctx, request.query, merchantFilter(actorOf(request), request.query.merchant_id)),
   );
@@ -90,7 +95,12 @@ export async function jobsRoutes(root: FastifyInstance, { ctx }: { ctx: CoreCont
     '/jobs/runs',
     {
       preHandler: requireRole('viewer'),
-      schema: { tags: ['jobs'], querystring: JobRunsQuerystring, response: listResponses(JobRunSchema) },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Past runs of background jobs, newest first',
+        querystring: JobRunsQuerystring,
+        response: listResponses(JobRunSchema),
+      },
     },
     async (request) => jobRunsPage(ctx, request.query, merchantFilter(actorOf(request), request.query.merchant_id)),
   );

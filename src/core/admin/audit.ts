@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Queryable } from '../../store/db.js';
 import { insertAuditEntry } from '../../store/audit-repository.js';
 import type { AdminActor } from '../../domain/operator-roles.js';
@@ -44,3 +45,20 @@ export function recordAudit(q: Queryable, actor: AdminActor, change: AuditedChan
 
 /** The actor of what the `holdfast` CLI does on this machine (it holds the database credentials already). */
 export const CLI_ACTOR: AdminActor = { kind: 'cli', id: null, name: 'cli', role: 'admin', merchantIds: null };
+
+/** The operating-system user running this process, or "unknown" where the system has no name for it. */
+function osUsername(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  }
+}
+
+/**
+ * The CLI as the audit log names it: `cli:<os username>`, so a change made on the command line is
+ * listed like an admin API one, with who ran it.
+ */
+export function cliActor(username: string = osUsername()): AdminActor {
+  return { ...CLI_ACTOR, name: `cli:${username}` };
+}

@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
 import {
   deleteDataKey,
   deleteRetiredDataKeys,
@@ -23,6 +23,13 @@ export interface RotationReport {
   deletedKeys: string[];
 }
 
+/** The key ids a rotation's transaction changes (never a key itself), for the audit log. */
+export interface KeyChange {
+  replaced: string[];
+  created: string[];
+  deleted: string[];
+}
+
 /** Keys that rotate. Fingerprint keys do not: a card's fingerprint and a request's must stay comparable with the ones stored. */
 const ROTATING: readonly KeyPurpose[] = ['token_signing', 'secret_encryption'];
 
@@ -38,9 +45,17 @@ const RETIRED_KEY_GRACE_MS = 60_000;
  * old key still verify until they expire (its key id stays known); every merchant secret (on the
  * merchant, in merchant_credentials, and its gateway accounts' credentials) is re-sealed with the
  * new encryption key; keys nothing can need any more are deleted (a token key
- * retired longer ago than a token lives, an encryption key no sealed secret names).
+ * retired longer ago than a token lives, an encryption key no sealed secret names). `also` runs in
+ * the transaction that makes the keys (the audit entry).
  */
-export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: Date, tokenTtlMs: number): Promise<RotationReport> {
+export async function rotateKeys(
+  db: Db,
+  ring: KeyRing,
+  master: MasterKey,
+  now: Date,
+  tokenTtlMs: number,
+  also?: (tx: Queryable, change: KeyChange) => Promise<void>,
+): Promise<RotationReport> {
   const deletedKeys: string[] = [];
   const created = await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [7_311_845_001]);
@@ -55,6 +70,8 @@ export async function rotateKeys(db: Db, ring: KeyRing, master: MasterKey, now: 
     }
     const staleTokenKeys = await deleteRetiredDataKeys(tx, 'token_signing', new Date(now.getTime() - tokenTtlMs - RETIRED_KEY_GRACE_MS));
     deletedKeys.push(...staleTokenKeys);
+    const replaced = stored.filter((k) => ROTATING.includes(k.purpose) && k.retiredAt === null).map((k) => k.id);
+    await also?.(tx, { replaced, created: ROTATING.map((purpose) => ids[purpose] as string), deleted: staleTokenKeys });
     return ids as Record<'token_signing' | 'secret_encryption', string>;
   });
   await ring.reload();
