@@ -19,6 +19,14 @@ const MAX_REQUEST_ID = 100;
  */
 export function recordApiCalls(app: FastifyInstance, log: ApiCallLog, clock: Clock, dialectOf: (url: string) => string | undefined): void {
   app.decorateRequest('orderIdForLog', undefined);
+  app.decorateRequest('startedAtForLog', undefined);
+  // The business clock when the call arrived: the entry's place in the order's timeline, before
+  // the changes the call made (a clock read back by the duration would misplace it whenever the
+  // clock is not the wall clock's).
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.startedAtForLog = clock.now();
+    done();
+  });
   app.decorate('flushApiCalls', () => log.flush());
   app.decorate('apiCallsDropped', () => log.dropped);
   app.addHook('onResponse', (request, reply, done) => {
@@ -36,7 +44,7 @@ export function recordApiCalls(app: FastifyInstance, log: ApiCallLog, clock: Clo
         requestId: typeof header === 'string' && header.length <= MAX_REQUEST_ID && isStorableText(header) ? header : null,
         serverRequestId: request.id,
         dialect: dialectOf(request.url) ?? 'unknown',
-        at: new Date(clock.now().getTime() - durationMs),
+        at: request.startedAtForLog ?? clock.now(),
         durationMs,
       });
     }
@@ -51,6 +59,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The order (Holdfast's id) this call was about, as its route found it; undefined: the call is not logged. */
     orderIdForLog: string | undefined;
+    /** The business clock when the call arrived. */
+    startedAtForLog: Date | undefined;
   }
   interface FastifyInstance {
     /** Writes the API calls buffered so far (tests await it before reading api_calls). */

@@ -81,11 +81,19 @@ describe('dashboard actions in a browser', () => {
     }
     client = await PineLabsClient.login(server.baseUrl, shop);
     const reference = uniqueRef('masala-chai');
+    // Moments apart, as a shop's calls come: the timeline reads in the order they happened.
     const order = await client.createOrder(149_950, { reference });
     assert.equal(order.status, 200, JSON.stringify(order.body));
     const orderId: string = order.body.data.order_id;
+    server.clock.advance(40_000);
     assert.equal((await client.pay(orderId, 149_950)).status, 200);
+    server.clock.advance(1_000);
+    await server.runJobs();
+    server.clock.advance(300_000);
+    assert.equal((await client.getOrder(orderId)).status, 200);
+    server.clock.advance(5_000);
     assert.equal((await client.capture(orderId, { merchant_capture_reference: uniqueRef('cap') })).status, 200);
+    server.clock.advance(1_000);
     await server.runJobs();
     paid = { orderId, reference };
 

@@ -191,6 +191,8 @@ export function orderTimeline(sources: TimelineSources): TimelineEvent[] {
       requestId: c.requestId,
       latencyMs: c.durationMs,
       call: { method: c.method, route: c.route, status: c.statusCode, server_request_id: c.serverRequestId, dialect: c.dialect },
+      // Stamped when the call arrived: within that instant it comes before the changes it made.
+      rank: KIND_ORDER.api_call - 0.5,
     });
   }
 
