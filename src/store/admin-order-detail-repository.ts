@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import type { ApiCallRow } from './api-calls-repository.js';
 
 /**
  * What the admin API's order detail shows beside the order aggregate (orders-repository.ts): the
@@ -57,16 +58,8 @@ export async function loadStoredRequests(q: Queryable, merchantId: string, order
   return rows.map((r) => ({ requestId: String(r.request_id), responseStatus: optNum(r.response_status), createdAt: date(r.created_at) }));
 }
 
-export interface ApiCallLogRow {
-  method: string;
-  route: string;
-  statusCode: number;
-  requestId: string | null;
-  serverRequestId: string;
-  dialect: string;
-  at: Date;
-  durationMs: number;
-}
+/** An entry of the API call log as an order's timeline reads it: the stored call, without whose order it was. */
+export type ApiCallLogRow = Omit<ApiCallRow, 'orderId' | 'merchantId'>;
 
 /** Most API calls of one order the detail shows: the latest ones (an order polled for its status for days could have many). */
 export const API_CALLS_SHOWN = 1000;
